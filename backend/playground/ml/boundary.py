@@ -1,0 +1,48 @@
+"""Decision-boundary grids over the raw 2-D input plane (curriculum H1)."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from playground.ml.datasets import Plane
+from playground.ml.hooks import BoundaryGrid
+from playground.ml.metrics import predict_all
+from playground.ml.objective import Objective
+
+
+class BoundaryMaker:
+    """Precomputes the grid's model inputs once; each call is one batched forward pass."""
+
+    def __init__(self, plane: Plane, objective: Objective, device: torch.device, res: int = 50):
+        self.plane, self.objective, self.res = plane, objective, res
+        xs = torch.linspace(*plane.x_range, res)
+        ys = torch.linspace(*plane.y_range, res)
+        gy, gx = torch.meshgrid(ys, xs, indexing="ij")  # (res, res), row = y
+        raw = torch.stack([gx.reshape(-1), gy.reshape(-1)], 1)  # (res*res, 2)
+        self.inputs = plane.to_input(raw).to(device)
+
+    def __call__(self, model: nn.Module, epoch: int) -> BoundaryGrid:
+        values = self.read_out(predict_all(model, self.inputs))  # (res*res, k)
+        return BoundaryGrid(
+            epoch=epoch, x_range=self.plane.x_range, y_range=self.plane.y_range,
+            resolution=self.res, channels=values.shape[1],
+            values=[round(v, 4) for v in values.reshape(-1).tolist()],
+        )  # fmt: skip
+
+    def read_out(self, out: Tensor) -> Tensor:
+        """Class probabilities for classification, raw values for regression."""
+        obj = self.objective
+        if not obj.classify:
+            return out.float()
+        if obj.binary_single:
+            # A Perceptron's Sign gives -1/+1; a BCE logit goes through the sigmoid.
+            p1 = (
+                (out[:, :1] + 1) / 2 if obj.spec.type == "PerceptronError" else out[:, :1].sigmoid()
+            )  # type: ignore[attr-defined]
+            return torch.cat([1 - p1, p1], 1).float()
+        if obj.spec.target == "class_ids" and obj.spec.type != "NLLLoss":  # type: ignore[attr-defined]
+            return out.softmax(1).float()
+        if obj.spec.type == "NLLLoss":  # type: ignore[attr-defined]
+            return out.exp().float()
+        return out.clamp(0, 1).float()  # MSE/L1/BCE on one-hot targets

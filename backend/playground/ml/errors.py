@@ -1,0 +1,61 @@
+"""Turn pydantic's validation errors into ErrorItems with JSON paths users can read."""
+
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Any
+
+from pydantic import ValidationError
+
+from playground.ml.registry import TAGS
+from playground.ml.types import ErrorItem
+
+_FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
+_BRANCHES = {"int", "float", "str", "bool", "none", "list", "dict", "tuple"}
+
+
+def _is_branch(part: str | int) -> bool:
+    """pydantic names union members in the loc (a tag, 'constrained-int', "literal['full']")."""
+    if not isinstance(part, str):
+        return False
+    return part in TAGS or part in _BRANCHES or not _FIELD.match(part)
+
+
+def from_validation_error(
+    err: ValidationError, prefix: tuple[str | int, ...] = ()
+) -> list[ErrorItem]:
+    """One ErrorItem per field; union members that failed at the same field are merged."""
+    merged: dict[tuple[str | int, ...], ErrorItem] = {}
+    for e in err.errors(include_url=False):
+        loc = (*prefix, *(p for p in e["loc"] if not _is_branch(p)))
+        msg = _message(e)
+        if loc in merged:  # e.g. batch_size: "must be >= 1" or "should be 'full'"
+            old = merged[loc]
+            msg = old.msg if msg in old.msg else f"{old.msg}, or {_lower(msg)}"
+            merged[loc] = ErrorItem(loc, msg, old.type)
+        else:
+            merged[loc] = ErrorItem(loc, msg, e["type"])
+    return list(merged.values())
+
+
+def _lower(msg: str) -> str:
+    return msg[:1].lower() + msg[1:]
+
+
+def _message(e: Any) -> str:
+    ctx = e.get("ctx") or {}
+    if e["type"] == "union_tag_invalid":
+        tag = str(ctx.get("tag"))
+        expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
+        close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.5)
+        hint = (
+            f"; did you mean '{close[0]}'?"
+            if close
+            else f"; expected one of: {', '.join(expected)}"
+        )
+        return f"unknown type '{tag}'{hint}"
+    if e["type"] == "union_tag_not_found":
+        field = str(ctx.get("discriminator", "type")).strip("'")
+        return f"missing the field '{field}' that selects the kind"
+    return str(e["msg"]).removeprefix("Value error, ")

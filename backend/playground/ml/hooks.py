@@ -1,0 +1,121 @@
+"""What training reports, and the hooks object it reports through.
+
+Reports are plain dataclasses of Python numbers and lists, so a worker process can send
+them over a pipe and an API can turn them into JSON without touching tensors.
+"""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field
+from typing import Any, Literal
+
+from torch import nn
+
+Status = Literal["succeeded", "failed", "cancelled", "diverged"]
+
+
+@dataclass
+class RunStart:
+    """Sent once, after the data set is loaded and the model built."""
+
+    summary: dict[str, Any]
+    seed: int
+    device: str
+    versions: dict[str, str]
+    log_every: int
+    total_steps: int
+    plane: dict[str, Any] | None = None  # 2-D sets: ranges and a sample of raw points
+
+
+@dataclass
+class StepReport:
+    """Mean training loss over the last `log_every` steps (reporting is throttled)."""
+
+    step: int
+    epoch: int
+    loss: float
+
+
+@dataclass
+class LayerStats:
+    """Per-layer health at the last step of an epoch (G7, G8)."""
+
+    index: int  # top-level index in model.layers
+    type: str
+    grad_norm: float | None  # L2 norm of the layer's gradient before clipping
+    weight_norm: float  # L2 norm of its parameters after the step
+    update_ratio: float | None  # ||step update|| / ||weights||, healthy near 1e-3
+
+
+@dataclass
+class EpochReport:
+    """Metrics after each epoch; epoch 0 is the untrained model (sanity check G1)."""
+
+    epoch: int
+    step: int
+    metrics: dict[str, float]  # train_loss, val_loss, train_accuracy, val_accuracy, lr, ...
+    layers: list[LayerStats]
+    seconds: float  # wall time since training started
+
+
+@dataclass
+class BoundaryGrid:
+    """Model output over a res x res grid of the raw 2-D input plane (H1).
+
+    `values` is row-major (y, x, k): class probabilities (k = classes) or the regression
+    output (k = 1); row 0 is y_range[0].
+    """
+
+    epoch: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    resolution: int
+    channels: int
+    values: list[float]
+
+
+@dataclass
+class RunResult:
+    """How a run ended; `test` is filled once, at the end, only for a finished run (F4)."""
+
+    status: Status
+    epochs: int = 0
+    steps: int = 0
+    seconds: float = 0.0
+    error: str | None = None
+    best_epoch: int | None = None
+    stopped_early: bool = False
+    test: dict[str, float] = field(default_factory=dict)
+    confusion: list[list[int]] | None = None
+    per_class_accuracy: list[float] | None = None
+    summary: dict[str, Any] | None = None
+
+    def as_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+class Hooks:
+    """Receives reports; subclass and override what you need. Set `cancelled` to stop.
+
+    The loop reads `cancelled` once per step, so a cancel takes effect within one step.
+    """
+
+    cancelled: bool = False
+
+    def on_start(self, start: RunStart) -> None:
+        """Training is about to begin."""
+
+    def on_step(self, report: StepReport) -> None:
+        """Every `log_every` steps."""
+
+    def on_epoch(self, report: EpochReport) -> None:
+        """After every epoch (and once for epoch 0, before training)."""
+
+    def on_boundary(self, grid: BoundaryGrid) -> None:
+        """Every `boundary_every` epochs, for 2-D data sets."""
+
+    def on_model(self, model: nn.Module) -> None:
+        """The trained model (best weights when early stopping restores them), e.g. to save it."""
+
+    def on_end(self, result: RunResult) -> None:
+        """Always called last, whatever the outcome."""

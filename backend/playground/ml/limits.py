@@ -1,0 +1,18 @@
+"""Size limits a deployment puts on specs; checked before anything is allocated."""
+
+from __future__ import annotations
+
+from pydantic import BaseModel, ConfigDict, Field
+
+
+class Limits(BaseModel):
+    """Upper bounds for one run (Settings carries these; PLAYGROUND_LIMITS__MAX_EPOCHS=...)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    max_layers: int = Field(200, ge=1, description="Layers, counting those inside blocks.")
+    max_parameters: int = Field(20_000_000, ge=1, description="Trainable parameters.")
+    max_flops_per_sample: int = Field(2_000_000_000, ge=1, description="Forward FLOPs per sample.")
+    max_epochs: int = Field(10_000, ge=1, description="Epochs.")
+    max_samples: int = Field(200_000, ge=1, description="Samples in all splits together.")
+    max_steps: int = Field(2_000_000, ge=1, description="Optimizer steps (epochs x batches).")

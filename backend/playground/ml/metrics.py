@@ -1,0 +1,56 @@
+"""Evaluation: loss and accuracy or regression metrics over a whole split, confusion matrix."""
+
+from __future__ import annotations
+
+import torch
+from torch import Tensor, nn
+
+from playground.ml.objective import Objective
+
+EVAL_ROWS = 4096  # samples per forward pass when evaluating: bounds activation memory
+
+
+@torch.no_grad()
+def predict_all(model: nn.Module, x: Tensor) -> Tensor:
+    """Outputs for every sample of `x` in eval mode, in chunks of EVAL_ROWS."""
+    was_training = model.training
+    model.eval()
+    try:
+        return torch.cat([model(chunk) for chunk in x.split(EVAL_ROWS)])
+    finally:
+        model.train(was_training)
+
+
+def split_metrics(objective: Objective, out: Tensor, y: Tensor, prefix: str) -> dict[str, Tensor]:
+    """Metrics as 0-d device tensors (converted to floats together, one host sync)."""
+    m = {f"{prefix}loss": objective.loss(out, y)}
+    if objective.classify:
+        m[f"{prefix}accuracy"] = objective.correct(out, y) / y.numel()
+    else:
+        m.update(regression_metrics(out.reshape(y.shape), y, prefix))
+    return m
+
+
+def regression_metrics(pred: Tensor, y: Tensor, prefix: str) -> dict[str, Tensor]:
+    """MSE, MAE and R^2 = 1 - SS_res / SS_tot (F5)."""
+    err = pred - y
+    ss_tot = (y - y.mean(0)).square().sum()
+    return {
+        f"{prefix}mse": err.square().mean(),
+        f"{prefix}mae": err.abs().mean(),
+        f"{prefix}r2": 1 - err.square().sum() / ss_tot.clamp_min(1e-12),
+    }
+
+
+def to_floats(metrics: dict[str, Tensor]) -> dict[str, float]:
+    """One host transfer for all metrics."""
+    if not metrics:
+        return {}
+    values = torch.stack([v.detach().float() for v in metrics.values()]).tolist()
+    return dict(zip(metrics, values, strict=True))
+
+
+def confusion_matrix(pred: Tensor, y: Tensor, classes: int) -> Tensor:
+    """(C, C) counts; row = true class, column = predicted class."""
+    flat = y.reshape(-1) * classes + pred.reshape(-1)
+    return torch.bincount(flat, minlength=classes * classes).reshape(classes, classes)

@@ -1,0 +1,96 @@
+"""What the network's output means for a data set and loss: loss, predictions, output size.
+
+Outputs of shape (B, *steps, K) meet targets of shape (B, *steps) (class ids) or
+(B, *steps, n) (values); everything is flattened to rows before the loss, so many-to-one
+and many-to-many tasks share one code path.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+import torch
+import torch.nn.functional as F
+from torch import Tensor, nn
+
+from playground.ml.losses import CrossEntropyLoss, LossSpec, MSELoss, PerceptronError
+from playground.ml.optimizers import Perceptron
+from playground.ml.types import TargetInfo
+
+if TYPE_CHECKING:
+    from playground.ml.spec import TrainingSpec
+
+
+def default_loss(target: TargetInfo) -> LossSpec:
+    return CrossEntropyLoss() if target.task == "classification" else MSELoss()
+
+
+@dataclass
+class Objective:
+    """Loss and read-out for one (loss, target) pair."""
+
+    spec: LossSpec
+    target: TargetInfo
+    fn: nn.Module
+
+    @classmethod
+    def create(cls, training: TrainingSpec, target: TargetInfo) -> Objective:
+        if isinstance(training.optimizer, Perceptron):
+            spec: LossSpec = PerceptronError()
+        else:
+            spec = training.loss if training.loss is not None else default_loss(target)
+        return cls(spec, target, spec.build())
+
+    @property
+    def classify(self) -> bool:
+        return self.target.task == "classification"
+
+    @property
+    def binary_single(self) -> bool:
+        """Two classes read from one logit (BCE): class 1 iff logit > 0."""
+        return self.spec.target == "binary" and self.target.n_classes == 2
+
+    def output_width(self) -> int:
+        """Units the last layer must have (per step for many-to-many)."""
+        return 1 if self.binary_single else self.target.size
+
+    def output_shape(self) -> tuple[int, ...]:
+        steps = (self.target.steps,) if self.target.steps else ()
+        return (*steps, self.output_width())
+
+    def check(self) -> str | None:
+        """Why this loss cannot be used for this task, or None."""
+        if self.target.task == "regression" and self.spec.target != "values":
+            return f"{self.spec.type} needs class labels, but this data set is a regression task"  # type: ignore[attr-defined]
+        return None
+
+    def loss(self, out: Tensor, y: Tensor) -> Tensor:
+        """Mean loss of outputs (B, *steps, K) against targets."""
+        k = out.shape[-1]
+        rows = out.reshape(-1, k)
+        if not self.classify:
+            return self.fn(rows, y.reshape(-1, k))  # type: ignore[no-any-return]
+        ids = y.reshape(-1)
+        if self.spec.target == "class_ids":
+            return self.fn(rows, ids)  # type: ignore[no-any-return]
+        if self.binary_single:
+            target = sign_targets(ids) if isinstance(self.spec, PerceptronError) else ids
+            return self.fn(rows[:, 0], target.to(rows.dtype))  # type: ignore[no-any-return]
+        # One-hot targets for BCE over K classes and for MSE/L1 on class labels.
+        return self.fn(rows, F.one_hot(ids, k).to(rows.dtype))  # type: ignore[no-any-return]
+
+    def predict(self, out: Tensor) -> Tensor:
+        """Class ids (B, *steps) from outputs (classification only)."""
+        if self.binary_single:
+            return (out[..., 0] > 0).long()
+        return out.argmax(-1)
+
+    def correct(self, out: Tensor, y: Tensor) -> Tensor:
+        """Number of correct predictions (a 0-d tensor; no host sync)."""
+        return (self.predict(out) == y).sum()
+
+
+def sign_targets(y: Tensor) -> Tensor:
+    """Class ids {0, 1} -> perceptron targets {-1, +1} as float."""
+    return y.to(torch.float32) * 2 - 1

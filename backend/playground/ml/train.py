@@ -1,0 +1,383 @@
+"""The training loop: `train(spec, hooks)` builds, trains and evaluates one run.
+
+The whole data set lives on the device as tensors; a step is index -> forward -> loss ->
+backward -> step with no host sync. Losses are kept on the device and read in one
+transfer every `log_every` steps; everything per-epoch is read in one more.
+"""
+
+from __future__ import annotations
+
+import math
+import platform
+import time
+from dataclasses import dataclass
+
+import numpy as np
+import torch
+from torch import Tensor, nn
+
+import playground
+from playground.ml.augment import augment
+from playground.ml.boundary import BoundaryMaker
+from playground.ml.builder import build_model
+from playground.ml.datasets import DataContext, LoadedData, Split, load
+from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, RunStart, StepReport
+from playground.ml.layer_stats import LayerWatch
+from playground.ml.limits import Limits
+from playground.ml.metrics import confusion_matrix, predict_all, split_metrics, to_floats
+from playground.ml.objective import Objective, sign_targets
+from playground.ml.optimizers import Perceptron
+from playground.ml.spec import RunSpec
+from playground.ml.types import SpecError
+from playground.ml.validate import Summary, validate
+
+STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
+BOUNDARY_GRIDS = 50  # target number of boundary grids per run
+
+
+class Diverged(Exception):
+    """The loss became NaN or infinite."""
+
+
+class Cancelled(Exception):
+    """The hooks asked to stop."""
+
+
+def resolve_device(name: str) -> torch.device:
+    """'auto' -> CUDA when present, else CPU; a missing CUDA device is a clear error."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise SpecError.at(("training", "device"), "CUDA is not available on this worker")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise SpecError.at(
+                ("training", "device"),
+                f"{name} does not exist; this worker has {torch.cuda.device_count()} GPU(s)",
+            )
+    return device
+
+
+def train(
+    spec: RunSpec,
+    hooks: Hooks | None = None,
+    *,
+    limits: Limits | None = None,
+    ctx: DataContext | None = None,
+) -> RunResult:
+    """Validate, train and test one run; every outcome ends in a RunResult and on_end."""
+    hooks = hooks or Hooks()
+    started = time.perf_counter()
+    try:
+        summary = validate(spec, limits=limits, ctx=ctx)
+        result = _Run(spec, summary, hooks, ctx or DataContext()).run()
+    except SpecError as e:
+        result = RunResult("failed", error=str(e))
+    except torch.cuda.OutOfMemoryError:
+        result = RunResult(
+            "failed", error="the GPU ran out of memory; use a smaller model or batch"
+        )
+    except Exception as e:  # a run failure must end as a result, never a crash of the caller
+        result = RunResult("failed", error=f"{type(e).__name__}: {e}")
+    result.seconds = time.perf_counter() - started
+    hooks.on_end(result)
+    return result
+
+
+@dataclass
+class _Progress:
+    epoch: int = 0
+    step: int = 0
+
+
+class _Run:
+    """State of one training run; `run()` drives it."""
+
+    def __init__(self, spec: RunSpec, summary: Summary, hooks: Hooks, ctx: DataContext) -> None:
+        self.spec, self.summary, self.hooks = spec, summary, hooks
+        t = spec.training
+        self.device = resolve_device(t.device)
+        torch.manual_seed(t.seed)  # initialisation and dropout
+        self.gen = torch.Generator(device=self.device).manual_seed(t.seed)  # shuffles, augmentation
+        self.data: LoadedData = load(spec.data, ctx)
+        self.train_set = _to(self.data.train, self.device)
+        self.val_set = _to(self.data.val, self.device)
+        self.test_set = _to(self.data.test, self.device)
+        self.model = build_model(spec.model.layers, self.data.info.input, t.init).to(self.device)
+        self.objective = Objective.create(t, self.data.info.target)
+        self.perceptron = isinstance(t.optimizer, Perceptron)
+        self.optimizer = t.optimizer.build(self.model.parameters())
+        self.scheduler = t.scheduler.build(self.optimizer, t.epochs)
+        self.penalized = [
+            p for n, p in self.model.named_parameters() if "weight" in n and p.dim() >= 2
+        ]
+        types = [r.type for r in summary.rows if r.depth == 0]
+        self.watch = LayerWatch(self.model, types)
+        self.batches = _batch_slices(
+            self.data.info.n_train, t.batch_size, _has_batchnorm(self.model)
+        )
+        total = t.epochs * len(self.batches)
+        self.log_every = t.log_every or max(1, math.ceil(total / STEP_REPORTS))
+        self.boundary_every = t.boundary_every or max(1, math.ceil(t.epochs / BOUNDARY_GRIDS))
+        plane = self.data.plane
+        self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
+        self.at = _Progress()
+        self.started = time.perf_counter()
+        self.window: list[Tensor] = []  # per-step losses since the last step report
+
+    # ---- driver -------------------------------------------------------------------------
+    def run(self) -> RunResult:
+        t = self.spec.training
+        self.hooks.on_start(self._start_report())
+        self._report_epoch(self._evaluate_initial(), self.watch.collect())
+        best = _Best(t.early_stopping.monitor if t.early_stopping else None)
+        status, error, stopped_early = "succeeded", None, False
+        try:
+            for epoch in range(1, t.epochs + 1):
+                self.at.epoch = epoch
+                metrics = self._train_epoch()
+                stats = self.watch.collect()
+                if self.scheduler is not None:
+                    self.scheduler.step()
+                metrics |= self._evaluate(self.val_set, "val_")
+                self._check_finite(metrics)
+                self._report_epoch(metrics, stats)
+                stop = t.early_stopping
+                if (
+                    best.update(metrics, epoch, self.model, stop.min_delta if stop else 0.0)
+                    and stop
+                ):
+                    if epoch - best.epoch >= stop.patience:
+                        stopped_early = True
+                        break
+        except Diverged as e:
+            status, error = "diverged", str(e)
+        except Cancelled:
+            status = "cancelled"
+        if t.early_stopping and t.early_stopping.restore_best and best.state is not None:
+            self.model.load_state_dict(best.state)
+        result = RunResult(
+            status, epochs=self.at.epoch, steps=self.at.step, error=error,  # type: ignore[arg-type]
+            best_epoch=best.epoch if best.monitor else None, stopped_early=stopped_early,
+            summary=self.summary.as_dict(),
+        )  # fmt: skip
+        if status == "succeeded":
+            self._test(result)
+        self.hooks.on_model(self.model)
+        return result
+
+    # ---- one epoch ----------------------------------------------------------------------
+    def _train_epoch(self) -> dict[str, float]:
+        x_all, y_all = self.train_set.x, self.train_set.y
+        perm = torch.randperm(x_all.shape[0], generator=self.gen, device=self.device)
+        x_all, y_all = x_all[perm], y_all[perm]  # one gather per epoch, slices per step
+        aug = self.spec.training.augment
+        losses, outs = [], []
+        last = len(self.batches) - 1
+        self.model.train()
+        for b, (lo, hi) in enumerate(self.batches):
+            if self.hooks.cancelled:
+                raise Cancelled
+            xb, yb = x_all[lo:hi], y_all[lo:hi]
+            if aug is not None and xb.is_floating_point():
+                xb = augment(xb, aug, self.gen)
+            out, loss = self._step(xb, yb, measure=b == last)
+            losses.append(loss)
+            outs.append(out)
+            self.at.step += 1
+            self.window.append(loss)
+            if self.at.step % self.log_every == 0:
+                self._report_steps()
+        sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
+        metrics = {"train_loss": (torch.stack(losses) * sizes).sum() / sizes.sum()}
+        if self.objective.classify:
+            metrics["train_accuracy"] = (
+                self.objective.correct(torch.cat(outs), y_all) / y_all.numel()
+            )
+        values = to_floats(metrics)
+        values["lr"] = self.optimizer.param_groups[0]["lr"]
+        return values
+
+    def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
+        """One optimizer step; returns the detached outputs and loss."""
+        if self.perceptron:
+            return self._perceptron_step(xb, yb, measure=measure)
+        out = self.model(xb)
+        loss = self.objective.loss(out, yb)
+        total = loss + self._penalty() if self.penalized and self._penalizing else loss
+        self.optimizer.zero_grad(set_to_none=True)
+        total.backward()
+        self._clip_and_step(measure)
+        return out.detach(), loss.detach()
+
+    def _perceptron_step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
+        # z: the pre-sign output (B, 1); o = sign(z); surrogate gradient = -(d - o) x.
+        z = _without_final_sign(self.model)(xb)
+        o = torch.where(z >= 0, 1.0, -1.0).to(z.dtype)
+        d = sign_targets(yb).to(z.dtype).reshape(o.shape)
+        surrogate = -((d - o) * z).sum()
+        self.optimizer.zero_grad(set_to_none=True)
+        surrogate.backward()
+        self._clip_and_step(measure)
+        return o.detach(), self.objective.loss(o, yb).detach()
+
+    def _clip_and_step(self, measure: bool) -> None:
+        if measure:
+            self.watch.before_step()
+        clip = self.spec.training.grad_clip
+        if clip is not None and clip.max_norm is not None:
+            nn.utils.clip_grad_norm_(self.model.parameters(), clip.max_norm)
+        elif clip is not None and clip.value is not None:
+            nn.utils.clip_grad_value_(self.model.parameters(), clip.value)
+        self.optimizer.step()
+
+    @property
+    def _penalizing(self) -> bool:
+        return self.spec.training.l1 > 0 or self.spec.training.l2 > 0
+
+    def _penalty(self) -> Tensor:
+        """l1 * sum|w| + l2 / 2 * sum w^2 over weight matrices and kernels (C5)."""
+        t = self.spec.training
+        total = torch.zeros((), device=self.device)
+        if t.l1 > 0:
+            total = total + t.l1 * sum(p.abs().sum() for p in self.penalized)
+        if t.l2 > 0:
+            total = total + t.l2 / 2 * sum(p.square().sum() for p in self.penalized)
+        return total
+
+    # ---- reporting ----------------------------------------------------------------------
+    def _report_steps(self) -> None:
+        values = torch.stack(self.window).tolist()
+        first_step = self.at.step - len(values) + 1
+        self.window = []
+        for i, v in enumerate(values):
+            if not math.isfinite(v):
+                raise Diverged(
+                    f"the loss became {v} at epoch {self.at.epoch}, step {first_step + i}"
+                )
+        self.hooks.on_step(StepReport(self.at.step, self.at.epoch, sum(values) / len(values)))
+
+    def _report_epoch(self, metrics: dict[str, float], stats: list[LayerStats]) -> None:
+        if self.window:
+            self._report_steps()
+        seconds = time.perf_counter() - self.started
+        self.hooks.on_epoch(EpochReport(self.at.epoch, self.at.step, metrics, stats, seconds))
+        if self.boundary is not None and self.at.epoch % self.boundary_every == 0:
+            self.hooks.on_boundary(self.boundary(self.model, self.at.epoch))
+
+    def _start_report(self) -> RunStart:
+        return RunStart(
+            summary=self.summary.as_dict(), seed=self.spec.training.seed, device=str(self.device),
+            versions={
+                "playground": playground.__version__, "torch": torch.__version__,
+                "python": platform.python_version(),
+            },
+            log_every=self.log_every, total_steps=self.spec.training.epochs * len(self.batches),
+            plane=_plane_preview(self.data),
+        )  # fmt: skip
+
+    # ---- evaluation ---------------------------------------------------------------------
+    def _evaluate(self, split: Split, prefix: str) -> dict[str, float]:
+        if split.x.shape[0] == 0:
+            return {}
+        out = predict_all(self.model, split.x)
+        return to_floats(split_metrics(self.objective, out, split.y, prefix))
+
+    def _evaluate_initial(self) -> dict[str, float]:
+        """Epoch 0: the untrained model (initial loss ~ ln C for C balanced classes)."""
+        train = self._evaluate(self.train_set, "train_")
+        # Training epochs report only train_loss/accuracy; keep epoch 0 comparable.
+        metrics = {k: v for k, v in train.items() if k in ("train_loss", "train_accuracy")}
+        metrics |= self._evaluate(self.val_set, "val_")
+        metrics["lr"] = self.optimizer.param_groups[0]["lr"]
+        return metrics
+
+    def _check_finite(self, metrics: dict[str, float]) -> None:
+        for name in ("train_loss", "val_loss"):
+            if name in metrics and not math.isfinite(metrics[name]):
+                raise Diverged(
+                    f"{name} became {metrics[name]} at epoch {self.at.epoch}, step {self.at.step}"
+                )
+
+    def _test(self, result: RunResult) -> None:
+        split = self.test_set
+        if split.x.shape[0] == 0:
+            return
+        out = predict_all(self.model, split.x)
+        metrics = split_metrics(self.objective, out, split.y, "")
+        result.test = to_floats(metrics)
+        if self.objective.classify:
+            classes = self.data.info.target.size
+            cm = confusion_matrix(self.objective.predict(out), split.y, classes).cpu()
+            result.confusion = cm.tolist()
+            totals = cm.sum(1).clamp_min(1)
+            result.per_class_accuracy = (cm.diag() / totals).tolist()
+
+
+class _Best:
+    """Tracks the best monitored value for early stopping and keeps those weights."""
+
+    def __init__(self, monitor: str | None) -> None:
+        self.monitor, self.epoch = monitor, 0
+        self.value = -math.inf if monitor == "val_accuracy" else math.inf
+        self.state: dict[str, Tensor] | None = None
+
+    def update(
+        self, metrics: dict[str, float], epoch: int, model: nn.Module, delta: float = 0.0
+    ) -> bool:
+        """Record `epoch` if it improves on the best; returns True when monitoring."""
+        if self.monitor is None or self.monitor not in metrics:
+            return False
+        v = metrics[self.monitor]
+        better = (
+            v > self.value + delta if self.monitor == "val_accuracy" else v < self.value - delta
+        )
+        if better:
+            self.value, self.epoch = v, epoch
+            self.state = {k: t.detach().clone() for k, t in model.state_dict().items()}
+        return True
+
+
+def _to(split: Split, device: torch.device) -> Split:
+    return Split(split.x.to(device), split.y.to(device))
+
+
+def _batch_slices(n: int, batch_size: int | str, merge_single: bool) -> list[tuple[int, int]]:
+    """(start, stop) of each batch; with batch norm a trailing batch of one sample joins
+    the previous batch, since batch statistics of one sample are undefined."""
+    size = n if batch_size == "full" else min(int(batch_size), n)
+    bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
+    if merge_single and len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] == 1:
+        bounds[-2:] = [(bounds[-2][0], n)]
+    return bounds
+
+
+def _has_batchnorm(model: nn.Module) -> bool:
+    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
+
+
+def _without_final_sign(model: nn.Sequential) -> nn.Module:
+    """The model minus its final Sign (validation guarantees there is one)."""
+    last = model[-1]
+    if isinstance(last, nn.Sequential):  # a layer with the "activation": "Sign" shorthand
+        return nn.Sequential(*model[:-1], last[0])
+    return model[:-1]
+
+
+def _plane_preview(data: LoadedData, limit: int = 1000) -> dict[str, object] | None:
+    """Raw 2-D points (at most `limit` per split) for scatter plots under the boundary."""
+    p = data.plane
+    if p is None:
+        return None
+    return {
+        "x_range": list(p.x_range),
+        "y_range": list(p.y_range),
+        "train": _points(p.train_points[:limit], p.train_labels[:limit]),
+        "test": _points(p.test_points[:limit], p.test_labels[:limit]),
+    }
+
+
+def _points(xy: np.ndarray, labels: np.ndarray) -> list[list[float]]:
+    """[[x, y, label], ...]; labels are class ids or regression targets."""
+    return np.column_stack([xy, labels.reshape(len(xy), -1)[:, :1]]).astype(float).round(5).tolist()  # type: ignore[no-any-return]

@@ -1,0 +1,99 @@
+"""Small value types shared by specs, data sets, shape inference and training."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Literal
+
+Task = Literal["classification", "regression"]
+
+
+@dataclass(frozen=True)
+class TensorType:
+    """What one sample looks like as it flows through the network (no batch dimension).
+
+    `vocab` is set when the values are integer token ids in [0, vocab) (dtype long);
+    otherwise the tensor holds float32 features.
+    """
+
+    shape: tuple[int, ...]
+    vocab: int | None = None
+
+    @property
+    def is_tokens(self) -> bool:
+        return self.vocab is not None
+
+    def __str__(self) -> str:
+        dims = "x".join(str(d) for d in self.shape) if self.shape else "scalar"
+        return f"{dims} token ids" if self.is_tokens else dims
+
+
+@dataclass(frozen=True)
+class TargetInfo:
+    """What the model must predict for one sample.
+
+    Classification targets are class ids (long); regression targets are float vectors
+    of `n_outputs` values. `steps` is set for many-to-many sequence sets, where every
+    one of `steps` positions has its own target.
+    """
+
+    task: Task
+    n_classes: int | None = None
+    n_outputs: int | None = None
+    steps: int | None = None
+    class_names: tuple[str, ...] = field(default_factory=tuple)
+
+    @property
+    def size(self) -> int:
+        """Classes for classification, values per sample for regression."""
+        n = self.n_classes if self.task == "classification" else self.n_outputs
+        assert n is not None
+        return n
+
+
+@dataclass(frozen=True)
+class ErrorItem:
+    """One validation problem: a JSON path into the spec and the reason."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "value_error"
+
+    @property
+    def path(self) -> str:
+        return format_path(self.loc)
+
+    @property
+    def text(self) -> str:
+        """'path: reason', without repeating a path the reason already starts with."""
+        return (
+            self.msg
+            if not self.path or self.msg.startswith(self.path)
+            else f"{self.path}: {self.msg}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {"loc": list(self.loc), "path": self.path, "msg": self.msg, "type": self.type}
+
+
+class SpecError(ValueError):
+    """A spec that parses but cannot be built or trained (shapes, sizes, limits, files)."""
+
+    def __init__(self, errors: list[ErrorItem]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(e.text for e in errors))
+
+    @classmethod
+    def at(cls, loc: tuple[str | int, ...], msg: str, type: str = "value_error") -> SpecError:
+        return cls([ErrorItem(loc, msg, type)])
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    """('model', 'layers', 3, 'kernel_size') -> 'model.layers[3].kernel_size'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out

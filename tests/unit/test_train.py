@@ -1,0 +1,229 @@
+"""Training behaviour: reports, reproducibility, cancel, divergence, early stopping, penalties."""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import pytest
+import torch
+from torch import nn
+
+from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks, RunResult, RunStart, StepReport
+from playground.ml.train import train
+from tests.factories import layers, linear, make_spec
+
+
+class Recorder(Hooks):
+    """Keeps every report; optionally cancels after `cancel_after` steps."""
+
+    def __init__(self, cancel_after: int | None = None) -> None:
+        self.starts: list[RunStart] = []
+        self.steps: list[StepReport] = []
+        self.epochs: list[EpochReport] = []
+        self.grids: list[BoundaryGrid] = []
+        self.ends: list[RunResult] = []
+        self.model: nn.Module | None = None
+        self.cancel_after = cancel_after
+        self.seen_steps = 0
+
+    def on_start(self, start: RunStart) -> None:
+        self.starts.append(start)
+
+    def on_step(self, report: StepReport) -> None:
+        self.steps.append(report)
+        if self.cancel_after is not None and report.step >= self.cancel_after:
+            self.cancelled = True
+
+    def on_epoch(self, report: EpochReport) -> None:
+        self.epochs.append(report)
+
+    def on_boundary(self, grid: BoundaryGrid) -> None:
+        self.grids.append(grid)
+
+    def on_model(self, model: nn.Module) -> None:
+        self.model = model
+
+    def on_end(self, result: RunResult) -> None:
+        self.ends.append(result)
+
+
+def run(**sections: Any) -> tuple[RunResult, Recorder]:
+    rec = Recorder()
+    return train(make_spec(**sections), rec), rec
+
+
+def test_reports_cover_the_whole_run() -> None:
+    result, rec = run(training={"epochs": 4, "batch_size": 16, "log_every": 5})
+    assert result.status == "succeeded" and result.error is None
+    assert len(rec.starts) == 1 and rec.ends == [result]
+    start = rec.starts[0]
+    steps_per_epoch = math.ceil(120 / 16)  # 200 samples, 60 % train
+    assert start.total_steps == 4 * steps_per_epoch == result.steps
+    assert start.summary["params"] == 2 * 8 + 8 + 8 * 2 + 2
+    assert start.versions["torch"] == torch.__version__
+    # Epoch 0 is the untrained model; then one report per epoch, in order.
+    assert [e.epoch for e in rec.epochs] == [0, 1, 2, 3, 4]
+    assert {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"} <= set(rec.epochs[-1].metrics)
+    # Step reports every 5 steps, plus a flush of the remainder at each epoch end.
+    assert rec.steps[0].step == 5
+    assert all(b.step > a.step for a, b in zip(rec.steps, rec.steps[1:], strict=False))
+    assert rec.steps[-1].step == result.steps
+
+
+def test_initial_loss_is_about_ln_classes() -> None:
+    # G1 sanity check: an untrained classifier with small logits has loss ~ ln(C).
+    _, rec = run(training={"epochs": 1, "init": {"weight": {"type": "normal", "std": 0.01}, "bias": "zeros"}})
+    assert rec.epochs[0].metrics["val_loss"] == pytest.approx(math.log(2), abs=0.01)
+
+
+def test_layer_stats_report_gradient_and_update_ratio() -> None:
+    _, rec = run()
+    stats = rec.epochs[-1].layers
+    assert [s.index for s in stats] == [0, 1]
+    assert [s.type for s in stats] == ["Linear", "Linear"]
+    for s in stats:
+        assert s.grad_norm is not None and s.grad_norm > 0
+        assert s.update_ratio is not None and 0 < s.update_ratio < 1
+        assert s.weight_norm > 0
+    assert all(s.grad_norm is None for s in rec.epochs[0].layers)  # nothing stepped yet
+
+
+def test_boundary_grid_holds_probabilities() -> None:
+    _, rec = run(training={"epochs": 2, "boundary_every": 1})
+    assert [g.epoch for g in rec.grids] == [0, 1, 2]
+    g = rec.grids[-1]
+    assert g.channels == 2 and len(g.values) == g.resolution**2 * 2
+    pairs = torch.tensor(g.values).reshape(-1, 2)
+    assert torch.allclose(pairs.sum(1), torch.ones(len(pairs)), atol=1e-3)
+    assert rec.grids[0].values != rec.grids[-1].values  # the boundary moved
+    plane = rec.starts[0].plane
+    assert plane is not None and len(plane["train"]) == 120 and len(plane["train"][0]) == 3
+
+
+def test_same_seed_same_series_other_seed_differs() -> None:
+    def series(seed: int) -> list[Any]:
+        _, rec = run(training={"seed": seed, "epochs": 3})
+        return [s.loss for s in rec.steps] + [e.metrics for e in rec.epochs]
+
+    assert series(7) == series(7)
+    assert series(7) != series(8)
+
+
+def test_dropout_runs_are_reproducible() -> None:
+    model = layers(linear(16, activation="ReLU"), {"type": "Dropout", "p": 0.5}, linear(2))
+    a = run(model=model)[1].epochs
+    b = run(model=model)[1].epochs
+    assert [e.metrics for e in a] == [e.metrics for e in b]
+
+
+def test_cancel_stops_within_one_step() -> None:
+    rec = Recorder(cancel_after=3)
+    result = train(make_spec(training={"epochs": 50, "log_every": 3}), rec)
+    assert result.status == "cancelled"
+    assert result.steps == 3  # the flag is read before the next step
+    assert result.test == {}  # no test metrics for an unfinished run
+
+
+def test_divergence_ends_the_run_with_epoch_and_step() -> None:
+    result, rec = run(
+        data={"dataset": "plane", "n_samples": 200},
+        model=layers(linear(1)),
+        training={"optimizer": {"type": "SGD", "lr": 90}, "epochs": 50, "log_every": 1},
+    )
+    assert result.status == "diverged"
+    # log_every=1 reads every loss, so the report names the exact step where it happened.
+    assert result.error == f"the loss became inf at epoch {result.epochs}, step {result.steps}"
+    assert result.epochs < 50
+
+
+def test_early_stopping_keeps_the_best_epoch() -> None:
+    result, rec = run(
+        data={"dataset": "wine"},
+        model=layers(linear(64, activation="ReLU"), linear(3)),
+        training={"epochs": 300, "early_stopping": {"patience": 3}, "optimizer": {"type": "Adam", "lr": 0.01}},
+    )
+    assert result.status == "succeeded" and result.stopped_early
+    assert result.best_epoch is not None and result.epochs == result.best_epoch + 3
+    val = {e.epoch: e.metrics["val_loss"] for e in rec.epochs}
+    assert val[result.best_epoch] == min(v for k, v in val.items() if k >= 1)
+
+
+def test_classification_test_metrics_and_confusion() -> None:
+    result, _ = run(data={"dataset": "iris"}, model=layers(linear(3)), training={"epochs": 30})
+    assert result.confusion is not None and len(result.confusion) == 3
+    n_test = sum(map(sum, result.confusion))
+    assert n_test == 30  # 20 % of 150
+    diag = sum(result.confusion[i][i] for i in range(3))
+    assert result.test["accuracy"] == pytest.approx(diag / n_test)
+    assert result.per_class_accuracy is not None and len(result.per_class_accuracy) == 3
+
+
+def test_regression_reports_mse_mae_r2() -> None:
+    result, rec = run(data={"dataset": "plane", "n_samples": 300}, model=layers(linear(1)), training={"epochs": 30})
+    assert set(result.test) == {"loss", "mse", "mae", "r2"}
+    assert result.test["r2"] > 0.9
+    assert result.confusion is None
+    assert {"val_mse", "val_mae", "val_r2"} <= set(rec.epochs[-1].metrics)
+
+
+def test_step_lr_schedule_is_reported() -> None:
+    _, rec = run(training={"epochs": 4, "optimizer": {"type": "SGD", "lr": 0.1},
+                           "scheduler": {"type": "StepLR", "step_size": 2, "gamma": 0.5}})  # fmt: skip
+    assert [e.metrics["lr"] for e in rec.epochs] == pytest.approx([0.1, 0.1, 0.1, 0.05, 0.05])
+
+
+def test_constant_init_never_breaks_symmetry() -> None:
+    # D12: with every weight equal, all hidden units get equal gradients and stay equal.
+    _, rec = run(training={"init": {"weight": {"type": "constant", "val": 0.1}, "bias": "zeros"}})
+    assert rec.model is not None
+    w = rec.model[0][0].weight  # Linear inside (Linear + Tanh)
+    assert torch.allclose(w, w[0].expand_as(w))
+
+
+def test_l1_penalty_shrinks_weights() -> None:
+    def first_layer_norm(l1: float) -> float:
+        _, rec = run(training={"l1": l1, "epochs": 10})
+        return rec.epochs[-1].layers[0].weight_norm
+
+    assert first_layer_norm(0.05) < 0.7 * first_layer_norm(0.0)
+
+
+def test_batchnorm_with_a_single_sample_last_batch() -> None:
+    # 120 training samples, batch 17: the last batch would hold 1 sample, which BatchNorm
+    # cannot normalise in training mode; it joins the previous batch instead.
+    result, _ = run(
+        model=layers(linear(8), {"type": "BatchNorm1d"}, {"type": "ReLU"}, linear(2)),
+        training={"batch_size": 17},
+    )
+    assert result.status == "succeeded", result.error
+    assert result.steps == 3 * 7
+
+
+def test_full_batch_is_one_step_per_epoch() -> None:
+    result, _ = run(training={"batch_size": "full", "epochs": 5})
+    assert result.steps == 5
+
+
+def test_augmentation_changes_training_only() -> None:
+    plain = run(data={"dataset": "digits", "n_samples": 300},
+                model=layers({"type": "Flatten"}, linear(10)))[1].epochs  # fmt: skip
+    noisy = run(data={"dataset": "digits", "n_samples": 300}, model=layers({"type": "Flatten"}, linear(10)),
+                training={"augment": {"noise": 0.5, "hflip": True, "shift": 1}})[1].epochs  # fmt: skip
+    assert plain[0].metrics == noisy[0].metrics  # same data and init before training
+    assert plain[1].metrics["train_loss"] != noisy[1].metrics["train_loss"]
+
+
+def test_missing_cuda_fails_clearly() -> None:
+    if torch.cuda.is_available():
+        pytest.skip("this machine has CUDA")
+    result, rec = run(training={"device": "cuda"})
+    assert result.status == "failed"
+    assert result.error == "training.device: CUDA is not available on this worker"
+    assert rec.ends == [result]
+
+
+def test_gradient_clipping_by_value_and_norm_train() -> None:
+    for clip in ({"value": 0.01}, {"max_norm": 0.1}):
+        result, _ = run(training={"grad_clip": clip})
+        assert result.status == "succeeded"
