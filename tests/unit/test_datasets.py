@@ -615,7 +615,10 @@ def test_csv_target_column_and_task_rules(tmp_path: Path) -> None:
         (["1", "2"], [[3, 4], [5, 6]], {}, "file", "header row"),
         (["a", "a"], [[3, 4], [5, 6]], {}, "file", "unique"),
         (["a", "b"], [[1, 2], [3]], {}, "file", "line 3 has 1 fields"),
-        (["a", "b"], [[1, 2], ["nan", 1]], {}, "file", "column 'a' must be numeric: line 3"),
+        (["a", "b"], [[1, 2], ["nan", 1]], {}, "file", "'a' holds NaN or infinity at line 3"),
+        (["a", "y"], [[1, 0], [2, "inf"]], {}, "file", "'y' holds NaN or infinity at line 3"),
+        (["a", "y"], [[1, 0], ["", 1]], {}, "file", "'a' has an empty cell at line 3"),
+        (["a", "y"], [[i, f"c{i}"] for i in range(60)], {}, "task", "60 distinct text values"),
         (["a"], [[1], [2]], {}, "file", "feature column besides the target"),
     ],
 )

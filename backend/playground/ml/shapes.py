@@ -99,9 +99,10 @@ def _infer_residual(spec: Residual, x: TensorType, loc: Loc, depth: int) -> list
     label = spec.describe() + (" (projection shortcut)" if projection is not None else "")
     act = shortcut_activation(spec)
     if act is not None:
-        y = act.infer(y)
+        y2 = act.infer(y)
         params += _meta_params(act.build(y))
-        label += f" + {act.describe()}"
+        flops += act.flops(y, y2)
+        label, y = f"{label} + {act.describe()}", y2
     return [LayerInfo(loc, "Residual", label, x, y, params, flops, depth), *inner]
 
 

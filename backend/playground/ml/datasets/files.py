@@ -162,18 +162,31 @@ def _is_number(cell: str) -> bool:
     return True
 
 
-def _numeric(column: np.ndarray, lines: list[int]) -> np.ndarray | int:
-    """The column as finite float64, or the line number of its first bad cell."""
+def _floats(column: np.ndarray) -> np.ndarray | None:
+    """The column as float64, or None if some cell is not a number."""
     try:
-        values = column.astype(np.float64)
-    except ValueError:  # find the culprit cell by cell
-        values = np.empty(len(column))
-        for i, cell in enumerate(column.tolist()):
-            if not _is_number(cell):
-                return lines[i]
-            values[i] = float(cell)
-    bad = np.flatnonzero(~np.isfinite(values))
-    return lines[bad[0]] if bad.size else values
+        return column.astype(np.float64)
+    except ValueError:  # numpy and Python disagree on a few spellings; Python decides
+        cells = column.tolist()
+        return np.array([float(c) for c in cells]) if all(map(_is_number, cells)) else None
+
+
+def _line_of(mask: np.ndarray, lines: list[int]) -> int:
+    """File line of the first row where mask is true."""
+    return lines[int(np.flatnonzero(mask)[0])]
+
+
+def _column(table: np.ndarray, j: int, name: str, lines: list[int]) -> np.ndarray | None:
+    """Column j as finite float64, or None if it holds text; empty cells are refused."""
+    cells = table[:, j]
+    if (cells == "").any():
+        line = _line_of(cells == "", lines)
+        raise SpecError.at(FILE_LOC, f"column {name!r} has an empty cell at line {line}")
+    values = _floats(cells)
+    if values is not None and not np.isfinite(values).all():
+        line = _line_of(~np.isfinite(values), lines)
+        raise SpecError.at(FILE_LOC, f"column {name!r} holds NaN or infinity at line {line}")
+    return values
 
 
 def _csv_table(spec: CsvData, ctx: DataContext) -> tuple[np.ndarray, np.ndarray, TargetInfo]:
@@ -187,24 +200,20 @@ def _csv_table(spec: CsvData, ctx: DataContext) -> tuple[np.ndarray, np.ndarray,
         raise SpecError.at(FILE_LOC, f"{spec.file} needs a feature column besides the target")
     table = np.array(rows, dtype=str)  # (N, C)
     features = []
-    for j, column in enumerate(header):
-        if column == target:
-            continue
-        values = _numeric(table[:, j], lines)
-        if isinstance(values, int):
-            bad = str(table[lines.index(values), j])
+    for j, name in enumerate(header):
+        values = _column(table, j, name, lines)
+        if name == target:
+            y_values = table[:, j] if values is None else values  # text or numbers
+        elif values is None:
+            is_text = np.array([not _is_number(cell) for cell in table[:, j].tolist()])
+            row = int(np.flatnonzero(is_text)[0])
             raise SpecError.at(
                 FILE_LOC,
-                f"column {column!r} must be numeric: line {values} holds {bad!r} "
-                f"(only the target column may hold text)",
+                f"column {name!r} must be numeric: line {lines[row]} holds "
+                f"{str(table[row, j])!r} (only the target column may hold text)",
             )
-        features.append(values)
-    raw_target = table[:, header.index(target)]
-    if "" in raw_target:
-        line = lines[int(np.flatnonzero(raw_target == "")[0])]
-        raise SpecError.at(FILE_LOC, f"target column {target!r} is empty at line {line}")
-    numeric_target = _numeric(raw_target, lines)
-    y_values = raw_target if isinstance(numeric_target, int) else numeric_target
+        else:
+            features.append(values)
     y, info = encode_target(y_values, spec.task, f"column {target!r}", TARGET_LOC)
     return np.stack(features, axis=1), y, info
 

@@ -21,8 +21,6 @@ from playground.ml.types import TargetInfo, TensorType
 DOMAIN = 5.0
 # XOR points are pushed this far off the axes so that no label sits on a boundary.
 XOR_PAD = 0.3
-# Spiral arms make this many turns from the centre to the rim.
-SPIRAL_TURNS = 1.75
 # multi_gaussian bumps: (cx, cy, height); width BUMP_STD.
 BUMPS = (
     (-3.0, 2.5, 1.0),
@@ -98,10 +96,17 @@ class SpiralData(Toy2DBase):
 
     dataset: Literal["spiral"] = "spiral"
     n_classes: NClasses = 2
+    turns: float = Field(
+        1.25,
+        ge=0.25,
+        le=4,
+        description="How often each arm winds round the centre; more turns are harder "
+        "(1.75 is the classic playground's spiral).",
+    )
     noise: Noise = Field(
-        0.05,
-        description="Std of Gaussian jitter added to each coordinate, as a fraction of the "
-        "spiral's outer radius (5 units).",
+        0.1,
+        description="Std of Gaussian jitter added to each coordinate, in data units (the "
+        "arms reach radius 5), as in the classic playground.",
     )
 
 
@@ -184,8 +189,9 @@ def _spiral(spec: SpiralData, rng: np.random.Generator) -> tuple[np.ndarray, np.
     sizes = _class_sizes(spec.n_samples, spec.n_classes)
     labels = np.repeat(np.arange(spec.n_classes), sizes)
     t = rng.uniform(0.0, 1.0, labels.size)  # position along the arm, centre -> rim
-    angle = SPIRAL_TURNS * 2 * np.pi * t + 2 * np.pi * labels / spec.n_classes
-    xy = _polar(DOMAIN * t, angle) + rng.normal(0.0, spec.noise * DOMAIN, (labels.size, 2))
+    angle = spec.turns * 2 * np.pi * t + 2 * np.pi * labels / spec.n_classes
+    # Noise in data units: scaled by the radius, even 0.1 would blur neighbouring arms.
+    xy = _polar(DOMAIN * t, angle) + rng.normal(0.0, spec.noise, (labels.size, 2))
     return xy, labels
 
 

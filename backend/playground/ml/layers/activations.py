@@ -108,21 +108,34 @@ class Tanh(ActivationSpec):
         return nn.Tanh()
 
 
-class Softmax(ActivationSpec):
+class _Normalize(ActivationSpec):
+    """Softmax-like: `dim` must exist (it counts the batch dimension, as in PyTorch)."""
+
+    dim: int = Field(-1, ge=-8, le=8, description="Dimension to normalise (batch is 0).")
+
+    def infer(self, x: TensorType) -> TensorType:
+        need_float(x, self.describe())
+        d = self.dim + len(x.shape) + 1 if self.dim < 0 else self.dim
+        if not 1 <= d <= len(x.shape):
+            raise ShapeError(
+                f"dim={self.dim} is not a sample dimension of {x} (the batch is dim 0)"
+            )
+        return x
+
+
+class Softmax(_Normalize):
     """exp(x_i) / sum_j exp(x_j), numerically stable; with CrossEntropyLoss use raw logits."""
 
     type: Literal["Softmax"] = "Softmax"
-    dim: int = Field(-1, description="Dimension to normalise (counts the batch dimension).")
 
     def build(self, x: TensorType) -> nn.Module:
         return nn.Softmax(self.dim)
 
 
-class LogSoftmax(ActivationSpec):
+class LogSoftmax(_Normalize):
     """log(softmax(x)); pair with NLLLoss."""
 
     type: Literal["LogSoftmax"] = "LogSoftmax"
-    dim: int = Field(-1, description="Dimension to normalise (counts the batch dimension).")
 
     def build(self, x: TensorType) -> nn.Module:
         return nn.LogSoftmax(self.dim)

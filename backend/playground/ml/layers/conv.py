@@ -105,9 +105,26 @@ class _ConvNd(ParamLayer):
             )
         k, s, d = self._args()
         p = self._padding(k, s, d)
+        self._check_padding_mode(x, k, d, p)
         if self.padding == "same":
             return TensorType((self.out_channels, *x.shape[1:]))
         return TensorType((self.out_channels, *_fit(x, self.dims, k, s, p, d, name)))
+
+    def _check_padding_mode(
+        self, x: TensorType, k: tuple[int, ...], d: tuple[int, ...], p: tuple[int, ...]
+    ) -> None:
+        """Reflect padding must be shorter than the input; circular may wrap at most once."""
+        if self.padding_mode not in ("reflect", "circular"):
+            return
+        for i, size in enumerate(x.shape[1:]):
+            # "same" pads d*(k-1) in total, the larger half on the right.
+            pad = d[i] * (k[i] - 1) - d[i] * (k[i] - 1) // 2 if self.padding == "same" else p[i]
+            too_big = pad >= size if self.padding_mode == "reflect" else pad > size
+            if too_big:
+                limit = "smaller than" if self.padding_mode == "reflect" else "at most"
+                raise ShapeError(
+                    f"{self.padding_mode} padding of {pad} must be {limit} the input size {size}"
+                )
 
     def build(self, x: TensorType) -> nn.Module:
         cls = nn.Conv1d if self.dims == 1 else nn.Conv2d

@@ -29,7 +29,9 @@ class Residual(ParamLayer):
         """None for an identity shortcut, else the projection from x's shape to y's."""
         if x == y:
             return None
-        if x.is_tokens or y.is_tokens or len(x.shape) != len(y.shape):
+        if x.is_tokens or y.is_tokens:
+            raise ShapeError(f"cannot add token ids ({x}) to the block output ({y})")
+        if len(x.shape) != len(y.shape):
             raise ShapeError(
                 f"cannot add the input {show(x.shape)} to the block output {show(y.shape)}: "
                 "the ranks differ"
