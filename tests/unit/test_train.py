@@ -55,8 +55,10 @@ def run(**sections: Any) -> tuple[RunResult, Recorder]:
 
 def test_reports_cover_the_whole_run() -> None:
     result, rec = run(training={"epochs": 4, "batch_size": 16, "log_every": 5})
-    assert result.status == "succeeded" and result.error is None
-    assert len(rec.starts) == 1 and rec.ends == [result]
+    assert result.status == "succeeded"
+    assert result.error is None
+    assert len(rec.starts) == 1
+    assert rec.ends == [result]
     start = rec.starts[0]
     steps_per_epoch = math.ceil(120 / 16)  # 200 samples, 60 % train
     assert start.total_steps == 4 * steps_per_epoch == result.steps
@@ -64,7 +66,9 @@ def test_reports_cover_the_whole_run() -> None:
     assert start.versions["torch"] == torch.__version__
     # Epoch 0 is the untrained model; then one report per epoch, in order.
     assert [e.epoch for e in rec.epochs] == [0, 1, 2, 3, 4]
-    assert {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"} <= set(rec.epochs[-1].metrics)
+    assert {"train_loss", "train_accuracy", "val_loss", "val_accuracy", "lr"} <= set(
+        rec.epochs[-1].metrics
+    )
     # Step reports every 5 steps, plus a flush of the remainder at each epoch end.
     assert rec.steps[0].step == 5
     assert all(b.step > a.step for a, b in zip(rec.steps, rec.steps[1:], strict=False))
@@ -73,7 +77,9 @@ def test_reports_cover_the_whole_run() -> None:
 
 def test_initial_loss_is_about_ln_classes() -> None:
     # G1 sanity check: an untrained classifier with small logits has loss ~ ln(C).
-    _, rec = run(training={"epochs": 1, "init": {"weight": {"type": "normal", "std": 0.01}, "bias": "zeros"}})
+    _, rec = run(
+        training={"epochs": 1, "init": {"weight": {"type": "normal", "std": 0.01}, "bias": "zeros"}}
+    )
     assert rec.epochs[0].metrics["val_loss"] == pytest.approx(math.log(2), abs=0.01)
 
 
@@ -83,8 +89,10 @@ def test_layer_stats_report_gradient_and_update_ratio() -> None:
     assert [s.index for s in stats] == [0, 1]
     assert [s.type for s in stats] == ["Linear", "Linear"]
     for s in stats:
-        assert s.grad_norm is not None and s.grad_norm > 0
-        assert s.update_ratio is not None and 0 < s.update_ratio < 1
+        assert s.grad_norm is not None
+        assert s.grad_norm > 0
+        assert s.update_ratio is not None
+        assert 0 < s.update_ratio < 1
         assert s.weight_norm > 0
     assert all(s.grad_norm is None for s in rec.epochs[0].layers)  # nothing stepped yet
 
@@ -93,12 +101,15 @@ def test_boundary_grid_holds_probabilities() -> None:
     _, rec = run(training={"epochs": 2, "boundary_every": 1})
     assert [g.epoch for g in rec.grids] == [0, 1, 2]
     g = rec.grids[-1]
-    assert g.channels == 2 and len(g.values) == g.resolution**2 * 2
+    assert g.channels == 2
+    assert len(g.values) == g.resolution**2 * 2
     pairs = torch.tensor(g.values).reshape(-1, 2)
     assert torch.allclose(pairs.sum(1), torch.ones(len(pairs)), atol=1e-3)
     assert rec.grids[0].values != rec.grids[-1].values  # the boundary moved
     plane = rec.starts[0].plane
-    assert plane is not None and len(plane["train"]) == 120 and len(plane["train"][0]) == 3
+    assert plane is not None
+    assert len(plane["train"]) == 120
+    assert len(plane["train"][0]) == 3
 
 
 def test_same_seed_same_series_other_seed_differs() -> None:
@@ -126,7 +137,7 @@ def test_cancel_stops_within_one_step() -> None:
 
 
 def test_divergence_ends_the_run_with_epoch_and_step() -> None:
-    result, rec = run(
+    result, _rec = run(
         data={"dataset": "plane", "n_samples": 200},
         model=layers(linear(1)),
         training={"optimizer": {"type": "SGD", "lr": 90}, "epochs": 50, "log_every": 1},
@@ -141,26 +152,38 @@ def test_early_stopping_keeps_the_best_epoch() -> None:
     result, rec = run(
         data={"dataset": "wine"},
         model=layers(linear(64, activation="ReLU"), linear(3)),
-        training={"epochs": 300, "early_stopping": {"patience": 3}, "optimizer": {"type": "Adam", "lr": 0.01}},
+        training={
+            "epochs": 300,
+            "early_stopping": {"patience": 3},
+            "optimizer": {"type": "Adam", "lr": 0.01},
+        },
     )
-    assert result.status == "succeeded" and result.stopped_early
-    assert result.best_epoch is not None and result.epochs == result.best_epoch + 3
+    assert result.status == "succeeded"
+    assert result.stopped_early
+    assert result.best_epoch is not None
+    assert result.epochs == result.best_epoch + 3
     val = {e.epoch: e.metrics["val_loss"] for e in rec.epochs}
     assert val[result.best_epoch] == min(v for k, v in val.items() if k >= 1)
 
 
 def test_classification_test_metrics_and_confusion() -> None:
     result, _ = run(data={"dataset": "iris"}, model=layers(linear(3)), training={"epochs": 30})
-    assert result.confusion is not None and len(result.confusion) == 3
+    assert result.confusion is not None
+    assert len(result.confusion) == 3
     n_test = sum(map(sum, result.confusion))
     assert n_test == 30  # 20 % of 150
     diag = sum(result.confusion[i][i] for i in range(3))
     assert result.test["accuracy"] == pytest.approx(diag / n_test)
-    assert result.per_class_accuracy is not None and len(result.per_class_accuracy) == 3
+    assert result.per_class_accuracy is not None
+    assert len(result.per_class_accuracy) == 3
 
 
 def test_regression_reports_mse_mae_r2() -> None:
-    result, rec = run(data={"dataset": "plane", "n_samples": 300}, model=layers(linear(1)), training={"epochs": 30})
+    result, rec = run(
+        data={"dataset": "plane", "n_samples": 300},
+        model=layers(linear(1)),
+        training={"epochs": 30},
+    )
     assert set(result.test) == {"loss", "mse", "mae", "r2"}
     assert result.test["r2"] > 0.9
     assert result.confusion is None

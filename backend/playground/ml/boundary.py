@@ -7,6 +7,7 @@ from torch import Tensor, nn
 
 from playground.ml.datasets import Plane
 from playground.ml.hooks import BoundaryGrid
+from playground.ml.losses import NLLLoss, PerceptronError
 from playground.ml.metrics import predict_all
 from playground.ml.objective import Objective
 
@@ -32,17 +33,15 @@ class BoundaryMaker:
 
     def read_out(self, out: Tensor) -> Tensor:
         """Class probabilities for classification, raw values for regression."""
-        obj = self.objective
+        obj, loss = self.objective, self.objective.spec
         if not obj.classify:
             return out.float()
         if obj.binary_single:
             # A Perceptron's Sign gives -1/+1; a BCE logit goes through the sigmoid.
-            p1 = (
-                (out[:, :1] + 1) / 2 if obj.spec.type == "PerceptronError" else out[:, :1].sigmoid()
-            )  # type: ignore[attr-defined]
+            p1 = (out[:, :1] + 1) / 2 if isinstance(loss, PerceptronError) else out[:, :1].sigmoid()
             return torch.cat([1 - p1, p1], 1).float()
-        if obj.spec.target == "class_ids" and obj.spec.type != "NLLLoss":  # type: ignore[attr-defined]
+        if isinstance(loss, NLLLoss):
+            return out.exp().float()  # the model ends in LogSoftmax
+        if loss.target == "class_ids":
             return out.softmax(1).float()
-        if obj.spec.type == "NLLLoss":  # type: ignore[attr-defined]
-            return out.exp().float()
         return out.clamp(0, 1).float()  # MSE/L1/BCE on one-hot targets

@@ -55,4 +55,6 @@ def _norm(tensors: list[Tensor], device: torch.device) -> Tensor:
     """L2 norm over a list of tensors, as a 0-d tensor."""
     if not tensors:
         return torch.zeros((), device=device)
-    return torch.linalg.vector_norm(torch.stack([torch.linalg.vector_norm(t) for t in tensors]))
+    norms = torch.stack([torch.linalg.vector_norm(t) for t in tensors])
+    total: Tensor = torch.linalg.vector_norm(norms)
+    return total

@@ -16,7 +16,7 @@ def predict_all(model: nn.Module, x: Tensor) -> Tensor:
     was_training = model.training
     model.eval()
     try:
-        return torch.cat([model(chunk) for chunk in x.split(EVAL_ROWS)])
+        return torch.cat([model(chunk) for chunk in torch.split(x, EVAL_ROWS)])
     finally:
         model.train(was_training)
 

@@ -13,10 +13,10 @@ from pydantic import Field, model_validator
 from playground.ml.datasets import DataSpec
 from playground.ml.inits import InitSpec
 from playground.ml.layers import Layer
-from playground.ml.spec_model import SpecModel
 from playground.ml.losses import Loss
 from playground.ml.optimizers import Adam, Optimizer
 from playground.ml.schedulers import Constant, Scheduler
+from playground.ml.spec_model import SpecModel
 
 
 class ModelSpec(SpecModel):

@@ -35,11 +35,11 @@ STEP_REPORTS = 1000  # target number of step reports per run when log_every is a
 BOUNDARY_GRIDS = 50  # target number of boundary grids per run
 
 
-class Diverged(Exception):
+class DivergedError(Exception):
     """The loss became NaN or infinite."""
 
 
-class Cancelled(Exception):
+class CancelledError(Exception):
     """The hooks asked to stop."""
 
 
@@ -144,16 +144,14 @@ class _Run:
                 self._check_finite(metrics)
                 self._report_epoch(metrics, stats)
                 stop = t.early_stopping
-                if (
-                    best.update(metrics, epoch, self.model, stop.min_delta if stop else 0.0)
-                    and stop
-                ):
-                    if epoch - best.epoch >= stop.patience:
-                        stopped_early = True
-                        break
-        except Diverged as e:
+                min_delta = stop.min_delta if stop else 0.0
+                monitoring = best.update(metrics, epoch, self.model, min_delta)
+                if monitoring and stop and epoch - best.epoch >= stop.patience:
+                    stopped_early = True
+                    break
+        except DivergedError as e:
             status, error = "diverged", str(e)
-        except Cancelled:
+        except CancelledError:
             status = "cancelled"
         if t.early_stopping and t.early_stopping.restore_best and best.state is not None:
             self.model.load_state_dict(best.state)
@@ -178,7 +176,7 @@ class _Run:
         self.model.train()
         for b, (lo, hi) in enumerate(self.batches):
             if self.hooks.cancelled:
-                raise Cancelled
+                raise CancelledError
             xb, yb = x_all[lo:hi], y_all[lo:hi]
             if aug is not None and xb.is_floating_point():
                 xb = augment(xb, aug, self.gen)
@@ -207,7 +205,7 @@ class _Run:
         loss = self.objective.loss(out, yb)
         total = loss + self._penalty() if self.penalized and self._penalizing else loss
         self.optimizer.zero_grad(set_to_none=True)
-        total.backward()
+        total.backward()  # type: ignore[no-untyped-call]
         self._clip_and_step(measure)
         return out.detach(), loss.detach()
 
@@ -253,7 +251,7 @@ class _Run:
         self.window = []
         for i, v in enumerate(values):
             if not math.isfinite(v):
-                raise Diverged(
+                raise DivergedError(
                     f"the loss became {v} at epoch {self.at.epoch}, step {first_step + i}"
                 )
         self.hooks.on_step(StepReport(self.at.step, self.at.epoch, sum(values) / len(values)))
@@ -296,7 +294,7 @@ class _Run:
     def _check_finite(self, metrics: dict[str, float]) -> None:
         for name in ("train_loss", "val_loss"):
             if name in metrics and not math.isfinite(metrics[name]):
-                raise Diverged(
+                raise DivergedError(
                     f"{name} became {metrics[name]} at epoch {self.at.epoch}, step {self.at.step}"
                 )
 
@@ -361,7 +359,7 @@ def _without_final_sign(model: nn.Sequential) -> nn.Module:
     """The model minus its final Sign (validation guarantees there is one)."""
     last = model[-1]
     if isinstance(last, nn.Sequential):  # a layer with the "activation": "Sign" shorthand
-        return nn.Sequential(*model[:-1], last[0])
+        return nn.Sequential(*list(model)[:-1], last[0])
     return model[:-1]
 
 

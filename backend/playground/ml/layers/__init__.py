@@ -10,11 +10,11 @@ from playground.ml.layers.activations import (
     ACTIVATION_TYPES,
     ELU,
     GELU,
-    PReLU,
-    ReLU,
     Identity,
     LeakyReLU,
     LogSoftmax,
+    PReLU,
+    ReLU,
     Sigmoid,
     Sign,
     SiLU,
@@ -106,16 +106,14 @@ Layer = Annotated[
 
 Residual.model_rebuild(_types_namespace={"Layer": Layer})
 
+_CLASSES: tuple[type[LayerSpec], ...] = (
+    Linear, Maxout, Flatten, Unflatten, Reshape, Dropout, Dropout1d, Dropout2d, Embedding,
+    Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d,
+    AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, BatchNorm1d,
+    BatchNorm2d, LayerNorm, RNN, GRU, LSTM, SequencePool, MultiheadAttention,
+    TransformerEncoderLayer, PositionalEncoding, Residual, *ACTIVATION_TYPES,
+)  # fmt: skip
 # name -> spec class: the catalog and error hints read this table.
-LAYER_TYPES: dict[str, type[LayerSpec]] = {
-    cls.model_fields["type"].default: cls
-    for cls in (
-        Linear, Maxout, Flatten, Unflatten, Reshape, Dropout, Dropout1d, Dropout2d, Embedding,
-        Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d, MaxPool1d, MaxPool2d, AvgPool1d,
-        AvgPool2d, AdaptiveAvgPool1d, AdaptiveAvgPool2d, AdaptiveMaxPool2d, BatchNorm1d,
-        BatchNorm2d, LayerNorm, RNN, GRU, LSTM, SequencePool, MultiheadAttention,
-        TransformerEncoderLayer, PositionalEncoding, Residual, *ACTIVATION_TYPES,
-    )
-}  # fmt: skip
+LAYER_TYPES: dict[str, type[LayerSpec]] = {c.model_fields["type"].default: c for c in _CLASSES}
 
 __all__ = ["LAYER_TYPES", "Layer", "LayerSpec", "Residual", "ShapeError"]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from typing import Any, ClassVar
 
 from torch import nn
@@ -42,7 +42,7 @@ class LayerSpec(SpecModel):
         return str(getattr(self, "type", type(self).__name__))
 
 
-def numel(shape: Sequence[int]) -> int:
+def numel(shape: Iterable[int]) -> int:
     return math.prod(shape)
 
 

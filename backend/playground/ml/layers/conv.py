@@ -244,19 +244,23 @@ class _PoolNd(ParamLayer):
     def _dilation(self) -> tuple[int, ...]:
         return (1,) * self.dims
 
-    def infer(self, x: TensorType) -> TensorType:
-        name = str(getattr(self, "type", "Pool"))
-        need_rank(x, [self.dims + 1], name, Layouts[self.dims])
+    def _geometry(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
+        """Kernel, stride and padding, one value per spatial dim."""
         n = self.dims
         k = as_tuple(self.kernel_size, n, "kernel_size")
         s = as_tuple(self.stride if self.stride is not None else self.kernel_size, n, "stride")
-        p = as_tuple(self.padding, n, "padding")
+        return k, s, as_tuple(self.padding, n, "padding")
+
+    def infer(self, x: TensorType) -> TensorType:
+        name = str(getattr(self, "type", "Pool"))
+        need_rank(x, [self.dims + 1], name, Layouts[self.dims])
+        k, s, p = self._geometry()
         d = self._dilation()
         if min(k + s + d) < 1 or max(k + s + d) > 64 or min(p) < 0:
             raise ShapeError("kernel_size, stride, dilation must be 1..64 and padding >= 0")
-        if any(2 * p[i] > k[i] for i in range(n)):
+        if any(2 * p[i] > k[i] for i in range(self.dims)):
             raise ShapeError(f"padding {list(p)} must be at most half the kernel {list(k)}")
-        return TensorType((x.shape[0], *_fit(x, n, k, s, p, d, name, self.ceil_mode)))
+        return TensorType((x.shape[0], *_fit(x, self.dims, k, s, p, d, name, self.ceil_mode)))
 
     def flops(self, x: TensorType, y: TensorType) -> int:
         return numel(y.shape) * numel(as_tuple(self.kernel_size, self.dims, "k"))
@@ -269,10 +273,10 @@ class _MaxPoolNd(_PoolNd):
         return as_tuple(self.dilation, self.dims, "dilation")
 
     def build(self, x: TensorType) -> nn.Module:
-        cls = nn.MaxPool1d if self.dims == 1 else nn.MaxPool2d
-        return cls(
-            self.kernel_size, self.stride, self.padding, self.dilation, ceil_mode=self.ceil_mode
-        )  # type: ignore[arg-type]
+        k, s, p = self._geometry()
+        if self.dims == 1:
+            return nn.MaxPool1d(k, s, p, self._dilation(), ceil_mode=self.ceil_mode)
+        return nn.MaxPool2d(k, s, p, self._dilation(), ceil_mode=self.ceil_mode)
 
 
 class MaxPool1d(_MaxPoolNd):
@@ -293,10 +297,10 @@ class _AvgPoolNd(_PoolNd):
     count_include_pad: bool = Field(True, description="Count padded zeros in the mean.")
 
     def build(self, x: TensorType) -> nn.Module:
-        cls = nn.AvgPool1d if self.dims == 1 else nn.AvgPool2d
-        return cls(
-            self.kernel_size, self.stride, self.padding, self.ceil_mode, self.count_include_pad
-        )  # type: ignore[arg-type]
+        k, s, p = self._geometry()
+        if self.dims == 1:
+            return nn.AvgPool1d(k, s, p, self.ceil_mode, self.count_include_pad)  # type: ignore[arg-type]
+        return nn.AvgPool2d(k, s, p, self.ceil_mode, self.count_include_pad)  # type: ignore[arg-type]
 
 
 class AvgPool1d(_AvgPoolNd):

@@ -27,8 +27,9 @@ class Maxout(nn.Module):
         self.linear = nn.Linear(in_features, out_features * pieces, bias=bias)
 
     def forward(self, x: Tensor) -> Tensor:
-        z = self.linear(x)  # (..., out * pieces)
-        return z.unflatten(-1, (self.out_features, self.pieces)).amax(-1)
+        z: Tensor = self.linear(x)  # (..., out * pieces)
+        pieces = z.reshape(*z.shape[:-1], self.out_features, self.pieces)
+        return pieces.amax(-1)
 
 
 class Reshape(nn.Module):
@@ -72,7 +73,7 @@ class Recurrent(nn.Module):
         h_n = state[0] if isinstance(state, tuple) else state  # (layers * D, B, H)
         # The last layer's final state per direction; for a backward direction this is
         # the state after reading the whole sequence (out[:, -1] would be after one step).
-        last = h_n[-self.directions :]  # (D, B, H)
+        last: Tensor = h_n[-self.directions :]  # (D, B, H)
         return last.transpose(0, 1).flatten(1)  # (B, D * H)
 
 

@@ -72,7 +72,7 @@ class RNN(_RecurrentSpec):
     nonlinearity: Literal["tanh", "relu"] = Field("tanh", description="Activation of the state.")
 
     def _rnn(self, x: TensorType) -> nn.RNNBase:
-        return nn.RNN(nonlinearity=self.nonlinearity, **self._common(x))  # type: ignore[arg-type]
+        return nn.RNN(nonlinearity=self.nonlinearity, **self._common(x))
 
 
 class GRU(_RecurrentSpec):
@@ -82,7 +82,7 @@ class GRU(_RecurrentSpec):
     type: Literal["GRU"] = "GRU"
 
     def _rnn(self, x: TensorType) -> nn.RNNBase:
-        return nn.GRU(**self._common(x))  # type: ignore[arg-type]
+        return nn.GRU(**self._common(x))
 
 
 class LSTM(_RecurrentSpec):
@@ -92,7 +92,7 @@ class LSTM(_RecurrentSpec):
     type: Literal["LSTM"] = "LSTM"
 
     def _rnn(self, x: TensorType) -> nn.RNNBase:
-        return nn.LSTM(**self._common(x))  # type: ignore[arg-type]
+        return nn.LSTM(**self._common(x))
 
 
 class SequencePool(ParamLayer):
