@@ -68,10 +68,10 @@ class Objective:
     def loss(self, out: Tensor, y: Tensor) -> Tensor:
         """Mean loss of outputs (B, *steps, K) against targets."""
         k = out.shape[-1]
-        rows = out.reshape(-1, k)
+        rows = out if out.dim() == 2 else out.reshape(-1, k)  # many-to-many: steps -> rows
         if not self.classify:
-            return self.fn(rows, y.reshape(-1, k))  # type: ignore[no-any-return]
-        ids = y.reshape(-1)
+            return self.fn(rows, y if y.shape == rows.shape else y.reshape(-1, k))  # type: ignore[no-any-return]
+        ids = y if y.dim() == 1 else y.reshape(-1)
         if self.spec.target == "class_ids":
             return self.fn(rows, ids)  # type: ignore[no-any-return]
         if self.binary_single:

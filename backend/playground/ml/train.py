@@ -33,6 +33,8 @@ from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
 BOUNDARY_GRIDS = 50  # target number of boundary grids per run
+INITIAL_SAMPLE = 1024  # training samples evaluated for the epoch-0 (untrained) metrics
+READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
 
 
 class DivergedError(Exception):
@@ -112,6 +114,7 @@ class _Run:
         self.penalized = [
             p for n, p in self.model.named_parameters() if "weight" in n and p.dim() >= 2
         ]
+        self.penalizing = bool(self.penalized) and (t.l1 > 0 or t.l2 > 0)
         types = [r.type for r in summary.rows if r.depth == 0]
         self.watch = LayerWatch(self.model, types)
         self.batches = _batch_slices(
@@ -124,7 +127,8 @@ class _Run:
         self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
         self.at = _Progress()
         self.started = time.perf_counter()
-        self.window: list[Tensor] = []  # per-step losses since the last step report
+        self.window: list[Tensor] = []  # per-step losses not yet read from the device
+        self.last_read = 0.0
 
     # ---- driver -------------------------------------------------------------------------
     def run(self) -> RunResult:
@@ -185,8 +189,12 @@ class _Run:
             outs.append(out)
             self.at.step += 1
             self.window.append(loss)
-            if self.at.step % self.log_every == 0:
+            # Reading losses syncs with the device: do it at most READS_PER_SECOND times.
+            due = time.perf_counter() - self.last_read >= 1 / READS_PER_SECOND
+            if self.at.step % self.log_every == 0 and due:
                 self._report_steps()
+        if self.window:
+            self._report_steps(epoch_end=True)  # finds the exact step of a divergence first
         sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
         metrics = {"train_loss": (torch.stack(losses) * sizes).sum() / sizes.sum()}
         if self.objective.classify:
@@ -203,7 +211,7 @@ class _Run:
             return self._perceptron_step(xb, yb, measure=measure)
         out = self.model(xb)
         loss = self.objective.loss(out, yb)
-        total = loss + self._penalty() if self.penalized and self._penalizing else loss
+        total = loss + self._penalty() if self.penalizing else loss
         self.optimizer.zero_grad(set_to_none=True)
         total.backward()  # type: ignore[no-untyped-call]
         self._clip_and_step(measure)
@@ -230,10 +238,6 @@ class _Run:
             nn.utils.clip_grad_value_(self.model.parameters(), clip.value)
         self.optimizer.step()
 
-    @property
-    def _penalizing(self) -> bool:
-        return self.spec.training.l1 > 0 or self.spec.training.l2 > 0
-
     def _penalty(self) -> Tensor:
         """l1 * sum|w| + l2 / 2 * sum w^2 over weight matrices and kernels (C5)."""
         t = self.spec.training
@@ -245,20 +249,27 @@ class _Run:
         return total
 
     # ---- reporting ----------------------------------------------------------------------
-    def _report_steps(self) -> None:
+    def _report_steps(self, epoch_end: bool = False) -> None:
+        """Read the pending losses in one transfer; report one mean per log_every steps.
+
+        Windows end at multiples of log_every (and at the end of an epoch), whenever the
+        read happens, so the reported series does not depend on timing.
+        """
         values = torch.stack(self.window).tolist()
-        first_step = self.at.step - len(values) + 1
+        first = self.at.step - len(values) + 1
         self.window = []
+        self.last_read = time.perf_counter()
+        start = 0
         for i, v in enumerate(values):
+            step = first + i
             if not math.isfinite(v):
-                raise DivergedError(
-                    f"the loss became {v} at epoch {self.at.epoch}, step {first_step + i}"
-                )
-        self.hooks.on_step(StepReport(self.at.step, self.at.epoch, sum(values) / len(values)))
+                raise DivergedError(f"the loss became {v} at epoch {self.at.epoch}, step {step}")
+            if step % self.log_every == 0 or (epoch_end and i == len(values) - 1):
+                chunk = values[start : i + 1]
+                self.hooks.on_step(StepReport(step, self.at.epoch, sum(chunk) / len(chunk)))
+                start = i + 1
 
     def _report_epoch(self, metrics: dict[str, float], stats: list[LayerStats]) -> None:
-        if self.window:
-            self._report_steps()
         seconds = time.perf_counter() - self.started
         self.hooks.on_epoch(EpochReport(self.at.epoch, self.at.step, metrics, stats, seconds))
         if self.boundary is not None and self.at.epoch % self.boundary_every == 0:
@@ -284,7 +295,10 @@ class _Run:
 
     def _evaluate_initial(self) -> dict[str, float]:
         """Epoch 0: the untrained model (initial loss ~ ln C for C balanced classes)."""
-        train = self._evaluate(self.train_set, "train_")
+        # Splits come from a seeded permutation, so the first rows are a fair sample; the
+        # estimate costs one bounded forward pass instead of a pass over the whole set.
+        sample = Split(self.train_set.x[:INITIAL_SAMPLE], self.train_set.y[:INITIAL_SAMPLE])
+        train = self._evaluate(sample, "train_")
         # Training epochs report only train_loss/accuracy; keep epoch 0 comparable.
         metrics = {k: v for k, v in train.items() if k in ("train_loss", "train_accuracy")}
         metrics |= self._evaluate(self.val_set, "val_")
