@@ -1,4 +1,4 @@
-"""Command line: `playground validate FILE`, `playground train FILE [--json]`."""
+"""Command line: `playground validate FILE`, `playground train FILE [--json]`, `playground catalog`."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from rich.table import Table
 from playground.config import Settings
 from playground.ml.errors import from_validation_error
 from playground.ml.hooks import EpochReport, Hooks, RunResult
+from playground.ml.registry import catalog
 from playground.ml.spec import RunSpec
 from playground.ml.train import train
 from playground.ml.types import ErrorItem, SpecError
@@ -85,6 +86,12 @@ def _summary_table(summary: Summary) -> Table:
         )  # fmt: skip
     table.add_row("total", "", "", f"{summary.params:,}", f"{summary.flops:,}", style="bold")
     return table
+
+
+@app.command("catalog")
+def catalog_cmd() -> None:
+    """Print every layer, activation, loss, optimizer, schedule, init and data set as JSON."""
+    sys.stdout.write(json.dumps(catalog(), indent=2) + "\n")
 
 
 class _ProgressHooks(Hooks):

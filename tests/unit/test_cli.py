@@ -87,3 +87,10 @@ def test_data_dir_option_reaches_file_datasets(tmp_path: Path) -> None:
            "training": {"epochs": 2}}  # fmt: skip
     proc = run_cli("train", write(tmp_path, raw), "--json", "--data-dir", tmp_path)
     assert json.loads(proc.stdout)["status"] == "succeeded", proc.stdout
+
+
+def test_catalog_command_prints_json() -> None:
+    proc = run_cli("catalog")
+    assert proc.returncode == 0, proc.stderr
+    cat = json.loads(proc.stdout)
+    assert any(entry["type"] == "LSTM" for entry in cat["layers"])
