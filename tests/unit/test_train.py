@@ -146,7 +146,9 @@ def test_divergence_ends_the_run_with_epoch_and_step() -> None:
     assert result.status == "diverged"
     # Losses are read in batches, so a few more steps may run; the message names the
     # exact step, and the last step report is the one before it.
-    match = re.fullmatch(r"the loss became (inf|nan) at epoch (\d+), step (\d+)", result.error or "")
+    match = re.fullmatch(
+        r"the loss became (inf|nan) at epoch (\d+), step (\d+)", result.error or ""
+    )
     assert match is not None, result.error
     epoch, step = int(match[2]), int(match[3])
     assert epoch == result.epochs < 50
