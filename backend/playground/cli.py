@@ -94,6 +94,20 @@ def catalog_cmd() -> None:
     sys.stdout.write(json.dumps(catalog(), indent=2) + "\n")
 
 
+@app.command("serve")
+def serve_cmd(
+    host: str = typer.Option("127.0.0.1", help="Interface to listen on."),
+    port: int = typer.Option(8000, help="TCP port."),
+    data_dir: DataDir = None,
+) -> None:
+    """Serve the API and the browser app (uvicorn)."""
+    import uvicorn
+
+    from playground.api.main import create_app
+
+    uvicorn.run(create_app(_settings(data_dir)), host=host, port=port, log_level="info")
+
+
 class _ProgressHooks(Hooks):
     """Rich progress bar over epochs with the latest metrics."""
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from pydantic import Field
+from pydantic import Field, field_validator
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 from playground.ml.datasets import DataContext
@@ -21,7 +21,25 @@ class Settings(BaseSettings):
     data_dir: Path = Field(
         Path("data"), description="Data sets (mnist/, uploads/) and the database."
     )
+    database_url: str | None = Field(
+        None, description="SQLAlchemy URL; default sqlite:///<data_dir>/playground.db."
+    )
+    workers: int = Field(1, ge=1, le=64, description="CPU worker processes (GPUs: one each).")
+    max_body_bytes: int = Field(
+        1_000_000, ge=1024, le=100_000_000, description="Largest request body."
+    )
+    frontend_dir: Path = Field(Path("frontend/dist"), description="Built browser app served at /.")
     limits: Limits = Field(default_factory=Limits, description="Per-run size limits.")
+
+    @field_validator("database_url")
+    @classmethod
+    def _known_backend(cls, url: str | None) -> str | None:
+        if url is not None and not url.startswith(("sqlite", "postgresql")):
+            raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
+        return url
 
     def data_context(self) -> DataContext:
         return DataContext(data_dir=self.data_dir)
+
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.data_dir / 'playground.db'}"

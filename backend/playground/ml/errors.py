@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import re
+from collections.abc import Sequence
 from typing import Any
 
 from pydantic import ValidationError
@@ -26,8 +27,13 @@ def from_validation_error(
     err: ValidationError, prefix: tuple[str | int, ...] = ()
 ) -> list[ErrorItem]:
     """One ErrorItem per field; union members that failed at the same field are merged."""
+    return from_error_dicts(err.errors(include_url=False), prefix)
+
+
+def from_error_dicts(errors: Sequence[Any], prefix: tuple[str | int, ...] = ()) -> list[ErrorItem]:
+    """The same for pydantic-style error dicts (e.g. FastAPI's RequestValidationError)."""
     merged: dict[tuple[str | int, ...], ErrorItem] = {}
-    for e in err.errors(include_url=False):
+    for e in errors:
         loc = (*prefix, *(p for p in e["loc"] if not _is_branch(p)))
         msg = _message(e)
         if loc in merged:  # e.g. batch_size: "must be >= 1" or "should be 'full'"

@@ -1,0 +1,26 @@
+"""Shared route dependencies as Annotated aliases."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import Depends, Path, Request
+
+from playground.services.runs import Runs
+from playground.store.records import RunRecord
+
+
+def _runs(request: Request) -> Runs:
+    runs: Runs = request.app.state.runs
+    return runs
+
+
+RunsDep = Annotated[Runs, Depends(_runs)]
+
+
+def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1)]) -> RunRecord:
+    """The run named in the path, or 404 (RunNotFoundError's handler)."""
+    return runs.get(run_id)
+
+
+RunDep = Annotated[RunRecord, Depends(_run)]

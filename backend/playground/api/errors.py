@@ -1,0 +1,54 @@
+"""Error responses: 422 with JSON paths, 404, 409, 413; never a traceback."""
+
+from __future__ import annotations
+
+from fastapi import FastAPI, Request
+from fastapi.exceptions import RequestValidationError
+from fastapi.responses import JSONResponse
+
+from playground.ml.errors import from_error_dicts
+from playground.ml.types import ErrorItem, SpecError
+from playground.store.errors import InvalidCursorError, RunNotFoundError
+from playground.store.states import IllegalTransition
+
+
+def error_body(items: list[ErrorItem]) -> dict[str, object]:
+    return {"detail": [e.as_dict() for e in items]}
+
+
+async def _request_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, RequestValidationError)
+    errors = list(exc.errors())
+    # Body errors are reported relative to the spec ("model.layers[0]"), not "body.model...".
+    items = from_error_dicts(
+        [
+            {**e, "loc": tuple(e["loc"])[1:] if e["loc"][:1] == ("body",) else e["loc"]}
+            for e in errors
+        ]
+    )
+    return JSONResponse(error_body(items), status_code=422)
+
+
+async def _spec_invalid(request: Request, exc: Exception) -> JSONResponse:
+    assert isinstance(exc, SpecError)
+    return JSONResponse(error_body(exc.errors), status_code=422)
+
+
+async def _not_found(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc) or "not found"}, status_code=404)
+
+
+async def _conflict(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=409)
+
+
+async def _bad_cursor(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse(error_body([ErrorItem(("cursor",), str(exc))]), status_code=422)
+
+
+def install(app: FastAPI) -> None:
+    app.add_exception_handler(RequestValidationError, _request_invalid)
+    app.add_exception_handler(SpecError, _spec_invalid)
+    app.add_exception_handler(RunNotFoundError, _not_found)
+    app.add_exception_handler(IllegalTransition, _conflict)
+    app.add_exception_handler(InvalidCursorError, _bad_cursor)

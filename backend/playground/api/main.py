@@ -1,0 +1,77 @@
+"""`create_app(settings)`: the FastAPI app; its lifespan owns engine, executor, manager, hub."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.responses import HTMLResponse
+from fastapi.staticfiles import StaticFiles
+
+import playground
+from playground.api import errors
+from playground.api.body_limit import BodyLimit
+from playground.api.hub import Hub
+from playground.api.routes import meta, runs, stream
+from playground.config import Settings
+from playground.executors.local import LocalExecutor
+from playground.services.manager import RunManager
+from playground.services.runs import Runs
+from playground.store.db import make_engine, migrate
+from playground.store.repo import RunStore
+
+log = logging.getLogger(__name__)
+
+NO_FRONTEND = """<!doctype html><meta charset="utf-8"><title>NN Playground</title>
+<h1>NN Playground</h1><p>The API is running: see <a href="/docs">/docs</a>.</p>
+<p>The browser app is not built yet. Build it with <code>make run</code> (or
+<code>npm ci && npm run build</code> in <code>frontend/</code>) and reload.</p>"""
+
+
+def create_app(settings: Settings | None = None) -> FastAPI:
+    """The app for `settings`; nothing is started until the lifespan runs."""
+    settings = settings or Settings()
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI) -> AsyncIterator[None]:
+        settings.data_dir.mkdir(parents=True, exist_ok=True)
+        engine = make_engine(settings.db_url())
+        migrate(engine)
+        store, hub = RunStore(engine), Hub()
+        manager = RunManager(store, hub.publish, asyncio.get_running_loop())
+        manager.start()
+        executor = LocalExecutor(
+            manager.on_event, workers=settings.workers, data_dir=settings.data_dir,
+            limits=settings.limits,
+        )  # fmt: skip
+        executor.start()
+        service = Runs(store, executor, manager, settings)
+        failed, queued = service.recover()
+        if failed or queued:
+            log.info(
+                "restart: %d interrupted runs failed, %d queued runs resumed",
+                len(failed),
+                len(queued),
+            )
+        app.state.runs, app.state.hub = service, hub
+        try:
+            yield
+        finally:
+            executor.stop()
+            manager.stop()
+            engine.dispose()
+
+    app = FastAPI(title="NN Playground", version=playground.__version__, lifespan=lifespan)
+    errors.install(app)
+    app.include_router(meta.router)
+    app.include_router(runs.router)
+    app.include_router(stream.router)
+    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    if (settings.frontend_dir / "index.html").is_file():
+        app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
+    else:
+        app.add_api_route("/", lambda: HTMLResponse(NO_FRONTEND), include_in_schema=False)
+    return app

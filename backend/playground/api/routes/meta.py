@@ -1,0 +1,37 @@
+"""Catalog, validation, health and system status."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from fastapi import APIRouter
+
+from playground.api.deps import RunsDep
+from playground.ml.registry import catalog
+from playground.ml.spec import RunSpec
+
+router = APIRouter(prefix="/api", tags=["meta"])
+_CATALOG = catalog()  # pure function of the code: computed once
+
+
+@router.post("/validate")
+def validate_spec(spec: RunSpec, runs: RunsDep) -> dict[str, Any]:
+    """Per-layer output shape, parameters and FLOPs, or 422 naming the bad field."""
+    return runs.check(spec).as_dict()
+
+
+@router.get("/catalog")
+def get_catalog() -> dict[str, Any]:
+    """Every layer, activation, loss, optimizer, schedule, init and data set with its fields."""
+    return _CATALOG
+
+
+@router.get("/health")
+def health() -> dict[str, str]:
+    return {"status": "ok"}
+
+
+@router.get("/system")
+def system(runs: RunsDep) -> dict[str, Any]:
+    """Devices, workers busy/idle, queue length."""
+    return dict(runs.executor.status())

@@ -1,0 +1,93 @@
+"""/api/runs: create, list, read, change, cancel, rerun, delete, metrics."""
+
+from __future__ import annotations
+
+from typing import Annotated, Literal
+
+from fastapi import APIRouter, Query, Response, status
+
+from playground.api.deps import RunDep, RunsDep
+from playground.api.schemas import Rerun, RunOut, RunPage, RunPatch
+from playground.ml.spec import RunSpec
+
+router = APIRouter(prefix="/api/runs", tags=["runs"])
+Sort = Literal["created_at", "name", "status", "test_accuracy", "best_val_accuracy"]
+
+
+@router.post("", status_code=status.HTTP_201_CREATED)
+def create_run(
+    spec: RunSpec, runs: RunsDep, tags: Annotated[list[str] | None, Query()] = None
+) -> RunOut:
+    """Validate a spec (shapes, limits) and queue it for a worker."""
+    rec = runs.create(spec=spec, tags=tags)
+    return RunOut.of(rec, runs.queue_position(rec.id))
+
+
+@router.get("")
+def list_runs(
+    runs: RunsDep,
+    status: str | None = None,
+    name: Annotated[str | None, Query(max_length=200)] = None,
+    dataset: str | None = None,
+    tag: str | None = None,
+    sort: Sort = "created_at",
+    descending: bool = True,
+    limit: Annotated[int, Query(ge=1, le=500)] = 50,
+    cursor: str | None = None,
+) -> RunPage:
+    """Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page."""
+    page = runs.page(
+        status=status, name=name, dataset=dataset, tag=tag, sort=sort,
+        descending=descending, limit=limit, cursor=cursor,
+    )  # fmt: skip
+    items = [
+        RunOut.of(r, runs.queue_position(r.id) if r.status == "queued" else None)
+        for r in page.items
+    ]
+    return RunPage(items=items, next_cursor=page.next_cursor)
+
+
+@router.get("/{run_id}")
+def get_run(run: RunDep, runs: RunsDep) -> RunOut:
+    return RunOut.of(run, runs.queue_position(run.id))
+
+
+@router.patch("/{run_id}")
+def patch_run(run: RunDep, patch: RunPatch, runs: RunsDep) -> RunOut:
+    """Rename, retag or annotate."""
+    return RunOut.of(
+        runs.store.update_meta(run.id, name=patch.name, tags=patch.tags, notes=patch.notes)
+    )
+
+
+@router.delete("/{run_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_run(run: RunDep, runs: RunsDep) -> Response:
+    """Cancel if active, then delete with all its metrics."""
+    runs.delete(run_id=run.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post("/{run_id}/cancel")
+def cancel_run(run: RunDep, runs: RunsDep) -> RunOut:
+    """Stop a queued or running run (its status becomes 'cancelled' when the worker confirms)."""
+    return RunOut.of(runs.cancel(run_id=run.id))
+
+
+@router.post("/{run_id}/rerun", status_code=status.HTTP_201_CREATED)
+def rerun(run: RunDep, runs: RunsDep, body: Rerun | None = None) -> RunOut:
+    """Queue the same spec again, optionally with a new seed."""
+    rec = runs.rerun(run_id=run.id, seed=body.seed if body else None)
+    return RunOut.of(rec, runs.queue_position(rec.id))
+
+
+@router.get("/{run_id}/metrics")
+def metrics(
+    run: RunDep,
+    runs: RunsDep,
+    names: Annotated[list[str] | None, Query()] = None,
+    split: str | None = None,
+    max_points: Annotated[int | None, Query(ge=3, le=100_000)] = None,
+) -> dict[str, object]:
+    """Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB)."""
+    series = runs.metrics(run_id=run.id, names=names, split=split, max_points=max_points)
+    return {"run_id": run.id, "series": {k: [list(p) for p in v] for k, v in series.items()}}

@@ -1,0 +1,129 @@
+"""Websockets: one run's messages (replay from the store, then live) and all status changes."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import json
+
+from fastapi import APIRouter, WebSocket, WebSocketDisconnect
+from starlette.concurrency import run_in_threadpool
+
+from playground.api.hub import Hub, Subscription
+from playground.services.manager import RUNS_TOPIC, run_topic
+from playground.services.messages import Message, render
+from playground.services.runs import Runs
+from playground.store.states import TERMINAL, RunStatus
+
+router = APIRouter(tags=["stream"])
+FRAME_BYTES = 256 * 1024  # largest websocket frame we send (clients often cap at 1 MiB)
+TOO_SLOW = 1013  # "try again later": the viewer fell behind; reconnect with from_seq
+
+
+@router.websocket("/api/runs/{run_id}/stream")
+async def run_stream(
+    ws: WebSocket, run_id: int, from_seq: int = 0, from_step: int | None = None
+) -> None:
+    """Replays every stored message with seq > from_seq, then follows live; closes after the
+    final status. `from_step` is accepted as another name for from_seq."""
+    runs: Runs = ws.app.state.runs
+    hub: Hub = ws.app.state.hub
+    after = from_step if from_step is not None else from_seq
+    await ws.accept()
+    # Subscribe before reading the store, so nothing published meanwhile is missed.
+    async with hub.subscribe(run_topic(run_id)) as sub:
+        rec = await run_in_threadpool(runs.store.get_run, run_id)
+        if rec is None:
+            await ws.close(code=4404, reason=f"run {run_id} not found")
+            return
+        # Replay exactly the batches committed by now (seq <= last_seq): the metric and
+        # event reads below are two queries, and a batch committed between them would
+        # otherwise be half replayed. Later batches arrive through the subscription.
+        metrics = await run_in_threadpool(runs.store.metrics_after, run_id, after)
+        events = await run_in_threadpool(runs.store.events_after, run_id, after)
+        replay = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
+        last, done = await _send(ws, replay, after)
+        if not done:
+            await _follow(ws, sub, max(last, rec.last_seq))
+    await _close(ws)
+
+
+async def _send(ws: WebSocket, messages: list[Message], last: int) -> tuple[int, bool]:
+    """Send the messages newer than `last`; returns (new last, finished?).
+
+    Live batches are small; a replay can hold hundreds of boundary grids, so messages go
+    out in frames of at most FRAME_BYTES (a JSON array each).
+    """
+    fresh = [m for m in messages if m["seq"] > last]
+    frame: list[str] = []
+    size = 0
+    for m in fresh:
+        text = json.dumps(m)
+        if frame and size + len(text) > FRAME_BYTES:
+            await ws.send_text("[" + ",".join(frame) + "]")
+            frame, size = [], 0
+        frame.append(text)
+        size += len(text) + 1
+    if frame:
+        await ws.send_text("[" + ",".join(frame) + "]")
+    if fresh:
+        last = max(m["seq"] for m in fresh)
+    done = any(m["type"] == "status" and RunStatus(m["status"]) in TERMINAL for m in fresh)
+    return last, done
+
+
+async def _follow(ws: WebSocket, sub: Subscription, last: int) -> None:
+    """Forward live frames until the run ends, the viewer leaves, or it falls behind."""
+    gone = asyncio.ensure_future(_until_disconnect(ws))
+    try:
+        while True:
+            frame = asyncio.ensure_future(sub.queue.get())
+            await asyncio.wait({frame, gone}, return_when=asyncio.FIRST_COMPLETED)
+            if gone.done():
+                frame.cancel()
+                return
+            last, done = await _send(ws, frame.result(), last)
+            if done:
+                return
+            if sub.lagging and sub.queue.empty():
+                await ws.close(
+                    code=TOO_SLOW, reason=f"viewer too slow; reconnect with from_seq={last}"
+                )
+                return
+    finally:
+        gone.cancel()
+
+
+async def _until_disconnect(ws: WebSocket) -> None:
+    try:
+        while True:
+            await ws.receive_text()
+    except (WebSocketDisconnect, RuntimeError):
+        return
+
+
+async def _close(ws: WebSocket) -> None:
+    with contextlib.suppress(RuntimeError):  # already closed by either side
+        await ws.close()
+
+
+@router.websocket("/api/events")
+async def all_events(ws: WebSocket) -> None:
+    """Status changes of every run ({type: status | deleted, run_id, ...}) for live lists."""
+    hub: Hub = ws.app.state.hub
+    await ws.accept()
+    async with hub.subscribe(RUNS_TOPIC) as sub:
+        gone = asyncio.ensure_future(_until_disconnect(ws))
+        try:
+            while not gone.done():
+                frame = asyncio.ensure_future(sub.queue.get())
+                await asyncio.wait({frame, gone}, return_when=asyncio.FIRST_COMPLETED)
+                if frame.done():
+                    await ws.send_json(frame.result())
+                else:
+                    frame.cancel()
+                if sub.lagging:
+                    await ws.close(code=TOO_SLOW, reason="viewer too slow; reload the list")
+                    return
+        finally:
+            gone.cancel()

@@ -1,0 +1,63 @@
+"""The interface every executor engine implements (local process pool now, Ray later).
+
+Threading contract: `on_event` is called from the executor's own background thread, one
+event at a time, in order per run. It must return quickly and must not block (an asyncio
+caller hops onto its loop with `loop.call_soon_threadsafe`); while it runs, no further
+events are read, so a slow callback slows the workers down rather than losing reports.
+The public methods are thread-safe and may be called from the callback.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Protocol, TypedDict
+
+from playground.executors.events import Event
+
+EventCallback = Callable[[Event], None]
+
+
+class WorkerInfo(TypedDict):
+    """One worker slot as `status()` shows it."""
+
+    pid: int | None  # the worker process; None once it has ended
+    device: str  # "cpu" or "cuda:N"
+    state: str  # "starting", "idle", "busy" or "broken" (kept failing to start)
+    run_id: int | None
+    boot_seconds: float | None  # spawn -> ready to train, once booted
+
+
+class ExecutorStatus(TypedDict):
+    """Counts for health checks and the UI."""
+
+    engine: str  # "local" or "ray"
+    workers: int  # slots, whatever their state
+    busy: int
+    idle: int
+    starting: int
+    queued: int
+    devices: list[str]
+    pool: list[WorkerInfo]
+
+
+class Executor(Protocol):
+    """Runs specs somewhere and reports what happens through `on_event`."""
+
+    def start(self) -> None:
+        """Start the workers; returns at once, queued runs start as workers come up."""
+
+    def submit(self, run_id: int, spec_json: str) -> None:
+        """Queue a run (FIFO); the spec is JSON text that the worker itself validates."""
+
+    def cancel(self, run_id: int) -> bool:
+        """Stop a run: a queued one is dropped with Finished(cancelled), a running one is
+        flagged and ends with Finished(cancelled) shortly. False when the run is unknown."""
+
+    def queue_position(self, run_id: int) -> int | None:
+        """0 for the next run to start; None when the run is not waiting."""
+
+    def status(self) -> ExecutorStatus:
+        """Worker and queue counts."""
+
+    def stop(self, timeout: float = 5.0) -> None:
+        """Cancel running runs, drop queued ones (no events) and end every worker."""

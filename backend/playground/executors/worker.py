@@ -1,0 +1,162 @@
+"""The worker process: boots warm, then trains the jobs its parent sends, one at a time.
+
+Parent -> worker: `(run_id, spec_json)` to train, `None` to exit. Worker -> parent:
+`Ready` once, then for each job the run's events (ending with `Finished`) — a worker is
+idle again as soon as it has sent `Finished`.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import logging
+import os
+import signal
+import sys
+import time
+from collections.abc import Callable
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from pathlib import Path
+from typing import Any
+
+import torch
+from pydantic import ValidationError
+
+from playground.executors.events import Finished, Progress, Started
+from playground.executors.reporting import PipeHooks
+from playground.ml.datasets import DataContext
+from playground.ml.errors import from_validation_error
+from playground.ml.hooks import Hooks, RunResult
+from playground.ml.limits import Limits
+from playground.ml.spec import RunSpec
+from playground.ml.train import resolve_device, train
+from playground.ml.types import SpecError
+
+log = logging.getLogger(__name__)
+
+# A run small enough to take ~0.1 s that still touches every lazy import and first-call
+# cost on the way: data generation, model building, the optimizer step (which imports
+# torch._dynamo, ~1.2 s), evaluation and the boundary grid.
+_WARM_UP: dict[str, Any] = {
+    "data": {"dataset": "spiral", "n_samples": 40, "seed": 0},
+    "model": {
+        "layers": [
+            {"type": "Linear", "out_features": 4, "activation": "Tanh"},
+            {"type": "Linear", "out_features": 2},
+        ]
+    },
+    "training": {"epochs": 1, "batch_size": 20},
+}
+
+
+@dataclass(frozen=True)
+class WorkerConfig:
+    """What a worker needs to know; pickled once, when the process is spawned."""
+
+    device: str  # "cpu" or "cuda:N"; replaces a spec's "auto"
+    threads: int  # torch intra-op threads
+    limits: Limits
+    data_dir: Path | None
+    warm_up: bool = True
+
+
+@dataclass(frozen=True)
+class Ready:
+    """The worker has booted and waits for jobs."""
+
+    pid: int
+    warm_up_seconds: float  # the throwaway run; the rest of the boot is imports
+
+
+Job = tuple[int, str] | None  # (run_id, spec JSON text); None: exit
+Message = Ready | Started | Progress | Finished
+Send = Callable[[Message], None]
+
+
+def main(conn: Connection[Message, Job], flag: ctypes.c_bool, config: WorkerConfig) -> None:
+    """Process entry point: boot, say Ready, train jobs until told to stop or orphaned."""
+    # Ctrl-C in a terminal reaches the whole process group; the parent decides when
+    # workers stop (through stop()), so a worker must not die mid-run on SIGINT.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    # N workers each using every core would oversubscribe the CPU and run slower than
+    # one; the parent gives each worker its share of the cores.
+    torch.set_num_threads(config.threads)
+    device = resolve_device(config.device)  # a clear error for a missing GPU
+    if device.type == "cuda":
+        torch.cuda.set_device(device)
+    warm = _warm_up(config.device) if config.warm_up else 0.0
+    ctx = DataContext(data_dir=config.data_dir)
+    send = _sender(conn)
+    send(Ready(os.getpid(), warm))
+    while True:
+        try:
+            job = conn.recv()
+        except EOFError:  # the parent is gone
+            break
+        if job is None:
+            break
+        run_id, spec_json = job
+        _run_job(run_id, spec_json, send, flag, config, ctx)
+    # Tearing down an interpreter that has loaded torch, scipy and sklearn takes 1-2 s,
+    # and a worker holds nothing that needs finalising (no files, no database).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _run_job(
+    run_id: int,
+    spec_json: str,
+    send: Send,
+    flag: ctypes.c_bool,
+    config: WorkerConfig,
+    ctx: DataContext,
+) -> None:
+    """Parse and train one spec; every job ends with exactly one Finished."""
+    hooks = PipeHooks(run_id, send, flag)
+    try:
+        spec = _parse(spec_json)
+        train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)
+    except SpecError as e:
+        hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))
+    except Exception as e:  # train() never raises, but a job must never kill the worker
+        log.exception("run %s failed outside train()", run_id)
+        if not hooks.ended:
+            hooks.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
+
+
+def _parse(spec_json: str) -> RunSpec:
+    """JSON text -> RunSpec; user data is parsed, never unpickled."""
+    try:
+        return RunSpec.model_validate_json(spec_json)
+    except ValidationError as e:
+        raise SpecError(from_validation_error(e)) from None
+
+
+def _on_device(spec: RunSpec, device: str) -> RunSpec:
+    """Pin a spec that says "auto" to this worker's device."""
+    if spec.training.device != "auto":
+        return spec
+    training = spec.training.model_copy(update={"device": device})
+    return spec.model_copy(update={"training": training})
+
+
+def _warm_up(device: str) -> float:
+    """Train the throwaway run; returns its seconds."""
+    started = time.perf_counter()
+    result = train(_on_device(RunSpec.model_validate(_WARM_UP), device), Hooks())
+    if result.status != "succeeded":
+        log.warning("worker warm-up run %s: %s", result.status, result.error)
+    return time.perf_counter() - started
+
+
+def _sender(conn: Connection[Message, Job]) -> Send:
+    """conn.send, exiting the process when the parent has gone (nobody left to report to)."""
+
+    def send(message: Message) -> None:
+        try:
+            conn.send(message)
+        except OSError:  # BrokenPipeError and friends
+            os._exit(1)
+
+    return send

@@ -1,0 +1,116 @@
+"""The RunManager: executor events -> the store (one writer thread) -> live messages.
+
+Executors call `on_event` from their own threads. One writer thread takes the events in
+order, stores each batch in one transaction (`RunStore.append` / `set_status`), renders the
+messages from the stored rows and hands them to the event loop, where the hub fans them out.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import queue
+import threading
+from collections.abc import Callable
+from typing import Any
+
+from playground.executors.events import Event, Finished, Progress, Started, WorkerLost
+from playground.services.messages import Message, epoch_rows, payload, render, step_rows
+from playground.store.errors import RunNotFoundError
+from playground.store.records import EventRecord, MetricRecord, RunRecord
+from playground.store.repo import RunStore
+from playground.store.states import IllegalTransition, RunStatus
+
+log = logging.getLogger(__name__)
+Publish = Callable[[str, list[Message]], None]
+
+
+def run_topic(run_id: int) -> str:
+    return f"run:{run_id}"
+
+
+RUNS_TOPIC = "runs"  # status changes of every run, for lists
+
+
+def status_message(rec: RunRecord) -> Message:
+    return {
+        "type": "status",
+        "run_id": rec.id,
+        "seq": rec.last_seq,
+        "status": str(rec.status),
+        "error": rec.error,
+    }
+
+
+class RunManager:
+    """Owns the write path for run progress; `publish` is called on the event loop."""
+
+    def __init__(self, store: RunStore, publish: Publish, loop: asyncio.AbstractEventLoop) -> None:
+        self.store, self._publish, self._loop = store, publish, loop
+        self._events: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
+        self._thread = threading.Thread(target=self._drain, name="run-writer", daemon=True)
+
+    def start(self) -> None:
+        self._thread.start()
+
+    def stop(self, timeout: float = 5.0) -> None:
+        self._events.put(None)
+        self._thread.join(timeout)
+
+    def on_event(self, event: Event) -> None:
+        """Called by executors from any thread; never blocks."""
+        self._events.put(event)
+
+    def publish_status(self, rec: RunRecord) -> None:
+        """Announce a status change made outside the writer thread (create, cancel)."""
+        msg = status_message(rec)
+        self._send(run_topic(rec.id), [msg])
+        self._send(RUNS_TOPIC, [msg])
+
+    # ---- writer thread --------------------------------------------------------------
+    def _drain(self) -> None:
+        while (event := self._events.get()) is not None:
+            try:
+                self._handle(event)
+            except (RunNotFoundError, IllegalTransition) as e:
+                log.info("dropped %s for run %s: %s", type(event).__name__, event.run_id, e)
+            except Exception:  # the writer must survive anything one event does
+                log.exception("failed to store %s for run %s", type(event).__name__, event.run_id)
+
+    def _handle(self, event: Event) -> None:
+        rid = event.run_id
+        if isinstance(event, Started):
+            s = event.start
+            rec = self.store.set_status(
+                rid, RunStatus.RUNNING, device=s.device, summary=s.summary, versions=s.versions
+            )
+            self.publish_status(rec)
+            self._append(rid, events=[("start", payload(s))])
+        elif isinstance(event, Progress):
+            rows = [r for st in event.steps for r in step_rows(st)]
+            rows += [r for ep in event.epochs for r in epoch_rows(ep)]
+            grids = [("boundary", payload(g)) for g in event.grids]
+            last_epoch = max((ep.epoch for ep in event.epochs), default=None)
+            self._append(rid, metrics=rows, events=grids, epochs_done=last_epoch)
+        elif isinstance(event, Finished):
+            result = payload(event.result)
+            self._append(rid, events=[("result", result)])
+            rec = self.store.set_status(
+                rid, event.result.status, error=event.result.error, result=result
+            )
+            self.publish_status(rec)
+        elif isinstance(event, WorkerLost):
+            self.publish_status(self.store.set_status(rid, RunStatus.FAILED, error=event.reason))
+
+    def _append(self, run_id: int, **batch: Any) -> None:
+        seq = self.store.append(run_id, **batch)
+        metrics = [
+            MetricRecord(seq, r.step, r.epoch, r.split, r.name, r.value)
+            for r in batch.get("metrics", ())
+        ]
+        events = [EventRecord(seq, kind, body) for kind, body in batch.get("events", ())]
+        self._send(run_topic(run_id), render(run_id, metrics, events))
+
+    def _send(self, topic: str, frame: list[Message]) -> None:
+        if frame:
+            self._loop.call_soon_threadsafe(self._publish, topic, frame)

@@ -1,0 +1,110 @@
+"""Executor events <-> stored rows <-> stream messages.
+
+Live messages are rendered from the very rows just stored, with the same function that
+renders a replay from the store, so a viewer that connects late or reconnects sees exactly
+what a viewer that was there all along saw.
+
+Message types (each with `type`, `run_id`, `seq`): "status" {status, error}, "start"
+{summary, seed, device, versions, plane, ...}, "step" {step, epoch, loss}, "epoch" {epoch,
+step, seconds, metrics: {train_loss, val_loss, ..., lr}, layers: [{index, grad_norm,
+weight_norm, update_ratio}]}, "boundary" {epoch, x_range, y_range, resolution, channels,
+values}, "result" {status, epochs, test, confusion, ...}.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import asdict
+from typing import Any
+
+from playground.ml.hooks import EpochReport, StepReport
+from playground.store.records import EventRecord, MetricRecord, MetricRow
+
+Message = dict[str, Any]
+LAYER_STATS = ("grad_norm", "weight_norm", "update_ratio")
+# Long-form splits: a step's loss, an epoch's train/val metrics, the optimizer's lr,
+# per-layer statistics and the epoch's wall time.
+STEP, OPT, LAYER, TIME = "step", "opt", "layer", "time"
+
+
+def step_rows(report: StepReport) -> list[MetricRow]:
+    return [MetricRow(report.step, report.epoch, STEP, "loss", report.loss)]
+
+
+def epoch_rows(report: EpochReport) -> list[MetricRow]:
+    """train_loss -> (train, loss); lr -> (opt, lr); layer stats -> (layer, '3.grad_norm')."""
+    e, s = report.epoch, report.step
+    rows = []
+    for key, value in report.metrics.items():
+        split, _, name = key.partition("_")
+        rows.append(
+            MetricRow(s, e, split, name, value) if name else MetricRow(s, e, OPT, key, value)
+        )
+    for layer in report.layers:
+        for stat in LAYER_STATS:
+            value = getattr(layer, stat)
+            if value is not None:
+                rows.append(MetricRow(s, e, LAYER, f"{layer.index}.{stat}", value))
+    rows.append(MetricRow(s, e, TIME, "seconds", report.seconds))
+    return rows
+
+
+def render(
+    run_id: int, metrics: Iterable[MetricRecord], events: Iterable[EventRecord]
+) -> list[Message]:
+    """Stream messages for stored rows, ordered by seq (events of a batch first)."""
+    by_seq: dict[int, list[Message]] = defaultdict(list)
+    for ev in events:
+        by_seq[ev.seq].append({"type": ev.type, "run_id": run_id, "seq": ev.seq, **ev.payload})
+    epochs: dict[tuple[int, int], Message] = {}
+    for m in metrics:
+        if m.split == STEP:
+            msg = {
+                "type": "step",
+                "run_id": run_id,
+                "seq": m.seq,
+                "step": m.step,
+                "epoch": m.epoch,
+                "loss": m.value,
+            }
+            by_seq[m.seq].append(msg)
+            continue
+        key = (m.seq, m.epoch)
+        if key not in epochs:
+            new: Message = {
+                "type": "epoch", "run_id": run_id, "seq": m.seq, "epoch": m.epoch, "step": m.step,
+                "seconds": None, "metrics": {}, "layers": {},
+            }  # fmt: skip
+            epochs[key] = new
+            by_seq[m.seq].append(new)
+        _add_epoch_value(epochs[key], m)
+    for epoch_msg in epochs.values():
+        stats: dict[int, dict[str, float | None]] = epoch_msg["layers"]
+        epoch_msg["layers"] = [{"index": i, **values} for i, values in sorted(stats.items())]
+    return [msg for seq in sorted(by_seq) for msg in _ordered(by_seq[seq])]
+
+
+def _add_epoch_value(msg: Message, m: MetricRecord) -> None:
+    if m.split == TIME:
+        msg["seconds"] = m.value
+    elif m.split == OPT:
+        msg["metrics"][m.name] = m.value
+    elif m.split == LAYER:
+        index, _, stat = m.name.partition(".")
+        msg["layers"].setdefault(int(index), dict.fromkeys(LAYER_STATS))[stat] = m.value
+    else:
+        msg["metrics"][f"{m.split}_{m.name}"] = m.value
+
+
+_ORDER = {"status": 0, "start": 1, "step": 2, "epoch": 3, "boundary": 4, "result": 5}
+
+
+def _ordered(messages: list[Message]) -> list[Message]:
+    """Within one batch: status, start, steps, epochs, grids, result (stable)."""
+    return sorted(messages, key=lambda msg: _ORDER.get(msg["type"], 9))
+
+
+def payload(obj: Any) -> dict[str, Any]:
+    """A report dataclass as a JSON-ready dict."""
+    return asdict(obj)

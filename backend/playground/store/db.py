@@ -1,0 +1,67 @@
+"""Engines and migrations: the only place that knows which database is behind the URL."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+from alembic import command
+from alembic.config import Config
+from sqlalchemy import Connection, Engine, create_engine, event, make_url
+from sqlalchemy.engine import URL
+
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+# Applied to every new SQLite connection. WAL lets readers run beside the one writer;
+# busy_timeout (ms) makes a second writer wait instead of failing; SQLite leaves foreign
+# keys (and so ON DELETE CASCADE) off unless asked; NORMAL is durable enough under WAL.
+SQLITE_PRAGMAS = (
+    "PRAGMA journal_mode=WAL",
+    "PRAGMA busy_timeout=5000",
+    "PRAGMA foreign_keys=ON",
+    "PRAGMA synchronous=NORMAL",
+)
+
+
+def make_engine(url: str) -> Engine:
+    """A synchronous engine for `url`; SQLite gets WAL, a busy timeout and foreign keys."""
+    parsed = make_url(url)
+    if parsed.get_backend_name() != "sqlite":
+        return create_engine(parsed, pool_pre_ping=True)
+    _make_parent_dir(parsed)
+    engine = create_engine(parsed)
+    event.listen(engine, "connect", _on_sqlite_connect)
+    event.listen(engine, "begin", _on_sqlite_begin)
+    return engine
+
+
+def migrate(engine: Engine) -> None:
+    """Bring the schema to the newest Alembic revision (a no-op when it is there already)."""
+    config = Config()  # built in code: never looks for an alembic.ini in the CWD
+    config.set_main_option("script_location", str(MIGRATIONS))
+    with engine.begin() as connection:
+        config.attributes["connection"] = connection
+        command.upgrade(config, "head")
+
+
+def _make_parent_dir(url: URL) -> None:
+    """Create the folder of a file database; memory and URI databases have none to make."""
+    database = url.database
+    if database and database != ":memory:" and not database.startswith("file:"):
+        Path(database).parent.mkdir(parents=True, exist_ok=True)
+
+
+def _on_sqlite_connect(dbapi_connection: sqlite3.Connection, _record: object) -> None:
+    # Take BEGIN away from the sqlite3 module, which skips it before SELECT and DDL; our
+    # own BEGIN (below) makes reads repeatable and migrations transactional.
+    dbapi_connection.isolation_level = None
+    cursor = dbapi_connection.cursor()
+    try:
+        for pragma in SQLITE_PRAGMAS:
+            cursor.execute(pragma)
+    finally:
+        cursor.close()
+
+
+def _on_sqlite_begin(connection: Connection) -> None:
+    connection.exec_driver_sql("BEGIN")

@@ -1,0 +1,150 @@
+"""Tables: runs, their metrics in long form, their stream events and their tags."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+from playground.store.states import RunStatus
+
+# Deterministic constraint names, identical on every backend and in the migrations.
+NAMING = {
+    "ix": "ix_%(table_name)s_%(column_0_N_name)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+STATUS_CHECK = "status IN ({})".format(", ".join(f"'{s.value}'" for s in RunStatus))
+# Row ids of the long tables can pass 2**31 on a busy server; SQLite needs INTEGER for
+# its rowid alias (and its integers are 64-bit anyway).
+RowId = BigInteger().with_variant(Integer(), "sqlite")
+# A None in a nullable JSON column means SQL NULL, not the JSON text "null".
+Json = JSON(none_as_null=True)
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware, in UTC."""
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Aware UTC datetimes in, aware UTC datetimes out (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime: pass a timezone-aware one")
+        return value.astimezone(UTC)
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+class Base(DeclarativeBase):
+    """Declarative base with the shared naming convention."""
+
+    metadata = MetaData(naming_convention=NAMING)
+
+
+class Run(Base):
+    """One training run: its spec, where it is in its life, and how it ended."""
+
+    __tablename__ = "runs"
+    __table_args__ = (
+        CheckConstraint(STATUS_CHECK, name="status"),
+        # List queries: newest first over everything, or within one status. These also
+        # serve plain lookups by status (its prefix), so status has no index of its own.
+        Index("ix_runs_created_at_id", "created_at", "id"),
+        Index("ix_runs_status_created_at_id", "status", "created_at", "id"),
+        # AUTOINCREMENT: ids of deleted runs are never reused, so stale links stay dead.
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200), index=True)
+    status: Mapped[str] = mapped_column(String(16))
+    dataset: Mapped[str] = mapped_column(String(100), index=True)  # copied from spec
+    spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # full resolved spec
+    seed: Mapped[int] = mapped_column(Integer)
+    device: Mapped[str | None] = mapped_column(String(64))
+    tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # in order; see RunTag
+    notes: Mapped[str] = mapped_column(Text, default="")
+    summary: Mapped[dict[str, Any] | None] = mapped_column(Json)  # per-layer table
+    result: Mapped[dict[str, Any] | None] = mapped_column(Json)  # RunResult.as_dict()
+    error: Mapped[str | None] = mapped_column(Text)
+    versions: Mapped[dict[str, str] | None] = mapped_column(Json)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    started_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    finished_at: Mapped[datetime | None] = mapped_column(UTCDateTime)
+    # Copied from metrics and result so the runs table can sort on them.
+    epochs_done: Mapped[int] = mapped_column(Integer, default=0)
+    best_val_accuracy: Mapped[float | None] = mapped_column(Double)
+    test_accuracy: Mapped[float | None] = mapped_column(Double)
+    last_seq: Mapped[int] = mapped_column(Integer, default=0)  # last event batch's seq
+
+
+class RunTag(Base):
+    """One tag of one run: an exact, indexed tag filter on every backend."""
+
+    __tablename__ = "run_tags"
+    __table_args__ = (Index("ix_run_tags_tag_run_id", "tag", "run_id"),)
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    tag: Mapped[str] = mapped_column(String(64), primary_key=True)
+
+
+class Metric(Base):
+    """One value of one series at one step (long form)."""
+
+    __tablename__ = "metrics"
+    __table_args__ = (
+        Index("ix_metrics_run_id_name_split_step", "run_id", "name", "split", "step"),
+        Index("ix_metrics_run_id_seq", "run_id", "seq"),
+    )
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)  # the event batch that carried it
+    step: Mapped[int] = mapped_column(Integer)
+    epoch: Mapped[int] = mapped_column(Integer)
+    split: Mapped[str] = mapped_column(String(8))  # train | val | test | layer
+    name: Mapped[str] = mapped_column(String(100))  # loss, accuracy, lr, 3.grad_norm, ...
+    value: Mapped[float | None] = mapped_column(Double)  # NULL is NaN: SQLite stores no NaN
+
+
+class RunEvent(Base):
+    """A non-metric payload the live stream replays: status, start, boundary, result."""
+
+    __tablename__ = "run_events"
+    __table_args__ = (Index("ix_run_events_run_id_seq", "run_id", "seq"),)
+
+    id: Mapped[int] = mapped_column(RowId, primary_key=True)
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"))
+    seq: Mapped[int] = mapped_column(Integer)  # shared by every item of one batch
+    type: Mapped[str] = mapped_column(String(32))
+    payload: Mapped[dict[str, Any]] = mapped_column(JSON)
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)

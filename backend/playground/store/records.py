@@ -1,0 +1,84 @@
+"""Plain values the store hands out: no ORM object ever leaves a session."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Any, NamedTuple
+
+from playground.store.states import RunStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RunRecord:
+    """One run as stored (see models.Run for what each field means)."""
+
+    id: int
+    name: str
+    status: RunStatus
+    dataset: str
+    spec: dict[str, Any]
+    seed: int
+    device: str | None
+    tags: list[str]
+    notes: str
+    summary: dict[str, Any] | None
+    result: dict[str, Any] | None
+    error: str | None
+    versions: dict[str, str] | None
+    created_at: datetime
+    started_at: datetime | None
+    finished_at: datetime | None
+    epochs_done: int
+    best_val_accuracy: float | None
+    test_accuracy: float | None
+    last_seq: int
+
+
+@dataclass(frozen=True, slots=True)
+class Page:
+    """One page of runs and the cursor of the next (None on the last page)."""
+
+    items: list[RunRecord]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class MetricRow:
+    """One metric value to append; `split` is train | val | test | layer."""
+
+    step: int
+    epoch: int
+    split: str
+    name: str
+    value: float
+
+
+# One point of a series: (step, epoch, value), value NaN where the run produced NaN. A
+# plain tuple, as the driver returns it: a million of them cost nothing more to build, and
+# it JSON-encodes as [step, epoch, value].
+Point = tuple[int, int, float]
+
+
+class MetricRecord(NamedTuple):
+    """A stored metric with the seq of the batch that carried it (for stream replay)."""
+
+    seq: int
+    step: int
+    epoch: int
+    split: str
+    name: str
+    value: float
+
+
+class EventRecord(NamedTuple):
+    """A stored stream event: (seq, type, payload)."""
+
+    seq: int
+    type: str
+    payload: dict[str, Any]
+
+
+def series_key(split: str, name: str) -> str:
+    """The key of one series in `RunStore.metrics`: 'val/accuracy', 'layer/3.grad_norm'."""
+    return f"{split}/{name}"

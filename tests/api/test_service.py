@@ -1,0 +1,236 @@
+"""The service end to end: HTTP + websocket clients against a real server process."""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import httpx
+import pytest
+
+from tests.factories import layers, linear, spec_dict
+from tests.server import Server, collect, wait_status
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    srv = Server(tmp_path_factory.mktemp("srv"), workers=2).start()
+    yield srv
+    srv.stop()
+
+
+@pytest.fixture
+def client(server: Server) -> Iterator[httpx.Client]:
+    with server.client() as c:
+        yield c
+
+
+def small(epochs: int = 5, **training: Any) -> dict[str, Any]:
+    return spec_dict(training={"epochs": epochs, **training})
+
+
+def long_run() -> dict[str, Any]:
+    return spec_dict(training={"epochs": 10_000, "batch_size": 4})  # minutes; always cancelled
+
+
+def epochs_of(messages: list[dict[str, Any]]) -> list[int]:
+    return [m["epoch"] for m in messages if m["type"] == "epoch"]
+
+
+def test_posted_spec_trains_and_streams(server: Server, client: httpx.Client) -> None:
+    created = client.post("/api/runs", json=small(epochs=8))
+    assert created.status_code == 201
+    run = created.json()
+    assert run["status"] == "queued"
+    assert run["spec"]["training"]["optimizer"]["type"] == "Adam"  # stored fully resolved
+    msgs = collect(server, run["id"])
+    statuses = [m["status"] for m in msgs if m["type"] == "status"]
+    assert statuses == ["queued", "running", "succeeded"]
+    assert epochs_of(msgs) == list(range(9))  # epoch 0 (untrained) .. 8, no gaps or repeats
+    seqs = [m["seq"] for m in msgs]
+    assert seqs == sorted(seqs)
+    result = next(m for m in msgs if m["type"] == "result")
+    assert set(result["test"]) == {"loss", "accuracy"}
+    # The same series is stored: /metrics has exactly the streamed epoch values.
+    series = client.get(f"/api/runs/{run['id']}/metrics").json()["series"]
+    streamed = [m["metrics"]["val_loss"] for m in msgs if m["type"] == "epoch"]
+    assert [p[2] for p in series["val/loss"]] == streamed
+    steps = [m for m in msgs if m["type"] == "step"]
+    assert [p[0] for p in series["step/loss"]] == [m["step"] for m in steps]
+    stored = client.get(f"/api/runs/{run['id']}").json()
+    assert stored["status"] == "succeeded"
+    assert stored["epochs_done"] == 8
+    assert stored["test_accuracy"] == result["test"]["accuracy"]
+    assert stored["summary"]["params"] == 42
+
+
+def test_late_and_reconnecting_viewers_see_everything_once(
+    server: Server, client: httpx.Client
+) -> None:
+    run_id = client.post("/api/runs", json=small(epochs=30)).json()["id"]
+    # A first viewer that leaves after a few messages, and reconnects from its last seq.
+    first = collect(server, run_id, limit=5)
+    resumed = collect(server, run_id, from_seq=max(m["seq"] for m in first))
+    # A viewer that arrives later still gets the whole history.
+    late = collect(server, run_id)
+    full = [m for m in first if m["seq"] <= max(x["seq"] for x in first)]
+    joined = full + resumed
+    assert [json.dumps(m, sort_keys=True) for m in joined] == [
+        json.dumps(m, sort_keys=True) for m in late
+    ]
+    assert epochs_of(late) == list(range(31))
+
+
+def test_twenty_runs_finish_and_two_cancel_quickly(server: Server, client: httpx.Client) -> None:
+    ids = [client.post("/api/runs", json=small(epochs=3, seed=i)).json()["id"] for i in range(20)]
+    longs = [client.post("/api/runs", json=long_run()).json()["id"] for _ in range(2)]
+    for run_id in longs:
+        wait_status(client, run_id, {"running"}, timeout=180)
+        started = time.monotonic()
+        client.post(f"/api/runs/{run_id}/cancel")
+        assert wait_status(client, run_id, {"cancelled"}, timeout=10)["status"] == "cancelled"
+        assert time.monotonic() - started < 3
+    for run_id in ids:
+        assert (
+            wait_status(client, run_id, {"succeeded", "failed"}, timeout=180)["status"]
+            == "succeeded"
+        )
+
+
+def test_killed_worker_fails_its_run_and_the_next_one_trains(
+    server: Server, client: httpx.Client
+) -> None:
+    victim = client.post("/api/runs", json=long_run()).json()["id"]
+    wait_status(client, victim, {"running"}, timeout=60)
+    pool = client.get("/api/system").json()["pool"]
+    pid = next(w["pid"] for w in pool if w["run_id"] == victim)
+    os.kill(pid, signal.SIGKILL)
+    failed = wait_status(client, victim, {"failed"}, timeout=30)
+    assert "signal 9" in failed["error"] or "SIGKILL" in failed["error"]
+    after = client.post("/api/runs", json=small(epochs=2)).json()["id"]
+    assert wait_status(client, after, {"succeeded", "failed"}, timeout=120)["status"] == "succeeded"
+
+
+@pytest.mark.parametrize(
+    ("body", "path", "fragment"),
+    [
+        (spec_dict(model=layers(linear(3))), "model.layers[0]", "has 2 classes"),
+        (spec_dict(training={"optimizer": {"type": "SGD", "lr": -1}}), "training.optimizer.lr", "greater than 0"),
+        (spec_dict(model=layers({"type": "Conv9d"})), "model.layers[0]", "unknown type 'Conv9d'"),
+        ({"model": layers(linear(2))}, "data", "Field required"),
+        (spec_dict(data={"dataset": "csv", "file": "../../etc/passwd.csv"}), "data.file", "pattern"),
+    ],
+)  # fmt: skip
+def test_invalid_specs_get_422_with_paths(
+    client: httpx.Client, body: dict[str, Any], path: str, fragment: str
+) -> None:
+    for url in ("/api/runs", "/api/validate"):
+        r = client.post(url, json=body)
+        assert r.status_code == 422, r.text
+        detail = r.json()["detail"]
+        assert detail[0]["path"] == path
+        assert fragment in detail[0]["msg"]
+
+
+def test_malformed_and_oversize_bodies(client: httpx.Client) -> None:
+    r = client.post("/api/runs", content=b"{not json", headers={"content-type": "application/json"})
+    assert r.status_code == 422
+    big = json.dumps({"name": "x" * 2_000_000}).encode()
+    assert (
+        client.post(
+            "/api/runs", content=big, headers={"content-type": "application/json"}
+        ).status_code
+        == 413
+    )
+
+
+def test_validate_returns_the_layer_table(client: httpx.Client) -> None:
+    summary = client.post("/api/validate", json=small()).json()
+    assert [row["output_shape"] for row in summary["layers"]] == [[8], [2]]
+    assert summary["params"] == 42
+
+
+def test_catalog_health_system(client: httpx.Client) -> None:
+    assert client.get("/api/health").json() == {"status": "ok"}
+    cat = client.get("/api/catalog").json()
+    assert any(e["type"] == "Conv2d" for e in cat["layers"])
+    system = client.get("/api/system").json()
+    assert system["workers"] == 2
+    assert system["devices"] == ["cpu", "cpu"]
+
+
+def test_unknown_runs_are_404(client: httpx.Client) -> None:
+    for method, url in [("GET", "/api/runs/99999"), ("DELETE", "/api/runs/99999"),
+                        ("POST", "/api/runs/99999/cancel"), ("GET", "/api/runs/99999/metrics")]:  # fmt: skip
+        assert client.request(method, url).status_code == 404
+
+
+def test_patch_rerun_delete_and_list(server: Server, client: httpx.Client) -> None:
+    run_id = client.post("/api/runs", json=small(epochs=2), params={"tags": ["demo"]}).json()["id"]
+    wait_status(client, run_id, {"succeeded"})
+    patched = client.patch(
+        f"/api/runs/{run_id}", json={"name": "renamed", "tags": ["a", "b"], "notes": "hi"}
+    ).json()
+    assert (patched["name"], patched["tags"], patched["notes"]) == ("renamed", ["a", "b"], "hi")
+    assert client.patch(f"/api/runs/{run_id}", json={"colour": 1}).status_code == 422
+    again = client.post(f"/api/runs/{run_id}/rerun", json={"seed": 5}).json()
+    assert again["spec"]["training"]["seed"] == 5
+    assert wait_status(client, again["id"], {"succeeded"})["status"] == "succeeded"
+    page = client.get("/api/runs", params={"name": "renamed"}).json()
+    assert [r["id"] for r in page["items"]] == [run_id]
+    assert [r["id"] for r in client.get("/api/runs", params={"tag": "b"}).json()["items"]] == [
+        run_id
+    ]
+    first = client.get("/api/runs", params={"limit": 2}).json()
+    second = client.get("/api/runs", params={"limit": 2, "cursor": first["next_cursor"]}).json()
+    assert not {r["id"] for r in first["items"]} & {r["id"] for r in second["items"]}
+    assert client.delete(f"/api/runs/{run_id}").status_code == 204
+    assert client.get(f"/api/runs/{run_id}").status_code == 404
+    assert client.get(f"/api/runs/{run_id}/metrics").status_code == 404
+
+
+def test_restart_fails_running_and_resumes_queued(tmp_path: Path) -> None:
+    srv = Server(tmp_path / "restart", workers=1).start()
+    try:
+        with srv.client() as c:
+            running = c.post("/api/runs", json=long_run()).json()["id"]
+            queued = c.post("/api/runs", json=small(epochs=2)).json()["id"]
+            wait_status(c, running, {"running"}, timeout=60)
+        old_workers = srv.worker_pids()
+        srv.stop(signal.SIGKILL)  # a crash: nothing gets to clean up
+        srv.start()
+        with srv.client() as c:
+            interrupted = c.get(f"/api/runs/{running}").json()
+            assert interrupted["status"] == "failed"
+            assert interrupted["error"] == "interrupted by server restart"
+            assert wait_status(c, queued, {"succeeded", "failed"})["status"] == "succeeded"
+            # The stored history of the interrupted run survived the crash.
+            assert c.get(f"/api/runs/{running}/metrics").json()["series"]["val/loss"]
+        # Workers of the killed server see their pipe close and exit by themselves.
+        assert _all_exit(old_workers, within=15), "orphaned worker processes"
+    finally:
+        srv.stop()
+
+
+def _all_exit(pids: list[int], within: float) -> bool:
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        if not any(_alive(p) for p in pids):
+            return True
+        time.sleep(0.2)
+    return False
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    # A zombie (exited, not yet reaped: its parent was killed) counts as gone.
+    stat = Path(f"/proc/{pid}/stat")
+    return stat.exists() and stat.read_text().split()[2] != "Z"

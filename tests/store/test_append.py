@@ -1,0 +1,142 @@
+"""The batched write path: seqs, rows, denormalised fields, replay, concurrency."""
+
+from __future__ import annotations
+
+import math
+import threading
+from concurrent.futures import ThreadPoolExecutor
+
+from sqlalchemy import Engine
+
+from playground.store import (
+    EventRecord,
+    IllegalTransition,
+    MetricRecord,
+    MetricRow,
+    RunStatus,
+    RunStore,
+)
+from tests.store.builders import count_rows, new_run, series
+
+
+def test_batches_get_increasing_seqs(store: RunStore, engine: Engine) -> None:
+    run = new_run(store)  # creation used seq 1 for its status event
+    seqs = [
+        store.append(run.id, metrics=series("loss", [1.0] * 10), events=[("tick", {"i": i})])
+        for i in range(5)
+    ]
+    assert seqs == [2, 3, 4, 5, 6]
+    assert count_rows(engine, run.id) == {"metrics": 50, "run_events": 6, "run_tags": 0}
+    after = store.get_run(run.id)
+    assert after is not None
+    assert after.last_seq == 6
+
+
+def test_one_batch_shares_one_seq(store: RunStore) -> None:
+    run = new_run(store)
+    rows = [MetricRow(3, 1, "train", "loss", 0.5), MetricRow(3, 1, "layer", "0.grad_norm", 1e-3)]
+    seq = store.append(
+        run.id,
+        metrics=rows,
+        events=[("boundary", {"grid": [0.1, 0.9]}), ("start", {"device": "cpu"})],
+    )
+    assert store.metrics_after(run.id, seq - 1) == [
+        MetricRecord(seq, 3, 1, "train", "loss", 0.5),
+        MetricRecord(seq, 3, 1, "layer", "0.grad_norm", 1e-3),
+    ]
+    assert store.events_after(run.id, seq - 1) == [
+        EventRecord(seq, "boundary", {"grid": [0.1, 0.9]}),
+        EventRecord(seq, "start", {"device": "cpu"}),
+    ]
+
+
+def test_replay_after_a_seq(store: RunStore) -> None:
+    run = new_run(store)
+    seqs = [
+        store.append(run.id, metrics=[MetricRow(i, 0, "train", "loss", float(i))]) for i in range(4)
+    ]
+    assert [m.step for m in store.metrics_after(run.id, seqs[1])] == [2, 3]
+    assert [m.seq for m in store.metrics_after(run.id, 0)] == seqs
+    assert store.metrics_after(run.id, seqs[-1]) == []
+    assert [e.seq for e in store.events_after(run.id, 0)] == [1]  # only the creation's status
+
+
+def test_epochs_done_and_best_val_accuracy(store: RunStore) -> None:
+    run = new_run(store)
+
+    def epoch(n: int, val_accuracy: float) -> None:
+        rows = [
+            MetricRow(n * 10, n, "val", "accuracy", val_accuracy),
+            MetricRow(n * 10, n, "train", "accuracy", 0.99),
+        ]
+        store.append(run.id, metrics=rows, epochs_done=n)
+
+    epoch(0, 0.5)
+    epoch(1, 0.8)
+    epoch(2, 0.7)
+    store.append(run.id, metrics=[MetricRow(21, 3, "val", "accuracy", math.nan)])
+    after = store.get_run(run.id)
+    assert after is not None
+    assert (after.epochs_done, after.best_val_accuracy) == (2, 0.8)
+
+
+def test_empty_batch_still_gets_a_seq(store: RunStore) -> None:
+    run = new_run(store)
+    assert store.append(run.id) == 2
+    assert store.metrics_after(run.id, 0) == []
+
+
+def test_concurrent_appends_lose_nothing(store: RunStore, engine: Engine) -> None:
+    runs = [new_run(store, name=f"r{i}").id for i in range(4)]
+    batches, rows = 60, 20  # per thread, spread over all four runs
+    start = threading.Barrier(4)
+
+    def writer(worker: int) -> list[tuple[int, int, str]]:
+        start.wait()
+        written = []
+        for b in range(batches):
+            run_id, name = runs[(worker + b) % 4], f"w{worker}"
+            metrics = [MetricRow(b * rows + i, b, "train", name, float(i)) for i in range(rows)]
+            seq = store.append(run_id, metrics=metrics, events=[("tick", {"w": worker})])
+            written.append((run_id, seq, name))
+        return written
+
+    with ThreadPoolExecutor(4) as pool:
+        written = [w for done in pool.map(writer, range(4)) for w in done]
+    for run_id in runs:
+        mine = {(seq, name) for r, seq, name in written if r == run_id}
+        assert sorted(seq for seq, _ in mine) == list(range(2, 2 + batches))  # no seq twice
+        assert count_rows(engine, run_id) == {
+            "metrics": batches * rows,
+            "run_events": batches + 1,
+            "run_tags": 0,
+        }
+        assert {(m.seq, m.name) for m in store.metrics_after(run_id, 1)} == mine
+
+
+def test_racing_status_changes_have_one_winner(store: RunStore) -> None:
+    runs = [new_run(store).id for _ in range(20)]
+    for run_id in runs:
+        store.set_status(run_id, RunStatus.RUNNING)
+    start = threading.Barrier(2)
+
+    def finish(status: RunStatus) -> list[bool]:
+        start.wait()
+        won = []
+        for run_id in runs:
+            try:
+                store.set_status(run_id, status)
+                won.append(True)
+            except IllegalTransition:
+                won.append(False)
+        return won
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(finish, [RunStatus.SUCCEEDED, RunStatus.CANCELLED])
+    assert all(x != y for x, y in zip(a, b, strict=True))
+    for run_id in runs:
+        assert [e.payload["status"] for e in store.events_after(run_id, 0)][-1] in {
+            "succeeded",
+            "cancelled",
+        }
+        assert len(store.events_after(run_id, 0)) == 3

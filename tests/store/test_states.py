@@ -1,0 +1,82 @@
+"""The run-state machine: every legal move, every illegal one, and the DB's own check."""
+
+from __future__ import annotations
+
+from itertools import product
+
+import pytest
+from sqlalchemy import Engine, text
+from sqlalchemy.exc import IntegrityError
+
+from playground.store import (
+    ACTIVE,
+    TERMINAL,
+    IllegalTransition,
+    RunStatus,
+    RunStore,
+    check_transition,
+)
+from tests.store.builders import new_run, status_of
+
+S = RunStatus
+# Written out from the design, not derived from states.TRANSITIONS: an independent oracle.
+LEGAL = {
+    (S.QUEUED, S.RUNNING), (S.QUEUED, S.CANCELLED), (S.QUEUED, S.FAILED),
+    (S.RUNNING, S.SUCCEEDED), (S.RUNNING, S.FAILED), (S.RUNNING, S.CANCELLED),
+    (S.RUNNING, S.DIVERGED),
+}  # fmt: skip
+# A legal way to reach each state from 'queued'.
+PATH = {
+    S.QUEUED: [], S.RUNNING: [S.RUNNING], S.SUCCEEDED: [S.RUNNING, S.SUCCEEDED],
+    S.FAILED: [S.FAILED], S.CANCELLED: [S.CANCELLED], S.DIVERGED: [S.RUNNING, S.DIVERGED],
+}  # fmt: skip
+PAIRS = list(product(RunStatus, RunStatus))
+
+
+def test_sets() -> None:
+    assert {S.SUCCEEDED, S.FAILED, S.CANCELLED, S.DIVERGED} == TERMINAL
+    assert {S.QUEUED, S.RUNNING} == ACTIVE
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS)
+def test_check_transition(old: RunStatus, new: RunStatus) -> None:
+    if (old, new) in LEGAL:
+        check_transition(old, new)
+    else:
+        with pytest.raises(IllegalTransition, match=f"'{old.value}' to '{new.value}'"):
+            check_transition(old, new)
+
+
+def test_illegal_transition_is_a_value_error() -> None:
+    assert issubclass(IllegalTransition, ValueError)
+
+
+@pytest.mark.parametrize(("old", "new"), PAIRS)
+def test_store_follows_the_machine(store: RunStore, old: RunStatus, new: RunStatus) -> None:
+    run = new_run(store)
+    for step in PATH[old]:
+        store.set_status(run.id, step)
+    if (old, new) in LEGAL:
+        assert store.set_status(run.id, new).status is new
+    else:
+        with pytest.raises(IllegalTransition):
+            store.set_status(run.id, new)
+        assert status_of(store, run.id) is old
+
+
+def test_unknown_status_is_rejected(store: RunStore) -> None:
+    run = new_run(store)
+    with pytest.raises(ValueError, match="bogus"):
+        store.set_status(run.id, "bogus")
+
+
+def test_check_constraint_rejects_raw_sql(store: RunStore, engine: Engine) -> None:
+    run = new_run(store)
+    with pytest.raises(IntegrityError, match="CHECK"), engine.begin() as conn:
+        conn.execute(text("UPDATE runs SET status = 'bogus' WHERE id = :id"), {"id": run.id})
+    with engine.begin() as conn:  # every real status passes the same check
+        for status in RunStatus:
+            conn.execute(
+                text("UPDATE runs SET status = :s WHERE id = :id"),
+                {"s": status.value, "id": run.id},
+            )

@@ -1,0 +1,75 @@
+"""A thread-safe record of executor events, and the spec JSON the worker tests submit."""
+
+from __future__ import annotations
+
+import json
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from playground.executors.events import TERMINAL, Event, Finished, Progress, Started
+from tests.factories import spec_dict
+
+TIMEOUT = 60.0  # seconds; generous, since worker boots share two CPU cores
+
+
+def spec_json(**sections: Any) -> str:
+    """The factory's small spiral MLP (200 samples, 3 epochs) as JSON text."""
+    return json.dumps(spec_dict(**sections))
+
+
+class EventLog:
+    """The executor's on_event: keeps (perf_counter seconds, event) and wakes waiters."""
+
+    def __init__(self) -> None:
+        self._cond = threading.Condition()
+        self._items: list[tuple[float, Event]] = []
+
+    def __call__(self, event: Event) -> None:
+        with self._cond:
+            self._items.append((time.perf_counter(), event))
+            self._cond.notify_all()
+
+    def of(self, run_id: int) -> list[Event]:
+        with self._cond:
+            return [e for _, e in self._items if e.run_id == run_id]
+
+    def wait_for(self, ready: Callable[[], bool], timeout: float = TIMEOUT) -> None:
+        with self._cond:
+            assert self._cond.wait_for(ready, timeout), "timed out waiting for events"
+
+    def wait_started(self, run_id: int) -> None:
+        self.wait_for(lambda: any(isinstance(e, Started) for e in self.of(run_id)))
+
+    def wait_end(self, run_id: int, timeout: float = TIMEOUT) -> tuple[float, Event]:
+        """The run's terminal event and when it arrived."""
+
+        def ended() -> list[tuple[float, Event]]:
+            return [(t, e) for t, e in self._items if e.run_id == run_id and _terminal(e)]
+
+        with self._cond:
+            assert self._cond.wait_for(ended, timeout), f"run {run_id} did not end"
+            return ended()[0]
+
+    def finished(self, run_id: int) -> Finished:
+        _, event = self.wait_end(run_id)
+        assert isinstance(event, Finished), event
+        return event
+
+
+def _terminal(event: Event) -> bool:
+    return isinstance(event, TERMINAL)
+
+
+def check_sequence(events: list[Event], epochs: int) -> Finished:
+    """Started, Progress batches with epochs 0..epochs exactly once in order, one Finished."""
+    assert isinstance(events[0], Started)
+    assert isinstance(events[-1], Finished)
+    middle = events[1:-1]
+    assert all(isinstance(e, Progress) for e in middle)
+    batches = [e for e in middle if isinstance(e, Progress)]
+    assert [r.epoch for b in batches for r in b.epochs] == list(range(epochs + 1))
+    steps = [r.step for b in batches for r in b.steps]
+    assert steps == sorted(set(steps))
+    return events[-1]
