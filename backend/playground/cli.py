@@ -105,7 +105,12 @@ def serve_cmd(
 
     from playground.api.main import create_app
 
-    uvicorn.run(create_app(_settings(data_dir)), host=host, port=port, log_level="info")
+    # No per-message deflate: it compresses every frame once per viewer (the compressed
+    # bytes cannot be shared), which cost more CPU than all other streaming work together.
+    uvicorn.run(
+        create_app(_settings(data_dir)), host=host, port=port, log_level="info",
+        ws_per_message_deflate=False,
+    )  # fmt: skip
 
 
 class _ProgressHooks(Hooks):

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import os
 import signal
@@ -12,6 +13,7 @@ from typing import Any
 
 import httpx
 import pytest
+import websockets
 
 from tests.factories import layers, linear, spec_dict
 from tests.server import Server, collect, wait_status
@@ -40,6 +42,21 @@ def long_run() -> dict[str, Any]:
 
 def epochs_of(messages: list[dict[str, Any]]) -> list[int]:
     return [m["epoch"] for m in messages if m["type"] == "epoch"]
+
+
+def test_events_socket_announces_status_changes(server: Server, client: httpx.Client) -> None:
+    async def watch() -> list[dict[str, Any]]:
+        seen: list[dict[str, Any]] = []
+        async with websockets.connect(f"{server.ws_url}/api/events") as ws:
+            run_id = client.post("/api/runs", json=small(epochs=1)).json()["id"]
+            while not any(
+                m.get("run_id") == run_id and m.get("status") == "succeeded" for m in seen
+            ):
+                seen.extend(json.loads(await asyncio.wait_for(ws.recv(), 60)))
+        return [m for m in seen if m["run_id"] == run_id]
+
+    statuses = [m["status"] for m in asyncio.run(watch())]
+    assert statuses == ["queued", "running", "succeeded"]
 
 
 def test_posted_spec_trains_and_streams(server: Server, client: httpx.Client) -> None:

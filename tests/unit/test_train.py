@@ -10,7 +10,9 @@ import pytest
 import torch
 from torch import nn
 
+from playground.ml.boundary import dequantize
 from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks, RunResult, RunStart, StepReport
+from playground.ml.limits import Limits
 from playground.ml.train import train
 from tests.factories import layers, linear, make_spec
 
@@ -103,14 +105,26 @@ def test_boundary_grid_holds_probabilities() -> None:
     assert [g.epoch for g in rec.grids] == [0, 1, 2]
     g = rec.grids[-1]
     assert g.channels == 2
-    assert len(g.values) == g.resolution**2 * 2
-    pairs = torch.tensor(g.values).reshape(-1, 2)
-    assert torch.allclose(pairs.sum(1), torch.ones(len(pairs)), atol=1e-3)
-    assert rec.grids[0].values != rec.grids[-1].values  # the boundary moved
+    values = dequantize(g)
+    assert values.shape == (g.resolution, g.resolution, 2)
+    # Two class probabilities per point, each quantised to 1/255.
+    assert torch.allclose(values.sum(-1), torch.ones(g.resolution, g.resolution), atol=2 / 255)
+    assert rec.grids[0].data != rec.grids[-1].data  # the boundary moved
     plane = rec.starts[0].plane
     assert plane is not None
     assert len(plane["train"]) == 120
     assert len(plane["train"][0]) == 3
+
+
+def test_regression_grid_spans_its_range() -> None:
+    _, rec = run(data={"dataset": "plane", "n_samples": 200}, model=layers(linear(1)),
+                 training={"epochs": 3, "boundary_every": 1})  # fmt: skip
+    g = rec.grids[-1]
+    values = dequantize(g)
+    assert g.channels == 1
+    assert g.lo < g.hi
+    assert values.min().item() == pytest.approx(g.lo)
+    assert values.max().item() == pytest.approx(g.hi)
 
 
 def test_same_seed_same_series_other_seed_differs() -> None:
@@ -259,3 +273,12 @@ def test_gradient_clipping_by_value_and_norm_train() -> None:
     for clip in ({"value": 0.01}, {"max_norm": 0.1}):
         result, _ = run(training={"grad_clip": clip})
         assert result.status == "succeeded"
+
+
+def test_time_limit_fails_the_run_with_a_message() -> None:
+    rec = Recorder()
+    result = train(make_spec(training={"epochs": 10_000}), rec, limits=Limits(max_seconds=0.5))
+    assert result.status == "failed"
+    assert result.error == "the run exceeded its time limit of 0.5 s"
+    assert 0 < result.epochs < 10_000
+    assert result.seconds < 5

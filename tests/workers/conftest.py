@@ -3,31 +3,11 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass
-from itertools import count
 
 import pytest
 
 from playground.executors.local import LocalExecutor
-from tests.workers.eventlog import TIMEOUT, EventLog
-
-_ids = count(1)
-
-
-@dataclass
-class Pool:
-    """The shared executor and the log its events go to."""
-
-    executor: LocalExecutor
-    log: EventLog
-
-    def new_id(self) -> int:
-        """A run id no other test has used (the pool outlives each test)."""
-        return next(_ids)
-
-    def pids(self) -> dict[int | None, int | None]:
-        """run_id (None when idle) -> worker pid, for every worker."""
-        return {w["run_id"]: w["pid"] for w in self.executor.status()["pool"]}
+from tests.workers.harness import TIMEOUT, EventLog, Pool
 
 
 @pytest.fixture(scope="session")
@@ -38,6 +18,7 @@ def shared_pool() -> Iterator[Pool]:
     assert executor.wait_ready(TIMEOUT)
     yield Pool(executor, log)
     executor.stop()
+    assert [w["pid"] for w in executor.status()["pool"]] == [None, None]  # all reaped
 
 
 @pytest.fixture

@@ -5,8 +5,7 @@ from __future__ import annotations
 import time
 
 from playground.executors.events import Finished, Progress
-from tests.workers.conftest import Pool
-from tests.workers.eventlog import spec_json
+from tests.workers.harness import Pool, spec_json
 
 LONG = {"epochs": 10_000}  # minutes of training unless cancelled
 

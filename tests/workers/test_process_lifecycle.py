@@ -14,7 +14,7 @@ import pytest
 
 from playground.executors.events import Finished, WorkerLost
 from playground.executors.local import LocalExecutor
-from tests.workers.eventlog import TIMEOUT, EventLog, spec_json
+from tests.workers.harness import TIMEOUT, EventLog, spec_json
 
 # Epoch 0 evaluates this model on 4000 samples (~1 s on one core) before the first step,
 # and the loop reads `cancelled` only between steps: a cancel then is ignored that long.
@@ -66,12 +66,13 @@ def test_sigkill_mid_run_reports_worker_lost_and_the_queue_goes_on(
     os.kill(killed, signal.SIGKILL)
     _, lost = log.wait_end(10)
 
-    assert isinstance(lost, WorkerLost)
-    assert "signal 9" in lost.reason
+    assert isinstance(lost, WorkerLost), log.of(10)[-1]
+    assert "signal 9" in lost.reason, lost.reason
     assert log.of(10)[-1] is lost  # nothing after the terminal event
     assert executor.queue_position(11) == 0  # waits for the replacement
-    assert log.finished(11).result.status == "succeeded"
-    assert _pid(executor) not in (None, killed)
+    result = log.finished(11).result
+    assert result.status == "succeeded", result.error
+    assert _pid(executor) not in (None, killed), executor.status()
     assert _gone(killed)
 
 
@@ -86,11 +87,12 @@ def test_a_cancel_ignored_past_the_grace_period_kills_the_worker(
     executor.cancel(1)
     _, finished = log.wait_end(1)
 
-    assert isinstance(finished, Finished)
+    assert isinstance(finished, Finished), finished
     assert finished.result.status == "cancelled"
     assert "killed" in (finished.result.error or "")
     executor.submit(2, spec_json())
-    assert log.finished(2).result.status == "succeeded"
+    result = log.finished(2).result
+    assert result.status == "succeeded", result.error
     assert _pid(executor) != first_pid
 
 

@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from playground.executors.events import Finished, Started
-from tests.workers.conftest import Pool
-from tests.workers.eventlog import check_sequence, spec_json
+from playground.executors.events import Finished, Progress, Started
+from playground.executors.reporting import FLUSH_INTERVAL
+from tests.workers.harness import Pool, check_sequence, spec_json
 
 
 def test_one_run_reports_start_every_epoch_and_test_metrics(pool: Pool) -> None:
@@ -31,8 +31,12 @@ def test_two_workers_train_in_parallel(pool: Pool) -> None:
     assert {pool.pids()[run] for run in runs} == set(pool.pids().values())
 
     for run in runs:
-        assert pool.log.finished(run).result.status == "succeeded"
+        result = pool.log.finished(run).result
+        assert result.status == "succeeded", result.error
         check_sequence(pool.log.of(run), epochs=100)
+        # Coalesced: one batch per FLUSH_INTERVAL at most, plus epoch 0's and the last.
+        batches = sum(isinstance(e, Progress) for e in pool.log.of(run))
+        assert 2 <= batches <= result.seconds / FLUSH_INTERVAL + 2
 
 
 def test_a_burst_of_twenty_runs_all_finish_once(pool: Pool) -> None:

@@ -1,5 +1,6 @@
-"""Fan-out of live run messages to websocket viewers: one bounded queue per subscriber.
+"""Fan-out of live run frames to websocket viewers: one bounded queue per subscriber.
 
+A frame is encoded to JSON once, by the producer, and the same text goes to every viewer.
 The producer (the RunManager, on the event loop) never waits: a viewer whose queue is full
 is marked lagging and closed with a reason, and reconnects with from_seq to catch up from
 the store. So a slow viewer never slows training or other viewers.
@@ -8,14 +9,42 @@ the store. So a slow viewer never slows training or other viewers.
 from __future__ import annotations
 
 import asyncio
+import contextlib
+import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
+from functools import cached_property
 from typing import Any
 
 Message = dict[str, Any]
 QUEUE_SIZE = 1024  # frames per viewer before it is considered too slow
+TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "diverged"})
+
+
+@dataclass(frozen=True)
+class Frame:
+    """Messages sent together (one stored batch), with their JSON text made once."""
+
+    messages: list[Message]
+
+    @cached_property
+    def text(self) -> str:
+        return json.dumps(self.messages)
+
+    @cached_property
+    def seq(self) -> int:
+        """The newest seq in the frame (a batch shares one seq; 0 when there is none)."""
+        return max((int(m.get("seq", 0)) for m in self.messages), default=0)
+
+    @cached_property
+    def final(self) -> bool:
+        """Whether the frame carries the run's final status."""
+        return any(
+            m.get("type") == "status" and m.get("status") in TERMINAL_STATUSES
+            for m in self.messages
+        )
 
 
 @dataclass(eq=False)
@@ -23,8 +52,14 @@ class Subscription:
     """A viewer's queue; `lagging` is set when it overflowed and must resync."""
 
     topic: str
-    queue: asyncio.Queue[list[Message]] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
+    queue: asyncio.Queue[Frame | None] = field(default_factory=lambda: asyncio.Queue(QUEUE_SIZE))
     lagging: bool = False
+
+    def wake(self) -> None:
+        """Unblock a reader waiting on the queue (None = stop), e.g. when the viewer left."""
+        # A full queue means the reader is busy with frames and will meet the closed socket.
+        with contextlib.suppress(asyncio.QueueFull):
+            self.queue.put_nowait(None)
 
 
 class Hub:
@@ -33,8 +68,8 @@ class Hub:
     def __init__(self) -> None:
         self._subs: dict[str, set[Subscription]] = defaultdict(set)
 
-    def publish(self, topic: str, frame: list[Message]) -> None:
-        """Queue one frame (a list of messages) for every subscriber; never blocks."""
+    def publish(self, topic: str, frame: Frame) -> None:
+        """Queue one frame for every subscriber; never blocks."""
         for sub in tuple(self._subs.get(topic, ())):
             if sub.lagging:
                 continue

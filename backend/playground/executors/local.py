@@ -28,7 +28,7 @@ from typing import Any
 import torch
 
 from playground.executors import worker
-from playground.executors.base import EventCallback, ExecutorStatus, WorkerInfo
+from playground.executors.base import EventCallback, Executor, ExecutorStatus, WorkerInfo
 from playground.executors.events import Event, Finished, WorkerLost
 from playground.ml.hooks import RunResult
 from playground.ml.limits import Limits
@@ -70,7 +70,7 @@ class _Worker:
         return "idle" if self.run_id is None else "busy"
 
 
-class LocalExecutor:
+class LocalExecutor(Executor):
     """Runs specs in a pool of spawned processes: one per GPU, else `workers` on the CPU."""
 
     def __init__(
@@ -231,29 +231,39 @@ class LocalExecutor:
 
     # ---- dispatcher thread ----------------------------------------------------------
     def _loop(self) -> None:
-        """Dispatch, wait for any pipe or process, handle it; until stopped and empty."""
-        while True:
-            with self._lock:
-                self._assign()
-                events, self._outbox = self._outbox, []
-                waitables: dict[Any, _Worker] = dict(self._waitables())  # pipe or sentinel
-                done = self._stopping and not waitables
-                timeout = self._until_deadline()
-            self._emit_all(events)
-            if done:
-                break
-            for obj in wait([self._wake_r, *waitables], timeout):
-                if obj is self._wake_r:
-                    self._drain_wake()
-                else:
-                    w = waitables[obj]
-                    if obj is w.conn:
-                        self._read(w, READ_BATCH)
-                    elif not w.reaped:
-                        self._reap(w)
-            self._enforce_deadlines()
+        """Run `_turn` until stopped with every worker reaped."""
+        done = False
+        while not done:
+            try:
+                done = self._turn()
+            except Exception:  # a dead dispatcher would hang every run: log and go on
+                log.exception("executor dispatcher error")
+                time.sleep(0.1)  # no hot loop if the error repeats
         with self._lock:
             self._wake_r.close()
+
+    def _turn(self) -> bool:
+        """Dispatch, wait for any pipe or process, handle what is ready; True when done."""
+        with self._lock:
+            self._assign()
+            events, self._outbox = self._outbox, []
+            waitables: dict[Any, _Worker] = dict(self._waitables())  # pipe or sentinel
+            done = self._stopping and not waitables
+            timeout = self._until_deadline()
+        self._emit_all(events)
+        if done:
+            return True
+        for obj in wait([self._wake_r, *waitables], timeout):
+            if obj is self._wake_r:
+                self._drain_wake()
+            else:
+                w = waitables[obj]
+                if obj is w.conn:
+                    self._read(w, READ_BATCH)
+                elif not w.reaped:
+                    self._reap(w)
+        self._enforce_deadlines()
+        return False
 
     def _assign(self) -> None:
         """Under the lock: give queued jobs to idle workers, or tell idle workers to exit."""
@@ -319,9 +329,12 @@ class LocalExecutor:
     def _reap(self, w: _Worker) -> None:
         """A worker process ended: drain its pipe, report its run as lost, replace it."""
         self._read(w, None)  # what it sent before dying still counts
+        w.process.join(5.0)  # its sentinel fired, so this returns at once
         with self._lock:
-            w.process.join()  # its sentinel fired, so this returns at once
             code = w.process.exitcode
+            if code is None:  # closed the sentinel yet lives on (cannot happen): end it
+                w.process.kill()
+                w.process.join()
             w.process.close()
             w.conn.close()
             w.conn_open, w.reaped = False, True

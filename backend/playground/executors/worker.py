@@ -8,6 +8,7 @@ idle again as soon as it has sent `Finished`.
 from __future__ import annotations
 
 import ctypes
+import gc
 import logging
 import os
 import signal
@@ -85,6 +86,10 @@ def main(conn: Connection[Message, Job], flag: ctypes.c_bool, config: WorkerConf
     if device.type == "cuda":
         torch.cuda.set_device(device)
     warm = _warm_up(config.device) if config.warm_up else 0.0
+    # torch, scipy and sklearn leave ~360k long-lived objects: a full collection scans
+    # them all (~370 ms, a stall mid-run). Frozen, they are never scanned again.
+    gc.collect()
+    gc.freeze()
     ctx = DataContext(data_dir=config.data_dir)
     send = _sender(conn)
     send(Ready(os.getpid(), warm))
@@ -97,6 +102,7 @@ def main(conn: Connection[Message, Job], flag: ctypes.c_bool, config: WorkerConf
             break
         run_id, spec_json = job
         _run_job(run_id, spec_json, send, flag, config, ctx)
+        gc.collect()  # free the run's tensors held in cycles now, not during the next run
     # Tearing down an interpreter that has loaded torch, scipy and sklearn takes 1-2 s,
     # and a worker holds nothing that needs finalising (no files, no database).
     sys.stdout.flush()

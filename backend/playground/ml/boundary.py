@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import base64
+
 import torch
 from torch import Tensor, nn
 
@@ -25,11 +27,14 @@ class BoundaryMaker:
 
     def __call__(self, model: nn.Module, epoch: int) -> BoundaryGrid:
         values = self.read_out(predict_all(model, self.inputs))  # (res*res, k)
+        if self.objective.classify:
+            lo, hi = 0.0, 1.0
+        else:
+            lo, hi = values.min().item(), values.max().item()
         return BoundaryGrid(
             epoch=epoch, x_range=self.plane.x_range, y_range=self.plane.y_range,
-            resolution=self.res, channels=values.shape[1],
-            # Rounded in float64 by numpy: short JSON numbers without a Python loop.
-            values=values.reshape(-1).double().cpu().numpy().round(4).tolist(),
+            resolution=self.res, channels=values.shape[1], lo=lo, hi=hi,
+            data=quantize(values, lo, hi),
         )  # fmt: skip
 
     def read_out(self, out: Tensor) -> Tensor:
@@ -46,3 +51,18 @@ class BoundaryMaker:
         if loss.target == "class_ids":
             return out.softmax(1).float()
         return out.clamp(0, 1).float()  # MSE/L1/BCE on one-hot targets
+
+
+def quantize(values: Tensor, lo: float, hi: float) -> str:
+    """Values in [lo, hi] as base64 bytes, q = round(255 * (v - lo) / (hi - lo))."""
+    span = hi - lo if hi > lo else 1.0
+    q = ((values.float() - lo) * (255 / span)).round().clamp(0, 255).to(torch.uint8)
+    return base64.b64encode(q.cpu().numpy().tobytes()).decode("ascii")
+
+
+def dequantize(grid: BoundaryGrid) -> Tensor:
+    """The grid's values as floats, shape (res, res, channels) (for tests and tools)."""
+    raw = torch.frombuffer(bytearray(base64.b64decode(grid.data)), dtype=torch.uint8)
+    span = grid.hi - grid.lo if grid.hi > grid.lo else 1.0
+    values = grid.lo + raw.float() * (span / 255)
+    return values.reshape(grid.resolution, grid.resolution, grid.channels)

@@ -62,8 +62,10 @@ class EpochReport:
 class BoundaryGrid:
     """Model output over a res x res grid of the raw 2-D input plane (H1).
 
-    `values` is row-major (y, x, k): class probabilities (k = classes) or the regression
-    output (k = 1); row 0 is y_range[0].
+    `data` is base64 of res*res*channels bytes, row-major (y, x, k), row 0 at y_range[0];
+    byte q stands for lo + (hi - lo) * q / 255. Channels are class probabilities (lo 0,
+    hi 1) or the regression output (k = 1). One byte per value is finer than a heat map
+    shows and keeps a grid at about 7 KB for storage and for every viewer.
     """
 
     epoch: int
@@ -71,7 +73,9 @@ class BoundaryGrid:
     y_range: tuple[float, float]
     resolution: int
     channels: int
-    values: list[float]
+    lo: float
+    hi: float
+    data: str
 
 
 @dataclass

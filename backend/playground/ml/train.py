@@ -45,6 +45,10 @@ class CancelledError(Exception):
     """The hooks asked to stop."""
 
 
+class TimeLimitError(Exception):
+    """The run trained longer than Limits.max_seconds."""
+
+
 def resolve_device(name: str) -> torch.device:
     """'auto' -> CUDA when present, else CPU; a missing CUDA device is a clear error."""
     if name == "auto":
@@ -72,8 +76,9 @@ def train(
     hooks = hooks or Hooks()
     started = time.perf_counter()
     try:
+        limits = limits or Limits()
         summary = validate(spec, limits=limits, ctx=ctx)
-        result = _Run(spec, summary, hooks, ctx or DataContext()).run()
+        result = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds).run()
     except SpecError as e:
         result = RunResult("failed", error=str(e))
     except torch.cuda.OutOfMemoryError:
@@ -96,8 +101,12 @@ class _Progress:
 class _Run:
     """State of one training run; `run()` drives it."""
 
-    def __init__(self, spec: RunSpec, summary: Summary, hooks: Hooks, ctx: DataContext) -> None:
+    def __init__(
+        self, spec: RunSpec, summary: Summary, hooks: Hooks, ctx: DataContext, max_seconds: float
+    ) -> None:
         self.spec, self.summary, self.hooks = spec, summary, hooks
+        self.deadline = time.perf_counter() + max_seconds
+        self.max_seconds = max_seconds
         t = spec.training
         self.device = resolve_device(t.device)
         torch.manual_seed(t.seed)  # initialisation and dropout
@@ -157,6 +166,8 @@ class _Run:
             status, error = "diverged", str(e)
         except CancelledError:
             status = "cancelled"
+        except TimeLimitError:
+            status, error = "failed", f"the run exceeded its time limit of {self.max_seconds:g} s"
         if t.early_stopping and t.early_stopping.restore_best and best.state is not None:
             self.model.load_state_dict(best.state)
         result = RunResult(
@@ -181,6 +192,8 @@ class _Run:
         for b, (lo, hi) in enumerate(self.batches):
             if self.hooks.cancelled:
                 raise CancelledError
+            if time.perf_counter() > self.deadline:
+                raise TimeLimitError
             xb, yb = x_all[lo:hi], y_all[lo:hi]
             if aug is not None and xb.is_floating_point():
                 xb = augment(xb, aug, self.gen)

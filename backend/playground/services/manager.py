@@ -14,6 +14,7 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
+from playground.api.hub import Frame
 from playground.executors.events import Event, Finished, Progress, Started, WorkerLost
 from playground.services.messages import Message, epoch_rows, payload, render, step_rows
 from playground.store.errors import RunNotFoundError
@@ -22,7 +23,7 @@ from playground.store.repo import RunStore
 from playground.store.states import IllegalTransition, RunStatus
 
 log = logging.getLogger(__name__)
-Publish = Callable[[str, list[Message]], None]
+Publish = Callable[[str, Frame], None]
 
 
 def run_topic(run_id: int) -> str:
@@ -111,6 +112,8 @@ class RunManager:
         events = [EventRecord(seq, kind, body) for kind, body in batch.get("events", ())]
         self._send(run_topic(run_id), render(run_id, metrics, events))
 
-    def _send(self, topic: str, frame: list[Message]) -> None:
-        if frame:
+    def _send(self, topic: str, messages: list[Message]) -> None:
+        if messages:
+            frame = Frame(messages)
+            _ = frame.text  # encode here, off the event loop, once for every viewer
             self._loop.call_soon_threadsafe(self._publish, topic, frame)

@@ -9,11 +9,10 @@ import json
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from playground.api.hub import Hub, Subscription
+from playground.api.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import Message, render
 from playground.services.runs import Runs
-from playground.store.states import TERMINAL, RunStatus
 
 router = APIRouter(tags=["stream"])
 FRAME_BYTES = 256 * 1024  # largest websocket frame we send (clients often cap at 1 MiB)
@@ -42,56 +41,62 @@ async def run_stream(
         metrics = await run_in_threadpool(runs.store.metrics_after, run_id, after)
         events = await run_in_threadpool(runs.store.events_after, run_id, after)
         replay = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
-        last, done = await _send(ws, replay, after)
+        last, done = await _replay(ws, replay, after)
         if not done:
             await _follow(ws, sub, max(last, rec.last_seq))
     await _close(ws)
 
 
-async def _send(ws: WebSocket, messages: list[Message], last: int) -> tuple[int, bool]:
-    """Send the messages newer than `last`; returns (new last, finished?).
+async def _replay(ws: WebSocket, messages: list[Message], last: int) -> tuple[int, bool]:
+    """Send stored messages newer than `last` in frames of at most FRAME_BYTES.
 
-    Live batches are small; a replay can hold hundreds of boundary grids, so messages go
-    out in frames of at most FRAME_BYTES (a JSON array each).
+    A replay can hold hundreds of boundary grids; clients often cap frames at 1 MiB.
+    Returns (newest seq sent, whether the run's final status was among them).
     """
     fresh = [m for m in messages if m["seq"] > last]
-    frame: list[str] = []
+    chunk: list[str] = []
     size = 0
     for m in fresh:
         text = json.dumps(m)
-        if frame and size + len(text) > FRAME_BYTES:
-            await ws.send_text("[" + ",".join(frame) + "]")
-            frame, size = [], 0
-        frame.append(text)
+        if chunk and size + len(text) > FRAME_BYTES:
+            await ws.send_text("[" + ",".join(chunk) + "]")
+            chunk, size = [], 0
+        chunk.append(text)
         size += len(text) + 1
-    if frame:
-        await ws.send_text("[" + ",".join(frame) + "]")
-    if fresh:
-        last = max(m["seq"] for m in fresh)
-    done = any(m["type"] == "status" and RunStatus(m["status"]) in TERMINAL for m in fresh)
-    return last, done
+    if chunk:
+        await ws.send_text("[" + ",".join(chunk) + "]")
+    frame = Frame(fresh)
+    return max(last, frame.seq), frame.final
 
 
 async def _follow(ws: WebSocket, sub: Subscription, last: int) -> None:
-    """Forward live frames until the run ends, the viewer leaves, or it falls behind."""
-    gone = asyncio.ensure_future(_until_disconnect(ws))
+    """Forward live frames until the run ends, the viewer leaves, or it falls behind.
+
+    One plain `await queue.get()` per frame: this loop runs for every viewer of every
+    frame, so it creates no tasks; a watcher wakes it with None when the viewer leaves.
+    """
+    watcher = asyncio.create_task(_watch_disconnect(ws, sub))
     try:
-        while True:
-            frame = asyncio.ensure_future(sub.queue.get())
-            await asyncio.wait({frame, gone}, return_when=asyncio.FIRST_COMPLETED)
-            if gone.done():
-                frame.cancel()
-                return
-            last, done = await _send(ws, frame.result(), last)
-            if done:
-                return
+        while (frame := await sub.queue.get()) is not None:
+            if frame.seq > last:  # older frames were in the replay
+                await ws.send_text(frame.text)  # encoded once for all viewers
+                last = frame.seq
+                if frame.final:
+                    return
             if sub.lagging and sub.queue.empty():
                 await ws.close(
                     code=TOO_SLOW, reason=f"viewer too slow; reconnect with from_seq={last}"
                 )
                 return
+    except (WebSocketDisconnect, RuntimeError, OSError):
+        return  # the viewer went away mid-send
     finally:
-        gone.cancel()
+        watcher.cancel()
+
+
+async def _watch_disconnect(ws: WebSocket, sub: Subscription) -> None:
+    await _until_disconnect(ws)
+    sub.wake()
 
 
 async def _until_disconnect(ws: WebSocket) -> None:
@@ -113,17 +118,14 @@ async def all_events(ws: WebSocket) -> None:
     hub: Hub = ws.app.state.hub
     await ws.accept()
     async with hub.subscribe(RUNS_TOPIC) as sub:
-        gone = asyncio.ensure_future(_until_disconnect(ws))
+        watcher = asyncio.create_task(_watch_disconnect(ws, sub))
         try:
-            while not gone.done():
-                frame = asyncio.ensure_future(sub.queue.get())
-                await asyncio.wait({frame, gone}, return_when=asyncio.FIRST_COMPLETED)
-                if frame.done():
-                    await ws.send_json(frame.result())
-                else:
-                    frame.cancel()
+            while (frame := await sub.queue.get()) is not None:
+                await ws.send_text(frame.text)
                 if sub.lagging:
                     await ws.close(code=TOO_SLOW, reason="viewer too slow; reload the list")
                     return
+        except (WebSocketDisconnect, RuntimeError, OSError):
+            return
         finally:
-            gone.cancel()
+            watcher.cancel()

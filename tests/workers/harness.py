@@ -1,4 +1,4 @@
-"""A thread-safe record of executor events, and the spec JSON the worker tests submit."""
+"""Worker-test helpers: an event log for on_event, the shared pool's handle, spec JSON."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import json
 import threading
 import time
 from collections.abc import Callable
+from dataclasses import dataclass
+from itertools import count
 from typing import Any
 
 from playground.executors.events import TERMINAL, Event, Finished, Progress, Started
+from playground.executors.local import LocalExecutor
 from tests.factories import spec_dict
 
 TIMEOUT = 60.0  # seconds; generous, since worker boots share two CPU cores
@@ -56,6 +59,25 @@ class EventLog:
         _, event = self.wait_end(run_id)
         assert isinstance(event, Finished), event
         return event
+
+
+_ids = count(1)
+
+
+@dataclass
+class Pool:
+    """The shared executor and the log its events go to."""
+
+    executor: LocalExecutor
+    log: EventLog
+
+    def new_id(self) -> int:
+        """A run id no other test has used (the pool outlives each test)."""
+        return next(_ids)
+
+    def pids(self) -> dict[int | None, int | None]:
+        """run_id (None when idle) -> worker pid, for every worker."""
+        return {w["run_id"]: w["pid"] for w in self.executor.status()["pool"]}
 
 
 def _terminal(event: Event) -> bool:

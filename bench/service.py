@@ -1,0 +1,157 @@
+"""Service benchmarks against a real server process on 127.0.0.1 (warm worker pool).
+
+1. POST /api/runs -> first metric on the run's websocket, for a tiny spec (p50, p95).
+2. Training time of one run with 0 viewers vs 50 websocket viewers (median ratio).
+3. GET /api/runs and GET /api/runs/{id}/metrics latency with 10,000 runs and 1,000,000
+   metric rows in the store.
+
+    .venv/bin/python bench/service.py [--latency-runs 20] [--viewers 50]
+"""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import json
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+import websockets
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+
+from tests.server import Server, running  # noqa: E402
+
+from playground.store import RunStore, make_engine, migrate  # noqa: E402
+from store_queries import fill_metrics, fill_runs  # noqa: E402
+
+TINY = {
+    "data": {"dataset": "xor", "n_samples": 100},
+    "model": {"layers": [{"type": "Linear", "out_features": 4, "activation": "Tanh"},
+                         {"type": "Linear", "out_features": 2}]},
+    "training": {"epochs": 2, "batch_size": 10},
+}  # fmt: skip
+# About 10 s of training: long enough that viewers' cost would show.
+STEADY = {
+    "data": {"dataset": "spiral", "n_samples": 1000},
+    "model": {"layers": [{"type": "Linear", "out_features": 32, "activation": "Tanh"},
+                         {"type": "Linear", "out_features": 32, "activation": "Tanh"},
+                         {"type": "Linear", "out_features": 2}]},
+    "training": {"epochs": 60, "batch_size": 8, "optimizer": {"type": "Adam", "lr": 0.003}},
+}  # fmt: skip
+
+
+def pct(values: list[float], q: float) -> float:
+    return sorted(values)[min(len(values) - 1, int(q * len(values)))]
+
+
+async def first_metric_ms(server: Server, client: httpx.AsyncClient) -> float:
+    """Milliseconds from sending the POST to receiving the first step/epoch message."""
+    start = time.perf_counter()
+    run_id = (await client.post("/api/runs", json=TINY)).json()["id"]
+    async with websockets.connect(f"{server.ws_url}/api/runs/{run_id}/stream") as ws:
+        async for raw in ws:
+            if any(m["type"] in ("step", "epoch") for m in json.loads(raw)):
+                elapsed = (time.perf_counter() - start) * 1000
+                break
+    await _wait_done(client, run_id)
+    return elapsed
+
+
+async def _wait_done(client: httpx.AsyncClient, run_id: int) -> dict[str, Any]:
+    while True:
+        run: dict[str, Any] = (await client.get(f"/api/runs/{run_id}")).json()
+        if run["status"] not in ("queued", "running"):
+            return run
+        await asyncio.sleep(0.05)
+
+
+async def train_seconds(server: Server, client: httpx.AsyncClient, viewers: int) -> float:
+    """Worker-side training time of STEADY while `viewers` websockets follow it live."""
+    run_id = (await client.post("/api/runs", json=STEADY)).json()["id"]
+    received = [0] * viewers
+
+    async def view(i: int) -> None:
+        async with websockets.connect(
+            f"{server.ws_url}/api/runs/{run_id}/stream", max_size=None
+        ) as ws:
+            async for raw in ws:
+                received[i] += len(json.loads(raw))
+
+    tasks = [asyncio.create_task(view(i)) for i in range(viewers)]
+    run = await _wait_done(client, run_id)
+    await asyncio.gather(*tasks)
+    assert run["status"] == "succeeded", run["error"]
+    assert all(n == received[0] for n in received), "every viewer gets every byte"
+    return float(run["result"]["seconds"])
+
+
+async def latency_and_viewers(server: Server, n: int, viewers: int) -> None:
+    async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
+        await first_metric_ms(server, client)  # warm-up
+        lat = [await first_metric_ms(server, client) for _ in range(n)]
+        print(f"POST -> first metric on the websocket ({n} tiny runs, warm pool): "
+              f"p50 {pct(lat, 0.5):.1f} ms, p95 {pct(lat, 0.95):.1f} ms, max {max(lat):.1f} ms")  # fmt: skip
+        ratios = []
+        for _ in range(3):
+            alone = await train_seconds(server, client, 0)
+            watched = await train_seconds(server, client, viewers)
+            ratios.append(watched / alone)
+            print(f"  training {alone:.2f} s alone, {watched:.2f} s with {viewers} viewers")
+        print(
+            f"{viewers} viewers vs none: median slowdown {100 * (statistics.median(ratios) - 1):+.1f} %"
+        )
+
+
+def http_latency(data_dir: Path, runs: int, rows: int) -> None:
+    engine = make_engine(f"sqlite:///{data_dir / 'playground.db'}")
+    migrate(engine)
+    fill_runs(engine, runs)
+    run_id = fill_metrics(RunStore(engine), rows)
+    engine.dispose()
+    with running(data_dir, workers=1) as server, httpx.Client(base_url=server.url) as c:
+        for label, url, params in [
+            ("GET /api/runs (first page of 50)", "/api/runs", {}),
+            ("GET /api/runs?sort=test_accuracy", "/api/runs", {"sort": "test_accuracy"}),
+            ("GET /api/runs?status=failed", "/api/runs", {"status": "failed"}),
+            (f"GET /api/runs/{run_id}/metrics?names=loss&split=train&max_points=1000",
+             f"/api/runs/{run_id}/metrics", {"names": "loss", "split": "train", "max_points": 1000}),
+            (f"GET /api/runs/{run_id}/metrics?max_points=1000 (all series)",
+             f"/api/runs/{run_id}/metrics", {"max_points": 1000}),
+        ]:  # fmt: skip
+            times = []
+            for _ in range(7):
+                t = time.perf_counter()
+                r = c.get(url, params=params, timeout=120)
+                times.append((time.perf_counter() - t) * 1000)
+                r.raise_for_status()
+            print(
+                f"{label}: median {statistics.median(times):.1f} ms ({runs:,} runs, {rows:,} rows)"
+            )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--latency-runs", type=int, default=20)
+    parser.add_argument("--viewers", type=int, default=50)
+    parser.add_argument("--runs", type=int, default=10_000)
+    parser.add_argument("--rows", type=int, default=1_000_000)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp) / "live", workers=1).start()
+        try:
+            asyncio.run(latency_and_viewers(server, args.latency_runs, args.viewers))
+        finally:
+            server.stop()
+        http_latency(Path(tmp) / "big", args.runs, args.rows)
+
+
+if __name__ == "__main__":
+    main()
