@@ -181,6 +181,17 @@ def test_catalog_health_system(client: httpx.Client) -> None:
     assert system["devices"] == ["cpu", "cpu"]
 
 
+def test_openapi_docs_describe_the_api(client: httpx.Client) -> None:
+    schema = client.get("/openapi.json").json()
+    assert {"/api/runs", "/api/runs/{run_id}", "/api/validate", "/api/catalog"} <= set(
+        schema["paths"]
+    )
+    run_out = schema["components"]["schemas"]["RunOut"]["properties"]
+    assert {"id", "status", "spec", "queue_position", "test_accuracy"} <= set(run_out)
+    assert client.get("/docs").status_code == 200
+    assert "The API is running" in client.get("/").text  # no frontend built yet
+
+
 def test_unknown_runs_are_404(client: httpx.Client) -> None:
     for method, url in [("GET", "/api/runs/99999"), ("DELETE", "/api/runs/99999"),
                         ("POST", "/api/runs/99999/cancel"), ("GET", "/api/runs/99999/metrics")]:  # fmt: skip

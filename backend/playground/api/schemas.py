@@ -2,44 +2,24 @@
 
 from __future__ import annotations
 
-from datetime import datetime
-from typing import Any
+from dataclasses import dataclass, fields
 
 from pydantic import BaseModel, ConfigDict, Field
 
 from playground.store.records import RunRecord
 
 
-class RunOut(BaseModel):
-    """A stored run as the API returns it."""
+@dataclass(frozen=True, slots=True)
+class RunOut(RunRecord):
+    """A stored run as the API returns it (the store's record), with its place in the queue."""
 
-    model_config = ConfigDict(from_attributes=True)
-
-    id: int
-    name: str
-    status: str
-    dataset: str
-    spec: dict[str, Any]
-    seed: int
-    device: str | None
-    tags: list[str]
-    notes: str
-    summary: dict[str, Any] | None
-    result: dict[str, Any] | None
-    error: str | None
-    versions: dict[str, str] | None
-    created_at: datetime
-    started_at: datetime | None
-    finished_at: datetime | None
-    epochs_done: int
-    best_val_accuracy: float | None
-    test_accuracy: float | None
-    last_seq: int
-    queue_position: int | None = Field(None, description="Place in the FIFO queue (0 = next).")
+    queue_position: int | None = None  # 0 = next to start; None unless queued
 
     @classmethod
     def of(cls, rec: RunRecord, queue_position: int | None = None) -> RunOut:
-        return cls.model_validate(rec).model_copy(update={"queue_position": queue_position})
+        return cls(
+            **{f.name: getattr(rec, f.name) for f in fields(rec)}, queue_position=queue_position
+        )
 
 
 class RunPage(BaseModel):

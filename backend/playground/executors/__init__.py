@@ -1,7 +1,7 @@
 """Executors run specs somewhere (a local process pool; Ray later) and report events.
 
 `base.Executor` is the interface, `events` what it reports, `local.LocalExecutor` the
-embedded engine; `worker` and `reporting` are the worker process's side.
+embedded engine (`host` sizes it); `worker` and `reporting` run in its processes.
 """
 
 from playground.executors.base import EventCallback, Executor, ExecutorStatus, WorkerInfo

@@ -47,7 +47,9 @@ class Executor(Protocol):
         """Start the workers; returns at once, queued runs start as workers come up."""
 
     def submit(self, run_id: int, spec_json: str) -> None:
-        """Queue a run (FIFO); the spec is JSON text that the worker itself validates."""
+        """Queue a run (FIFO); the spec is JSON text that the worker itself validates.
+
+        ValueError if the run is already queued or running; RuntimeError once stopped."""
 
     def cancel(self, run_id: int) -> bool:
         """Stop a run: a queued one is dropped with Finished(cancelled), a running one is
@@ -60,4 +62,5 @@ class Executor(Protocol):
         """Worker and queue counts."""
 
     def stop(self, timeout: float = 5.0) -> None:
-        """Cancel running runs, drop queued ones (no events) and end every worker."""
+        """Cancel running runs, drop queued ones (no events: they stay queued in the
+        store, to be submitted again at the next start) and end every worker."""

@@ -13,7 +13,6 @@ import ctypes
 import dataclasses
 import logging
 import multiprocessing
-import os
 import signal
 import threading
 import time
@@ -25,11 +24,10 @@ from pathlib import Path
 from types import TracebackType
 from typing import Any
 
-import torch
-
 from playground.executors import worker
 from playground.executors.base import EventCallback, Executor, ExecutorStatus, WorkerInfo
 from playground.executors.events import Event, Finished, WorkerLost
+from playground.executors.host import default_devices, threads_per_worker
 from playground.ml.hooks import RunResult
 from playground.ml.limits import Limits
 
@@ -88,10 +86,10 @@ class LocalExecutor(Executor):
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._on_event = on_event
-        self._devices = devices or _default_devices(workers)
+        self._devices = devices or default_devices(workers)
         self._config = worker.WorkerConfig(
             device="cpu",  # replaced per worker
-            threads=threads or _threads_per_worker(len(self._devices)),
+            threads=threads or threads_per_worker(len(self._devices)),
             limits=limits or Limits(),
             data_dir=data_dir,
             warm_up=warm_up,
@@ -452,28 +450,3 @@ def _describe_exit(code: int | None) -> str:
             return f"died (signal {-code})"
         return f"died (signal {-code}, {name})"
     return f"exited with code {code}"
-
-
-def _default_devices(workers: int) -> list[str]:
-    """One worker per visible GPU, else `workers` CPU workers."""
-    gpus = torch.cuda.device_count()  # harmless here: spawned workers inherit no CUDA state
-    return [f"cuda:{i}" for i in range(gpus)] if gpus else ["cpu"] * workers
-
-
-def _threads_per_worker(workers: int) -> int:
-    """torch intra-op threads for each of `workers` workers: a share of all cores but one.
-
-    Every process defaults to one thread per core, so N workers would run N x cores
-    threads; an OpenMP region then waits for threads the OS has descheduled. One core is
-    left to the API process. Measured on 2 cores, 1 worker, tiny runs: 2 threads gave
-    p50 36-246 ms submit -> Finished with a tail to 0.5 s; 1 thread 26-42 ms.
-    """
-    return max(1, (_cores() - 1) // workers)
-
-
-def _cores() -> int:
-    """CPU cores this process may use (respects taskset and container CPU sets)."""
-    try:
-        return len(os.sched_getaffinity(0))
-    except AttributeError:  # not on Linux
-        return os.cpu_count() or 1

@@ -102,7 +102,10 @@ def main(conn: Connection[Message, Job], flag: ctypes.c_bool, config: WorkerConf
             break
         run_id, spec_json = job
         _run_job(run_id, spec_json, send, flag, config, ctx)
-        gc.collect()  # free the run's tensors held in cycles now, not during the next run
+        # Free the run's tensors held in cycles now, not in the middle of the next run,
+        # then freeze what is left (modules a run imported lazily), as at boot.
+        gc.collect()
+        gc.freeze()
     # Tearing down an interpreter that has loaded torch, scipy and sklearn takes 1-2 s,
     # and a worker holds nothing that needs finalising (no files, no database).
     sys.stdout.flush()

@@ -6,7 +6,7 @@ and nothing is allocated even for an oversize spec.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 import torch
 from torch import nn
@@ -76,18 +76,19 @@ def _infer_one(spec: Layer, x: TensorType, loc: Loc, depth: int) -> list[LayerIn
             if isinstance(spec, Residual):
                 return _infer_residual(spec, x, loc, depth)
             y = spec.infer(x)
-            params = _meta_params(spec.build(x))
-            flops = spec.flops(x, y)
-            label = spec.describe()
-            act = shortcut_activation(spec)
-            if act is not None:
-                y2 = act.infer(y)
-                params += _meta_params(act.build(y))
-                flops += act.flops(y, y2)
-                label, y = f"{label} + {act.describe()}", y2
+            row = LayerInfo(
+                loc,
+                name,
+                spec.describe(),
+                x,
+                y,
+                _meta_params(spec.build(x)),
+                spec.flops(x, y),
+                depth,
+            )
+            return [_with_activation(spec, row)]
     except ShapeError as e:
         raise SpecError([ErrorItem(loc, f"{format_path(loc)} ({name}): {e}", "shape_error")]) from e
-    return [LayerInfo(loc, name, label, x, y, params, flops, depth)]
 
 
 def _infer_residual(spec: Residual, x: TensorType, loc: Loc, depth: int) -> list[LayerInfo]:
@@ -97,13 +98,21 @@ def _infer_residual(spec: Residual, x: TensorType, loc: Loc, depth: int) -> list
     params = sum(r.params for r in inner if r.depth == depth + 1) + _meta_params(projection)
     flops = sum(r.flops for r in inner if r.depth == depth + 1) + spec.shortcut_flops(x, y)
     label = spec.describe() + (" (projection shortcut)" if projection is not None else "")
+    row = LayerInfo(loc, "Residual", label, x, y, params, flops, depth)
+    return [_with_activation(spec, row), *inner]
+
+
+def _with_activation(spec: LayerSpec, row: LayerInfo) -> LayerInfo:
+    """The row extended by the layer's `activation` shorthand, if it has one."""
     act = shortcut_activation(spec)
-    if act is not None:
-        y2 = act.infer(y)
-        params += _meta_params(act.build(y))
-        flops += act.flops(y, y2)
-        label, y = f"{label} + {act.describe()}", y2
-    return [LayerInfo(loc, "Residual", label, x, y, params, flops, depth), *inner]
+    if act is None:
+        return row
+    y = act.infer(row.output)
+    return replace(
+        row, label=f"{row.label} + {act.describe()}", output=y,
+        params=row.params + _meta_params(act.build(row.output)),
+        flops=row.flops + act.flops(row.output, y),
+    )  # fmt: skip
 
 
 def inner_output(rows: list[LayerInfo], depth: int) -> TensorType:

@@ -72,7 +72,11 @@ def train(
     limits: Limits | None = None,
     ctx: DataContext | None = None,
 ) -> RunResult:
-    """Validate, train and test one run; every outcome ends in a RunResult and on_end."""
+    """Validate, train and test one run; every outcome ends in a RunResult and on_end.
+
+    Failures of the run (bad spec, divergence, errors while training) become the result;
+    only an exception raised by `hooks.on_end` itself reaches the caller.
+    """
     hooks = hooks or Hooks()
     started = time.perf_counter()
     try:
@@ -150,6 +154,7 @@ class _Run:
             for epoch in range(1, t.epochs + 1):
                 self.at.epoch = epoch
                 metrics = self._train_epoch()
+                self._check_stop()  # evaluation below is not free on large sets
                 stats = self.watch.collect()
                 if self.scheduler is not None:
                     self.scheduler.step()
@@ -190,10 +195,7 @@ class _Run:
         last = len(self.batches) - 1
         self.model.train()
         for b, (lo, hi) in enumerate(self.batches):
-            if self.hooks.cancelled:
-                raise CancelledError
-            if time.perf_counter() > self.deadline:
-                raise TimeLimitError
+            self._check_stop()
             xb, yb = x_all[lo:hi], y_all[lo:hi]
             if aug is not None and xb.is_floating_point():
                 xb = augment(xb, aug, self.gen)
@@ -217,6 +219,13 @@ class _Run:
         values = to_floats(metrics)
         values["lr"] = self.optimizer.param_groups[0]["lr"]
         return values
+
+    def _check_stop(self) -> None:
+        """Raise when the hooks asked to cancel or the time limit passed (read every step)."""
+        if self.hooks.cancelled:
+            raise CancelledError
+        if time.perf_counter() > self.deadline:
+            raise TimeLimitError
 
     def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
         """One optimizer step; returns the detached outputs and loss."""
@@ -294,6 +303,8 @@ class _Run:
             versions={
                 "playground": playground.__version__, "torch": torch.__version__,
                 "python": platform.python_version(),
+                # CPU results are reproducible for a given thread count; record it.
+                "torch_threads": str(torch.get_num_threads()),
             },
             log_every=self.log_every, total_steps=self.spec.training.epochs * len(self.batches),
             plane=_plane_preview(self.data),

@@ -8,7 +8,6 @@ from typing import Literal
 
 import numpy as np
 from pydantic import Field
-from sklearn.datasets import load_digits
 
 from playground.ml.datasets.base import DataBase, DatasetDef, SplitSpec
 from playground.ml.datasets.idx import IdxError, read_idx, read_idx_header
@@ -96,6 +95,9 @@ def describe_digits(spec: DigitsData, ctx: DataContext) -> DataInfo:
 
 def load_digits_set(spec: DigitsData, ctx: DataContext) -> LoadedData:
     """Read the bundled digits, scale to [0, 1], subsample and split."""
+    # Imported here: sklearn (with scipy) costs 1-2 s to import, paid only when used.
+    from sklearn.datasets import load_digits
+
     bunch = load_digits()
     x = (np.asarray(bunch.images, dtype=np.float32) / DIGITS_MAX)[:, None]  # (N, 1, 8, 8)
     y = np.asarray(bunch.target, dtype=np.int64)

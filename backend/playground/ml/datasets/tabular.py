@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from typing import Any, Literal
 
 import numpy as np
-from sklearn import datasets as sk
 
 from playground.ml.datasets.base import DataBase, DatasetDef
 from playground.ml.datasets.normalize import PER_COLUMN
@@ -37,6 +36,14 @@ class BreastCancerData(DataBase):
 TabularData = IrisData | WineData | BreastCancerData
 
 
+def _sklearn() -> Any:
+    """sklearn.datasets, imported on first use: with scipy it costs 1-2 s at import, which
+    every worker, the CLI and the API would otherwise pay whether or not a table is used."""
+    from sklearn import datasets
+
+    return datasets
+
+
 @dataclass(frozen=True)
 class _Table:
     """Fixed facts of a bundled table, so describe() needs no file access."""
@@ -48,9 +55,11 @@ class _Table:
 
 
 TABLES: dict[str, _Table] = {
-    "iris": _Table(sk.load_iris, 150, 4, ("setosa", "versicolor", "virginica")),
-    "wine": _Table(sk.load_wine, 178, 13, ("class_0", "class_1", "class_2")),
-    "breast_cancer": _Table(sk.load_breast_cancer, 569, 30, ("malignant", "benign")),
+    "iris": _Table(lambda: _sklearn().load_iris(), 150, 4, ("setosa", "versicolor", "virginica")),
+    "wine": _Table(lambda: _sklearn().load_wine(), 178, 13, ("class_0", "class_1", "class_2")),
+    "breast_cancer": _Table(
+        lambda: _sklearn().load_breast_cancer(), 569, 30, ("malignant", "benign")
+    ),
 }
 
 

@@ -21,6 +21,18 @@ from playground.ml.layers.modules import Reshape as ReshapeModule
 from playground.ml.types import TensorType
 
 
+def resolve_sizes(sizes: list[int], total: int) -> list[int] | None:
+    """Fill in PyTorch's one allowed -1 so that the sizes hold `total` values; None if
+    they cannot."""
+    out = list(sizes)
+    if out.count(-1) > 1 or any(s == 0 or s < -1 for s in out):
+        raise ShapeError(f"sizes {sizes} must be positive, with at most one -1")
+    known = numel(s for s in out if s != -1)
+    if -1 in out and total % known == 0:
+        out[out.index(-1)] = total // known
+    return out if numel(out) == total else None
+
+
 class Linear(ParamLayer):
     """y = x W^T + b on the last dimension; in_features is inferred."""
 
@@ -106,18 +118,9 @@ class Unflatten(ParamLayer):
 
     def infer(self, x: TensorType) -> TensorType:
         d = batch_dim(self.dim, len(x.shape), "dim")
-        sizes = list(self.unflattened_size)
-        if sizes.count(-1) > 1 or any(s == 0 or s < -1 for s in sizes):
-            raise ShapeError("unflattened_size takes positive sizes and at most one -1")
-        known = numel(s for s in sizes if s != -1)
-        if -1 in sizes:
-            if x.shape[d] % known:
-                raise ShapeError(f"cannot split {x.shape[d]} into {sizes}")
-            sizes[sizes.index(-1)] = x.shape[d] // known
-        if numel(sizes) != x.shape[d]:
-            raise ShapeError(
-                f"unflattened_size {sizes} has {numel(sizes)} values, not {x.shape[d]}"
-            )
+        sizes = resolve_sizes(self.unflattened_size, x.shape[d])
+        if sizes is None:
+            raise ShapeError(f"cannot split {x.shape[d]} into {self.unflattened_size}")
         return TensorType((*x.shape[:d], *sizes, *x.shape[d + 1 :]), x.vocab)
 
     def build(self, x: TensorType) -> nn.Module:
@@ -134,18 +137,11 @@ class Reshape(ParamLayer):
     shape: list[int] = Field(min_length=1, max_length=6, description="New per-sample shape.")
 
     def infer(self, x: TensorType) -> TensorType:
-        total, sizes = numel(x.shape), list(self.shape)
-        if sizes.count(-1) > 1 or any(s == 0 or s < -1 for s in sizes):
-            raise ShapeError("shape takes positive sizes and at most one -1")
-        known = numel(s for s in sizes if s != -1)
-        if -1 in sizes:
-            if total % known:
-                raise ShapeError(f"cannot reshape {show(x.shape)} ({total} values) to {sizes}")
-            sizes[sizes.index(-1)] = total // known
-        if numel(sizes) != total:
+        total = numel(x.shape)
+        sizes = resolve_sizes(self.shape, total)
+        if sizes is None:
             raise ShapeError(
-                f"cannot reshape {show(x.shape)} ({total} values) to {show(sizes)} "
-                f"({numel(sizes)} values)"
+                f"cannot reshape {show(x.shape)} ({total} values) to {show(self.shape)}"
             )
         return TensorType(tuple(sizes), x.vocab)
 

@@ -1,0 +1,32 @@
+"""What this machine offers the worker pool: GPUs, CPU cores, threads per worker."""
+
+from __future__ import annotations
+
+import os
+
+import torch
+
+
+def default_devices(workers: int) -> list[str]:
+    """One worker per visible GPU, else `workers` CPU workers."""
+    gpus = torch.cuda.device_count()  # harmless here: spawned workers inherit no CUDA state
+    return [f"cuda:{i}" for i in range(gpus)] if gpus else ["cpu"] * workers
+
+
+def threads_per_worker(workers: int) -> int:
+    """torch intra-op threads for each of `workers` workers: a share of all cores but one.
+
+    Every process defaults to one thread per core, so N workers would run N x cores
+    threads; an OpenMP region then waits for threads the OS has descheduled. One core is
+    left to the API process. Measured on 2 shared cores, 1 worker, tiny runs, submit ->
+    Finished: 2 threads p50 32-246 ms, p95 up to 1.1 s; 1 thread p50 26-46 ms.
+    """
+    return max(1, (cores() - 1) // workers)
+
+
+def cores() -> int:
+    """CPU cores this process may use (respects taskset and container CPU sets)."""
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # not on Linux
+        return os.cpu_count() or 1
