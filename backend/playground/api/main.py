@@ -27,8 +27,8 @@ log = logging.getLogger(__name__)
 
 NO_FRONTEND = """<!doctype html><meta charset="utf-8"><title>NN Playground</title>
 <h1>NN Playground</h1><p>The API is running: see <a href="/docs">/docs</a>.</p>
-<p>The browser app is not built yet. Build it with <code>make run</code> (or
-<code>npm ci && npm run build</code> in <code>frontend/</code>) and reload.</p>"""
+<p>No browser app is installed: <code>frontend/dist/index.html</code> is missing (set
+<code>PLAYGROUND_FRONTEND_DIR</code> to where it was built).</p>"""
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
