@@ -18,7 +18,10 @@ def _runs(request: Request) -> Runs:
 RunsDep = Annotated[Runs, Depends(_runs)]
 
 
-def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1)]) -> RunRecord:
+MAX_ID = 2**63 - 1  # the largest id the databases can store; larger ones are not ids
+
+
+def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> RunRecord:
     """The run named in the path, or 404 (RunNotFoundError's handler)."""
     return runs.get(run_id)
 

@@ -9,6 +9,7 @@ from fastapi import APIRouter, Query, Response, status
 from playground.api.deps import RunDep, RunsDep
 from playground.api.schemas import Rerun, RunOut, RunPage, RunPatch
 from playground.ml.spec import RunSpec
+from playground.store.states import RunStatus
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
 Sort = Literal["created_at", "name", "status", "test_accuracy", "best_val_accuracy"]
@@ -26,7 +27,7 @@ def create_run(
 @router.get("")
 def list_runs(
     runs: RunsDep,
-    status: str | None = None,
+    status: RunStatus | None = None,
     name: Annotated[str | None, Query(max_length=200)] = None,
     dataset: str | None = None,
     tag: str | None = None,
@@ -38,7 +39,7 @@ def list_runs(
     """Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page."""
     page = runs.page(
         status=status, name=name, dataset=dataset, tag=tag, sort=sort,
-        descending=descending, limit=limit, cursor=cursor,
+        descending=descending, limit=limit, cursor=cursor or None,  # "?cursor=": first page
     )  # fmt: skip
     items = [
         RunOut.of(r, runs.queue_position(r.id) if r.status == "queued" else None)

@@ -9,6 +9,7 @@ import json
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from playground.api.deps import MAX_ID
 from playground.api.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import Message, render
@@ -25,6 +26,9 @@ async def run_stream(
 ) -> None:
     """Replays every stored message with seq > from_seq, then follows live; closes after the
     final status. `from_step` is accepted as another name for from_seq."""
+    if not 1 <= run_id <= MAX_ID:
+        await ws.close(code=4404, reason=f"run {run_id} not found")
+        return
     runs: Runs = ws.app.state.runs
     hub: Hub = ws.app.state.hub
     after = from_step if from_step is not None else from_seq
