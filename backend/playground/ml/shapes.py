@@ -13,7 +13,6 @@ from torch import nn
 
 from playground.ml.layers import Layer, LayerSpec, Residual, ShapeError
 from playground.ml.layers.activations import ActivationSpec
-from playground.ml.layers.base import show
 from playground.ml.types import ErrorItem, SpecError, TensorType, format_path
 
 Loc = tuple[str | int, ...]
@@ -126,4 +125,4 @@ def output_of(rows: list[LayerInfo], x: TensorType) -> TensorType:
     return top[-1].output if top else x
 
 
-__all__ = ["LayerInfo", "infer_layers", "output_of", "show"]
+__all__ = ["LayerInfo", "infer_layers", "output_of"]

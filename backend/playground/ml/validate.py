@@ -16,7 +16,7 @@ from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
 from playground.ml.shapes import LayerInfo, infer_layers, output_of, shortcut_activation
 from playground.ml.spec import RunSpec
-from playground.ml.types import ErrorItem, SpecError, TensorType, format_path
+from playground.ml.types import SpecError, TensorType, format_path
 
 
 @dataclass(frozen=True)
@@ -171,4 +171,4 @@ def _check_perceptron(spec: RunSpec, info: DataInfo) -> None:
         raise SpecError.at(loc, "the Perceptron rule needs a model ending in a Sign activation")
 
 
-__all__ = ["ErrorItem", "Summary", "batch_count", "validate"]
+__all__ = ["Summary", "batch_count", "validate"]

@@ -68,6 +68,10 @@ class RunManager:
         self._send(run_topic(rec.id), [msg])
         self._send(RUNS_TOPIC, [msg])
 
+    def publish_deleted(self, run_id: int) -> None:
+        """Tell list viewers that a run is gone."""
+        self._send(RUNS_TOPIC, [{"type": "deleted", "run_id": run_id}])
+
     # ---- writer thread --------------------------------------------------------------
     def _drain(self) -> None:
         while (event := self._events.get()) is not None:

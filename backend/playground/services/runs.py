@@ -9,11 +9,11 @@ from playground.config import Settings
 from playground.executors.base import Executor
 from playground.ml.spec import RunSpec
 from playground.ml.validate import Summary, validate
-from playground.services.manager import RUNS_TOPIC, RunManager
+from playground.services.manager import RunManager
 from playground.store.errors import RunNotFoundError
 from playground.store.records import Page, Point, RunRecord
 from playground.store.repo import RunStore
-from playground.store.states import ACTIVE, RunStatus
+from playground.store.states import ACTIVE
 
 
 @dataclass
@@ -60,7 +60,7 @@ class Runs:
         if rec.status in ACTIVE:
             self.executor.cancel(run_id)
         self.store.delete_run(run_id)
-        self.manager._send(RUNS_TOPIC, [{"type": "deleted", "run_id": run_id}])
+        self.manager.publish_deleted(run_id)
 
     def rerun(self, *, run_id: int, seed: int | None = None) -> RunRecord:
         """A new run with the same spec, optionally with another seed."""
@@ -87,6 +87,3 @@ class Runs:
             rec = self.get(run_id)
             self.executor.submit(run_id, RunSpec.model_validate(rec.spec).model_dump_json())
         return failed, queued
-
-
-__all__ = ["RunStatus", "Runs"]

@@ -32,7 +32,7 @@ def conv_out(
 
 def _fit(
     x: TensorType, n: int, kernel: tuple[int, ...], stride: tuple[int, ...],
-    padding: tuple[int, ...], dilation: tuple[int, ...], name: str, ceil: bool = False,
+    padding: tuple[int, ...], dilation: tuple[int, ...], ceil: bool = False,
 ) -> tuple[int, ...]:  # fmt: skip
     """Spatial output sizes, or a ShapeError that says which kernel does not fit."""
     spatial = x.shape[1:]
@@ -47,7 +47,6 @@ def _fit(
                 + (f" and dilation {dilation[i]}" if dilation[i] > 1 else "")
             )
         out.append(conv_out(spatial[i], kernel[i], stride[i], padding[i], dilation[i], ceil))
-    del name
     return tuple(out)
 
 
@@ -108,7 +107,7 @@ class _ConvNd(ParamLayer):
         self._check_padding_mode(x, k, d, p)
         if self.padding == "same":
             return TensorType((self.out_channels, *x.shape[1:]))
-        return TensorType((self.out_channels, *_fit(x, self.dims, k, s, p, d, name)))
+        return TensorType((self.out_channels, *_fit(x, self.dims, k, s, p, d)))
 
     def _check_padding_mode(
         self, x: TensorType, k: tuple[int, ...], d: tuple[int, ...], p: tuple[int, ...]
@@ -260,7 +259,7 @@ class _PoolNd(ParamLayer):
             raise ShapeError("kernel_size, stride, dilation must be 1..64 and padding >= 0")
         if any(2 * p[i] > k[i] for i in range(self.dims)):
             raise ShapeError(f"padding {list(p)} must be at most half the kernel {list(k)}")
-        return TensorType((x.shape[0], *_fit(x, self.dims, k, s, p, d, name, self.ceil_mode)))
+        return TensorType((x.shape[0], *_fit(x, self.dims, k, s, p, d, self.ceil_mode)))
 
     def flops(self, x: TensorType, y: TensorType) -> int:
         return numel(y.shape) * numel(as_tuple(self.kernel_size, self.dims, "k"))
@@ -363,6 +362,3 @@ class AdaptiveMaxPool2d(_AdaptivePoolNd):
 
     def build(self, x: TensorType) -> nn.Module:
         return nn.AdaptiveMaxPool2d(self.output_size)  # type: ignore[arg-type]
-
-
-_ = ShapeError  # re-exported for layer authors
