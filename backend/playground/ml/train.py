@@ -109,7 +109,6 @@ class _Run:
         self, spec: RunSpec, summary: Summary, hooks: Hooks, ctx: DataContext, max_seconds: float
     ) -> None:
         self.spec, self.summary, self.hooks = spec, summary, hooks
-        self.deadline = time.perf_counter() + max_seconds
         self.max_seconds = max_seconds
         t = spec.training
         self.device = resolve_device(t.device)
@@ -140,6 +139,7 @@ class _Run:
         self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
         self.at = _Progress()
         self.started = time.perf_counter()
+        self.deadline = self.started + self.max_seconds  # training time, as reports show it
         self.window: list[Tensor] = []  # per-step losses not yet read from the device
         self.last_read = 0.0
 

@@ -19,7 +19,7 @@ from playground.executors.events import Event, Finished, Progress, Started, Work
 from playground.services.messages import Message, epoch_rows, payload, render, step_rows
 from playground.store.errors import RunNotFoundError
 from playground.store.records import EventRecord, MetricRecord, RunRecord
-from playground.store.repo import RunStore
+from playground.store.repo import RunStore, status_event
 from playground.store.states import IllegalTransition, RunStatus
 
 log = logging.getLogger(__name__)
@@ -31,16 +31,6 @@ def run_topic(run_id: int) -> str:
 
 
 RUNS_TOPIC = "runs"  # status changes of every run, for lists
-
-
-def status_message(rec: RunRecord) -> Message:
-    return {
-        "type": "status",
-        "run_id": rec.id,
-        "seq": rec.last_seq,
-        "status": str(rec.status),
-        "error": rec.error,
-    }
 
 
 class RunManager:
@@ -64,9 +54,10 @@ class RunManager:
 
     def publish_status(self, rec: RunRecord) -> None:
         """Announce a status change made outside the writer thread (create, cancel)."""
-        msg = status_message(rec)
-        self._send(run_topic(rec.id), [msg])
-        self._send(RUNS_TOPIC, [msg])
+        # Rendered from the stored event, exactly as a replay renders it.
+        messages = render(rec.id, [], [status_event(rec)])
+        self._send(run_topic(rec.id), messages)
+        self._send(RUNS_TOPIC, messages)
 
     def publish_deleted(self, run_id: int) -> None:
         """Tell list viewers that a run is gone."""
