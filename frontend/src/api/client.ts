@@ -1,0 +1,128 @@
+// The REST client: one function per endpoint the app uses; errors become ApiError.
+import type { Catalog, ErrorItem, Run, RunPage, SpecJson, Summary } from "./types";
+
+/** A failed request: HTTP status (0 = server unreachable), a message, and 422 items if any. */
+export class ApiError extends Error {
+  constructor(
+    readonly status: number,
+    message: string,
+    readonly items: ErrorItem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+/** Turn a FastAPI error body into a message and items ({"detail": str | ErrorItem[]}). */
+export function parseErrorBody(status: number, body: unknown): ApiError {
+  const detail = (body as { detail?: unknown } | null)?.detail;
+  if (Array.isArray(detail)) {
+    const items = detail as ErrorItem[];
+    const message = items.map((e) => (e.path ? `${e.path}: ${e.msg}` : e.msg)).join("; ");
+    return new ApiError(status, message || `HTTP ${status}`, items);
+  }
+  if (typeof detail === "string") return new ApiError(status, detail);
+  return new ApiError(status, `HTTP ${status}`);
+}
+
+async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+  let res: Response;
+  try {
+    res = await fetch(url, {
+      method,
+      signal,
+      headers: body === undefined ? undefined : { "content-type": "application/json" },
+      body: body === undefined ? undefined : JSON.stringify(body),
+    });
+  } catch (err) {
+    if ((err as Error).name === "AbortError") throw err;
+    throw new ApiError(0, "The server cannot be reached. Is it running?");
+  }
+  if (res.status === 204) return undefined as T;
+  const text = await res.text();
+  let data: unknown = null;
+  try {
+    data = text ? JSON.parse(text) : null;
+  } catch {
+    data = null;
+  }
+  if (!res.ok) throw parseErrorBody(res.status, data);
+  return data as T;
+}
+
+export interface RunsQuery {
+  status?: string;
+  name?: string;
+  dataset?: string;
+  tag?: string;
+  sort?: string;
+  descending?: boolean;
+  limit?: number;
+  cursor?: string;
+}
+
+function query(params: object): string {
+  const q = new URLSearchParams();
+  for (const [k, v] of Object.entries(params)) {
+    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+  }
+  const s = q.toString();
+  return s ? `?${s}` : "";
+}
+
+export type MetricSeries = Record<string, [number, number, number][]>; // "val/loss": [[step, epoch, value]]
+
+export const api = {
+  catalog: () => request<Catalog>("GET", "/api/catalog"),
+  validate: (spec: SpecJson, signal?: AbortSignal) => request<Summary>("POST", "/api/validate", spec, signal),
+  createRun: (spec: SpecJson) => request<Run>("POST", "/api/runs", spec),
+  listRuns: (q: RunsQuery) => request<RunPage>("GET", `/api/runs${query(q)}`),
+  getRun: (id: number) => request<Run>("GET", `/api/runs/${id}`),
+  patchRun: (id: number, patch: { name?: string; tags?: string[]; notes?: string }) =>
+    request<Run>("PATCH", `/api/runs/${id}`, patch),
+  deleteRun: (id: number) => request<void>("DELETE", `/api/runs/${id}`),
+  cancelRun: (id: number) => request<Run>("POST", `/api/runs/${id}/cancel`),
+  rerun: (id: number, seed?: number) =>
+    request<Run>("POST", `/api/runs/${id}/rerun`, seed === undefined ? undefined : { seed }),
+  metrics: (id: number, maxPoints?: number) =>
+    request<{ run_id: number; series: MetricSeries }>(
+      "GET",
+      `/api/runs/${id}/metrics${query({ max_points: maxPoints })}`,
+    ),
+  preview: (data: SpecJson["data"], signal?: AbortSignal) =>
+    request<DataPreview>("POST", "/api/datasets/preview", data, signal),
+};
+
+/** ws:// or wss:// URL for a path on this server. */
+export function wsUrl(path: string): string {
+  const proto = location.protocol === "https:" ? "wss:" : "ws:";
+  return `${proto}//${location.host}${path}`;
+}
+
+/** What POST /api/datasets/preview returns; `kind` picks the drawing. */
+export type DataPreview =
+  | (PreviewBase & {
+      kind: "2d";
+      x_range: [number, number];
+      y_range: [number, number];
+      train: [number, number, number][];
+      test: [number, number, number][];
+    })
+  | (PreviewBase & {
+      kind: "image";
+      shape: number[]; // (C, H, W)
+      images: { label: number; data: string }[]; // base64 uint8, C*H*W row-major
+    })
+  | (PreviewBase & {
+      kind: "sequence";
+      series: { values: number[]; target: number | number[] }[]; // first input feature per step
+    })
+  | (PreviewBase & { kind: "tabular"; columns: string[]; rows: (number | string)[][] })
+  | (PreviewBase & { kind: "text"; samples: { text: string; label: number | string }[] });
+
+export interface PreviewBase {
+  task: "classification" | "regression";
+  input_shape: number[];
+  classes: number | null;
+  class_names?: string[] | null;
+  samples: { train: number; val: number; test: number };
+}
