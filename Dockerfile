@@ -1,4 +1,4 @@
-# NN Playground image: the API, the worker processes and (once it exists) the browser app.
+# NN Playground image: the API, the worker processes and the browser app.
 #
 #   docker build -t nn-playground:cpu .                                   # CPU torch (default)
 #   docker build -t nn-playground:cuda --build-arg TORCH_VARIANT=cuda .   # CUDA torch
@@ -22,17 +22,18 @@
 FROM python:3.11-slim-trixie AS base
 
 # ---------------------------------------------------------------------------------------------
-# Frontend (disabled until frontend/ exists: a COPY of a missing path fails the build).
-# To enable it, remove the "#frontend " prefix from every line that has it:
-#     sed -i 's/^#frontend //' Dockerfile
-# tests/deploy lints the enabled variant too, so it stays valid while it waits.
-#frontend FROM node:24-bookworm-slim AS frontend
-#frontend WORKDIR /frontend
-#frontend # The lock file alone first: the npm ci layer is reused until dependencies change.
-#frontend COPY frontend/package.json frontend/package-lock.json ./
-#frontend RUN npm ci --no-audit --no-fund
-#frontend COPY frontend/ ./
-#frontend RUN npm run build
+# Frontend: the browser app, built with Node 20 (the release the lock file is made with) into
+# static files; only its dist/ reaches the runtime image. The repository's layout is kept
+# (frontend/ next to examples/): the app bundles examples/*.json as presets through a relative
+# import.meta.glob.
+FROM node:20-bookworm-slim AS frontend
+WORKDIR /build/frontend
+# The lock file alone first: the npm ci layer is reused until dependencies change.
+COPY frontend/package.json frontend/package-lock.json ./
+RUN npm ci --no-audit --no-fund
+COPY examples /build/examples
+COPY frontend/ ./
+RUN npm run build
 
 # ---------------------------------------------------------------------------------------------
 # Build: a virtual environment in /opt/venv with torch, the dependencies and the package.
@@ -106,7 +107,7 @@ RUN groupadd --system --gid 10001 playground \
     && chown playground:playground /data
 
 COPY --from=build /opt/venv /opt/venv
-#frontend COPY --from=frontend /frontend/dist /app/frontend/dist
+COPY --from=frontend /build/frontend/dist /app/frontend/dist
 
 WORKDIR /app
 USER 10001:10001

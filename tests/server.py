@@ -28,8 +28,18 @@ def free_port() -> int:
 class Server:
     """Starts the app in its own process (real uvicorn, real workers, real SQLite file)."""
 
-    def __init__(self, data_dir: Path, *, workers: int = 1, port: int | None = None) -> None:
+    def __init__(
+        self,
+        data_dir: Path,
+        *,
+        workers: int = 1,
+        port: int | None = None,
+        frontend_dir: Path | None = None,
+    ) -> None:
         self.data_dir, self.workers = data_dir, workers
+        # The built browser app to serve at /; None serves none (the "API is running" page),
+        # whether or not frontend/dist exists in the working directory.
+        self.frontend_dir = frontend_dir if frontend_dir is not None else data_dir / "no-frontend"
         self.port = port or free_port()
         self.url = f"http://127.0.0.1:{self.port}"
         self.ws_url = f"ws://127.0.0.1:{self.port}"
@@ -37,7 +47,11 @@ class Server:
         self.log = data_dir / "server.log"
 
     def start(self, wait_workers: bool = True) -> Server:
-        env = {**os.environ, "PLAYGROUND_WORKERS": str(self.workers)}
+        env = {
+            **os.environ,
+            "PLAYGROUND_WORKERS": str(self.workers),
+            "PLAYGROUND_FRONTEND_DIR": str(self.frontend_dir),
+        }
         cmd = [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port),
                "--data-dir", str(self.data_dir)]  # fmt: skip
         self.data_dir.mkdir(parents=True, exist_ok=True)

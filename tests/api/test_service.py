@@ -103,6 +103,29 @@ def test_late_and_reconnecting_viewers_see_everything_once(
     assert epochs_of(late) == list(range(31))
 
 
+def test_a_finished_run_streamed_from_its_end_closes_at_once(
+    server: Server, client: httpx.Client
+) -> None:
+    run_id = client.post("/api/runs", json=small(epochs=2)).json()["id"]
+    last = wait_status(client, run_id, {"succeeded"})["last_seq"]
+    started = time.monotonic()
+    assert collect(server, run_id, from_seq=last, timeout=10) == []
+    assert time.monotonic() - started < 5
+
+
+def test_unknown_run_streams_close_with_4404(server: Server) -> None:
+    async def close_code(run_id: int) -> int | None:
+        url = f"{server.ws_url}/api/runs/{run_id}/stream"
+        async with websockets.connect(url) as ws:
+            with pytest.raises(websockets.ConnectionClosed):
+                await ws.recv()
+            return ws.close_code
+
+    # Beyond 64 bits and merely absent: browsers see the code only after the handshake.
+    for run_id in (2**70, 999_999):
+        assert asyncio.run(asyncio.wait_for(close_code(run_id), 10)) == 4404
+
+
 def test_twenty_runs_finish_and_two_cancel_quickly(server: Server, client: httpx.Client) -> None:
     ids = [client.post("/api/runs", json=small(epochs=3, seed=i)).json()["id"] for i in range(20)]
     longs = [client.post("/api/runs", json=long_run()).json()["id"] for _ in range(2)]

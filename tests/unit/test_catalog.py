@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from playground.ml.datasets import DATASETS
 from playground.ml.layers import LAYER_TYPES
-from playground.ml.registry import catalog
+from playground.ml.registry import CHOICES, catalog
+from playground.ml.spec import TrainingSpec
 
 
 def test_catalog_lists_everything_with_parameters() -> None:
@@ -40,3 +42,69 @@ def test_catalog_lists_everything_with_parameters() -> None:
     assert {"n_samples", "noise", "turns", "features", "split", "seed"} <= {
         p["name"] for p in spiral["params"]
     }
+
+
+def _all_params(cat: dict[str, Any]) -> list[dict[str, Any]]:
+    """Every param of every entry, of training and of every nested object."""
+    entries = [e for key in CHOICES for e in cat[key]] + cat["datasets"]
+    return [
+        *(p for e in entries for p in e["params"]),
+        *cat["training"],
+        *(p for params in cat["objects"].values() for p in params),
+    ]
+
+
+def test_every_field_of_every_spec_class_is_listed() -> None:
+    cat = catalog()
+    listed = {e["type"]: e for key in CHOICES for e in cat[key]}
+    for key, table in CHOICES.items():
+        for name, cls in table.items():
+            if key == "losses" and name == "PerceptronError":
+                continue  # not selectable
+            assert {p["name"] for p in listed[name]["params"]} == set(cls.model_fields) - {"type"}
+    for d in cat["datasets"]:
+        fields = set(DATASETS[d["id"]].params.model_fields) - {"dataset"}
+        assert {p["name"] for p in d["params"]} == fields
+    assert {p["name"] for p in cat["training"]} == set(TrainingSpec.model_fields)
+
+
+def test_residual_lists_its_recursive_fields() -> None:
+    residual = next(e for e in catalog()["layers"] if e["type"] == "Residual")
+    params = {p["name"]: p for p in residual["params"]}
+    assert set(params) == {"layers", "activation", "init"}
+    assert params["layers"]["choices"] == "layers"
+    assert params["layers"]["required"] is True
+    assert params["layers"]["type"] == "array"
+    assert params["activation"]["choices"] == "activations"
+    assert params["init"]["object"] == "InitSpec"
+
+
+def test_hints_name_the_catalog_keys_and_objects_that_values_come_from() -> None:
+    cat = catalog()
+    for e in cat["layers"]:
+        activation = next((p for p in e["params"] if p["name"] == "activation"), None)
+        if e["type"] == "TransformerEncoderLayer":  # PyTorch's own argument: "relu" | "gelu"
+            assert activation is not None
+            assert "choices" not in activation
+            assert activation["enum"] == ["relu", "gelu"]
+        elif activation is not None:
+            assert (activation["choices"], activation["nullable"]) == ("activations", True)
+    training = {p["name"]: p for p in cat["training"]}
+    assert training["optimizer"]["choices"] == "optimizers"
+    assert "nullable" not in training["optimizer"]
+    assert training["scheduler"]["choices"] == "schedulers"
+    assert (training["loss"]["choices"], training["loss"]["nullable"]) == ("losses", True)
+    assert training["init"]["object"] == "InitSpec"  # {weight, bias}, each one of `inits`
+    for name, obj in [("grad_clip", "GradClip"), ("early_stopping", "EarlyStopping"),
+                      ("augment", "Augment")]:  # fmt: skip
+        assert (training[name]["object"], training[name]["nullable"]) == (obj, True)
+    assert "choices" not in training["batch_size"]  # an int or "full": a plain union
+    objects = cat["objects"]
+    assert {p["name"] for p in objects["SplitSpec"]} == {"val", "test"}
+    assert {p["choices"] for p in objects["InitSpec"]} == {"inits"}
+    spiral = next(d for d in cat["datasets"] if d["id"] == "spiral")
+    split = next(p for p in spiral["params"] if p["name"] == "split")
+    assert (split["object"], split.get("nullable")) == ("SplitSpec", None)
+    for p in _all_params(cat):
+        assert p.get("choices", "layers") in cat
+        assert p.get("object", "SplitSpec") in objects

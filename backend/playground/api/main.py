@@ -15,7 +15,7 @@ import playground
 from playground.api import errors
 from playground.api.body_limit import BodyLimit
 from playground.api.hub import Hub
-from playground.api.routes import meta, runs, stream
+from playground.api.routes import datasets, meta, runs, stream
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
 from playground.services.manager import RunManager
@@ -67,6 +67,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app = FastAPI(title="NN Playground", version=playground.__version__, lifespan=lifespan)
     errors.install(app)
     app.include_router(meta.router)
+    app.include_router(datasets.router)
     app.include_router(runs.router)
     app.include_router(stream.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)

@@ -12,7 +12,6 @@ import platform
 import time
 from dataclasses import dataclass
 
-import numpy as np
 import torch
 from torch import Tensor, nn
 
@@ -27,6 +26,7 @@ from playground.ml.limits import Limits
 from playground.ml.metrics import confusion_matrix, predict_all, split_metrics, to_floats
 from playground.ml.objective import Objective, sign_targets
 from playground.ml.optimizers import Perceptron
+from playground.ml.plane import plane_points
 from playground.ml.spec import RunSpec
 from playground.ml.types import SpecError
 from playground.ml.validate import Summary, validate
@@ -307,7 +307,7 @@ class _Run:
                 "torch_threads": str(torch.get_num_threads()),
             },
             log_every=self.log_every, total_steps=self.spec.training.epochs * len(self.batches),
-            plane=_plane_preview(self.data),
+            plane=plane_points(self.data),
         )  # fmt: skip
 
     # ---- evaluation ---------------------------------------------------------------------
@@ -399,21 +399,3 @@ def _without_final_sign(model: nn.Sequential) -> nn.Module:
     if isinstance(last, nn.Sequential):  # a layer with the "activation": "Sign" shorthand
         return nn.Sequential(*list(model)[:-1], last[0])
     return model[:-1]
-
-
-def _plane_preview(data: LoadedData, limit: int = 1000) -> dict[str, object] | None:
-    """Raw 2-D points (at most `limit` per split) for scatter plots under the boundary."""
-    p = data.plane
-    if p is None:
-        return None
-    return {
-        "x_range": list(p.x_range),
-        "y_range": list(p.y_range),
-        "train": _points(p.train_points[:limit], p.train_labels[:limit]),
-        "test": _points(p.test_points[:limit], p.test_labels[:limit]),
-    }
-
-
-def _points(xy: np.ndarray, labels: np.ndarray) -> list[list[float]]:
-    """[[x, y, label], ...]; labels are class ids or regression targets."""
-    return np.column_stack([xy, labels.reshape(len(xy), -1)[:, :1]]).astype(float).round(5).tolist()  # type: ignore[no-any-return]

@@ -7,6 +7,8 @@ from typing import Any
 
 from playground.config import Settings
 from playground.executors.base import Executor
+from playground.ml.datasets import DataSpec
+from playground.ml.preview import preview as preview_data
 from playground.ml.spec import RunSpec
 from playground.ml.validate import Summary, validate
 from playground.services.manager import RunManager
@@ -28,6 +30,11 @@ class Runs:
     def check(self, spec: RunSpec) -> Summary:
         """Shape inference and limits; raises SpecError with JSON paths."""
         return validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
+
+    def preview(self, *, data: DataSpec) -> dict[str, Any]:
+        """A sample of the data set to draw; raises SpecError with JSON paths, like check."""
+        ctx, limits = self.settings.data_context(), self.settings.limits
+        return preview_data(data, ctx, max_samples=limits.max_samples)
 
     def create(self, *, spec: RunSpec, tags: list[str] | None = None) -> RunRecord:
         """Validate, store as queued, hand to the executor (an invalid spec never reaches it)."""

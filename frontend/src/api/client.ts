@@ -117,7 +117,7 @@ export type DataPreview =
       series: { values: number[]; target: number | number[] }[]; // first input feature per step
     })
   | (PreviewBase & { kind: "tabular"; columns: string[]; rows: (number | string)[][] })
-  | (PreviewBase & { kind: "text"; samples: { text: string; label: number | string }[] });
+  | (PreviewBase & { kind: "text"; texts: { text: string; label: number | string }[] });
 
 export interface PreviewBase {
   task: "classification" | "regression";

@@ -190,7 +190,7 @@ export interface EpochMessage extends MessageBase {
   type: "epoch";
   epoch: number;
   step: number;
-  seconds: number; // since training started
+  seconds: number | null; // since training started; null in a replay that stored no time
   metrics: Record<string, number>; // train_loss, val_loss, train_accuracy, val_accuracy, lr, ...
   layers: LayerStat[];
 }

@@ -14,6 +14,7 @@ from playground.api.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import Message, render
 from playground.services.runs import Runs
+from playground.store.states import TERMINAL
 
 router = APIRouter(tags=["stream"])
 FRAME_BYTES = 256 * 1024  # largest websocket frame we send (clients often cap at 1 MiB)
@@ -26,13 +27,13 @@ async def run_stream(
 ) -> None:
     """Replays every stored message with seq > from_seq, then follows live; closes after the
     final status. `from_step` is accepted as another name for from_seq."""
+    await ws.accept()  # before any close: a close before accept reaches browsers as 1006
     if not 1 <= run_id <= MAX_ID:
         await ws.close(code=4404, reason=f"run {run_id} not found")
         return
     runs: Runs = ws.app.state.runs
     hub: Hub = ws.app.state.hub
     after = from_step if from_step is not None else from_seq
-    await ws.accept()
     # Subscribe before reading the store, so nothing published meanwhile is missed.
     async with hub.subscribe(run_topic(run_id)) as sub:
         rec = await run_in_threadpool(runs.store.get_run, run_id)
@@ -46,23 +47,28 @@ async def run_stream(
         events = await run_in_threadpool(runs.store.events_after, run_id, after)
         replay = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
         last, done = await _replay(ws, replay, after)
-        if not done:
+        # A finished run has everything in the store: a viewer that already saw its end
+        # (from_seq >= last seq) gets an empty replay, and must not wait for more.
+        if not done and rec.status not in TERMINAL:
             await _follow(ws, sub, max(last, rec.last_seq))
     await _close(ws)
 
 
 async def _replay(ws: WebSocket, messages: list[Message], last: int) -> tuple[int, bool]:
-    """Send stored messages newer than `last` in frames of at most FRAME_BYTES.
+    """Send stored messages newer than `last` in frames of about FRAME_BYTES at most.
 
     A replay can hold hundreds of boundary grids; clients often cap frames at 1 MiB.
+    Frames are cut only between seqs, so a viewer that drops mid-replay and resumes from
+    the last seq it saw has every message of that seq already.
     Returns (newest seq sent, whether the run's final status was among them).
     """
     fresh = [m for m in messages if m["seq"] > last]
     chunk: list[str] = []
     size = 0
-    for m in fresh:
+    for i, m in enumerate(fresh):
         text = json.dumps(m)
-        if chunk and size + len(text) > FRAME_BYTES:
+        new_seq = i > 0 and m["seq"] != fresh[i - 1]["seq"]
+        if chunk and new_seq and size + len(text) > FRAME_BYTES:
             await ws.send_text("[" + ",".join(chunk) + "]")
             chunk, size = [], 0
         chunk.append(text)

@@ -124,7 +124,7 @@ def _class_name(value: object, integral: bool) -> str:
 # ---- CSV -------------------------------------------------------------------------------
 
 
-def _read_rows(path: Path, name: str) -> tuple[list[str], list[list[str]], list[int]]:
+def read_rows(path: Path, name: str) -> tuple[list[str], list[list[str]], list[int]]:
     """Header, data rows and their line numbers; blank lines are skipped."""
     rows: list[list[str]] = []
     lines: list[int] = []
@@ -192,7 +192,7 @@ def _column(table: np.ndarray, j: int, name: str, lines: list[int]) -> np.ndarra
 def _csv_table(spec: CsvData, ctx: DataContext) -> tuple[np.ndarray, np.ndarray, TargetInfo]:
     """Inputs (N, F) float64, encoded targets and their TargetInfo."""
     path = upload_path(spec.file, CSV_ID, ctx)
-    header, rows, lines = _read_rows(path, spec.file)
+    header, rows, lines = read_rows(path, spec.file)
     target = spec.target if spec.target is not None else header[-1]
     if target not in header:
         raise SpecError.at(TARGET_LOC, f"no column {target!r} in {spec.file}; columns: {header}")

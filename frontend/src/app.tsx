@@ -1,0 +1,92 @@
+// The shell: loads the catalog once, follows the URL hash, and shows one screen.
+import { useEffect, useState } from "preact/hooks";
+import { api, ApiError } from "./api/client";
+import type { Catalog } from "./api/types";
+import { parseHash, type Route } from "./state/route";
+import { Playground } from "./screens/Playground";
+import { RunsScreen } from "./screens/Runs";
+import { RunDetail } from "./screens/RunDetail";
+import { Compare } from "./screens/Compare";
+
+function useRoute(): Route {
+  const [route, setRoute] = useState(() => parseHash(location.hash));
+  useEffect(() => {
+    const onChange = () => setRoute(parseHash(location.hash));
+    window.addEventListener("hashchange", onChange);
+    return () => window.removeEventListener("hashchange", onChange);
+  }, []);
+  return route;
+}
+
+function useCatalog(): { catalog: Catalog | null; error: string | null; retry: () => void } {
+  const [catalog, setCatalog] = useState<Catalog | null>(null);
+  const [error, setError] = useState<string | null>(null);
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let live = true;
+    api.catalog().then(
+      (c) => live && (setCatalog(c), setError(null)),
+      (e: ApiError) => live && setError(e.message),
+    );
+    return () => {
+      live = false;
+    };
+  }, [attempt]);
+  // A server that is down comes back by itself: retry every few seconds.
+  useEffect(() => {
+    if (!error) return;
+    const t = setTimeout(() => setAttempt((a) => a + 1), 3000);
+    return () => clearTimeout(t);
+  }, [error, attempt]);
+  return { catalog, error, retry: () => setAttempt((a) => a + 1) };
+}
+
+const NAV: { screen: Route["screen"]; href: string; label: string }[] = [
+  { screen: "play", href: "#/play", label: "Playground" },
+  { screen: "runs", href: "#/runs", label: "Runs" },
+  { screen: "compare", href: "#/compare", label: "Compare" },
+];
+
+export function App() {
+  const route = useRoute();
+  const { catalog, error, retry } = useCatalog();
+  const current = route.screen === "run" ? "runs" : route.screen;
+  return (
+    <>
+      <header class="topbar">
+        <a class="brand" href="#/play">
+          NN Playground
+        </a>
+        <nav aria-label="Screens">
+          {NAV.map((n) => (
+            <a key={n.screen} href={n.href} aria-current={current === n.screen ? "page" : undefined}>
+              {n.label}
+            </a>
+          ))}
+        </nav>
+      </header>
+      <main>
+        {error && (
+          <div class="banner error" role="alert">
+            {error} <button onClick={retry}>Retry now</button>
+          </div>
+        )}
+        {!catalog && !error && <p class="loading">Loading…</p>}
+        {catalog && <Screen route={route} catalog={catalog} />}
+      </main>
+    </>
+  );
+}
+
+function Screen({ route, catalog }: { route: Route; catalog: Catalog }) {
+  switch (route.screen) {
+    case "play":
+      return <Playground route={route} catalog={catalog} />;
+    case "runs":
+      return <RunsScreen route={route} catalog={catalog} />;
+    case "run":
+      return <RunDetail id={route.id} catalog={catalog} />;
+    case "compare":
+      return <Compare ids={route.ids} catalog={catalog} />;
+  }
+}

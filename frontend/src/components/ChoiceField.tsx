@@ -1,0 +1,57 @@
+// A field whose value is one catalog entry with its own params: an activation, an optimizer, ...
+import type { Json, JsonObject, Param } from "../api/types";
+import { choiceType, type FieldKind } from "../state/fields";
+import { findEntry } from "../state/spec";
+import { ParamForm } from "./ParamForm";
+import { fieldId } from "./Field";
+import { errorsAt, useForm } from "./formContext";
+
+interface Props {
+  param: Param;
+  kind: Extract<FieldKind, { kind: "choice" }>;
+  value: Json | undefined;
+  path: string;
+  onChange: (v: Json | undefined) => void;
+}
+
+export function ChoiceField({ param, kind, value, path, onChange }: Props) {
+  const { catalog, errors } = useForm();
+  const entries = catalog[kind.from];
+  const type = choiceType(value);
+  const entry = findEntry(entries, type);
+  // Specs may say "ReLU" for {"type": "ReLU"}; the form always writes the object form.
+  const obj: JsonObject = value && typeof value === "object" && !Array.isArray(value) ? value : type ? { type } : {};
+  const id = fieldId(path);
+  const errs = errorsAt(errors, path, true);
+  const noneLabel = param.name === "activation" ? "none" : "default";
+  return (
+    <div class={`field choice${entry?.params.length ? " wide" : ""}`}>
+      <label for={id} class="field-label" title={param.description}>
+        {param.name}
+      </label>
+      <select
+        id={id}
+        value={type ?? ""}
+        title={entry?.description}
+        aria-invalid={errs.length > 0}
+        onChange={(e) => {
+          const t = (e.target as HTMLSelectElement).value;
+          onChange(t ? { type: t } : kind.nullable ? null : undefined);
+        }}
+      >
+        {(kind.nullable || type === null) && <option value="">{noneLabel}</option>}
+        {entries.map((en) => (
+          <option key={en.type} value={en.type}>
+            {en.type}
+          </option>
+        ))}
+      </select>
+      {errs.length > 0 && <span class="field-error" role="alert">{errs.map((e) => e.msg).join("; ")}</span>}
+      {entry && entry.params.length > 0 && (
+        <div class="nested">
+          <ParamForm params={entry.params} value={obj} path={path} onChange={(v) => onChange({ ...v, type: entry.type })} />
+        </div>
+      )}
+    </div>
+  );
+}

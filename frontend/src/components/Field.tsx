@@ -1,0 +1,114 @@
+// One generated form field: label, the widget its catalog param calls for, and its errors.
+import type { Json, JsonObject, Param } from "../api/types";
+import { fieldKind } from "../state/fields";
+import type { LayerAddr } from "../state/spec";
+import { ChoiceField } from "./ChoiceField";
+import { ObjectField } from "./ObjectField";
+import { LayerStack } from "./LayerStack";
+import { TextField } from "./TextField";
+import { errorsAt, useForm } from "./formContext";
+
+interface Props {
+  param: Param;
+  value: Json | undefined;
+  path: string; // JSON path of this field, e.g. "model.layers[0].out_features"
+  onChange: (v: Json | undefined) => void;
+  layerAddr?: LayerAddr; // set inside a layer card, for nested stacks
+}
+
+export function fieldId(path: string): string {
+  return "f-" + path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "");
+}
+
+export function Field({ param, value, path, onChange, layerAddr }: Props) {
+  const { errors } = useForm();
+  const kind = fieldKind(param);
+  const id = fieldId(path);
+  if (kind.kind === "layers") {
+    return (
+      <div class="field wide">
+        <span class="field-label">{param.name}</span>
+        <LayerStack parent={layerAddr ?? []} layers={(value as JsonObject[]) ?? []} />
+      </div>
+    );
+  }
+  if (kind.kind === "choice") {
+    return <ChoiceField param={param} kind={kind} value={value} path={path} onChange={onChange} />;
+  }
+  if (kind.kind === "object") {
+    return <ObjectField param={param} kind={kind} value={value} path={path} onChange={onChange} />;
+  }
+  const errs = errorsAt(errors, path);
+  const helpId = errs.length ? `${id}-err` : undefined;
+  let widget;
+  if (kind.kind === "bool") {
+    widget = (
+      <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange((e.target as HTMLInputElement).checked)} />
+    );
+  } else if (kind.kind === "enum") {
+    widget = (
+      <select
+        id={id}
+        value={value === null || value === undefined ? "" : String(value)}
+        aria-invalid={errs.length > 0}
+        onChange={(e) => {
+          const s = (e.target as HTMLSelectElement).value;
+          const opt = kind.options.find((o) => String(o) === s);
+          onChange(opt === undefined ? null : opt);
+        }}
+      >
+        {kind.nullable && <option value="">—</option>}
+        {kind.options.map((o) => (
+          <option key={String(o)} value={String(o)}>
+            {String(o)}
+          </option>
+        ))}
+      </select>
+    );
+  } else if (kind.kind === "multi") {
+    const chosen = Array.isArray(value) ? (value as string[]) : [];
+    widget = (
+      <span class="multi" role="group" aria-labelledby={`${id}-label`}>
+        {kind.options.map((o) => (
+          <label key={o} class="inline">
+            <input
+              type="checkbox"
+              checked={chosen.includes(o)}
+              onChange={(e) => {
+                const on = (e.target as HTMLInputElement).checked;
+                onChange(on ? [...chosen, o] : chosen.filter((c) => c !== o));
+              }}
+            />
+            {o}
+          </label>
+        ))}
+      </span>
+    );
+  } else {
+    widget = (
+      <TextField
+        id={id}
+        kind={kind}
+        value={value}
+        placeholder={kind.kind === "text" || kind.kind === "number" ? (kind.nullable ? "auto" : undefined) : undefined}
+        invalid={errs.length > 0}
+        describedBy={helpId}
+        onChange={onChange}
+      />
+    );
+  }
+  return (
+    <div class={`field${kind.kind === "multi" ? " wide" : ""}`}>
+      <label id={`${id}-label`} for={kind.kind === "multi" ? undefined : id} title={param.description} class="field-label">
+        {param.name}
+        {param.required && <span aria-hidden="true">*</span>}
+      </label>
+      {widget}
+      {errs.length > 0 && (
+        <span id={helpId} class="field-error" role="alert">
+          {errs.map((e) => e.msg).join("; ")}
+        </span>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,91 @@
+// One layer: its type, its fields, its inferred output shape and parameters, its errors,
+// and the buttons that move, copy, insert and remove it.
+import type { JsonObject, Param } from "../api/types";
+import { formatCount, formatShape } from "../state/format";
+import {
+  duplicateLayer, findEntry, insertLayer, layerPath, moveLayer, newLayer, removeLayer, replaceLayer,
+  type LayerAddr,
+} from "../state/spec";
+import { ParamForm } from "./ParamForm";
+import { errorsAt, useForm } from "./formContext";
+
+interface Props {
+  addr: LayerAddr;
+  layer: JsonObject;
+  count: number; // layers in this stack, to disable moves past the ends
+}
+
+// The layer's own arguments first; the activation and init every layer shares come last.
+const SHARED = ["activation", "init"];
+function ownFirst(params: Param[]): Param[] {
+  return [...params.filter((p) => !SHARED.includes(p.name)), ...params.filter((p) => SHARED.includes(p.name))];
+}
+
+export function LayerCard({ addr, layer, count }: Props) {
+  const { catalog, rows, errors, update } = useForm();
+  const path = layerPath(addr);
+  const type = String(layer.type ?? "");
+  const entry = findEntry(catalog.layers, type) ?? findEntry(catalog.activations, type);
+  const row = rows.get(path);
+  const own = errorsAt(errors, path, true); // shape errors name the layer itself
+  const index = addr[addr.length - 1];
+  const name = `layer ${addr.map((i) => i + 1).join(".")} (${type})`;
+  return (
+    <li class={`layer-card${own.length ? " has-error" : ""}`} data-testid="layer-card" data-path={path}>
+      <div class="layer-head">
+        <span class="layer-index">{addr.map((i) => i + 1).join(".")}</span>
+        <select
+          aria-label={`Type of ${name}`}
+          value={type}
+          title={entry?.description}
+          onChange={(e) => {
+            const next = newLayer(catalog, (e.target as HTMLSelectElement).value);
+            // Keep the activation across a type change: it is usually still wanted.
+            if (layer.activation !== undefined && next.type !== "Residual") next.activation = layer.activation;
+            update((s) => replaceLayer(s, addr, next));
+          }}
+        >
+          {!entry && <option value={type}>{type}</option>}
+          <optgroup label="Layers">
+            {catalog.layers.map((l) => (
+              <option key={l.type} value={l.type}>{l.type}</option>
+            ))}
+          </optgroup>
+          <optgroup label="Activations">
+            {catalog.activations.map((l) => (
+              <option key={l.type} value={l.type}>{l.type}</option>
+            ))}
+          </optgroup>
+        </select>
+        <span class="layer-shape mono" data-testid="layer-shape" title="Output shape per sample">
+          {row ? `→ ${formatShape(row.output_shape)}` : ""}
+        </span>
+        <span class="layer-params small muted" data-testid="layer-params" title="Trainable parameters">
+          {row ? `${formatCount(row.params)} params` : ""}
+        </span>
+        <span class="spacer" />
+        <span class="layer-tools" role="group" aria-label={`Actions for ${name}`}>
+          <button type="button" class="icon" title="Move up" aria-label={`Move ${name} up`} disabled={index === 0} onClick={() => update((s) => moveLayer(s, addr, -1))}>↑</button>
+          <button type="button" class="icon" title="Move down" aria-label={`Move ${name} down`} disabled={index === count - 1} onClick={() => update((s) => moveLayer(s, addr, 1))}>↓</button>
+          <button type="button" class="icon" title="Insert a new layer above" aria-label={`Insert a layer above ${name}`} onClick={() => update((s) => insertLayer(s, addr, newLayer(catalog, type)))}>+</button>
+          <button type="button" class="icon" title="Duplicate" aria-label={`Duplicate ${name}`} onClick={() => update((s) => duplicateLayer(s, addr))}>2×</button>
+          <button type="button" class="icon danger" title="Remove" aria-label={`Remove ${name}`} onClick={() => update((s) => removeLayer(s, addr))}>✕</button>
+        </span>
+      </div>
+      {own.length > 0 && (
+        <p class="layer-error" role="alert" data-testid="layer-error">
+          {own.map((e) => e.msg).join("; ")}
+        </p>
+      )}
+      {entry && (
+        <ParamForm
+          params={ownFirst(entry.params)}
+          value={layer}
+          path={path}
+          layerAddr={addr}
+          onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))}
+        />
+      )}
+    </li>
+  );
+}

@@ -1,0 +1,61 @@
+// The live view of the run the playground started: status, progress, Stop, and its charts.
+import { useState } from "preact/hooks";
+import { api, ApiError } from "../api/client";
+import { FINAL_STATUSES } from "../api/types";
+import { useRunStream } from "../hooks/useRunStream";
+import { formatDuration } from "../state/format";
+import { RunCharts } from "./RunCharts";
+import { SmoothingControl } from "./SmoothingControl";
+
+export function RunPanel({ runId }: { runId: number }) {
+  const live = useRunStream(runId);
+  const { history } = live;
+  const [smoothing, setSmoothing] = useState(0.6);
+  const [stopError, setStopError] = useState<string | null>(null);
+  const status = history.status ?? "queued";
+  const active = !FINAL_STATUSES.includes(status);
+  const p = history.progress();
+  async function stop() {
+    setStopError(null);
+    try {
+      await api.cancelRun(runId);
+    } catch (e) {
+      setStopError((e as ApiError).message);
+    }
+  }
+  return (
+    <>
+      <section class="panel" aria-label="Run status">
+        <div class="status-line" data-testid="run-status-line">
+          <span class={`badge ${status}`} data-testid="run-status" data-status={status}>{status}</span>
+          <a href={`#/runs/${runId}`}>run #{runId}</a>
+          <span class="stat" data-testid="run-epoch">
+            epoch {p.epoch}
+            {p.totalEpochs ? ` / ${p.totalEpochs}` : ""}
+          </span>
+          <span class="stat">elapsed {formatDuration(p.elapsedSeconds)}</span>
+          {active && <span class="stat">ETA {formatDuration(p.etaSeconds)}</span>}
+          {live.state === "reconnecting" && <span class="badge queued" role="status">connection lost, reconnecting…</span>}
+          <span class="spacer" />
+          <SmoothingControl value={smoothing} onChange={setSmoothing} />
+          {active && (
+            <button type="button" class="danger" onClick={stop} data-testid="stop">
+              Stop
+            </button>
+          )}
+        </div>
+        <div class="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((p.fraction ?? 0) * 100)}>
+          <div style={{ width: `${(p.fraction ?? 0) * 100}%` }} />
+        </div>
+        {history.error && (
+          <p class="error-text" role="alert" data-testid="run-error">
+            {status}: {history.error}
+          </p>
+        )}
+        {live.error && <p class="error-text" role="alert">{live.error}</p>}
+        {stopError && <p class="error-text" role="alert">{stopError}</p>}
+      </section>
+      <RunCharts history={history} version={live.version} smoothing={smoothing} />
+    </>
+  );
+}

@@ -1,0 +1,19 @@
+import { describe, expect, it } from "vitest";
+import { formatCount, formatDuration, formatPercent, formatShape, formatValue } from "./format";
+
+describe("format", () => {
+  it("formats shapes, counts, times, percents and values", () => {
+    expect(formatShape([1, 28, 28])).toBe("1×28×28");
+    expect(formatShape([])).toBe("scalar");
+    expect(formatCount(1234)).toBe("1,234");
+    expect(formatCount(1_500_000)).toBe("1.5M");
+    expect(formatDuration(42)).toBe("0:42");
+    expect(formatDuration(3723)).toBe("1:02:03");
+    expect(formatDuration(null)).toBe("—");
+    expect(formatPercent(0.9731)).toBe("97.3 %");
+    expect(formatPercent(null)).toBe("—");
+    expect(formatValue(0.123456)).toBe("0.1235");
+    expect(formatValue(0.00001234)).toBe("1.23e-5");
+    expect(formatValue(NaN)).toBe("—");
+  });
+});
