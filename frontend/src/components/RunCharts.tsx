@@ -1,5 +1,5 @@
-// One run's charts, live or replayed: loss, accuracy or error, learning rate, per-layer
-// gradients, the decision boundary of 2-D sets, then the test results.
+// One run's charts, live or replayed: the test results once it ends, then loss, the decision
+// boundary of 2-D sets, accuracy or error, learning rate and per-layer gradients.
 import { useMemo } from "preact/hooks";
 import { BoundaryCanvas } from "../charts/BoundaryCanvas";
 import { ConfusionMatrix } from "../charts/ConfusionMatrix";
@@ -33,8 +33,28 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
           {h.final ? "This run reported no metrics." : "Waiting for the first epoch…"}
         </p>
       )}
+      {result && (
+        <div class="chart-grid results">
+          <section class="panel chart-cell">
+            <TestMetrics result={result} />
+          </section>
+          {result.confusion && result.confusion.length > 0 && (
+            <section class="panel chart-cell">
+              <ConfusionMatrix confusion={result.confusion} perClassAccuracy={result.per_class_accuracy} />
+            </section>
+          )}
+        </div>
+      )}
       <div class="chart-grid">
         {started && <Chart title="Loss" xLabel="epoch" data={loss} version={version} />}
+        {h.plane && (
+          <section class="panel chart-cell boundary-cell" aria-label="Decision boundary">
+            <h3 class="chart-title">
+              Decision boundary{h.boundary ? ` · epoch ${h.boundary.epoch}` : ""}
+            </h3>
+            <BoundaryCanvas boundary={h.boundary} points={h.plane} task={h.task} />
+          </section>
+        )}
         {started &&
           tasks.map((c) => (
             <Chart key={c.title} title={c.title} xLabel="epoch" data={c.data} version={version} logY={c.logY} yRange={c.yRange} />
@@ -53,27 +73,7 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
         {ratios.series.length > 0 && (
           <Chart title="Update ratio" xLabel="epoch" data={ratios} version={version} logY />
         )}
-        {h.plane && (
-          <section class="panel chart-cell boundary-cell" aria-label="Decision boundary">
-            <h3 class="chart-title">
-              Decision boundary{h.boundary ? ` · epoch ${h.boundary.epoch}` : ""}
-            </h3>
-            <BoundaryCanvas boundary={h.boundary} points={h.plane} task={h.task} />
-          </section>
-        )}
       </div>
-      {result && (
-        <div class="chart-grid results">
-          <section class="panel chart-cell">
-            <TestMetrics result={result} />
-          </section>
-          {result.confusion && result.confusion.length > 0 && (
-            <section class="panel chart-cell">
-              <ConfusionMatrix confusion={result.confusion} perClassAccuracy={result.per_class_accuracy} />
-            </section>
-          )}
-        </div>
-      )}
     </div>
   );
 }
