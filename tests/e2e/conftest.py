@@ -34,7 +34,7 @@ from playwright.sync_api import (
     sync_playwright,
 )
 
-from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, VIEWPORT, frontend_dir, shot
+from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, SCREENSHOTS, VIEWPORT, frontend_dir, shot
 from tests.server import Server
 
 # How long Playwright's actions and `expect` assertions wait (their defaults: 30 s and 5 s).
@@ -127,11 +127,14 @@ def page(browser: Browser, server: Server, request: pytest.FixtureRequest) -> It
     page.on("pageerror", on_page_error)
     yield page
 
+    failed_shot = "failed-" + re.sub(r"[^\w.-]+", "_", request.node.name)
     call = request.node.stash.get(PHASES, {}).get("call")
     if call is not None and call.failed:
         # A page that crashed cannot be photographed; the failure itself says enough then.
         with contextlib.suppress(Error):
-            shot(page, "failed-" + re.sub(r"[^\w.-]+", "_", request.node.name))
+            shot(page, failed_shot)
+    else:  # no stale picture of an earlier failure
+        (SCREENSHOTS / f"{failed_shot}.png").unlink(missing_ok=True)
     context.close()
 
     allowed = _allowed_patterns(request.node)
