@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 import httpx
-from playwright.sync_api import Page, expect
+import pytest
+from playwright.sync_api import Page, WebSocketRoute, expect
 
 from tests.e2e.helpers import ROOT, shot
 from tests.server import wait_status
@@ -72,3 +73,44 @@ def test_compare_two_runs_shows_the_differing_field(page: Page, api: httpx.Clien
     # The selection lives in the URL: a reload shows the same comparison.
     page.reload()
     expect(page.get_by_test_id("diff-row")).to_have_count(1)
+
+
+# The dropped page-side socket may be reported by Chromium; losing it is the point here.
+@pytest.mark.allow_page_errors(r"WebSocket")
+def test_a_lost_stream_reconnects_by_itself_and_resumes_without_gaps(
+    page: Page, api: httpx.Client
+) -> None:
+    spec = quick_spec("e2e reconnect", 0.03)
+    spec["training"]["epochs"] = 30
+    urls: list[str] = []
+
+    def route(ws: WebSocketRoute) -> None:
+        urls.append(ws.url)
+        server = ws.connect_to_server()
+        if len(urls) > 1:
+            return  # later connections pass through untouched
+        frames = 0
+
+        def forward_then_drop(message: str | bytes) -> None:
+            nonlocal frames
+            frames += 1
+            ws.send(message)
+            if frames == 4:  # mid-run: the browser's side of the socket goes away
+                ws.close(code=4000, reason="test drops the connection")
+                server.close()
+
+        server.on_message(forward_then_drop)
+
+    page.route_web_socket(re.compile(r"/api/runs/\d+/stream"), route)
+    run_id = post_run(api, spec)
+    page.goto(f"/#/runs/{run_id}")
+    expect(page.get_by_test_id("run-status")).to_have_attribute(
+        "data-status", "succeeded", timeout=120_000
+    )
+    # Every epoch 0..30 arrived once: the resumed stream filled exactly what was missed.
+    expect(page.get_by_test_id("chart-accuracy")).to_have_attribute("data-points", "31")
+    assert len(urls) >= 2, urls
+    resumed_from = int(re.search(r"from_seq=(\d+)", urls[1]).group(1))  # type: ignore[union-attr]
+    assert resumed_from > 0
+    stored = api.get(f"/api/runs/{run_id}/metrics").json()["series"]
+    assert len(stored["val/accuracy"]) == 31

@@ -2,7 +2,7 @@
 // smoothly) with the train points (filled) and test points (rings) on top.
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { BoundaryMessage, Plane } from "../api/types";
-import { formatNumber } from "../run/history";
+import { formatNumber } from "../state/format";
 import {
   boundaryExtent,
   boundaryPixels,

@@ -1,5 +1,6 @@
 // Test-set confusion matrix: counts, cells shaded by their share of the true class's row.
-import { confusionTable, formatPercent } from "../run/history";
+import { confusionTable } from "../run/history";
+import { formatPercent } from "../state/format";
 import { withAlpha } from "./colors";
 import "./charts.css";
 

@@ -1,7 +1,7 @@
 // A look at a data set before training: points, images, sequences, rows or texts by kind.
 import { useEffect, useMemo, useRef } from "preact/hooks";
 import type { DataPreview as Preview } from "../api/client";
-import { formatNumber } from "../run/history";
+import { formatNumber } from "../state/format";
 import { BoundaryCanvas } from "./BoundaryCanvas";
 import { decodeBase64, imagePixels } from "./boundary";
 import { seriesColor } from "./colors";

@@ -3,7 +3,7 @@
 import { useEffect, useRef } from "preact/hooks";
 import uPlot from "uplot";
 import "uplot/dist/uPlot.min.css";
-import { formatNumber } from "../run/history";
+import { formatNumber } from "../state/format";
 import type { ChartSeries } from "./smooth";
 import "./charts.css";
 

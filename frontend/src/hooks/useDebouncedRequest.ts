@@ -1,5 +1,5 @@
 // Ask the server about a value a short while after it stops changing; older answers are dropped.
-import { useEffect, useState } from "preact/hooks";
+import { useEffect, useRef, useState } from "preact/hooks";
 import { ApiError } from "../api/client";
 
 export interface RequestState<T> {
@@ -14,7 +14,11 @@ export function useDebouncedRequest<T>(
   delayMs = 250,
 ): RequestState<T> {
   const [state, setState] = useState<RequestState<T>>({ data: null, error: null, pending: true });
+  const first = useRef(true);
   useEffect(() => {
+    // The first request goes at once (the page is waiting for it); edits are debounced.
+    const delay = first.current ? 0 : delayMs;
+    first.current = false;
     const ctrl = new AbortController();
     setState((s) => ({ ...s, pending: true }));
     const t = setTimeout(() => {
@@ -26,7 +30,7 @@ export function useDebouncedRequest<T>(
           setState({ data: null, error: e, pending: false });
         },
       );
-    }, delayMs);
+    }, delay);
     return () => {
       clearTimeout(t);
       ctrl.abort();

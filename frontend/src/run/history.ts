@@ -16,6 +16,7 @@ import {
   type Summary,
 } from "../api/types";
 import { ROLE_COLORS, seriesColor, withAlpha } from "../charts/colors";
+import { formatNumber, formatPercent } from "../state/format";
 import { emaAt, hasFinite, joinSeries, m4Indices, pick, type ChartData, type ChartSeries } from "../charts/smooth";
 
 export const LAYER_STATS = ["grad_norm", "weight_norm", "update_ratio"] as const;
@@ -485,27 +486,4 @@ export function confusionTable(confusion: number[][]): {
   const total = rowTotals.reduce((a, b) => a + b, 0);
   const correct = confusion.reduce((a, row, i) => a + (row[i] ?? 0), 0);
   return { counts: confusion, shares, rowTotals, accuracy: total ? correct / total : NaN };
-}
-
-/** 4 significant digits; exponent form for very large or small magnitudes; "—" for NaN. */
-export function formatNumber(v: number | null | undefined): string {
-  if (typeof v !== "number" || Number.isNaN(v)) return "—";
-  if (!Number.isFinite(v)) return v > 0 ? "∞" : "-∞";
-  const a = Math.abs(v);
-  if (a !== 0 && (a >= 1e5 || a < 1e-3)) return v.toExponential(2);
-  return String(Number(v.toPrecision(4)));
-}
-
-export function formatPercent(v: number | null | undefined): string {
-  if (typeof v !== "number" || !Number.isFinite(v)) return "—";
-  return `${(v * 100).toFixed(1)} %`;
-}
-
-/** 42 s, 3 min 5 s, 1 h 2 min. */
-export function formatDuration(seconds: number | null | undefined): string {
-  if (typeof seconds !== "number" || !Number.isFinite(seconds)) return "—";
-  const s = Math.max(0, Math.round(seconds));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)} min ${s % 60} s`;
-  return `${Math.floor(s / 3600)} h ${Math.floor((s % 3600) / 60)} min`;
 }

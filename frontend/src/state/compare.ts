@@ -2,8 +2,8 @@
 import type { MetricSeries } from "../api/client";
 import type { Run } from "../api/types";
 import { joinSeries } from "../charts/smooth";
-import { formatDuration, formatPercent } from "./format";
-import { formatNumber, runDuration } from "./runsTable";
+import { formatDuration, formatNumber, formatPercent } from "./format";
+import { runDuration } from "./runsTable";
 
 /** One stored point of a series: [step, epoch, value]. */
 export type Point = [number, number, number];

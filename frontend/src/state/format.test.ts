@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDuration, formatPercent, formatShape, formatValue } from "./format";
+import { formatCount, formatDuration, formatPercent, formatShape, formatNumber } from "./format";
 
 describe("format", () => {
   it("formats shapes, counts, times, percents and values", () => {
@@ -12,8 +12,10 @@ describe("format", () => {
     expect(formatDuration(null)).toBe("—");
     expect(formatPercent(0.9731)).toBe("97.3 %");
     expect(formatPercent(null)).toBe("—");
-    expect(formatValue(0.123456)).toBe("0.1235");
-    expect(formatValue(0.00001234)).toBe("1.23e-5");
-    expect(formatValue(NaN)).toBe("—");
+    expect(formatNumber(0.123456)).toBe("0.1235");
+    expect(formatNumber(0.00001234)).toBe("1.23e-5");
+    expect(formatNumber(1e-4)).toBe("1e-4");
+    expect(formatNumber(Infinity)).toBe("∞");
+    expect(formatNumber(NaN)).toBe("—");
   });
 });

@@ -27,10 +27,11 @@ export function formatPercent(v: number | null | undefined, digits = 1): string 
   return v === null || v === undefined || !Number.isFinite(v) ? "—" : `${(v * 100).toFixed(digits)} %`;
 }
 
-/** A metric value with about 4 significant digits. */
-export function formatValue(v: number | null | undefined): string {
-  if (v === null || v === undefined || !Number.isFinite(v)) return "—";
+/** About 4 significant digits; exponent form for very large or small magnitudes; "—" for NaN. */
+export function formatNumber(v: number | null | undefined): string {
+  if (typeof v !== "number" || Number.isNaN(v)) return "—";
+  if (!Number.isFinite(v)) return v > 0 ? "∞" : "-∞";
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return v.toExponential(2);
+  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return Number(v.toPrecision(3)).toExponential().replace("e+", "e");
   return String(Number(v.toPrecision(4)));
 }

@@ -1,3 +1,4 @@
+import { formatNumber } from "./format";
 import { describe, expect, it } from "vitest";
 import type { LayerRow, Run, RunEvent } from "../api/types";
 import {
@@ -5,7 +6,6 @@ import {
   applyEvents,
   ariaSort,
   currentSort,
-  formatNumber,
   layerLabel,
   listQuery,
   modelSummary,

@@ -1,6 +1,7 @@
 // The runs list as data: row labels, durations, relative times, sorting and live events.
 import type { JsonObject, Run, RunEvent, RunStatus, SpecJson } from "../api/types";
 import { FINAL_STATUSES } from "../api/types";
+import { formatNumber } from "./format";
 import type { RunsFilter } from "./route";
 
 /** Columns the server can sort by (GET /api/runs?sort=). */
@@ -44,14 +45,6 @@ export function optimizerLabel(spec: SpecJson | null | undefined): string {
   if (!opt || typeof opt !== "object" || Array.isArray(opt)) return "—";
   const type = typeof opt.type === "string" ? opt.type : "?";
   return typeof opt.lr === "number" ? `${type}, lr ${formatNumber(opt.lr)}` : type;
-}
-
-/** Short number: 0.03, 1e-4, 12.5. */
-export function formatNumber(x: number): string {
-  if (x === 0 || !Number.isFinite(x)) return String(x);
-  const a = Math.abs(x);
-  if (a < 1e-3 || a >= 1e6) return x.toExponential(1).replace(/\.0e/, "e").replace("e+", "e");
-  return String(Number(x.toPrecision(4)));
 }
 
 /** Training time in seconds: finished − started, or time so far while running; null if not started. */
