@@ -12,6 +12,11 @@ export class ApiError extends Error {
   }
 }
 
+/** What to show for a failed request: an ApiError's message, anything else as a string. */
+export function errorMessage(e: unknown): string {
+  return e instanceof ApiError ? e.message : String(e);
+}
+
 /** Turn a FastAPI error body into a message and items ({"detail": str | ErrorItem[]}). */
 export function parseErrorBody(status: number, body: unknown): ApiError {
   const detail = (body as { detail?: unknown } | null)?.detail;
@@ -60,10 +65,12 @@ export interface RunsQuery {
   cursor?: string;
 }
 
+/** "?a=1&b=x&b=y": empty values left out, an array repeats its key once per item. */
 function query(params: object): string {
   const q = new URLSearchParams();
   for (const [k, v] of Object.entries(params)) {
-    if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
+    if (Array.isArray(v)) for (const item of v) q.append(k, String(item));
+    else if (v !== undefined && v !== null && v !== "") q.set(k, String(v));
   }
   const s = q.toString();
   return s ? `?${s}` : "";
@@ -83,10 +90,12 @@ export const api = {
   cancelRun: (id: number) => request<Run>("POST", `/api/runs/${id}/cancel`),
   rerun: (id: number, seed?: number) =>
     request<Run>("POST", `/api/runs/${id}/rerun`, seed === undefined ? undefined : { seed }),
-  metrics: (id: number, maxPoints?: number) =>
+  /** `names` keeps only those metrics ("loss" gives train/loss, val/loss, step/loss, ...);
+   * left out (or empty: a query cannot say "none"), every series comes back. */
+  metrics: (id: number, maxPoints?: number, names?: string[]) =>
     request<{ run_id: number; series: MetricSeries }>(
       "GET",
-      `/api/runs/${id}/metrics${query({ max_points: maxPoints })}`,
+      `/api/runs/${id}/metrics${query({ max_points: maxPoints, names })}`,
     ),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", data, signal),

@@ -1,20 +1,20 @@
 // One run: its header and actions, its full curves (stored history, then live), spec and layers.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "../api/client";
-import type { Catalog, Run, RunStatus, Summary } from "../api/types";
+import { api, ApiError, errorMessage } from "../api/client";
+import type { Catalog, Run, RunStatus } from "../api/types";
+import { Fact } from "../components/run/Fact";
+import { LayerTable } from "../components/run/LayerTable";
 import { RunCharts } from "../components/RunCharts";
+import { InlineEdit } from "../components/runs/InlineEdit";
 import { SmoothingControl } from "../components/SmoothingControl";
 import { useRunStream } from "../hooks/useRunStream";
-import { formatCount, formatDuration, formatShape } from "../state/format";
+import { formatCount, formatDuration } from "../state/format";
 import { navigate } from "../state/route";
 import { absoluteTime, isActive, modelSummary, optimizerLabel, relativeTime, runDuration } from "../state/runsTable";
 import { encodeSpec } from "../state/url";
-import { InlineEdit } from "./Runs";
 import "./runs.css";
 
 type Load = { state: "loading" } | { state: "missing" } | { state: "error"; message: string } | { state: "ok"; run: Run };
-
-const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 export function RunDetail({ id, catalog }: { id: number; catalog: Catalog }) {
   // A new id is a new page: nothing of the previous run's stream or state carries over.
@@ -33,7 +33,7 @@ function RunPage({ id, catalog }: { id: number; catalog: Catalog }) {
       (e: unknown) => {
         if (!current) return;
         if (e instanceof ApiError && e.status === 404) setLoad({ state: "missing" });
-        else setLoad((l) => (l.state === "ok" ? l : { state: "error", message: message(e) }));
+        else setLoad((l) => (l.state === "ok" ? l : { state: "error", message: errorMessage(e) }));
       },
     );
     return () => {
@@ -99,7 +99,7 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
 
   const act = (what: string, p: Promise<unknown>) => {
     setActionError(null);
-    p.catch((e: unknown) => setActionError(`Could not ${what}: ${message(e)}`));
+    p.catch((e: unknown) => setActionError(`Could not ${what}: ${errorMessage(e)}`));
   };
   const rename = (name: string) => {
     if (!name.trim()) return setRenaming(false);
@@ -214,62 +214,5 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
         <pre data-testid="run-spec">{JSON.stringify(run.spec, null, 2)}</pre>
       </details>
     </article>
-  );
-}
-
-function Fact({ label, value }: { label: string; value: string }) {
-  return (
-    <div>
-      <dt>{label}</dt>
-      <dd>{value}</dd>
-    </div>
-  );
-}
-
-function LayerTable({ summary }: { summary: Summary }) {
-  return (
-    <section class="panel" aria-labelledby="layers-title">
-      <h2 id="layers-title">Layers</h2>
-      <div class="layer-table-wrap">
-        <table class="layer-table" data-testid="layer-table">
-          <thead>
-            <tr>
-              <th scope="col">Layer</th>
-              <th scope="col">Output shape</th>
-              <th scope="col" class="num">
-                Parameters
-              </th>
-              <th scope="col" class="num">
-                FLOPs / sample
-              </th>
-            </tr>
-          </thead>
-          <tbody>
-            <tr>
-              <td class="muted">input</td>
-              <td class="mono">{formatShape(summary.input_shape)}</td>
-              <td class="num" />
-              <td class="num" />
-            </tr>
-            {summary.layers.map((l) => (
-              <tr key={l.path} title={l.path}>
-                <td style={{ paddingLeft: `${8 + l.depth * 16}px` }}>{l.label}</td>
-                <td class="mono">{formatShape(l.output_shape)}</td>
-                <td class="num">{formatCount(l.params)}</td>
-                <td class="num">{formatCount(l.flops)}</td>
-              </tr>
-            ))}
-          </tbody>
-          <tfoot>
-            <tr>
-              <th scope="row">Total</th>
-              <td class="mono">{formatShape(summary.output_shape)}</td>
-              <td class="num">{formatCount(summary.params)}</td>
-              <td class="num">{formatCount(summary.flops)}</td>
-            </tr>
-          </tfoot>
-        </table>
-      </div>
-    </section>
   );
 }

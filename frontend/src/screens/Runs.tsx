@@ -1,28 +1,14 @@
 // The runs list: every stored run, filtered, sorted and paged by the server, updated live.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, ApiError } from "../api/client";
+import { api, errorMessage } from "../api/client";
 import type { Catalog, Run } from "../api/types";
+import { RunRow } from "../components/runs/RunRow";
+import { Filters } from "../components/runs/RunsFilters";
+import { SortHeader } from "../components/runs/SortHeader";
+import { useNow } from "../hooks/useNow";
 import { RunEvents, type EventsState } from "../run/events";
-import { formatDuration, formatPercent } from "../state/format";
 import { formatHash, navigate, type Route, type RunsFilter } from "../state/route";
-import {
-  absoluteTime,
-  applyEvents,
-  ariaSort,
-  isActive,
-  listQuery,
-  modelSummary,
-  optimizerLabel,
-  parseTags,
-  relativeTime,
-  replaceRow,
-  runDuration,
-  sortBy,
-  STATUSES,
-  toggleId,
-  withFilter,
-  type SortKey,
-} from "../state/runsTable";
+import { applyEvents, isActive, listQuery, replaceRow, toggleId, withFilter } from "../state/runsTable";
 import "./runs.css";
 
 type RunsRoute = Extract<Route, { screen: "runs" }>;
@@ -31,18 +17,6 @@ interface Page {
   next: string | null;
 }
 type Editing = { id: number; field: "name" | "tags" } | null;
-
-/** Date.now(), re-read every `ms` so durations and "3 min ago" stay current. */
-function useNow(ms: number): number {
-  const [now, setNow] = useState(Date.now());
-  useEffect(() => {
-    const t = setInterval(() => setNow(Date.now()), ms);
-    return () => clearInterval(t);
-  }, [ms]);
-  return now;
-}
-
-const message = (e: unknown) => (e instanceof ApiError ? e.message : String(e));
 
 export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Catalog }) {
   // The filter lives in the URL; typing a name rewrites the URL without a hashchange, so the
@@ -88,7 +62,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
       },
       (e: unknown) => {
         if (!current) return;
-        setError(message(e));
+        setError(errorMessage(e));
         setLoading(false);
       },
     );
@@ -149,7 +123,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
         if (p) show({ ...p, rows: replaceRow(p.rows, run) });
         setEditing(null);
       },
-      (e: unknown) => setActionError(`Could not change run ${id}: ${message(e)}`),
+      (e: unknown) => setActionError(`Could not change run ${id}: ${errorMessage(e)}`),
     );
   };
 
@@ -163,7 +137,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
         if (p) show({ ...p, rows: p.rows.filter((r) => r.id !== run.id) });
         setSelected((s) => s.filter((x) => x !== run.id));
       },
-      (e: unknown) => setActionError(`Could not delete run ${run.id}: ${message(e)}`),
+      (e: unknown) => setActionError(`Could not delete run ${run.id}: ${errorMessage(e)}`),
     );
   };
 
@@ -277,209 +251,5 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
         </nav>
       )}
     </section>
-  );
-}
-
-function Filters({ filter, catalog, go }: { filter: RunsFilter; catalog: Catalog; go: (f: RunsFilter, replace?: boolean) => void }) {
-  // The name box waits for a pause in typing, then filters on the server.
-  const [name, setName] = useState(filter.name ?? "");
-  useEffect(() => setName(filter.name ?? ""), [filter.name]);
-  useEffect(() => {
-    const value = name.trim();
-    if (value === (filter.name ?? "")) return;
-    const t = setTimeout(() => go(withFilter(filter, { name: value || undefined }), true), 300);
-    return () => clearTimeout(t);
-  }, [name, filter]);
-  const datasets = catalog.datasets.map((d) => d.id);
-  if (filter.dataset && !datasets.includes(filter.dataset)) datasets.push(filter.dataset);
-  return (
-    <form class="runs-filters row" role="search" onSubmit={(e) => e.preventDefault()}>
-      <label>
-        <span class="small muted">Name</span>
-        <input
-          type="search"
-          value={name}
-          placeholder="Search names"
-          data-testid="runs-search"
-          onInput={(e) => setName((e.target as HTMLInputElement).value)}
-        />
-      </label>
-      <label>
-        <span class="small muted">Status</span>
-        <select
-          value={filter.status ?? ""}
-          data-testid="runs-status-filter"
-          onChange={(e) => go(withFilter(filter, { status: (e.target as HTMLSelectElement).value || undefined }))}
-        >
-          <option value="">Any status</option>
-          {STATUSES.map((s) => (
-            <option key={s} value={s}>
-              {s}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        <span class="small muted">Data set</span>
-        <select
-          value={filter.dataset ?? ""}
-          data-testid="runs-dataset-filter"
-          onChange={(e) => go(withFilter(filter, { dataset: (e.target as HTMLSelectElement).value || undefined }))}
-        >
-          <option value="">Any data set</option>
-          {datasets.map((d) => (
-            <option key={d} value={d}>
-              {d}
-            </option>
-          ))}
-        </select>
-      </label>
-      {filter.tag && (
-        <span class="runs-tag-filter">
-          <span class="small muted">Tag</span>
-          <button type="button" class="tag" onClick={() => go(withFilter(filter, { tag: undefined }))} aria-label={`Stop filtering by tag ${filter.tag}`}>
-            {filter.tag} ✕
-          </button>
-        </span>
-      )}
-    </form>
-  );
-}
-
-function SortHeader(props: { label: string; col: SortKey; filter: RunsFilter; go: (f: RunsFilter) => void; num?: boolean }) {
-  const sort = ariaSort(props.filter, props.col);
-  const arrow = sort === "ascending" ? "▲" : sort === "descending" ? "▼" : "";
-  return (
-    <th aria-sort={sort} class={props.num ? "num" : undefined}>
-      <button type="button" class="sort" onClick={() => props.go(sortBy(props.filter, props.col))}>
-        {props.label}
-        <span aria-hidden="true" class="arrow">
-          {arrow}
-        </span>
-      </button>
-    </th>
-  );
-}
-
-interface RowProps {
-  run: Run;
-  now: number;
-  selected: boolean;
-  editing: "name" | "tags" | null;
-  onSelect: () => void;
-  onEdit: (field: "name" | "tags" | null) => void;
-  onPatch: (patch: { name?: string; tags?: string[] }) => void;
-  onDelete: () => void;
-  onTag: (tag: string) => void;
-}
-
-function RunRow({ run, now, selected, editing, onSelect, onEdit, onPatch, onDelete, onTag }: RowProps) {
-  const duration = runDuration(run, now);
-  return (
-    <tr data-testid="run-row" data-run-id={run.id} data-status={run.status} class={selected ? "selected" : undefined}>
-      <td class="check">
-        <input type="checkbox" aria-label={`Select run ${run.id} ${run.name}`} checked={selected} onChange={onSelect} />
-      </td>
-      <td class="name">
-        {editing === "name" ? (
-          <InlineEdit
-            label={`New name for run ${run.id}`}
-            initial={run.name}
-            onSave={(v) => (v.trim() ? onPatch({ name: v.trim() }) : onEdit(null))}
-            onCancel={() => onEdit(null)}
-          />
-        ) : (
-          <a href={`#/runs/${run.id}`} data-testid="run-link">
-            {run.name}
-          </a>
-        )}
-        <span class="muted small"> #{run.id}</span>
-        {editing === "tags" ? (
-          <InlineEdit
-            label={`Tags for run ${run.id}, separated by commas`}
-            initial={run.tags.join(", ")}
-            onSave={(v) => onPatch({ tags: parseTags(v) })}
-            onCancel={() => onEdit(null)}
-          />
-        ) : (
-          run.tags.length > 0 && (
-            <div class="tags">
-              {run.tags.map((t) => (
-                <button key={t} type="button" class="tag" title={`Show runs tagged ${t}`} onClick={() => onTag(t)}>
-                  {t}
-                </button>
-              ))}
-            </div>
-          )
-        )}
-        {editing === null && (
-          <div class="row-actions">
-            <button type="button" onClick={() => onEdit("name")} aria-label={`Rename run ${run.id}`}>
-              Rename
-            </button>
-            <button type="button" onClick={() => onEdit("tags")} aria-label={`Edit tags of run ${run.id}`}>
-              Tags
-            </button>
-            <button type="button" class="danger" onClick={onDelete} aria-label={`Delete run ${run.id}`} data-testid="run-delete">
-              Delete
-            </button>
-          </div>
-        )}
-      </td>
-      <td>{run.dataset}</td>
-      <td class="wide-only model small">{modelSummary(run)}</td>
-      <td class="wide-only small">{optimizerLabel(run.spec)}</td>
-      <td>
-        <span class={`badge ${run.status}`}>{run.status}</span>
-        {run.status === "queued" && run.queue_position !== null && (
-          <span class="small muted"> #{run.queue_position + 1} in queue</span>
-        )}
-        {run.error && (
-          <div class="run-error small" title={run.error}>
-            {run.error}
-          </div>
-        )}
-      </td>
-      <td class="num">{formatPercent(run.best_val_accuracy)}</td>
-      <td class="num">{formatPercent(run.test_accuracy)}</td>
-      <td class="num">{formatDuration(duration)}</td>
-      <td>
-        <time dateTime={run.created_at} title={absoluteTime(run.created_at)}>
-          {relativeTime(run.created_at, now)}
-        </time>
-      </td>
-    </tr>
-  );
-}
-
-/** A text box that saves on Enter and gives up on Escape (also used by RunDetail). */
-export function InlineEdit({ label, initial, onSave, onCancel }: { label: string; initial: string; onSave: (v: string) => void; onCancel: () => void }) {
-  const [value, setValue] = useState(initial);
-  const input = useRef<HTMLInputElement>(null);
-  useEffect(() => {
-    input.current?.focus();
-    input.current?.select();
-  }, []);
-  return (
-    <form
-      class="inline-edit"
-      onSubmit={(e) => {
-        e.preventDefault();
-        onSave(value);
-      }}
-    >
-      <input
-        ref={input}
-        aria-label={label}
-        value={value}
-        maxLength={200}
-        onInput={(e) => setValue((e.target as HTMLInputElement).value)}
-        onKeyDown={(e) => e.key === "Escape" && onCancel()}
-      />
-      <button type="submit">Save</button>
-      <button type="button" onClick={onCancel}>
-        Cancel
-      </button>
-    </form>
   );
 }
