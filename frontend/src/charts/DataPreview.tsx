@@ -75,7 +75,7 @@ export function DataPreview({ preview }: { preview: Preview }) {
         <ul class="preview-texts">
           {textSamples(preview).map((s, i) => (
             <li key={i}>
-              <span class="preview-label">{label(s.label)}</span> <code>{s.text}</code>
+              <code>{visible(s.text)}</code> → <span class="preview-label">{visible(label(s.label)).replace(/^ $/, "␣")}</span>
             </li>
           ))}
         </ul>
@@ -86,11 +86,13 @@ export function DataPreview({ preview }: { preview: Preview }) {
 
 type TextSample = { text: string; label: number | string };
 
-/** The server sends texts as `texts` (`samples` holds the split sizes in every preview). */
-function textSamples(preview: Preview): TextSample[] {
-  const p = preview as unknown as { texts?: unknown; samples?: unknown };
-  const list = Array.isArray(p.texts) ? p.texts : Array.isArray(p.samples) ? p.samples : [];
-  return (list as TextSample[]).slice(0, MAX_ROWS);
+function textSamples(preview: Extract<Preview, { kind: "text" }>): TextSample[] {
+  return preview.texts.slice(0, MAX_ROWS);
+}
+
+/** Whitespace made visible, so "the end\n" and "the end " read differently. */
+function visible(text: string): string {
+  return text.replace(/\n/g, "⏎").replace(/\t/g, "⇥");
 }
 
 function PreviewImage({ data, shape, alt }: { data: string; shape: number[]; alt: string }) {

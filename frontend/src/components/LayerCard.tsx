@@ -1,24 +1,18 @@
 // One layer: its type, its fields, its inferred output shape and parameters, its errors,
 // and the buttons that move, copy, insert and remove it.
-import type { JsonObject, Param } from "../api/types";
+import type { JsonObject } from "../api/types";
 import { formatCount, formatShape } from "../state/format";
 import {
   duplicateLayer, findEntry, insertLayer, layerPath, moveLayer, newLayer, removeLayer, replaceLayer,
   type LayerAddr,
 } from "../state/spec";
-import { ParamForm } from "./ParamForm";
+import { LayerFields } from "./LayerFields";
 import { errorsAt, useForm } from "./formContext";
 
 interface Props {
   addr: LayerAddr;
   layer: JsonObject;
   count: number; // layers in this stack, to disable moves past the ends
-}
-
-// The layer's own arguments first; the activation and init every layer shares come last.
-const SHARED = ["activation", "init"];
-function ownFirst(params: Param[]): Param[] {
-  return [...params.filter((p) => !SHARED.includes(p.name)), ...params.filter((p) => SHARED.includes(p.name))];
 }
 
 export function LayerCard({ addr, layer, count }: Props) {
@@ -78,13 +72,7 @@ export function LayerCard({ addr, layer, count }: Props) {
         </p>
       )}
       {entry && (
-        <ParamForm
-          params={ownFirst(entry.params)}
-          value={layer}
-          path={path}
-          layerAddr={addr}
-          onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))}
-        />
+        <LayerFields key={type} entry={entry} layer={layer} addr={addr} path={path} onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))} />
       )}
     </li>
   );

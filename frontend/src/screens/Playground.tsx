@@ -20,6 +20,12 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
   const [spec, setSpec] = useState<SpecJson>(() => (route.spec && decodeSpec(route.spec)) || starterSpec());
   const [runId, setRunId] = useState<number | undefined>(route.run);
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
+  // Bumped when a whole new spec arrives (preset, link): the editor starts over with it.
+  const [generation, setGeneration] = useState(0);
+  const load = (s: SpecJson) => {
+    setSpec(s);
+    setGeneration((g) => g + 1);
+  };
   const token = useMemo(() => encodeSpec(spec), [spec]);
   const badLink = Boolean(route.spec) && !decodeSpec(route.spec ?? "");
 
@@ -28,7 +34,7 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
   useEffect(() => {
     if (route.spec && route.spec !== own.current) {
       const s = decodeSpec(route.spec);
-      if (s) setSpec(s);
+      if (s) load(s);
     }
     if (route.run !== undefined) setRunId(route.run);
   }, [route.spec, route.run]);
@@ -70,9 +76,9 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
       <div class="playground">
         <div class="editor">
           {badLink && <div class="banner error" role="alert">The spec in this link is damaged; showing the starter network.</div>}
-          <PresetPicker onLoad={(s) => setSpec(s)} />
+          <PresetPicker onLoad={load} />
           <DataPanel data={spec.data} />
-          <ModelPanel layers={spec.model.layers} summary={validation.data} pending={validation.pending} />
+          <ModelPanel key={generation} layers={spec.model.layers} summary={validation.data} pending={validation.pending} />
           <TrainingPanel training={spec.training} />
         </div>
         <div class="viewer">

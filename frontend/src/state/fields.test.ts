@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Param } from "../api/types";
-import { choiceType, fieldKind, parseText, toText } from "./fields";
+import { choiceType, fieldKind, parseText, splitParams, toText } from "./fields";
 
 const p = (x: Partial<Param>): Param => ({ name: "f", required: false, ...x });
 
@@ -49,5 +49,20 @@ describe("parseText", () => {
     expect(choiceType("ReLU")).toBe("ReLU");
     expect(choiceType({ type: "Tanh" })).toBe("Tanh");
     expect(choiceType(null)).toBeNull();
+  });
+});
+
+describe("splitParams", () => {
+  it("keeps required, set and activation fields in view and folds the rest", () => {
+    const params = [
+      { name: "activation", required: false },
+      { name: "init", required: false },
+      { name: "out_channels", required: true },
+      { name: "kernel_size", required: false, default: 3 },
+      { name: "stride", required: false, default: 1 },
+    ] as Param[];
+    const { main, more } = splitParams(params, { type: "Conv2d", out_channels: 8, stride: 2 });
+    expect(main.map((p) => p.name)).toEqual(["out_channels", "stride", "activation"]);
+    expect(more.map((p) => p.name)).toEqual(["init", "kernel_size"]);
   });
 });

@@ -112,3 +112,14 @@ export function choiceType(v: unknown): string | null {
   }
   return null;
 }
+
+// Shown on every layer even at its default: the activation is the choice people make most.
+const ALWAYS_SHOWN = ["activation"];
+
+/** A layer's params in view (required, set in the spec, the activation) and folded away (the rest). */
+export function splitParams(params: Param[], value: Record<string, unknown>): { main: Param[]; more: Param[] } {
+  const shown = (p: Param) => p.required || p.name in value || ALWAYS_SHOWN.includes(p.name);
+  // The layer's own arguments first; the activation every layer shares comes last.
+  const main = params.filter(shown).sort((a, b) => Number(ALWAYS_SHOWN.includes(a.name)) - Number(ALWAYS_SHOWN.includes(b.name)));
+  return { main, more: params.filter((p) => !shown(p)) };
+}

@@ -1,0 +1,39 @@
+// A layer's fields: what it needs and what it sets in view, the other options one click away,
+// so a stack of layers stays readable.
+import { useState } from "preact/hooks";
+import type { Entry, JsonObject } from "../api/types";
+import { splitParams } from "../state/fields";
+import type { LayerAddr } from "../state/spec";
+import { ParamForm } from "./ParamForm";
+import { errorsAt, useForm } from "./formContext";
+
+interface Props {
+  entry: Entry;
+  layer: JsonObject;
+  addr: LayerAddr;
+  path: string;
+  onChange: (v: JsonObject) => void;
+}
+
+export function LayerFields({ entry, layer, addr, path, onChange }: Props) {
+  const { errors } = useForm();
+  // Split by what the layer set when it appeared: a field edited later stays where it is,
+  // rather than jumping (and losing focus) as it leaves its default.
+  const [initial] = useState(() => ({ ...layer }));
+  const { main, more } = splitParams(entry.params, initial);
+  // A problem in a folded field unfolds it.
+  const open = more.some((p) => errorsAt(errors, `${path}.${p.name}`).length > 0);
+  return (
+    <>
+      <ParamForm params={main} value={layer} path={path} layerAddr={addr} onChange={onChange} />
+      {more.length > 0 && (
+        <details class="more-options" open={open || undefined}>
+          <summary class="small muted">
+            {more.length} more option{more.length > 1 ? "s" : ""}: {more.map((p) => p.name).join(", ")}
+          </summary>
+          <ParamForm params={more} value={layer} path={path} layerAddr={addr} onChange={onChange} />
+        </details>
+      )}
+    </>
+  );
+}
