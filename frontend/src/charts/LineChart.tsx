@@ -21,6 +21,8 @@ export interface LineChartProps {
   yRange?: [number, number];
 }
 
+const WHOLE_INCRS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((p) => m * p)).sort((a, b) => a - b);
+
 /** "Gradient norm" -> "gradient-norm"; "R²" -> "r2". */
 export function slug(title: string): string {
   return title
@@ -125,7 +127,8 @@ export function LineChart(props: LineChartProps) {
       cursor: { drag: { x: true, y: false } },
       scales: { x: { time: false }, y: yScale },
       axes: [
-        { ...axisStyle, label: xLabel, labelSize: 20 },
+        // Epochs and steps are counts: whole-number ticks only.
+        { ...axisStyle, label: xLabel, labelSize: 20, incrs: WHOLE_INCRS },
         { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map((t) => (t == null ? "" : formatTick(t))) },
       ],
       series: [
