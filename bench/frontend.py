@@ -24,17 +24,15 @@ from playwright.sync_api import Browser, sync_playwright
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
-sys.path.insert(0, str(ROOT / "bench"))
 
 from tests.e2e.helpers import CHROMIUM, CHROMIUM_ARGS, VIEWPORT  # noqa: E402
 from tests.server import running  # noqa: E402
 
-from service import STEADY  # noqa: E402
-
 DIST = ROOT / "frontend" / "dist"
-# The service benchmark's steady spiral run, longer: step losses at the engine's report rate,
-# an epoch and a boundary grid every fraction of a second; about as busy as a stream gets.
-FAST = {**STEADY, "name": "bench stream", "training": {**STEADY["training"], "epochs": 400}}
+# The playground's starter network (spiral, 2-8-8-2 tanh, batch 10) for this many epochs:
+# here about 30 epochs a second, each with its metrics, layer stats and a boundary grid, plus
+# step losses at the engine's report rate; about as busy as a stream gets.
+EPOCHS = 1000
 
 # Records every animation-frame interval and every long task from now on.
 FRAME_PROBE = """() => {
@@ -77,8 +75,8 @@ def stream_frames(browser: Browser, url: str, seconds: float) -> dict[str, Any]:
     page = context.new_page()
     page.goto(url)
     page.locator('[data-testid="train"]:enabled').wait_for()
-    page.locator("#f-training-epochs").fill(str(FAST["training"]["epochs"]))  # type: ignore[index]
-    page.get_by_placeholder("Run name (optional)").fill(str(FAST["name"]))
+    page.locator("#f-training-epochs").fill(str(EPOCHS))
+    page.get_by_placeholder("Run name (optional)").fill("bench stream")
     page.get_by_test_id("train").click()
     page.locator('[data-testid="run-status"][data-status="running"]').wait_for(timeout=60_000)
     page.locator('[data-testid="chart-loss"]').wait_for(timeout=60_000)
