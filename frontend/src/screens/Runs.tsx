@@ -180,12 +180,12 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
       )}
 
       {!page && loading && <p class="loading">Loading runs…</p>}
-      {page && rows.length === 0 && !filtered && !filter.cursor && (
+      {page && !error && rows.length === 0 && !filtered && !filter.cursor && (
         <div class="empty panel" data-testid="runs-empty">
           No runs yet — build one in the <a href="#/play">Playground</a>.
         </div>
       )}
-      {page && rows.length === 0 && (filtered || filter.cursor) && (
+      {page && !error && rows.length === 0 && (filtered || filter.cursor) && (
         <div class="empty panel" data-testid="runs-empty">
           No runs match.{" "}
           <button onClick={() => go({ sort: filter.sort, descending: filter.descending })}>Clear filters</button>
