@@ -2,9 +2,13 @@
 import { useState } from "preact/hooks";
 import type { SpecJson } from "../api/types";
 import { PRESETS } from "../state/presets";
+import { deepEqual } from "../state/spec";
 
-export function PresetPicker({ onLoad }: { onLoad: (spec: SpecJson) => void }) {
-  const [id, setId] = useState(PRESETS.find((p) => p.id === "mlp_spiral")?.id ?? PRESETS[0]?.id ?? "");
+export function PresetPicker({ spec, onLoad }: { spec: SpecJson; onLoad: (spec: SpecJson) => void }) {
+  // Start on the preset on screen (a link to one), else the classic spiral MLP.
+  const [id, setId] = useState(
+    () => (PRESETS.find((p) => deepEqual(p.spec, spec)) ?? PRESETS.find((p) => p.id === "mlp_spiral") ?? PRESETS[0])?.id ?? "",
+  );
   const preset = PRESETS.find((p) => p.id === id);
   return (
     <section class="panel presets" aria-labelledby="presets-h">

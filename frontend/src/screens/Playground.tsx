@@ -76,7 +76,7 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
       <div class="playground">
         <div class="editor">
           {badLink && <div class="banner error" role="alert">The spec in this link is damaged; showing the starter network.</div>}
-          <PresetPicker onLoad={load} />
+          <PresetPicker key={generation} spec={spec} onLoad={load} />
           <DataPanel data={spec.data} />
           <ModelPanel key={generation} layers={spec.model.layers} summary={validation.data} pending={validation.pending} />
           <TrainingPanel training={spec.training} />
