@@ -40,6 +40,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
   const filterRef = useRef(filter);
   filterRef.current = filter;
   const quiet = useRef(false); // a reload the user did not ask for: no "Loading" flash
+  const eventsDuringLoad = useRef(false);
   const show = (p: Page) => {
     pageRef.current = p;
     setPage(p);
@@ -53,12 +54,16 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
     let current = true;
     if (!quiet.current) setLoading(true);
     quiet.current = false;
+    eventsDuringLoad.current = false;
     api.listRuns(listQuery(filter)).then(
       (res) => {
         if (!current) return;
         show({ rows: res.items, next: res.next_cursor });
         setError(null);
         setLoading(false);
+        // Events that came while this page was on its way were applied to the old rows;
+        // the answer may predate them, so ask once more.
+        if (eventsDuringLoad.current) setTimeout(() => reload(true), 250);
       },
       (e: unknown) => {
         if (!current) return;
@@ -85,6 +90,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
       onState: setLive,
       onOpen: (reconnected) => reconnected && reload(true), // missed events while away
       onEvents: (events) => {
+        eventsDuringLoad.current = true;
         const cur = pageRef.current;
         if (!cur) return;
         const out = applyEvents(cur.rows, events, filterRef.current, Date.now());

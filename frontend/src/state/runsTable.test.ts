@@ -201,9 +201,15 @@ describe("applyEvents", () => {
     expect(out.rows).toBe(rows);
   });
 
-  it("ignores other runs' changes unless the status filter now matches them", () => {
-    expect(applyEvents(rows, [status(40, "succeeded")], {}, T0).refetch).toBe(false);
-    expect(applyEvents(rows, [status(40, "succeeded")], { status: "succeeded" }, T0).refetch).toBe(true);
+  it("reloads for a run newer than every row, whatever its status", () => {
+    // Its "queued" may have come while the page was being fetched; the end must not be lost.
+    expect(applyEvents(rows, [status(40, "succeeded")], {}, T0).refetch).toBe(true);
+  });
+
+  it("ignores older runs' changes unless the status filter now matches them", () => {
+    const newer = rows.slice(0, 2); // runs 3 and 2: run 1 is on another page
+    expect(applyEvents(newer, [status(1, "failed")], {}, T0).refetch).toBe(false);
+    expect(applyEvents(newer, [status(1, "failed")], { status: "failed" }, T0).refetch).toBe(true);
     expect(applyEvents(rows, [{ type: "deleted", run_id: 40 }], {}, T0).rows).toBe(rows);
   });
 

@@ -151,6 +151,7 @@ export function applyEvents(rows: Run[], events: RunEvent[], filter: RunsFilter,
   let out = rows;
   const refresh = new Set<number>();
   let refetch = false;
+  const newest = rows.reduce((m, r) => Math.max(m, r.id), 0);
   for (const ev of events) {
     const i = out.findIndex((r) => r.id === ev.run_id);
     if (ev.type === "deleted") {
@@ -160,8 +161,10 @@ export function applyEvents(rows: Run[], events: RunEvent[], filter: RunsFilter,
     }
     if (ev.type !== "status" || !ev.status) continue;
     if (i < 0) {
-      // A new run (queued), or one whose new status the status filter now matches.
-      if (ev.status === "queued" || filter.status === ev.status) refetch = true;
+      // A new run (queued), one newer than every row (created after this page was fetched,
+      // even if its "queued" came before the fetch answered), or one whose new status the
+      // status filter now matches.
+      if (ev.status === "queued" || ev.run_id > newest || filter.status === ev.status) refetch = true;
       continue;
     }
     const row = out[i];
