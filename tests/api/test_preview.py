@@ -25,7 +25,7 @@ def client(tmp_path_factory: pytest.TempPathFactory) -> Iterator[httpx.Client]:
 
 
 def test_spiral_preview(client: httpx.Client) -> None:
-    r = client.post(URL, json={"dataset": "spiral", "noise": 0.2, "n_samples": 300})
+    r = client.post(URL, json={"data": {"dataset": "spiral", "noise": 0.2, "n_samples": 300}})
     assert r.status_code == 200, r.text
     out = r.json()
     assert (out["kind"], out["task"], out["classes"]) == ("2d", "classification", 2)
@@ -47,7 +47,7 @@ def test_spiral_preview(client: httpx.Client) -> None:
 def test_bad_data_specs_get_the_paths_validate_gives(
     client: httpx.Client, data: dict[str, Any], path: str, fragment: str
 ) -> None:
-    r = client.post(URL, json=data)
+    r = client.post(URL, json={"data": data})
     assert r.status_code == 422, r.text
     detail = r.json()["detail"]
     assert detail[0]["path"] == path

@@ -98,7 +98,7 @@ export const api = {
       `/api/runs/${id}/metrics${query({ max_points: maxPoints, names })}`,
     ),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
-    request<DataPreview>("POST", "/api/datasets/preview", data, signal),
+    request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
 };
 
 /** ws:// or wss:// URL for a path on this server. */
