@@ -1,7 +1,8 @@
 // The shell: loads the catalog once, follows the URL hash, and shows one screen.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError } from "./api/client";
+import { api } from "./api/client";
 import type { Catalog } from "./api/types";
+import { useLoad } from "./hooks/useLoad";
 import { parseHash, type Route } from "./state/route";
 import { Playground } from "./screens/Playground";
 import { RunsScreen } from "./screens/Runs";
@@ -18,29 +19,6 @@ function useRoute(): Route {
   return route;
 }
 
-function useCatalog(): { catalog: Catalog | null; error: string | null; retry: () => void } {
-  const [catalog, setCatalog] = useState<Catalog | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
-  useEffect(() => {
-    let live = true;
-    api.catalog().then(
-      (c) => live && (setCatalog(c), setError(null)),
-      (e: ApiError) => live && setError(e.message),
-    );
-    return () => {
-      live = false;
-    };
-  }, [attempt]);
-  // A server that is down comes back by itself: retry every few seconds.
-  useEffect(() => {
-    if (!error) return;
-    const t = setTimeout(() => setAttempt((a) => a + 1), 3000);
-    return () => clearTimeout(t);
-  }, [error, attempt]);
-  return { catalog, error, retry: () => setAttempt((a) => a + 1) };
-}
-
 const NAV: { screen: Route["screen"]; href: string; label: string }[] = [
   { screen: "play", href: "#/play", label: "Playground" },
   { screen: "runs", href: "#/runs", label: "Runs" },
@@ -49,7 +27,7 @@ const NAV: { screen: Route["screen"]; href: string; label: string }[] = [
 
 export function App() {
   const route = useRoute();
-  const { catalog, error, retry } = useCatalog();
+  const { data: catalog, error, retry } = useLoad(api.catalog);
   const current = route.screen === "run" ? "runs" : route.screen;
   return (
     <>

@@ -7,6 +7,7 @@ import {
   type LayerAddr,
 } from "../state/spec";
 import { LayerFields } from "./LayerFields";
+import { LayerTypeOptions } from "./LayerTypeOptions";
 import { errorsAt, useForm } from "./formContext";
 
 interface Props {
@@ -40,16 +41,7 @@ export function LayerCard({ addr, layer, count }: Props) {
           }}
         >
           {!entry && <option value={type}>{type}</option>}
-          <optgroup label="Layers">
-            {catalog.layers.map((l) => (
-              <option key={l.type} value={l.type}>{l.type}</option>
-            ))}
-          </optgroup>
-          <optgroup label="Activations">
-            {catalog.activations.map((l) => (
-              <option key={l.type} value={l.type}>{l.type}</option>
-            ))}
-          </optgroup>
+          <LayerTypeOptions catalog={catalog} />
         </select>
         <span class="layer-shape mono" data-testid="layer-shape" title="Output shape per sample">
           {row ? `→ ${formatShape(row.output_shape)}` : ""}

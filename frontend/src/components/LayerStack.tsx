@@ -3,6 +3,7 @@ import { useState } from "preact/hooks";
 import type { JsonObject } from "../api/types";
 import { insertLayer, newLayer, type LayerAddr } from "../state/spec";
 import { LayerCard } from "./LayerCard";
+import { LayerTypeOptions } from "./LayerTypeOptions";
 import { useForm } from "./formContext";
 
 interface Props {
@@ -26,16 +27,7 @@ export function LayerStack({ parent, layers }: Props) {
         <label class="inline">
           <span class="visually-hidden">Layer type to add to the {where}</span>
           <select value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)} aria-label={`Layer type to add to the ${where}`}>
-            <optgroup label="Layers">
-              {catalog.layers.map((l) => (
-                <option key={l.type} value={l.type}>{l.type}</option>
-              ))}
-            </optgroup>
-            <optgroup label="Activations">
-              {catalog.activations.map((l) => (
-                <option key={l.type} value={l.type}>{l.type}</option>
-              ))}
-            </optgroup>
+            <LayerTypeOptions catalog={catalog} />
           </select>
         </label>
         <button type="button" onClick={() => update((s) => insertLayer(s, [...parent, layers.length], newLayer(catalog, type)))}>

@@ -2,12 +2,12 @@
 import { useState } from "preact/hooks";
 import type { SpecJson } from "../api/types";
 import { PRESETS } from "../state/presets";
-import { deepEqual } from "../state/spec";
+import { jsonEqual } from "../state/json";
 
 export function PresetPicker({ spec, onLoad }: { spec: SpecJson; onLoad: (spec: SpecJson) => void }) {
   // Start on the preset on screen (a link to one), else the classic spiral MLP.
   const [id, setId] = useState(
-    () => (PRESETS.find((p) => deepEqual(p.spec, spec)) ?? PRESETS.find((p) => p.id === "mlp_spiral") ?? PRESETS[0])?.id ?? "",
+    () => (PRESETS.find((p) => jsonEqual(p.spec, spec)) ?? PRESETS.find((p) => p.id === "mlp_spiral") ?? PRESETS[0])?.id ?? "",
   );
   const preset = PRESETS.find((p) => p.id === id);
   return (

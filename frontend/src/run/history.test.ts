@@ -1,10 +1,8 @@
 import { describe, expect, it } from "vitest";
-import type { MetricSeries } from "../api/client";
-import type { EpochMessage, StepMessage, StreamMessage } from "../api/types";
+import type { EpochMessage, StreamMessage } from "../api/types";
 import recorded from "./__fixtures__/stream-spiral.json";
 import {
   confusionTable,
-  historyFromMetrics,
   layerChart,
   lossChart,
   RunHistory,
@@ -166,57 +164,6 @@ describe("RunHistory on the recorded spiral stream", () => {
   });
 });
 
-/** The fixture as GET /metrics would return it (the store's rules, services/messages.py). */
-function storedSeries(messages: StreamMessage[]): MetricSeries {
-  const series: MetricSeries = {};
-  const add = (key: string, step: number, epoch: number, value: number | null) =>
-    (series[key] ??= []).push([step, epoch, value as number]);
-  for (const m of messages) {
-    if (m.type === "step") add("step/loss", m.step, m.epoch, (m as StepMessage).loss);
-    if (m.type !== "epoch") continue;
-    for (const [key, value] of Object.entries(m.metrics)) {
-      const [split, name] = key.split(/_(.*)/s);
-      add(name ? `${split}/${name}` : `opt/${key}`, m.step, m.epoch, value);
-    }
-    for (const l of m.layers) {
-      for (const stat of ["grad_norm", "weight_norm", "update_ratio"] as const) {
-        if (l[stat] !== null) add(`layer/${l.index}.${stat}`, m.step, m.epoch, l[stat]);
-      }
-    }
-    add("time/seconds", m.step, m.epoch, m.seconds);
-  }
-  return series;
-}
-
-describe("historyFromMetrics", () => {
-  it("builds the same columns as the stream", () => {
-    const streamed = replayed();
-    const run = { status: "succeeded" as const, summary: streamed.summary, result: streamed.result };
-    const h = historyFromMetrics(storedSeries(ALL), { run });
-    const cols = (x: RunHistory) => JSON.parse(JSON.stringify([x.epochs, x.steps, x.layerList()]));
-    expect(cols(h)).toEqual(cols(streamed));
-    expect(h.epochs.metrics.lr).toEqual([0.03, 0.03, 0.03, 0.03]);
-    expect(h.status).toBe("succeeded");
-    expect(h.version).toBeGreaterThan(0);
-    expect(h.progress().epoch).toBe(3);
-  });
-
-  it("reads null values (NaN on the server) as NaN and leaves unknown epochs out", () => {
-    const h = historyFromMetrics({
-      "val/loss": [
-        [0, 0, 1],
-        [10, 1, null as unknown as number],
-      ],
-      "train/accuracy": [[10, 1, 0.5]],
-      "layer/2.grad_norm": [[10, 1, 0.1]],
-    });
-    expect(h.epochs.epoch).toEqual([0, 1]);
-    expect(h.epochs.metrics.val_loss).toEqual([1, NaN]);
-    expect(h.epochs.metrics.train_accuracy).toEqual([NaN, 0.5]);
-    expect(h.layerList()[0]).toMatchObject({ index: 2, label: "layer 2", grad_norm: [NaN, 0.1] });
-  });
-});
-
 describe("chart data", () => {
   it("joins step losses (fractional epochs) with epoch losses", () => {
     const h = replayed();
@@ -259,7 +206,8 @@ describe("chart data", () => {
     const grads = layerChart(h, "grad_norm");
     expect(grads.x).toEqual([0, 1, 2, 3]);
     expect(grads.series.map((s) => s.label)).toEqual(["0 Linear(8)", "2 Linear(8)", "4 Linear(2)"]);
-    const reg = historyFromMetrics({ "val/mse": [[0, 0, 2]], "val/mae": [[0, 0, 1]], "val/r2": [[0, 0, 0.1]] });
+    const reg = new RunHistory();
+    reg.apply({ type: "epoch", run_id: 1, seq: 1, epoch: 0, step: 0, seconds: 0, metrics: { val_mse: 2, val_mae: 1, val_r2: 0.1 }, layers: [] });
     const charts = taskCharts(reg);
     expect(charts.map((c) => c.title)).toEqual(["Error", "R²"]);
     expect(charts[0].data.series.map((s) => [s.label, !!s.dash])).toEqual([

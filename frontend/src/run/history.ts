@@ -1,15 +1,12 @@
-// One run's history as columns, fed by stream messages (live or replayed) or by the REST
-// metrics of a finished run; plus the chart data and display rows read from it.
+// One run's history as columns, fed by stream messages (live or replayed); plus the chart
+// data and display rows read from it.
 // Pure: no DOM, no network. Components re-render when `version` changes.
 
-import type { MetricSeries } from "../api/client";
 import {
   FINAL_STATUSES,
   type BoundaryMessage,
   type EpochMessage,
-  type LayerStat,
   type Plane,
-  type Run,
   type RunResult,
   type RunStatus,
   type StreamMessage,
@@ -59,15 +56,6 @@ export interface Progress {
 export interface HistoryOptions {
   /** spec.training.epochs when known; otherwise derived from the start message. */
   totalEpochs?: number | null;
-}
-
-/** One epoch's values, in the form both the stream and the REST metrics give. */
-interface EpochRow {
-  epoch: number;
-  step: number;
-  seconds: number | null;
-  metrics: Record<string, number | null>;
-  layers: LayerStat[];
 }
 
 export class RunHistory {
@@ -227,7 +215,7 @@ export class RunHistory {
   }
 
   /** Append one epoch row; columns first seen now are NaN-filled for the earlier rows. */
-  addEpoch(row: EpochRow | EpochMessage): void {
+  addEpoch(row: EpochMessage): void {
     const cols = this.epochs;
     const n = cols.epoch.length;
     cols.epoch.push(row.epoch);
@@ -288,76 +276,6 @@ function num(v: number | null | undefined): number {
 export function layerLabel(summary: Summary | null, index: number): string {
   const row = summary?.layers.find((r) => r.path === `model.layers[${index}]`);
   return row ? `${index} ${row.label}` : `layer ${index}`;
-}
-
-/**
- * A history from GET /api/runs/{id}/metrics, for overlaying many finished runs cheaply.
- * Keys are "split/name" as the store keeps them (services/messages.py): "step/loss",
- * "train/loss" -> train_loss, "val/accuracy" -> val_accuracy, "opt/lr" -> lr,
- * "time/seconds" -> the epoch's seconds, "layer/3.grad_norm" -> layer 3's grad_norm.
- * Points are [step, epoch, value] (value null where the server had NaN).
- */
-export function historyFromMetrics(
-  series: MetricSeries,
-  opts: HistoryOptions & { run?: Partial<Pick<Run, "status" | "error" | "summary" | "result" | "seed" | "device">> } = {},
-): RunHistory {
-  const run = opts.run;
-  const specEpochs = opts.totalEpochs;
-  const h = new RunHistory({ totalEpochs: specEpochs });
-  if (run?.summary) h.setSummary(run.summary);
-  const rows = new Map<number, EpochRow>();
-  const rowOf = (step: number, epoch: number): EpochRow => {
-    let row = rows.get(epoch);
-    if (!row) {
-      row = { epoch, step, seconds: null, metrics: {}, layers: [] };
-      rows.set(epoch, row);
-    }
-    return row;
-  };
-  for (const [key, points] of Object.entries(series)) {
-    const slash = key.indexOf("/");
-    const split = key.slice(0, slash);
-    const name = key.slice(slash + 1);
-    if (split === "step") {
-      for (const [step, epoch, value] of points) {
-        h.steps.step.push(step);
-        h.steps.epoch.push(epoch);
-        h.steps.loss.push(num(value));
-      }
-      continue;
-    }
-    for (const [step, epoch, value] of points) {
-      const row = rowOf(step, epoch);
-      if (split === "time") row.seconds = value;
-      else if (split === "opt") row.metrics[name] = value;
-      else if (split === "layer") {
-        const dot = name.indexOf(".");
-        const index = Number(name.slice(0, dot));
-        const stat = name.slice(dot + 1) as LayerStatName;
-        if (!Number.isInteger(index) || !LAYER_STATS.includes(stat)) continue;
-        let l = row.layers.find((x) => x.index === index);
-        if (!l) {
-          l = { index, grad_norm: null, weight_norm: null, update_ratio: null };
-          row.layers.push(l);
-        }
-        l[stat] = value;
-      } else row.metrics[`${split}_${name}`] = value;
-    }
-  }
-  for (const epoch of [...rows.keys()].sort((a, b) => a - b)) {
-    const row = rows.get(epoch)!;
-    row.layers.sort((a, b) => a.index - b.index);
-    h.addEpoch(row);
-  }
-  if (run) {
-    h.status = run.status ?? null;
-    h.error = run.error ?? null;
-    h.result = run.result ?? null;
-    h.seed = run.seed ?? null;
-    h.device = run.device ?? null;
-  }
-  h.version++;
-  return h;
 }
 
 // ---- chart data ------------------------------------------------------------------------

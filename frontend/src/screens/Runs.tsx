@@ -5,6 +5,7 @@ import type { Catalog, Run } from "../api/types";
 import { RunRow } from "../components/runs/RunRow";
 import { Filters } from "../components/runs/RunsFilters";
 import { SortHeader } from "../components/runs/SortHeader";
+import { useAutoRetry } from "../hooks/useLoad";
 import { useNow } from "../hooks/useNow";
 import { RunEvents, type EventsState } from "../run/events";
 import { formatHash, navigate, type Route, type RunsFilter } from "../state/route";
@@ -76,12 +77,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
     };
   }, [filterKey, reloads]);
 
-  // A server that is down comes back by itself: retry every few seconds.
-  useEffect(() => {
-    if (!error) return;
-    const t = setTimeout(() => reload(true), 3000);
-    return () => clearTimeout(t);
-  }, [error, reloads]);
+  useAutoRetry(error !== null, () => reload(true), reloads);
 
   // Live status changes: rows change in place; a new run reloads the page (once per burst).
   useEffect(() => {

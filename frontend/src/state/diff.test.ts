@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { JsonObject, SpecJson } from "../api/types";
-import { diffSpecs, formatValue, jsonEqual } from "./diff";
+import { diffSpecs, formatValue } from "./diff";
+import { jsonEqual } from "./json";
 
 /** A resolved spec as the server stores it (defaults filled in), with overrides. */
 function spec(over: { data?: JsonObject; layers?: JsonObject[]; training?: JsonObject; name?: string } = {}): SpecJson {

@@ -1,5 +1,6 @@
 // The ablation table: which spec fields differ between runs, as flattened JSON paths.
 import type { Json, SpecJson } from "../api/types";
+import { isObject, jsonEqual } from "./json";
 
 export interface DiffRow {
   path: string; // "training.optimizer.lr", "model.layers[1].type", "data.features"
@@ -11,9 +12,6 @@ const IGNORED = new Set(["name", "description"]);
 
 type Kind = "object" | "array" | "leaf";
 
-function isObject(v: Json | undefined): v is { [key: string]: Json } {
-  return typeof v === "object" && v !== null && !Array.isArray(v);
-}
 
 /** Arrays of plain values (features, betas, kernel sizes) compare whole; arrays holding
  * objects (layers) compare per index. */
@@ -21,22 +19,6 @@ function kindOf(v: Json): Kind {
   if (isObject(v)) return "object";
   if (Array.isArray(v) && v.some((x) => typeof x === "object" && x !== null)) return "array";
   return "leaf";
-}
-
-/** Deep equality of JSON values; object key order is irrelevant. */
-export function jsonEqual(a: Json | undefined, b: Json | undefined): boolean {
-  if (a === b) return true;
-  if (typeof a === "number" && typeof b === "number") return Number.isNaN(a) && Number.isNaN(b);
-  if (Array.isArray(a) || Array.isArray(b)) {
-    if (!Array.isArray(a) || !Array.isArray(b) || a.length !== b.length) return false;
-    return a.every((x, i) => jsonEqual(x, b[i]));
-  }
-  if (isObject(a) && isObject(b)) {
-    const ka = Object.keys(a);
-    if (ka.length !== Object.keys(b).length) return false;
-    return ka.every((k) => Object.hasOwn(b, k) && jsonEqual(a[k], b[k]));
-  }
-  return false;
 }
 
 function childPath(path: string, key: string): string {

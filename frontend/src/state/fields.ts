@@ -1,6 +1,6 @@
 // Which widget edits a catalog param, and how text typed into it becomes JSON.
 // Generated forms depend only on this: a new layer or optimizer in the engine needs no UI code.
-import type { Catalog, Json, Param } from "../api/types";
+import type { Json, Param } from "../api/types";
 
 export type CatalogKey = "activations" | "inits" | "losses" | "optimizers" | "schedulers";
 
@@ -97,11 +97,6 @@ export function parseText(text: string, kind: FieldKind): Parsed {
     return { ok: true, value: t };
   }
   return { ok: true, value: t };
-}
-
-/** Entries of the catalog list a choice field picks from. */
-export function choices(catalog: Catalog, from: CatalogKey) {
-  return catalog[from];
 }
 
 /** The `type` a choice value names: specs may use the shorthand "ReLU" for {type: "ReLU"}. */

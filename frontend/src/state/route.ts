@@ -1,15 +1,10 @@
 // Every screen's state lives in the URL hash, so a link reopens exactly what was on screen.
 // The hash (not the path) keeps the app a set of static files any server can host.
 
-export interface RunsFilter {
-  status?: string;
-  name?: string;
-  dataset?: string;
-  tag?: string;
-  sort?: string;
-  descending?: boolean;
-  cursor?: string;
-}
+import type { RunsQuery } from "../api/client";
+
+/** The runs list's query as the URL keeps it (the page size is the screen's own). */
+export type RunsFilter = Omit<RunsQuery, "limit">;
 
 export type Route =
   | { screen: "play"; spec?: string; run?: number } // spec: encoded by state/url.ts

@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import type { Catalog, Param, SpecJson } from "../api/types";
 import {
-  asSpec, duplicateLayer, getLayer, insertLayer, layerLabel, layerPath, moveLayer, newLayer,
+  asSpec, duplicateLayer, getLayer, insertLayer, layerPath, moveLayer, newLayer,
   removeLayer, setDataset, setField, starterSpec,
 } from "./spec";
+import { layerLabel } from "./runsTable";
 
 const catalog = {
   layers: [
@@ -79,7 +80,7 @@ describe("fields and defaults", () => {
     expect(setDataset(s, catalog, "circle").data).toEqual({ dataset: "circle", noise: 0.3 });
   });
 
-  it("labels layers like the server does", () => {
+  it("labels layers like the server does (the runs table's labels)", () => {
     expect(layerLabel({ type: "Linear", out_features: 8, activation: "Tanh" })).toBe("Linear(8) + Tanh");
     expect(layerLabel({ type: "Linear", out_features: 8, activation: { type: "ReLU" } })).toBe("Linear(8) + ReLU");
   });

@@ -1,6 +1,7 @@
 // The spec the playground edits, as plain JSON, and the pure operations on it.
 // Fields left at their catalog default are omitted, so specs (and their URLs) stay short.
-import type { Catalog, Entry, Json, JsonObject, Param, SpecJson } from "../api/types";
+import type { Catalog, Json, JsonObject, Param, SpecJson } from "../api/types";
+import { jsonEqual } from "./json";
 
 /** Where a layer sits: indices from model.layers down through Residual `layers`. */
 export type LayerAddr = number[];
@@ -9,26 +10,10 @@ export function clone<T>(v: T): T {
   return structuredClone(v);
 }
 
-export function deepEqual(a: unknown, b: unknown): boolean {
-  if (a === b) return true;
-  if (typeof a !== typeof b || a === null || b === null || typeof a !== "object") return false;
-  if (Array.isArray(a) !== Array.isArray(b)) return false;
-  if (Array.isArray(a)) {
-    const bb = b as unknown[];
-    return a.length === bb.length && a.every((x, i) => deepEqual(x, bb[i]));
-  }
-  const ka = Object.keys(a as object);
-  const kb = Object.keys(b as object);
-  return (
-    ka.length === kb.length &&
-    ka.every((k) => deepEqual((a as Record<string, unknown>)[k], (b as Record<string, unknown>)[k]))
-  );
-}
-
 /** Set `name` on a copy of obj; a value equal to the param's default (or undefined) is dropped. */
 export function setField(obj: JsonObject, param: Param | undefined, name: string, value: Json | undefined): JsonObject {
   const out = { ...obj };
-  const isDefault = param !== undefined && !param.required && "default" in param && deepEqual(value, param.default);
+  const isDefault = param !== undefined && !param.required && "default" in param && jsonEqual(value, param.default);
   if (value === undefined || isDefault) delete out[name];
   else out[name] = value;
   return out;
@@ -162,14 +147,4 @@ export function asSpec(v: unknown): SpecJson | null {
   if (!model || !Array.isArray(model.layers) || !model.layers.every((l) => l && typeof l === "object")) return null;
   const training = s.training && typeof s.training === "object" && !Array.isArray(s.training) ? s.training : {};
   return { ...(s as object), data, model, training } as SpecJson;
-}
-
-/** Label of a layer for lists: "Linear(8) + Tanh" style, from the spec alone. */
-export function layerLabel(layer: JsonObject, entry?: Entry): string {
-  const size = ["out_features", "out_channels", "hidden_size", "embedding_dim", "d_model"]
-    .map((k) => layer[k])
-    .find((v) => v !== undefined);
-  const act = layer.activation;
-  const actName = typeof act === "string" ? act : act && typeof act === "object" && !Array.isArray(act) ? act.type : null;
-  return `${entry?.type ?? layer.type}${size !== undefined ? `(${size})` : ""}${actName ? ` + ${actName}` : ""}`;
 }

@@ -1,30 +1,14 @@
 // Compare's run list: recent runs with checkboxes and a name filter, retried while the server is down.
-import { useEffect, useState } from "preact/hooks";
-import { api, errorMessage } from "../../api/client";
+import { useState } from "preact/hooks";
+import { api } from "../../api/client";
+import { useLoad } from "../../hooks/useLoad";
 import type { Run } from "../../api/types";
 import { relativeTime } from "../../state/runsTable";
 
 /** Recent runs with checkboxes; runs in the URL but not among them are listed first. */
 export function RunPicker({ ids, extra, onToggle }: { ids: number[]; extra: Run[]; onToggle: (id: number) => void }) {
-  const [recent, setRecent] = useState<Run[] | null>(null);
-  const [error, setError] = useState<string | null>(null);
-  const [attempt, setAttempt] = useState(0);
+  const { data: recent, error, retry } = useLoad(() => api.listRuns({ limit: 100 }).then((page) => page.items));
   const [query, setQuery] = useState("");
-  useEffect(() => {
-    let current = true;
-    api.listRuns({ limit: 100 }).then(
-      (page) => current && (setRecent(page.items), setError(null)),
-      (e: unknown) => current && setError(errorMessage(e)),
-    );
-    return () => {
-      current = false;
-    };
-  }, [attempt]);
-  useEffect(() => {
-    if (!error) return;
-    const t = setTimeout(() => setAttempt((a) => a + 1), 3000);
-    return () => clearTimeout(t);
-  }, [error, attempt]);
 
   const known = new Set((recent ?? []).map((r) => r.id));
   const runs = [...extra.filter((r) => !known.has(r.id)), ...(recent ?? [])];
@@ -40,7 +24,7 @@ export function RunPicker({ ids, extra, onToggle }: { ids: number[]; extra: Run[
       </label>
       {error && (
         <div class="banner error" role="alert">
-          {error} <button onClick={() => setAttempt((a) => a + 1)}>Retry</button>
+          {error} <button onClick={retry}>Retry</button>
         </div>
       )}
       {!recent && !error && <p class="loading">Loading…</p>}
