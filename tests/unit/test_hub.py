@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import asyncio
 
-from playground.api.hub import QUEUE_SIZE, Frame, Hub
+from playground.services.hub import QUEUE_SIZE, Frame, Hub
 
 
 def test_slow_viewer_never_blocks_or_starves_others() -> None:

@@ -12,12 +12,12 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import playground
-from playground.api import errors
+from playground.api import errors, stream_schema
 from playground.api.body_limit import BodyLimit
-from playground.api.hub import Hub
 from playground.api.routes import datasets, meta, runs, stream
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
+from playground.services.hub import Hub
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
 from playground.store.db import make_engine, migrate
@@ -66,6 +66,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
 
     app = FastAPI(title="NN Playground", version=playground.__version__, lifespan=lifespan)
     errors.install(app)
+    stream_schema.install(app)
     app.include_router(meta.router)
     app.include_router(datasets.router)
     app.include_router(runs.router)

@@ -1,29 +1,25 @@
-"""Response and request bodies of the REST API."""
+"""Request and response bodies of the REST API: the wire contract, typed once.
+
+Every route declares one of these (or a service dataclass) as its return type, so the
+OpenAPI document describes every response, and the frontend's types are generated from it
+(`make types`; `make test` fails when frontend/src/api/schema.gen.ts is stale).
+"""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field
 
-from playground.store.records import RunRecord
+from playground.services.runs import RunView
+from playground.store.records import Point
 
-
-@dataclass(frozen=True, slots=True)
-class RunOut(RunRecord):
-    """A stored run as the API returns it (the store's record), with its place in the queue."""
-
-    queue_position: int | None = None  # 0 = next to start; None unless queued
-
-    @classmethod
-    def of(cls, rec: RunRecord, queue_position: int | None = None) -> RunOut:
-        return cls(
-            **{f.name: getattr(rec, f.name) for f in fields(rec)}, queue_position=queue_position
-        )
+Task = Literal["classification", "regression"]
+Shape = list[int]
 
 
 class RunPage(BaseModel):
-    items: list[RunOut]
+    items: list[RunView]
     next_cursor: str | None
 
 
@@ -41,3 +37,173 @@ class Rerun(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
     seed: int | None = Field(None, ge=0, le=2**32 - 1, description="A new seed (default: same).")
+
+
+class MetricsOut(BaseModel):
+    """Series keyed 'split/name' ('val/loss', 'layer/0.grad_norm'): [[step, epoch, value]]."""
+
+    run_id: int
+    series: dict[str, list[Point]]
+
+
+class SampleCounts(BaseModel):
+    train: int
+    val: int
+    test: int
+
+
+class LayerRow(BaseModel):
+    """One layer of the validated model (Residual blocks list their inner layers too)."""
+
+    path: str = Field(description='"model.layers[2]", or "model.layers[2].layers[0]" inside.')
+    type: str
+    label: str
+    depth: int
+    input_shape: Shape
+    output_shape: Shape
+    params: int
+    flops: int
+
+
+class SummaryOut(BaseModel):
+    """The product's model.summary(): per-layer shapes, parameters and FLOPs."""
+
+    input_shape: Shape
+    output_shape: Shape
+    task: Task
+    classes: int | None
+    outputs: int | None
+    samples: SampleCounts
+    params: int
+    flops: int
+    steps_per_epoch: int
+    layers: list[LayerRow]
+
+
+class Param(BaseModel):
+    """One field of a spec class: its JSON Schema (type, bounds, default...) and hints."""
+
+    model_config = ConfigDict(extra="allow")
+
+    name: str
+    required: bool
+    description: str | None = None
+    default: Any = None
+
+
+class CatalogEntry(BaseModel):
+    """A layer, activation, loss, optimizer, schedule or init the engine knows."""
+
+    type: str
+    description: str
+    category: str | None
+    params: list[Param]
+
+
+class DatasetEntry(BaseModel):
+    id: str
+    title: str
+    description: str
+    task: Literal["classification", "regression", "auto"]
+    kind: Literal["2d", "tabular", "image", "sequence", "text", "file"]
+    params: list[Param]
+
+
+class CatalogOut(BaseModel):
+    """Everything a UI needs to build its forms, generated from the spec classes."""
+
+    layers: list[CatalogEntry]
+    activations: list[CatalogEntry]
+    losses: list[CatalogEntry]
+    optimizers: list[CatalogEntry]
+    schedulers: list[CatalogEntry]
+    inits: list[CatalogEntry]
+    datasets: list[DatasetEntry]
+    training: list[Param] = Field(description="TrainingSpec's fields.")
+    objects: dict[str, list[Param]] = Field(description="Fields of the nested spec objects.")
+
+
+class Health(BaseModel):
+    status: Literal["ok"]
+
+
+class WorkerOut(BaseModel):
+    pid: int | None
+    device: str
+    state: Literal["starting", "idle", "busy", "broken"]
+    run_id: int | None
+    boot_seconds: float | None
+
+
+class SystemOut(BaseModel):
+    """Workers busy/idle, queue length, devices."""
+
+    engine: Literal["local", "ray"]
+    workers: int
+    busy: int
+    idle: int
+    starting: int
+    queued: int
+    devices: list[str]
+    pool: list[WorkerOut]
+
+
+class _PreviewBase(BaseModel):
+    task: Task
+    input_shape: Shape
+    classes: int | None
+    class_names: list[str] | None
+    samples: SampleCounts
+
+
+class PointsPreview(_PreviewBase):
+    """2-D sets: points as [x, y, label] in raw plane units."""
+
+    kind: Literal["2d"]
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    train: list[tuple[float, float, float]]
+    test: list[tuple[float, float, float]]
+
+
+class PreviewImage(BaseModel):
+    label: int
+    data: str = Field(description="base64 of C*H*W uint8 values, row-major.")
+
+
+class ImagesPreview(_PreviewBase):
+    kind: Literal["image"]
+    shape: Shape = Field(description="(C, H, W)")
+    images: list[PreviewImage]
+
+
+class PreviewSeries(BaseModel):
+    values: list[float] = Field(description="The first input feature at each step.")
+    target: float | list[float]
+
+
+class SeriesPreview(_PreviewBase):
+    kind: Literal["sequence"]
+    series: list[PreviewSeries]
+
+
+class TablePreview(_PreviewBase):
+    kind: Literal["tabular"]
+    columns: list[str]
+    rows: list[list[float | str]]
+
+
+class PreviewText(BaseModel):
+    text: str
+    label: int | str
+
+
+class TextPreview(_PreviewBase):
+    kind: Literal["text"]
+    texts: list[PreviewText]
+
+
+PreviewOut = Annotated[
+    PointsPreview | ImagesPreview | SeriesPreview | TablePreview | TextPreview,
+    Field(discriminator="kind"),
+]

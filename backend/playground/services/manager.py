@@ -14,9 +14,9 @@ import threading
 from collections.abc import Callable
 from typing import Any
 
-from playground.api.hub import Frame
 from playground.executors.events import Event, Finished, Progress, Started, WorkerLost
-from playground.services.messages import Message, epoch_rows, payload, render, step_rows
+from playground.services.hub import Frame
+from playground.services.messages import StreamMessage, epoch_rows, payload, render, step_rows
 from playground.store.errors import RunNotFoundError
 from playground.store.records import EventRecord, MetricRecord, RunRecord
 from playground.store.repo import RunStore, status_event
@@ -107,7 +107,7 @@ class RunManager:
         events = [EventRecord(seq, kind, body) for kind, body in batch.get("events", ())]
         self._send(run_topic(run_id), render(run_id, metrics, events))
 
-    def _send(self, topic: str, messages: list[Message]) -> None:
+    def _send(self, topic: str, messages: list[StreamMessage]) -> None:
         if messages:
             frame = Frame(messages)
             _ = frame.text  # encode here, off the event loop, once for every viewer

@@ -18,10 +18,15 @@ from collections.abc import Iterable
 from dataclasses import asdict
 from typing import Any
 
+import orjson
+
 from playground.ml.hooks import EpochReport, StepReport
 from playground.store.records import EventRecord, MetricRecord, MetricRow
+from playground.store.states import TERMINAL
 
-Message = dict[str, Any]
+# One message of a run's stream, as a JSON object; its types are declared in
+# services/wire.py (for the OpenAPI document and the frontend's generated types).
+StreamMessage = dict[str, Any]
 LAYER_STATS = ("grad_norm", "weight_norm", "update_ratio")
 # Long-form splits: a step's loss, an epoch's train/val metrics, the optimizer's lr,
 # per-layer statistics and the epoch's wall time.
@@ -52,12 +57,12 @@ def epoch_rows(report: EpochReport) -> list[MetricRow]:
 
 def render(
     run_id: int, metrics: Iterable[MetricRecord], events: Iterable[EventRecord]
-) -> list[Message]:
+) -> list[StreamMessage]:
     """Stream messages for stored rows, ordered by seq (events of a batch first)."""
-    by_seq: dict[int, list[Message]] = defaultdict(list)
+    by_seq: dict[int, list[StreamMessage]] = defaultdict(list)
     for ev in events:
         by_seq[ev.seq].append({"type": ev.type, "run_id": run_id, "seq": ev.seq, **ev.payload})
-    epochs: dict[tuple[int, int], Message] = {}
+    epochs: dict[tuple[int, int], StreamMessage] = {}
     for m in metrics:
         if m.split == STEP:
             msg = {
@@ -72,7 +77,7 @@ def render(
             continue
         key = (m.seq, m.epoch)
         if key not in epochs:
-            new: Message = {
+            new: StreamMessage = {
                 "type": "epoch", "run_id": run_id, "seq": m.seq, "epoch": m.epoch, "step": m.step,
                 "seconds": None, "metrics": {}, "layers": {},
             }  # fmt: skip
@@ -85,7 +90,7 @@ def render(
     return [msg for seq in sorted(by_seq) for msg in _ordered(by_seq[seq])]
 
 
-def _add_epoch_value(msg: Message, m: MetricRecord) -> None:
+def _add_epoch_value(msg: StreamMessage, m: MetricRecord) -> None:
     if m.split == TIME:
         msg["seconds"] = m.value
     elif m.split == OPT:
@@ -100,9 +105,23 @@ def _add_epoch_value(msg: Message, m: MetricRecord) -> None:
 _ORDER = {"status": 0, "start": 1, "step": 2, "epoch": 3, "boundary": 4, "result": 5}
 
 
-def _ordered(messages: list[Message]) -> list[Message]:
+def _ordered(messages: list[StreamMessage]) -> list[StreamMessage]:
     """Within one batch: status, start, steps, epochs, grids, result (stable)."""
     return sorted(messages, key=lambda msg: _ORDER.get(msg["type"], 9))
+
+
+def encode(messages: list[StreamMessage] | StreamMessage) -> str:
+    """Messages (or one) as JSON text; NaN and infinities become null, as in REST responses.
+
+    orjson writes non-finite floats as null (json.dumps would write bare NaN, which is not
+    JSON) and is several times faster, which matters: every frame is encoded here.
+    """
+    return orjson.dumps(messages).decode()
+
+
+def is_final(message: StreamMessage) -> bool:
+    """Whether the message announces the run's final status."""
+    return message.get("type") == "status" and message.get("status") in TERMINAL
 
 
 def payload(obj: Any) -> dict[str, Any]:

@@ -1,21 +1,46 @@
-"""Run use cases: create, cancel, rerun, delete, list, read. No HTTP here."""
+"""Run use cases: create, cancel, rerun, delete, list, read, replay. No HTTP here."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, fields
 from typing import Any
 
 from playground.config import Settings
-from playground.executors.base import Executor
+from playground.executors.base import Executor, ExecutorStatus
 from playground.ml.datasets import DataSpec
 from playground.ml.preview import preview as preview_data
 from playground.ml.spec import RunSpec
 from playground.ml.validate import Summary, validate
 from playground.services.manager import RunManager
+from playground.services.messages import StreamMessage, render
 from playground.store.errors import RunNotFoundError
 from playground.store.records import Page, Point, RunRecord
 from playground.store.repo import RunStore
-from playground.store.states import ACTIVE
+from playground.store.states import ACTIVE, TERMINAL, RunStatus
+
+
+@dataclass(frozen=True, slots=True)
+class RunView(RunRecord):
+    """A stored run with its place in the executor's queue, as clients see it."""
+
+    queue_position: int | None = None  # 0 = next to start; None unless queued
+
+
+@dataclass(frozen=True, slots=True)
+class ViewPage:
+    """One page of runs and the cursor of the next (None on the last page)."""
+
+    items: list[RunView]
+    next_cursor: str | None
+
+
+@dataclass(frozen=True, slots=True)
+class Replay:
+    """What a new viewer of a run gets first: every stored message after its seq."""
+
+    messages: list[StreamMessage]
+    last_seq: int  # the newest batch committed when the replay was read
+    finished: bool  # the run had ended: nothing more will follow
 
 
 @dataclass
@@ -36,7 +61,7 @@ class Runs:
         ctx, limits = self.settings.data_context(), self.settings.limits
         return preview_data(data, ctx, max_samples=limits.max_samples)
 
-    def create(self, *, spec: RunSpec, tags: list[str] | None = None) -> RunRecord:
+    def create(self, *, spec: RunSpec, tags: list[str] | None = None) -> RunView:
         """Validate, store as queued, hand to the executor (an invalid spec never reaches it)."""
         self.check(spec)
         resolved = spec.model_dump(mode="json")  # the full spec, defaults filled in
@@ -46,20 +71,38 @@ class Runs:
         )  # fmt: skip
         self.manager.publish_status(rec)
         self.executor.submit(rec.id, spec.model_dump_json())
-        return rec
+        return self.view(rec)
 
     def get(self, run_id: int) -> RunRecord:
+        """The stored run; RunNotFoundError when there is none."""
         rec = self.store.get_run(run_id)
         if rec is None:
             raise RunNotFoundError(run_id)
         return rec
 
-    def cancel(self, *, run_id: int) -> RunRecord:
+    def view(self, rec: RunRecord) -> RunView:
+        """The run as clients see it: the record and, while queued, its queue position."""
+        position = self.executor.queue_position(rec.id) if rec.status == RunStatus.QUEUED else None
+        values = {f.name: getattr(rec, f.name) for f in fields(RunRecord)}
+        return RunView(**values, queue_position=position)
+
+    def update(
+        self,
+        *,
+        run_id: int,
+        name: str | None = None,
+        tags: list[str] | None = None,
+        notes: str | None = None,
+    ) -> RunView:
+        """Rename, retag or annotate (None leaves a field as it is)."""
+        return self.view(self.store.update_meta(run_id, name=name, tags=tags, notes=notes))
+
+    def cancel(self, *, run_id: int) -> RunView:
         """Ask the executor to stop the run; the status follows when the worker confirms."""
         rec = self.get(run_id)
         if rec.status in ACTIVE:
             self.executor.cancel(run_id)
-        return rec
+        return self.view(rec)
 
     def delete(self, *, run_id: int) -> None:
         """Cancel if active, then remove the run and everything stored for it."""
@@ -69,22 +112,43 @@ class Runs:
         self.store.delete_run(run_id)
         self.manager.publish_deleted(run_id)
 
-    def rerun(self, *, run_id: int, seed: int | None = None) -> RunRecord:
+    def rerun(self, *, run_id: int, seed: int | None = None) -> RunView:
         """A new run with the same spec, optionally with another seed."""
         raw: dict[str, Any] = dict(self.get(run_id).spec)
         if seed is not None:
             raw["training"] = {**raw["training"], "seed": seed}
         return self.create(spec=RunSpec.model_validate(raw))
 
-    def page(self, **filters: Any) -> Page:
-        return self.store.list_runs(**filters)
+    def page(self, **filters: Any) -> ViewPage:
+        """A page of runs (filters as in RunStore.list_runs)."""
+        page: Page = self.store.list_runs(**filters)
+        return ViewPage([self.view(r) for r in page.items], page.next_cursor)
 
     def metrics(self, *, run_id: int, **query: Any) -> dict[str, list[Point]]:
+        """Stored series keyed 'split/name' (query as in RunStore.metrics)."""
         self.get(run_id)
         return self.store.metrics(run_id, **query)
 
-    def queue_position(self, run_id: int) -> int | None:
-        return self.executor.queue_position(run_id)
+    def replay(self, *, run_id: int, after: int) -> Replay | None:
+        """Every stored message with seq > after, rendered as live viewers saw it (None:
+        there is no such run).
+
+        Holds exactly the batches committed when the run was read (seq <= last_seq): the
+        metric and event reads are two queries, and a batch committed between them would
+        otherwise be half replayed. Later batches reach a viewer through the hub, to which
+        it must subscribe before calling this, so nothing falls between the two.
+        """
+        rec = self.store.get_run(run_id)
+        if rec is None:
+            return None
+        metrics = self.store.metrics_after(run_id, after)
+        events = self.store.events_after(run_id, after)
+        messages = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
+        return Replay(messages, rec.last_seq, rec.status in TERMINAL)
+
+    def system(self) -> ExecutorStatus:
+        """Workers busy/idle, queue length and devices."""
+        return self.executor.status()
 
     def recover(self) -> tuple[list[int], list[int]]:
         """At start: fail runs a previous process left running; re-queue the queued ones."""

@@ -7,12 +7,13 @@ from typing import Annotated, Any
 from fastapi import APIRouter, Body
 
 from playground.api.deps import RunsDep
+from playground.api.schemas import PreviewOut
 from playground.ml.datasets import DataSpec
 
 router = APIRouter(prefix="/api/datasets", tags=["datasets"])
 
 
-@router.post("/preview")
+@router.post("/preview", response_model=PreviewOut)
 def preview(data: Annotated[DataSpec, Body(embed=True)], runs: RunsDep) -> dict[str, Any]:
     """Task, split sizes and a small sample of the set (points, images, series, rows, text).
 

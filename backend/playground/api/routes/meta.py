@@ -7,31 +7,32 @@ from typing import Any
 from fastapi import APIRouter
 
 from playground.api.deps import RunsDep
+from playground.api.schemas import CatalogOut, Health, SummaryOut, SystemOut
 from playground.ml.registry import catalog
 from playground.ml.spec import RunSpec
 
 router = APIRouter(prefix="/api", tags=["meta"])
-_CATALOG = catalog()  # pure function of the code: computed once
+_CATALOG = catalog()  # a pure function of the code: computed once
 
 
 @router.post("/validate")
-def validate_spec(spec: RunSpec, runs: RunsDep) -> dict[str, Any]:
+def validate_spec(spec: RunSpec, runs: RunsDep) -> SummaryOut:
     """Per-layer output shape, parameters and FLOPs, or 422 naming the bad field."""
-    return runs.check(spec).as_dict()
+    return SummaryOut.model_validate(runs.check(spec).as_dict())
 
 
-@router.get("/catalog")
+@router.get("/catalog", response_model=CatalogOut, response_model_exclude_unset=True)
 def get_catalog() -> dict[str, Any]:
     """Every layer, activation, loss, optimizer, schedule, init and data set with its fields."""
     return _CATALOG
 
 
 @router.get("/health")
-def health() -> dict[str, str]:
-    return {"status": "ok"}
+def health() -> Health:
+    return Health(status="ok")
 
 
 @router.get("/system")
-def system(runs: RunsDep) -> dict[str, Any]:
+def system(runs: RunsDep) -> SystemOut:
     """Devices, workers busy/idle, queue length."""
-    return dict(runs.executor.status())
+    return SystemOut.model_validate(runs.system())

@@ -7,8 +7,9 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from playground.api.deps import RunDep, RunsDep
-from playground.api.schemas import Rerun, RunOut, RunPage, RunPatch
+from playground.api.schemas import MetricsOut, Rerun, RunPage, RunPatch
 from playground.ml.spec import RunSpec
+from playground.services.runs import RunView
 from playground.store.states import RunStatus
 
 router = APIRouter(prefix="/api/runs", tags=["runs"])
@@ -18,10 +19,9 @@ Sort = Literal["created_at", "name", "status", "test_accuracy", "best_val_accura
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_run(
     spec: RunSpec, runs: RunsDep, tags: Annotated[list[str] | None, Query()] = None
-) -> RunOut:
+) -> RunView:
     """Validate a spec (shapes, limits) and queue it for a worker."""
-    rec = runs.create(spec=spec, tags=tags)
-    return RunOut.of(rec, runs.queue_position(rec.id))
+    return runs.create(spec=spec, tags=tags)
 
 
 @router.get("")
@@ -41,24 +41,19 @@ def list_runs(
         status=status, name=name, dataset=dataset, tag=tag, sort=sort,
         descending=descending, limit=limit, cursor=cursor or None,  # "?cursor=": first page
     )  # fmt: skip
-    items = [
-        RunOut.of(r, runs.queue_position(r.id) if r.status == "queued" else None)
-        for r in page.items
-    ]
-    return RunPage(items=items, next_cursor=page.next_cursor)
+    return RunPage(items=page.items, next_cursor=page.next_cursor)
 
 
 @router.get("/{run_id}")
-def get_run(run: RunDep, runs: RunsDep) -> RunOut:
-    return RunOut.of(run, runs.queue_position(run.id))
+def get_run(run: RunDep, runs: RunsDep) -> RunView:
+    """One run: spec, status, times, device, seed, summary, result, error."""
+    return runs.view(run)
 
 
 @router.patch("/{run_id}")
-def patch_run(run: RunDep, patch: RunPatch, runs: RunsDep) -> RunOut:
+def patch_run(run: RunDep, patch: RunPatch, runs: RunsDep) -> RunView:
     """Rename, retag or annotate."""
-    return RunOut.of(
-        runs.store.update_meta(run.id, name=patch.name, tags=patch.tags, notes=patch.notes)
-    )
+    return runs.update(run_id=run.id, name=patch.name, tags=patch.tags, notes=patch.notes)
 
 
 @router.delete("/{run_id}", status_code=status.HTTP_204_NO_CONTENT)
@@ -69,16 +64,15 @@ def delete_run(run: RunDep, runs: RunsDep) -> Response:
 
 
 @router.post("/{run_id}/cancel")
-def cancel_run(run: RunDep, runs: RunsDep) -> RunOut:
+def cancel_run(run: RunDep, runs: RunsDep) -> RunView:
     """Stop a queued or running run (its status becomes 'cancelled' when the worker confirms)."""
-    return RunOut.of(runs.cancel(run_id=run.id))
+    return runs.cancel(run_id=run.id)
 
 
 @router.post("/{run_id}/rerun", status_code=status.HTTP_201_CREATED)
-def rerun(run: RunDep, runs: RunsDep, body: Rerun | None = None) -> RunOut:
+def rerun(run: RunDep, runs: RunsDep, body: Rerun | None = None) -> RunView:
     """Queue the same spec again, optionally with a new seed."""
-    rec = runs.rerun(run_id=run.id, seed=body.seed if body else None)
-    return RunOut.of(rec, runs.queue_position(rec.id))
+    return runs.rerun(run_id=run.id, seed=body.seed if body else None)
 
 
 @router.get("/{run_id}/metrics")
@@ -88,7 +82,7 @@ def metrics(
     names: Annotated[list[str] | None, Query()] = None,
     split: str | None = None,
     max_points: Annotated[int | None, Query(ge=3, le=100_000)] = None,
-) -> dict[str, object]:
+) -> MetricsOut:
     """Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB)."""
     series = runs.metrics(run_id=run.id, names=names, split=split, max_points=max_points)
-    return {"run_id": run.id, "series": {k: [list(p) for p in v] for k, v in series.items()}}
+    return MetricsOut(run_id=run.id, series=series)

@@ -4,17 +4,15 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from playground.api.deps import MAX_ID
-from playground.api.hub import Frame, Hub, Subscription
+from playground.services.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
-from playground.services.messages import Message, render
+from playground.services.messages import StreamMessage, encode
 from playground.services.runs import Runs
-from playground.store.states import TERMINAL
 
 router = APIRouter(tags=["stream"])
 FRAME_BYTES = 256 * 1024  # largest websocket frame we send (clients often cap at 1 MiB)
@@ -36,25 +34,19 @@ async def run_stream(
     after = from_step if from_step is not None else from_seq
     # Subscribe before reading the store, so nothing published meanwhile is missed.
     async with hub.subscribe(run_topic(run_id)) as sub:
-        rec = await run_in_threadpool(runs.store.get_run, run_id)
-        if rec is None:
+        replay = await run_in_threadpool(lambda: runs.replay(run_id=run_id, after=after))
+        if replay is None:
             await ws.close(code=4404, reason=f"run {run_id} not found")
             return
-        # Replay exactly the batches committed by now (seq <= last_seq): the metric and
-        # event reads below are two queries, and a batch committed between them would
-        # otherwise be half replayed. Later batches arrive through the subscription.
-        metrics = await run_in_threadpool(runs.store.metrics_after, run_id, after)
-        events = await run_in_threadpool(runs.store.events_after, run_id, after)
-        replay = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
-        last, done = await _replay(ws, replay, after)
+        last, done = await _replay(ws, replay.messages, after)
         # A finished run has everything in the store: a viewer that already saw its end
         # (from_seq >= last seq) gets an empty replay, and must not wait for more.
-        if not done and rec.status not in TERMINAL:
-            await _follow(ws, sub, max(last, rec.last_seq))
+        if not done and not replay.finished:
+            await _follow(ws, sub, max(last, replay.last_seq))
     await _close(ws)
 
 
-async def _replay(ws: WebSocket, messages: list[Message], last: int) -> tuple[int, bool]:
+async def _replay(ws: WebSocket, messages: list[StreamMessage], last: int) -> tuple[int, bool]:
     """Send stored messages newer than `last` in frames of about FRAME_BYTES at most.
 
     A replay can hold hundreds of boundary grids; clients often cap frames at 1 MiB.
@@ -66,7 +58,7 @@ async def _replay(ws: WebSocket, messages: list[Message], last: int) -> tuple[in
     chunk: list[str] = []
     size = 0
     for i, m in enumerate(fresh):
-        text = json.dumps(m)
+        text = encode(m)
         new_seq = i > 0 and m["seq"] != fresh[i - 1]["seq"]
         if chunk and new_seq and size + len(text) > FRAME_BYTES:
             await ws.send_text("[" + ",".join(chunk) + "]")

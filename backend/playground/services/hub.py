@@ -10,28 +10,26 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
-import json
 from collections import defaultdict
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Any
 
-Message = dict[str, Any]
+from playground.services.messages import StreamMessage, encode, is_final
+
 QUEUE_SIZE = 1024  # frames per viewer before it is considered too slow
-TERMINAL_STATUSES = frozenset({"succeeded", "failed", "cancelled", "diverged"})
 
 
 @dataclass(frozen=True)
 class Frame:
     """Messages sent together (one stored batch), with their JSON text made once."""
 
-    messages: list[Message]
+    messages: list[StreamMessage]
 
     @cached_property
     def text(self) -> str:
-        return json.dumps(self.messages)
+        return encode(self.messages)
 
     @cached_property
     def seq(self) -> int:
@@ -41,10 +39,7 @@ class Frame:
     @cached_property
     def final(self) -> bool:
         """Whether the frame carries the run's final status."""
-        return any(
-            m.get("type") == "status" and m.get("status") in TERMINAL_STATUSES
-            for m in self.messages
-        )
+        return any(map(is_final, self.messages))
 
 
 @dataclass(eq=False)

@@ -15,6 +15,7 @@ import httpx
 import pytest
 import websockets
 
+from playground.api.stream_schema import EVENTS, STREAM
 from tests.factories import layers, linear, spec_dict
 from tests.server import Server, collect, wait_status
 
@@ -52,7 +53,9 @@ def test_events_socket_announces_status_changes(server: Server, client: httpx.Cl
             while not any(
                 m.get("run_id") == run_id and m.get("status") == "succeeded" for m in seen
             ):
-                seen.extend(json.loads(await asyncio.wait_for(ws.recv(), 60)))
+                frame = json.loads(await asyncio.wait_for(ws.recv(), 60))
+                EVENTS.validate_python(frame)
+                seen.extend(frame)
         return [m for m in seen if m["run_id"] == run_id]
 
     statuses = [m["status"] for m in asyncio.run(watch())]
@@ -71,6 +74,7 @@ def test_posted_spec_trains_and_streams(server: Server, client: httpx.Client) ->
     assert epochs_of(msgs) == list(range(9))  # epoch 0 (untrained) .. 8, no gaps or repeats
     seqs = [m["seq"] for m in msgs]
     assert seqs == sorted(seqs)
+    STREAM.validate_python(msgs)  # what the OpenAPI document promises is what is sent
     result = next(m for m in msgs if m["type"] == "result")
     assert set(result["test"]) == {"loss", "accuracy"}
     # The same series is stored: /metrics has exactly the streamed epoch values.
@@ -209,8 +213,23 @@ def test_openapi_docs_describe_the_api(client: httpx.Client) -> None:
     assert {"/api/runs", "/api/runs/{run_id}", "/api/validate", "/api/catalog"} <= set(
         schema["paths"]
     )
-    run_out = schema["components"]["schemas"]["RunOut"]["properties"]
-    assert {"id", "status", "spec", "queue_position", "test_accuracy"} <= set(run_out)
+    components = schema["components"]["schemas"]
+    run_view = components["RunView"]["properties"]
+    assert {"id", "status", "spec", "queue_position", "test_accuracy"} <= set(run_view)
+    # Every successful response has a declared schema, and the websocket messages are there.
+    for path, methods in schema["paths"].items():
+        for method, op in methods.items():
+            ok = op["responses"].get("200") or op["responses"].get("201")
+            if ok is None:
+                continue
+            body = ok.get("content", {}).get("application/json", {}).get("schema", {})
+            assert (
+                "$ref" in body
+                or body.get("type") in {"array", "object"}
+                or "anyOf" in body
+                or "oneOf" in body
+            ), (method, path, body)
+    assert {"StreamMessage", "RunEvent", "EpochMessage"} <= set(components)
     assert client.get("/docs").status_code == 200
     assert "The API is running" in client.get("/").text  # no frontend built yet
 

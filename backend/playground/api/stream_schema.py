@@ -1,0 +1,140 @@
+"""The websocket messages as types, for the OpenAPI document (and so the frontend's types).
+
+Messages are rendered as plain dicts on the hot path (services/messages.py); these models
+describe them, `tests/api` checks that what a real run streams validates against them,
+and `install` adds them to the OpenAPI document, which has no place for websockets.
+"""
+
+from __future__ import annotations
+
+from typing import Annotated, Any, Literal
+
+from fastapi import FastAPI
+from pydantic import BaseModel, Field, TypeAdapter
+
+from playground.api.schemas import SummaryOut
+from playground.store.states import RunStatus
+
+
+class _Message(BaseModel):
+    run_id: int
+    seq: int = Field(description="Per run; a batch stored together shares one seq.")
+
+
+class StatusMessage(_Message):
+    type: Literal["status"]
+    status: RunStatus
+    error: str | None
+
+
+class Plane(BaseModel):
+    """2-D sets: points as [x, y, label] in raw input units."""
+
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    train: list[tuple[float, float, float]]
+    test: list[tuple[float, float, float]]
+
+
+class StartMessage(_Message):
+    type: Literal["start"]
+    summary: SummaryOut
+    seed: int
+    device: str
+    versions: dict[str, str]
+    log_every: int
+    total_steps: int
+    plane: Plane | None
+
+
+class StepMessage(_Message):
+    type: Literal["step"]
+    step: int
+    epoch: int
+    loss: float | None = Field(description="Mean train loss since the last step message.")
+
+
+class LayerStat(BaseModel):
+    index: int = Field(description="Position in model.layers.")
+    grad_norm: float | None
+    weight_norm: float | None
+    update_ratio: float | None
+
+
+class EpochMessage(_Message):
+    type: Literal["epoch"]
+    epoch: int
+    step: int
+    seconds: float | None = Field(description="Since training started.")
+    metrics: dict[str, float | None] = Field(
+        description="train_loss, val_loss, train_accuracy, val_accuracy, lr, ... (null: NaN)."
+    )
+    layers: list[LayerStat]
+
+
+class BoundaryMessage(_Message):
+    type: Literal["boundary"]
+    epoch: int
+    x_range: tuple[float, float]
+    y_range: tuple[float, float]
+    resolution: int
+    channels: int = Field(description="Class probabilities, or 1 for regression.")
+    lo: float
+    hi: float
+    data: str = Field(description="base64 of resolution^2 * channels bytes, row-major (y, x, k).")
+
+
+class ResultMessage(_Message):
+    type: Literal["result"]
+    status: RunStatus
+    epochs: int
+    steps: int
+    seconds: float
+    error: str | None
+    best_epoch: int | None
+    stopped_early: bool
+    test: dict[str, float | None]
+    confusion: list[list[int]] | None = None
+    per_class_accuracy: list[float | None] | None = None
+    summary: SummaryOut | None = None
+
+
+StreamMessage = Annotated[
+    StatusMessage | StartMessage | StepMessage | EpochMessage | BoundaryMessage | ResultMessage,
+    Field(discriminator="type"),
+]
+
+
+class DeletedMessage(BaseModel):
+    """WS /api/events: a run was deleted."""
+
+    type: Literal["deleted"]
+    run_id: int
+
+
+RunEvent = Annotated[StatusMessage | DeletedMessage, Field(discriminator="type")]
+"""A message of WS /api/events: a run's status changed, or it was deleted."""
+
+STREAM = TypeAdapter(list[StreamMessage])  # a frame of WS /api/runs/{id}/stream
+EVENTS = TypeAdapter(list[RunEvent])  # a frame of WS /api/events
+_NAMED: dict[str, Any] = {"StreamMessage": StreamMessage, "RunEvent": RunEvent}
+
+
+def install(app: FastAPI) -> None:
+    """Add the message types to `app.openapi()` under components.schemas."""
+    build = app.openapi
+
+    def openapi() -> dict[str, Any]:
+        if app.openapi_schema is not None:
+            return app.openapi_schema
+        schema = build()
+        components = schema.setdefault("components", {}).setdefault("schemas", {})
+        for name, kind in _NAMED.items():
+            body = TypeAdapter(kind).json_schema(ref_template="#/components/schemas/{model}")
+            for def_name, definition in body.pop("$defs", {}).items():
+                components.setdefault(def_name, definition)
+            components[name] = body
+        app.openapi_schema = schema
+        return schema
+
+    app.openapi = openapi  # type: ignore[method-assign]
