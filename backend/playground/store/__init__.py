@@ -9,9 +9,11 @@ from playground.store.records import (
     Page,
     Point,
     RunRecord,
+    SnapshotRecord,
     series_key,
 )
-from playground.store.repo import RunStore, status_event
+from playground.store.repo import RunStore
+from playground.store.rows import status_event
 from playground.store.states import ACTIVE, TERMINAL, IllegalTransition, RunStatus, check_transition
 
 __all__ = [
@@ -28,6 +30,7 @@ __all__ = [
     "RunRecord",
     "RunStatus",
     "RunStore",
+    "SnapshotRecord",
     "check_transition",
     "make_engine",
     "migrate",

@@ -44,6 +44,14 @@ class Page:
 
 
 @dataclass(frozen=True, slots=True)
+class SnapshotRecord:
+    """A run's weights saved at one epoch (the file's name follows from run id and epoch)."""
+
+    epoch: int
+    bytes: int
+
+
+@dataclass(frozen=True, slots=True)
 class MetricRow:
     """One metric value to append; `split` is train | val | test | layer."""
 

@@ -7,16 +7,15 @@ write lock first and waits out a busy writer (busy_timeout) instead of failing l
 
 from __future__ import annotations
 
-import math
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import ColumnElement, Engine, case, delete, insert, or_, select, update
-from sqlalchemy.orm import InstrumentedAttribute, Session, sessionmaker
+from sqlalchemy import Engine, delete, func, select, update
+from sqlalchemy.orm import Session, sessionmaker
 
 from playground.store.errors import RunNotFoundError
-from playground.store.models import Base, Run, RunEvent, RunTag, utcnow
+from playground.store.models import Run, RunEvent, RunTag, Snapshot
 from playground.store.pagination import Keyset
 from playground.store.records import (
     EventRecord,
@@ -25,18 +24,29 @@ from playground.store.records import (
     Page,
     Point,
     RunRecord,
+    SnapshotRecord,
+)
+from playground.store.rows import (
+    STATUS_EVENT,
+    best_val_accuracy,
+    clean_name,
+    clean_tags,
+    filters,
+    insert_events,
+    insert_metrics,
+    insert_snapshots,
+    insert_tags,
+    move,
+    raised,
+    status_payload,
+    test_accuracy_of,
+    to_record,
+    update_run,
 )
 from playground.store.series import read_after, read_series
-from playground.store.states import TERMINAL, IllegalTransition, RunStatus, sources
+from playground.store.states import IllegalTransition, RunStatus
 
 MAX_PAGE = 500
-MAX_NAME = 200  # characters, as in models.Run.name
-MAX_TAG = 64  # characters, as in models.RunTag.tag
-STATUS_EVENT = "status"
-VAL_ACCURACY = ("val", "accuracy")  # the (split, name) behind best_val_accuracy
-# Plain tables for the bulk inserts: one executemany, no ORM bookkeeping per row.
-METRICS = Base.metadata.tables["metrics"]
-EVENTS = Base.metadata.tables["run_events"]
 
 
 class RunStore:
@@ -64,8 +74,8 @@ class RunStore:
         with self._tx() as s:
             s.add(run)
             s.flush()  # assigns the id
-            _insert_tags(s, run.id, clean)
-            _insert_events(s, run.id, 1, [(STATUS_EVENT, _status_payload(run))])
+            insert_tags(s, run.id, clean)
+            insert_events(s, run.id, 1, [(STATUS_EVENT, status_payload(run))])
             return to_record(run)
 
     def get_run(self, run_id: int) -> RunRecord | None:
@@ -95,7 +105,7 @@ class RunStore:
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
         keyset = Keyset(sort, descending)
-        query = select(Run).where(*_filters(status, name, dataset, tag))
+        query = select(Run).where(*filters(status, name, dataset, tag))
         if cursor is not None:
             query = query.where(keyset.after(*keyset.decode(cursor)))
         query = query.order_by(*keyset.order_by()).limit(limit + 1)  # +1: is there more?
@@ -123,12 +133,12 @@ class RunStore:
         if clean is not None:
             values["tags"] = clean
         with self._tx() as s:
-            run = _update_run(s, run_id, values) if values else s.get(Run, run_id)
+            run = update_run(s, run_id, values) if values else s.get(Run, run_id)
             if run is None:
                 raise RunNotFoundError(run_id)
             if clean is not None:
                 s.execute(delete(RunTag).where(RunTag.run_id == run_id))
-                _insert_tags(s, run_id, clean)
+                insert_tags(s, run_id, clean)
             return to_record(run)
 
     def set_status(
@@ -156,9 +166,9 @@ class RunStore:
         }
         values = {k: v for k, v in fields.items() if v is not None}
         if result is not None:
-            values |= {"result": result, "test_accuracy": _test_accuracy(result)}
+            values |= {"result": result, "test_accuracy": test_accuracy_of(result)}
         with self._tx() as s:
-            moved = _move(s, target, Run.id == run_id, values)
+            moved = move(s, target, Run.id == run_id, values)
             if not moved:
                 current = s.scalar(select(Run.status).where(Run.id == run_id))
                 if current is None:
@@ -192,7 +202,7 @@ class RunStore:
         """At startup: fail every run left 'running' by a previous process; their ids."""
         running = Run.status == RunStatus.RUNNING.value
         with self._tx() as s:
-            moved = _move(s, RunStatus.FAILED, running, {"error": message})
+            moved = move(s, RunStatus.FAILED, running, {"error": message})
             return sorted(run.id for run in moved)
 
     # ---- metrics and events -------------------------------------------------------------
@@ -202,19 +212,21 @@ class RunStore:
         *,
         metrics: Sequence[MetricRow] = (),
         events: Sequence[tuple[str, dict[str, Any]]] = (),
+        snapshots: Sequence[SnapshotRecord] = (),
         epochs_done: int | None = None,
     ) -> int:
-        """Store one batch of metrics and events under a new seq, atomically; the seq.
+        """Store one batch of metrics, events and snapshot rows under a new seq, atomically;
+        the seq.
 
-        The one write path for metrics. Pass `epochs_done` (EpochReport.epoch) with the
+        The one write path for metrics and snapshots. Pass `epochs_done` (EpochReport.epoch) with the
         batch that carries an epoch's metrics; best_val_accuracy follows val/accuracy rows.
         """
         values: dict[str, Any] = {"last_seq": Run.last_seq + 1}
-        best = _best_val_accuracy(metrics)
+        best = best_val_accuracy(metrics)
         if best is not None:
-            values["best_val_accuracy"] = _raised(Run.best_val_accuracy, best)
+            values["best_val_accuracy"] = raised(Run.best_val_accuracy, best)
         if epochs_done is not None:
-            values["epochs_done"] = _raised(Run.epochs_done, epochs_done)
+            values["epochs_done"] = raised(Run.epochs_done, epochs_done)
         with self._tx() as s:
             # The UPDATE both allocates the seq and locks the run row (or, on SQLite, the
             # database) until commit, so concurrent batches of one run never share a seq.
@@ -222,8 +234,9 @@ class RunStore:
             seq = s.scalar(query)
             if seq is None:
                 raise RunNotFoundError(run_id)
-            _insert_metrics(s, run_id, seq, metrics)
-            _insert_events(s, run_id, seq, events)
+            insert_metrics(s, run_id, seq, metrics)
+            insert_events(s, run_id, seq, events)
+            insert_snapshots(s, run_id, snapshots)
         return seq
 
     def metrics(
@@ -259,133 +272,20 @@ class RunStore:
         with self._tx() as s:
             return [EventRecord(*row) for row in s.execute(query)]
 
+    # ---- snapshots ----------------------------------------------------------------------
+    def snapshots(self, run_id: int) -> list[SnapshotRecord]:
+        """The run's saved weights, by epoch."""
+        query = (
+            select(Snapshot.epoch, Snapshot.bytes)
+            .where(Snapshot.run_id == run_id)
+            .order_by(Snapshot.epoch)
+        )
+        with self._engine.connect() as conn:
+            return [SnapshotRecord(*row) for row in conn.execute(query)]
 
-# ---- helpers: values ---------------------------------------------------------------------
-def to_record(run: Run) -> RunRecord:
-    """A plain copy of a loaded Run row."""
-    return RunRecord(
-        id=run.id, name=run.name, status=RunStatus(run.status), dataset=run.dataset,
-        spec=run.spec, seed=run.seed, device=run.device, tags=list(run.tags), notes=run.notes,
-        summary=run.summary, result=run.result, error=run.error, versions=run.versions,
-        created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
-        epochs_done=run.epochs_done, best_val_accuracy=run.best_val_accuracy,
-        test_accuracy=run.test_accuracy, last_seq=run.last_seq,
-    )  # fmt: skip
-
-
-def status_event(record: RunRecord) -> EventRecord:
-    """The 'status' event stored with the record's last status change, for live publishing."""
-    return EventRecord(record.last_seq, STATUS_EVENT, _status_payload(record))
-
-
-def clean_name(name: str) -> str:
-    """A run name, stripped; ValueError if empty or too long."""
-    name = name.strip()
-    if not 1 <= len(name) <= MAX_NAME:
-        raise ValueError(f"a run name needs 1 to {MAX_NAME} characters")
-    return name
-
-
-def clean_tags(tags: Iterable[str]) -> list[str]:
-    """Tags stripped and deduplicated, in order; ValueError for an empty or long one."""
-    if isinstance(tags, str):  # a lone string would iterate as its characters
-        raise TypeError("tags must be a list of strings, not one string")
-    clean = [t.strip() for t in tags]
-    bad = [t for t in clean if not 1 <= len(t) <= MAX_TAG]
-    if bad:
-        raise ValueError(f"a tag needs 1 to {MAX_TAG} characters, got {bad[0]!r}")
-    return list(dict.fromkeys(clean))
-
-
-def _test_accuracy(result: dict[str, Any]) -> float | None:
-    """The test-set accuracy of a RunResult dict (None for regression or untested runs)."""
-    value = (result.get("test") or {}).get("accuracy")
-    return float(value) if isinstance(value, int | float) else None
-
-
-def _status_payload(run: Run | RunRecord) -> dict[str, Any]:
-    return {"status": str(run.status), "error": run.error}
-
-
-def _best_val_accuracy(rows: Sequence[MetricRow]) -> float | None:
-    values = [r.value for r in rows if (r.split, r.name) == VAL_ACCURACY and math.isfinite(r.value)]
-    return max(values, default=None)
-
-
-# ---- helpers: statements --------------------------------------------------------------------
-def _filters(
-    status: str | None, name: str | None, dataset: str | None, tag: str | None
-) -> list[ColumnElement[bool]]:
-    where: list[ColumnElement[bool]] = []
-    if status is not None:
-        where.append(Run.status == RunStatus(status).value)
-    if name:
-        where.append(Run.name.ilike(f"%{_escape_like(name)}%", escape="\\"))
-    if dataset is not None:
-        where.append(Run.dataset == dataset)
-    if tag is not None:
-        where.append(Run.id.in_(select(RunTag.run_id).where(RunTag.tag == tag)))
-    return where
-
-
-def _escape_like(text: str) -> str:
-    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
-
-
-def _raised(column: InstrumentedAttribute[Any], value: float) -> ColumnElement[Any]:
-    """SQL for max(column, value), NULL counting as lowest (portable: no GREATEST)."""
-    return case((or_(column.is_(None), column < value), value), else_=column)
-
-
-def _update_run(s: Session, run_id: int, values: dict[str, Any]) -> Run | None:
-    query = update(Run).where(Run.id == run_id).values(values).returning(Run)
-    return s.scalars(query).one_or_none()
-
-
-def _move(
-    s: Session, new: RunStatus, where: ColumnElement[bool], values: dict[str, Any]
-) -> list[Run]:
-    """Move the runs matching `where` to `new`, where the state machine allows it.
-
-    One UPDATE whose WHERE admits only legal source states: a compare-and-set, so two
-    racing writers cannot both move a run. Each moved run gets a 'status' event.
-    """
-    now = utcnow()
-    values = {"status": new.value, "last_seq": Run.last_seq + 1, **values}
-    if new is RunStatus.RUNNING:
-        values["started_at"] = now
-    if new in TERMINAL:
-        values["finished_at"] = now
-    legal = Run.status.in_([old.value for old in sources(new)])
-    query = update(Run).where(where, legal).values(values).returning(Run)
-    moved = list(s.scalars(query))
-    for run in moved:
-        _insert_events(s, run.id, run.last_seq, [(STATUS_EVENT, _status_payload(run))])
-    return moved
-
-
-def _insert_tags(s: Session, run_id: int, tags: list[str]) -> None:
-    if tags:
-        s.execute(insert(RunTag), [{"run_id": run_id, "tag": t} for t in tags])
-
-
-def _insert_metrics(s: Session, run_id: int, seq: int, rows: Sequence[MetricRow]) -> None:
-    if rows:
-        params = [
-            {"run_id": run_id, "seq": seq, "step": r.step, "epoch": r.epoch,
-             "split": r.split, "name": r.name, "value": r.value}
-            for r in rows
-        ]  # fmt: skip
-        s.execute(insert(METRICS), params)
-
-
-def _insert_events(
-    s: Session, run_id: int, seq: int, events: Sequence[tuple[str, dict[str, Any]]]
-) -> None:
-    if events:
-        now = utcnow()
-        params = [
-            {"run_id": run_id, "seq": seq, "type": t, "payload": p, "created_at": now}
-            for t, p in events
-        ]
-        s.execute(insert(EVENTS), params)
+    def snapshot_totals(self) -> tuple[int, int]:
+        """How many snapshot files all runs have, and their bytes."""
+        query = select(func.count(), func.coalesce(func.sum(Snapshot.bytes), 0))
+        with self._engine.connect() as conn:
+            count, size = conn.execute(query).one()
+        return int(count), int(size)

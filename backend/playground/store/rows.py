@@ -1,0 +1,164 @@
+"""Helpers of RunStore: records from rows, cleaned values, and the statements it runs."""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+from typing import Any
+
+from sqlalchemy import ColumnElement, case, insert, or_, select, update
+from sqlalchemy.orm import InstrumentedAttribute, Session
+
+from playground.store.models import Base, Run, RunTag, utcnow
+from playground.store.records import EventRecord, MetricRow, RunRecord, SnapshotRecord
+from playground.store.states import TERMINAL, RunStatus, sources
+
+MAX_NAME = 200  # characters, as in models.Run.name
+MAX_TAG = 64  # characters, as in models.RunTag.tag
+STATUS_EVENT = "status"
+VAL_ACCURACY = ("val", "accuracy")  # the (split, name) behind best_val_accuracy
+# Plain tables for the bulk inserts: one executemany, no ORM bookkeeping per row.
+METRICS = Base.metadata.tables["metrics"]
+EVENTS = Base.metadata.tables["run_events"]
+SNAPSHOTS = Base.metadata.tables["snapshots"]
+
+
+# ---- values ---------------------------------------------------------------------------
+def to_record(run: Run) -> RunRecord:
+    """A plain copy of a loaded Run row."""
+    return RunRecord(
+        id=run.id, name=run.name, status=RunStatus(run.status), dataset=run.dataset,
+        spec=run.spec, seed=run.seed, device=run.device, tags=list(run.tags), notes=run.notes,
+        summary=run.summary, result=run.result, error=run.error, versions=run.versions,
+        created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
+        epochs_done=run.epochs_done, best_val_accuracy=run.best_val_accuracy,
+        test_accuracy=run.test_accuracy, last_seq=run.last_seq,
+    )  # fmt: skip
+
+
+def status_event(record: RunRecord) -> EventRecord:
+    """The 'status' event stored with the record's last status change, for live publishing."""
+    return EventRecord(record.last_seq, STATUS_EVENT, status_payload(record))
+
+
+def clean_name(name: str) -> str:
+    """A run name, stripped; ValueError if empty or too long."""
+    name = name.strip()
+    if not 1 <= len(name) <= MAX_NAME:
+        raise ValueError(f"a run name needs 1 to {MAX_NAME} characters")
+    return name
+
+
+def clean_tags(tags: Iterable[str]) -> list[str]:
+    """Tags stripped and deduplicated, in order; ValueError for an empty or long one."""
+    if isinstance(tags, str):  # a lone string would iterate as its characters
+        raise TypeError("tags must be a list of strings, not one string")
+    clean = [t.strip() for t in tags]
+    bad = [t for t in clean if not 1 <= len(t) <= MAX_TAG]
+    if bad:
+        raise ValueError(f"a tag needs 1 to {MAX_TAG} characters, got {bad[0]!r}")
+    return list(dict.fromkeys(clean))
+
+
+def test_accuracy_of(result: dict[str, Any]) -> float | None:
+    """The test-set accuracy of a RunResult dict (None for regression or untested runs)."""
+    value = (result.get("test") or {}).get("accuracy")
+    return float(value) if isinstance(value, int | float) else None
+
+
+def status_payload(run: Run | RunRecord) -> dict[str, Any]:
+    return {"status": str(run.status), "error": run.error}
+
+
+def best_val_accuracy(rows: Sequence[MetricRow]) -> float | None:
+    values = [r.value for r in rows if (r.split, r.name) == VAL_ACCURACY and math.isfinite(r.value)]
+    return max(values, default=None)
+
+
+# ---- statements -----------------------------------------------------------------------
+def filters(
+    status: str | None, name: str | None, dataset: str | None, tag: str | None
+) -> list[ColumnElement[bool]]:
+    where: list[ColumnElement[bool]] = []
+    if status is not None:
+        where.append(Run.status == RunStatus(status).value)
+    if name:
+        where.append(Run.name.ilike(f"%{escape_like(name)}%", escape="\\"))
+    if dataset is not None:
+        where.append(Run.dataset == dataset)
+    if tag is not None:
+        where.append(Run.id.in_(select(RunTag.run_id).where(RunTag.tag == tag)))
+    return where
+
+
+def escape_like(text: str) -> str:
+    return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+
+
+def raised(column: InstrumentedAttribute[Any], value: float) -> ColumnElement[Any]:
+    """SQL for max(column, value), NULL counting as lowest (portable: no GREATEST)."""
+    return case((or_(column.is_(None), column < value), value), else_=column)
+
+
+def update_run(s: Session, run_id: int, values: dict[str, Any]) -> Run | None:
+    query = update(Run).where(Run.id == run_id).values(values).returning(Run)
+    return s.scalars(query).one_or_none()
+
+
+def move(
+    s: Session, new: RunStatus, where: ColumnElement[bool], values: dict[str, Any]
+) -> list[Run]:
+    """Move the runs matching `where` to `new`, where the state machine allows it.
+
+    One UPDATE whose WHERE admits only legal source states: a compare-and-set, so two
+    racing writers cannot both move a run. Each moved run gets a 'status' event.
+    """
+    now = utcnow()
+    values = {"status": new.value, "last_seq": Run.last_seq + 1, **values}
+    if new is RunStatus.RUNNING:
+        values["started_at"] = now
+    if new in TERMINAL:
+        values["finished_at"] = now
+    legal = Run.status.in_([old.value for old in sources(new)])
+    query = update(Run).where(where, legal).values(values).returning(Run)
+    moved = list(s.scalars(query))
+    for run in moved:
+        insert_events(s, run.id, run.last_seq, [(STATUS_EVENT, status_payload(run))])
+    return moved
+
+
+def insert_tags(s: Session, run_id: int, tags: list[str]) -> None:
+    if tags:
+        s.execute(insert(RunTag), [{"run_id": run_id, "tag": t} for t in tags])
+
+
+def insert_metrics(s: Session, run_id: int, seq: int, rows: Sequence[MetricRow]) -> None:
+    if rows:
+        params = [
+            {"run_id": run_id, "seq": seq, "step": r.step, "epoch": r.epoch,
+             "split": r.split, "name": r.name, "value": r.value}
+            for r in rows
+        ]  # fmt: skip
+        s.execute(insert(METRICS), params)
+
+
+def insert_events(
+    s: Session, run_id: int, seq: int, events: Sequence[tuple[str, dict[str, Any]]]
+) -> None:
+    if events:
+        now = utcnow()
+        params = [
+            {"run_id": run_id, "seq": seq, "type": t, "payload": p, "created_at": now}
+            for t, p in events
+        ]
+        s.execute(insert(EVENTS), params)
+
+
+def insert_snapshots(s: Session, run_id: int, snapshots: Sequence[SnapshotRecord]) -> None:
+    if snapshots:
+        now = utcnow()
+        params = [
+            {"run_id": run_id, "epoch": f.epoch, "bytes": f.bytes, "created_at": now}
+            for f in snapshots
+        ]
+        s.execute(insert(SNAPSHOTS), params)
