@@ -45,7 +45,7 @@ class _Worker:
     device: str
     process: SpawnProcess
     pid: int
-    conn: Connection[worker.Job, worker.Message]
+    conn: Connection[worker.Job, worker.WorkerMessage]
     flag: ctypes.c_bool  # shared memory: True asks the current run to stop
     spawned: float  # perf_counter seconds
     boot_failures: int = 0  # of this slot, before this process
@@ -308,7 +308,7 @@ class LocalExecutor(Executor):
             n += 1
             self._handle(w, message)
 
-    def _handle(self, w: _Worker, message: worker.Message) -> None:
+    def _handle(self, w: _Worker, message: worker.WorkerMessage) -> None:
         if isinstance(message, worker.Ready):
             with self._ready:
                 w.ready, w.boot_seconds = True, time.perf_counter() - w.spawned
