@@ -10,7 +10,7 @@ from dataclasses import dataclass
 from itertools import count
 from typing import Any
 
-from playground.executors.events import TERMINAL, Event, Finished, Progress, Started
+from playground.executors.events import TERMINAL_EVENTS, Event, Finished, Progress, Started
 from playground.executors.local import LocalExecutor
 from tests.factories import spec_dict
 
@@ -81,7 +81,7 @@ class Pool:
 
 
 def _terminal(event: Event) -> bool:
-    return isinstance(event, TERMINAL)
+    return isinstance(event, TERMINAL_EVENTS)
 
 
 def check_sequence(events: list[Event], epochs: int) -> Finished:

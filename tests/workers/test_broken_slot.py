@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from playground.executors import local
+from playground.executors import slots
 from playground.executors.local import LocalExecutor
 from tests.workers.harness import TIMEOUT, EventLog, spec_json
 
@@ -13,7 +13,7 @@ def test_a_slot_that_keeps_dying_while_booting_gives_up_and_fails_its_queue(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
     # Each attempt costs a full boot (~3 s of imports); two show the retry and the give-up.
-    monkeypatch.setattr(local, "MAX_BOOT_FAILURES", 2)
+    monkeypatch.setattr(slots, "MAX_BOOT_FAILURES", 2)
     log = EventLog()
     # No machine has GPU 99, so every worker exits at boot, after importing torch.
     with LocalExecutor(log, devices=["cuda:99"], warm_up=False) as executor:

@@ -1,7 +1,9 @@
 """Executors run specs somewhere (a local process pool; Ray later) and report events.
 
 `base.Executor` is the interface, `events` what it reports, `local.LocalExecutor` the
-embedded engine (`host` sizes it); `worker` and `reporting` run in its processes.
+embedded engine (`host` sizes it, `dispatcher` queues and hands out runs, `slots` keeps
+one worker process per device through the `lifecycle` states); `worker` and `reporting`
+run in its processes.
 """
 
 from playground.executors.base import EventCallback, Executor, ExecutorStatus, WorkerInfo

@@ -47,4 +47,4 @@ class WorkerLost:
 
 
 Event = Started | Progress | Finished | WorkerLost
-TERMINAL = (Finished, WorkerLost)
+TERMINAL_EVENTS = (Finished, WorkerLost)  # the event types that end a run

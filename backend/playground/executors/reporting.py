@@ -19,7 +19,7 @@ class PipeHooks(Hooks):
     them as one Progress batch when FLUSH_INTERVAL has passed since the last one.
 
     Without a timer thread, a buffered report leaves at the next report or at the next
-    step (the loop reads `cancelled` before every step), so it waits at most
+    `tick` (the loop ticks before every step), so it waits at most
     max(FLUSH_INTERVAL, one step).
     """
 
@@ -35,13 +35,16 @@ class PipeHooks(Hooks):
         self._last_flush = time.perf_counter()
         self.ended = False
 
-    @property
-    def cancelled(self) -> bool:
-        """Read before every step: a shared-memory byte, no syscall (plus a due flush)."""
+    def tick(self) -> None:
+        """Before every step: send the buffer when it is due (the bound in the class doc)."""
         if self._pending and (
             self._urgent or time.perf_counter() - self._last_flush >= FLUSH_INTERVAL
         ):
             self.flush()
+
+    @property
+    def cancelled(self) -> bool:
+        """Read before every step: a shared-memory byte, no syscall."""
         return bool(self._flag.value)
 
     @cancelled.setter

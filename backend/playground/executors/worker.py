@@ -70,11 +70,11 @@ class Ready:
 
 
 Job = tuple[int, str] | None  # (run_id, spec JSON text); None: exit
-Message = Ready | Started | Progress | Finished
-Send = Callable[[Message], None]
+WorkerMessage = Ready | Started | Progress | Finished  # what a worker sends its parent
+Send = Callable[[WorkerMessage], None]
 
 
-def main(conn: Connection[Message, Job], flag: ctypes.c_bool, config: WorkerConfig) -> None:
+def main(conn: Connection[WorkerMessage, Job], flag: ctypes.c_bool, config: WorkerConfig) -> None:
     """Process entry point: boot, say Ready, train jobs until told to stop or orphaned."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when
     # workers stop (through stop()), so a worker must not die mid-run on SIGINT.
@@ -159,10 +159,10 @@ def _warm_up(device: str) -> float:
     return time.perf_counter() - started
 
 
-def _sender(conn: Connection[Message, Job]) -> Send:
+def _sender(conn: Connection[WorkerMessage, Job]) -> Send:
     """conn.send, exiting the process when the parent has gone (nobody left to report to)."""
 
-    def send(message: Message) -> None:
+    def send(message: WorkerMessage) -> None:
         try:
             conn.send(message)
         except OSError:  # BrokenPipeError and friends

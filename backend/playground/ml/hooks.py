@@ -106,6 +106,9 @@ class Hooks:
 
     cancelled: bool = False
 
+    def tick(self) -> None:
+        """Called by the training loop once before every step (and before validating each epoch)."""
+
     def on_start(self, start: RunStart) -> None:
         """Training is about to begin."""
 

@@ -222,6 +222,7 @@ class _Run:
 
     def _check_stop(self) -> None:
         """Raise when the hooks asked to cancel or the time limit passed (read every step)."""
+        self.hooks.tick()
         if self.hooks.cancelled:
             raise CancelledError
         if time.perf_counter() > self.deadline:

@@ -1,0 +1,73 @@
+"""A worker process's lifecycle: its states and the one table of moves between them.
+
+```
+STARTING --Ready--> IDLE --job sent--> BUSY --cancel/stop--> CANCELLING --grace passed--> KILLED
+                     ^                  |                        |
+                     +----Finished------+------------------------+
+IDLE --stop--> EXITING
+every state above --process ended--> REAPED   (the slot gets a new worker in STARTING)
+STARTING --ended, MAX_BOOT_FAILURES-th boot death in a row--> BROKEN   (the slot gives up)
+```
+Each worker object is one process: REAPED and BROKEN are final, and a slot that goes
+on does so with a new worker, never by reviving an old one.
+"""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class WorkerState(StrEnum):
+    """Where one worker process is in its life, as the dispatcher knows it."""
+
+    STARTING = "starting"  # spawned; has not said Ready
+    IDLE = "idle"  # booted, waits for a job
+    BUSY = "busy"  # was sent a run; idle again once it sends Finished
+    CANCELLING = "cancelling"  # its run's cancel flag is set (a deadline once cancel() asks)
+    KILLED = "killed"  # ignored a cancel past the grace period: SIGKILL sent
+    EXITING = "exiting"  # told to exit (stop); only the process's end is left
+    REAPED = "reaped"  # the process ended and was joined
+    BROKEN = "broken"  # ended while booting too many times in a row; not replaced
+
+
+class IllegalWorkerTransition(ValueError):  # noqa: N818 - named like the store's IllegalTransition
+    """A move the worker lifecycle does not allow (a dispatcher bug, never user input)."""
+
+    def __init__(self, old: WorkerState, new: WorkerState) -> None:
+        super().__init__(f"a worker cannot move from {old.value!r} to {new.value!r}")
+        self.old, self.new = old, new
+
+
+S = WorkerState
+# Every live state may move to REAPED: a process can die (or be killed) at any moment.
+TRANSITIONS: dict[WorkerState, frozenset[WorkerState]] = {
+    S.STARTING: frozenset({S.IDLE, S.REAPED, S.BROKEN}),
+    S.IDLE: frozenset({S.BUSY, S.EXITING, S.REAPED}),
+    S.BUSY: frozenset({S.IDLE, S.CANCELLING, S.REAPED}),
+    S.CANCELLING: frozenset({S.IDLE, S.KILLED, S.REAPED}),
+    S.KILLED: frozenset({S.REAPED}),
+    S.EXITING: frozenset({S.REAPED}),
+    S.REAPED: frozenset(),
+    S.BROKEN: frozenset(),
+}
+ENDED = frozenset(s for s, exits in TRANSITIONS.items() if not exits)  # no process left
+RUNNING = frozenset({S.BUSY, S.CANCELLING, S.KILLED})  # states that may hold a run
+
+# What `status()` shows (base.WorkerInfo.state): a worker with a run is "busy" until its
+# run ends; one told to exit, or already reaped (only after stop()), has nothing to do.
+SHOWN: dict[WorkerState, str] = {
+    S.STARTING: "starting",
+    S.IDLE: "idle",
+    S.BUSY: "busy",
+    S.CANCELLING: "busy",
+    S.KILLED: "busy",
+    S.EXITING: "idle",
+    S.REAPED: "idle",
+    S.BROKEN: "broken",
+}
+
+
+def check_transition(old: WorkerState, new: WorkerState) -> None:
+    """Raise IllegalWorkerTransition unless `old` -> `new` is a legal move."""
+    if new not in TRANSITIONS[old]:
+        raise IllegalWorkerTransition(old, new)

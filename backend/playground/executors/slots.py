@@ -1,0 +1,224 @@
+"""Worker slots: one spawned process per device, its lifecycle, and its replacement.
+
+`Slots` is not thread-safe: the dispatcher calls it under its lock. Nothing here reads a
+worker's pipe (the dispatcher does); this module spawns, signals, reaps and replaces.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import dataclasses
+import logging
+import signal
+import time
+from dataclasses import dataclass
+from multiprocessing.connection import Connection
+from multiprocessing.context import SpawnContext, SpawnProcess
+
+from playground.executors import worker
+from playground.executors.base import WorkerInfo
+from playground.executors.events import Finished, WorkerLost
+from playground.executors.lifecycle import ENDED, RUNNING, SHOWN, WorkerState, check_transition
+from playground.ml.hooks import RunResult
+
+log = logging.getLogger(__name__)
+
+MAX_BOOT_FAILURES = 3  # consecutive deaths before `Ready` after which a slot gives up
+
+S = WorkerState
+
+
+@dataclass(eq=False)
+class Worker:
+    """One worker process in a slot, and what the parent knows about it."""
+
+    slot: int
+    device: str
+    process: SpawnProcess
+    pid: int
+    conn: Connection[worker.Job, worker.WorkerMessage]  # closed once it reads EOF
+    flag: ctypes.c_bool  # shared memory: True asks the current run to stop
+    spawned: float  # perf_counter seconds
+    boot_failures: int = 0  # of this slot, before this process
+    state: WorkerState = S.STARTING
+    boot_seconds: float | None = None  # spawn -> Ready; None until booted
+    run_id: int | None = None  # while BUSY, CANCELLING or KILLED
+    cancel_deadline: float | None = None  # perf_counter seconds; CANCELLING only
+
+    def move(self, new: WorkerState) -> None:
+        """The one place a worker changes state; IllegalWorkerTransition on a bad move."""
+        check_transition(self.state, new)
+        self.state = new
+        if new not in RUNNING:
+            self.run_id = None
+        if new is not S.CANCELLING:
+            self.cancel_deadline = None
+
+    @property
+    def takes_jobs(self) -> bool:
+        return self.state is S.IDLE and not self.conn.closed
+
+    def booted(self) -> None:
+        """STARTING -> IDLE: it said Ready."""
+        self.move(S.IDLE)
+        self.boot_seconds = time.perf_counter() - self.spawned
+
+    def assign(self, run_id: int, spec_json: str) -> bool:
+        """IDLE -> BUSY with the run sent; False (still IDLE) when the pipe is broken."""
+        self.flag.value = False  # reset only here, never in the worker
+        if not self.send((run_id, spec_json)):
+            return False
+        self.move(S.BUSY)
+        self.run_id = run_id
+        return True
+
+    def finished(self, run_id: int) -> None:
+        """Its run sent Finished: idle again (a KILLED worker just drops the run)."""
+        if self.run_id != run_id:
+            return
+        if self.state is S.KILLED:
+            self.run_id = None  # reported; its reaping must not report the run again
+        else:
+            self.move(S.IDLE)
+
+    def cancel(self, deadline: float | None) -> None:
+        """Ask its run to stop: BUSY -> CANCELLING; `deadline` (perf_counter s) arms the kill."""
+        self.flag.value = True
+        if self.state is S.BUSY:
+            self.move(S.CANCELLING)
+        if self.state is S.CANCELLING and self.cancel_deadline is None:
+            self.cancel_deadline = deadline
+
+    def kill_if_overdue(self, now: float) -> None:
+        """CANCELLING -> KILLED (SIGKILL) once the cancel deadline has passed."""
+        if self.cancel_deadline is not None and now >= self.cancel_deadline:
+            self.move(S.KILLED)
+            self.process.kill()
+
+    def tell_to_exit(self) -> None:
+        """IDLE -> EXITING; the process ends by itself and is reaped like any other."""
+        self.move(S.EXITING)
+        self.send(None)
+
+    def send(self, job: worker.Job) -> bool:
+        try:
+            self.conn.send(job)
+        except OSError:  # it just died (or its pipe was closed): the sentinel will say so
+            return False
+        return True
+
+    def info(self) -> WorkerInfo:
+        return WorkerInfo(
+            pid=None if self.state in ENDED else self.pid,
+            device=self.device,
+            state=SHOWN[self.state],
+            run_id=self.run_id,
+            boot_seconds=self.boot_seconds,
+        )
+
+
+class Slots:
+    """One worker per device: spawns them, and replaces each one that ends."""
+
+    def __init__(
+        self, ctx: SpawnContext, config: worker.WorkerConfig, devices: list[str], grace: float
+    ) -> None:
+        self._ctx = ctx
+        self._config = config
+        self._devices = devices
+        self.grace = grace  # seconds a cancel may be ignored before the kill
+        self.workers: list[Worker] = []  # the current worker of each slot
+        self.broken_reason = ""  # how the last worker that gave up ended
+
+    def start(self) -> None:
+        self.workers = [self._spawn(i, d) for i, d in enumerate(self._devices)]
+
+    def running(self, run_id: int) -> Worker | None:
+        return next((w for w in self.workers if w.run_id == run_id), None)
+
+    def all_booted(self) -> bool:
+        """Every slot has booted once or given up (for wait_ready)."""
+        return all(w.boot_seconds is not None or w.state is S.BROKEN for w in self.workers)
+
+    def all_broken(self) -> bool:
+        return bool(self.workers) and all(w.state is S.BROKEN for w in self.workers)
+
+    def next_deadline(self) -> float | None:
+        """Seconds until the first cancel deadline; None when none is armed."""
+        deadlines = [w.cancel_deadline for w in self.workers if w.cancel_deadline is not None]
+        return max(0.0, min(deadlines) - time.perf_counter()) if deadlines else None
+
+    def kill_overdue(self) -> None:
+        now = time.perf_counter()
+        for w in self.workers:
+            w.kill_if_overdue(now)
+
+    def signal_all(self, force: bool) -> None:
+        """SIGTERM (or SIGKILL) to every worker still running; the dispatcher reaps them."""
+        for w in self.workers:
+            if w.state not in ENDED:
+                w.process.kill() if force else w.process.terminate()
+
+    def retire(self, w: Worker, *, replace: bool) -> Finished | WorkerLost | None:
+        """The joined process `w` ended: close it and, when `replace`, start its successor.
+
+        Returns the terminal event of the run it held, if it held one."""
+        code = w.process.exitcode
+        if code is None:  # closed the sentinel yet lives on (cannot happen): end it
+            w.process.kill()
+            w.process.join()
+        w.process.close()
+        w.conn.close()
+        how = describe_exit(code)
+        was, lost = w.state, w.run_id
+        failures = w.boot_failures + 1 if was is S.STARTING else 0
+        if replace and failures >= MAX_BOOT_FAILURES:
+            w.move(S.BROKEN)
+            log.error(
+                "worker slot %s (%s) %s while booting %s times; giving up",
+                w.slot, w.device, how, failures,
+            )  # fmt: skip
+            self.broken_reason = f"the last one {how}"
+        else:
+            w.move(S.REAPED)
+        if replace and w.state is S.REAPED:
+            if was is not S.KILLED:
+                stage = {S.STARTING: "while booting", S.IDLE: "while idle"}.get(was, "mid-run")
+                log.warning("worker %s (%s) %s %s; starting another", w.pid, w.device, how, stage)
+            self.workers[w.slot] = self._spawn(w.slot, w.device, failures)
+        if lost is None:
+            return None
+        if was is S.KILLED:
+            error = f"the run ignored the cancel for {self.grace:g} s; its worker was killed"
+            return Finished(lost, RunResult("cancelled", error=error))
+        return WorkerLost(lost, f"worker process {how}")
+
+    def _spawn(self, slot: int, device: str, boot_failures: int = 0) -> Worker:
+        parent, child = self._ctx.Pipe()
+        flag = self._ctx.RawValue(ctypes.c_bool, False)
+        config = dataclasses.replace(self._config, device=device)
+        process = self._ctx.Process(
+            target=worker.main,
+            args=(child, flag, config),
+            name=f"playground-worker-{slot}",
+            daemon=True,  # ended by multiprocessing's atexit if stop() is never called
+        )
+        process.start()
+        child.close()  # only the worker holds its end now, so its exit reads as EOF here
+        assert process.pid is not None
+        return Worker(
+            slot, device, process, process.pid, parent, flag, time.perf_counter(), boot_failures
+        )
+
+
+def describe_exit(code: int | None) -> str:
+    """-9 -> 'died (signal 9, SIGKILL)'; 1 -> 'exited with code 1'."""
+    if code is None:
+        return "ended (exit status unknown)"
+    if code < 0:
+        try:
+            name = signal.Signals(-code).name
+        except ValueError:
+            return f"died (signal {-code})"
+        return f"died (signal {-code}, {name})"
+    return f"exited with code {code}"

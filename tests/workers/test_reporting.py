@@ -1,0 +1,51 @@
+"""The tick contract: the loop ticks before every step; PipeHooks flushes only on a tick."""
+
+from __future__ import annotations
+
+import ctypes
+
+from playground.executors.events import Progress
+from playground.executors.reporting import PipeHooks
+from playground.ml.hooks import EpochReport, Hooks, StepReport
+from playground.ml.spec import RunSpec
+from playground.ml.train import train
+from tests.factories import spec_dict
+
+
+class _Counting(Hooks):
+    def __init__(self) -> None:
+        self.ticks = 0
+
+    def tick(self) -> None:
+        self.ticks += 1
+
+
+def test_the_loop_ticks_before_every_step_and_before_each_validation() -> None:
+    hooks = _Counting()
+    result = train(RunSpec.model_validate(spec_dict(training={"epochs": 2})), hooks)
+
+    assert result.status == "succeeded", result.error
+    assert hooks.ticks == result.steps + result.epochs
+
+
+def test_reading_cancelled_sends_nothing_and_a_tick_sends_what_is_due() -> None:
+    sent: list[object] = []
+    flag = ctypes.c_bool(False)
+    hooks = PipeHooks(1, sent.append, flag)
+    hooks.on_epoch(EpochReport(0, 0, {"val_loss": 1.0}, [], 0.0))  # urgent: first sign of life
+    assert sent == []
+    assert not hooks.cancelled
+    assert sent == []  # a plain read
+
+    hooks.tick()
+    assert len(sent) == 1
+    assert isinstance(sent[0], Progress)
+    assert [r.epoch for r in sent[0].epochs] == [0]
+
+    hooks._last_flush += 3600  # not due for an hour
+    hooks.on_step(StepReport(1, 1, 0.5))
+    hooks.tick()
+    assert len(sent) == 1  # buffered until due
+
+    flag.value = True
+    assert hooks.cancelled
