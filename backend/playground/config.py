@@ -41,5 +41,9 @@ class Settings(BaseSettings):
     def data_context(self) -> DataContext:
         return DataContext(data_dir=self.data_dir)
 
+    def artifacts_dir(self) -> Path:
+        """Where runs' snapshots are kept (ml.snapshots names the files inside)."""
+        return self.data_dir / "artifacts"
+
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'playground.db'}"

@@ -122,4 +122,6 @@ def test_recover_fails_running_runs_and_resubmits_queued_ones(service: Service) 
 
 def test_system_is_the_executors_status(service: Service) -> None:
     service.runs.create(spec=make_spec())
-    assert service.runs.system()["queued"] == 1
+    status = service.runs.system()
+    assert status.executor["queued"] == 1
+    assert (status.snapshots, status.snapshot_bytes) == (0, 0)

@@ -35,7 +35,9 @@ def test_migrate_twice_is_a_no_op(engine: Engine) -> None:
     migrate(engine)
     assert schema() == before
     with engine.connect() as conn:
-        assert conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"  # the newest revision
+        assert (
+            conn.scalar(text("SELECT version_num FROM alembic_version")) == "0002"
+        )  # the newest revision
 
 
 def test_sqlite_engine_settings(tmp_path: Path) -> None:

@@ -41,11 +41,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         engine = make_engine(settings.db_url())
         migrate(engine)
         store, hub = RunStore(engine), Hub()
-        manager = RunManager(store, hub.publish, asyncio.get_running_loop())
+        loop = asyncio.get_running_loop()
+        manager = RunManager(store, hub.publish, loop, settings.artifacts_dir())
         manager.start()
         executor = LocalExecutor(
             manager.on_event, workers=settings.workers, data_dir=settings.data_dir,
-            limits=settings.limits,
+            limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
         )  # fmt: skip
         executor.start()
         service = Runs(store, executor, manager, settings)

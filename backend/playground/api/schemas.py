@@ -146,6 +146,15 @@ class SystemOut(BaseModel):
     queued: int
     devices: list[str]
     pool: list[WorkerOut]
+    snapshots: int = Field(description="Weight snapshot files kept for all runs.")
+    snapshot_bytes: int
+
+
+class SnapshotOut(BaseModel):
+    """A run's weights saved after one epoch (safetensors, on the server)."""
+
+    epoch: int
+    bytes: int
 
 
 class _PreviewBase(BaseModel):

@@ -84,6 +84,14 @@ class BoundaryMessage(_Message):
     data: str = Field(description="base64 of resolution^2 * channels bytes, row-major (y, x, k).")
 
 
+class SnapshotMessage(_Message):
+    """The weights after `epoch` were saved: inspect views can now show that epoch."""
+
+    type: Literal["snapshot"]
+    epoch: int
+    bytes: int
+
+
 class ResultMessage(_Message):
     type: Literal["result"]
     status: RunStatus
@@ -100,7 +108,13 @@ class ResultMessage(_Message):
 
 
 StreamMessage = Annotated[
-    StatusMessage | StartMessage | StepMessage | EpochMessage | BoundaryMessage | ResultMessage,
+    StatusMessage
+    | StartMessage
+    | StepMessage
+    | EpochMessage
+    | BoundaryMessage
+    | SnapshotMessage
+    | ResultMessage,
     Field(discriminator="type"),
 ]
 

@@ -21,6 +21,14 @@ class Started:
 
 
 @dataclass(frozen=True)
+class SnapshotSaved:
+    """The worker wrote the weights after `epoch` to the run's snapshot file."""
+
+    epoch: int
+    bytes: int
+
+
+@dataclass(frozen=True)
 class Progress:
     """Reports coalesced by the worker (at most ~30 batches a second), each list in order."""
 
@@ -28,6 +36,7 @@ class Progress:
     steps: list[StepReport] = field(default_factory=list)
     epochs: list[EpochReport] = field(default_factory=list)
     grids: list[BoundaryGrid] = field(default_factory=list)
+    snapshots: list[SnapshotSaved] = field(default_factory=list)
 
 
 @dataclass(frozen=True)

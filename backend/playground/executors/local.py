@@ -34,6 +34,7 @@ class LocalExecutor(Executor):
         threads: int | None = None,
         warm_up: bool = True,
         cancel_grace: float = 10.0,
+        artifacts_dir: Path | None = None,
     ) -> None:
         if workers < 1:
             raise ValueError("workers must be at least 1")
@@ -44,6 +45,7 @@ class LocalExecutor(Executor):
             limits=limits or Limits(),
             data_dir=data_dir,
             warm_up=warm_up,
+            artifacts_dir=artifacts_dir,
         )
         # spawn, never fork: a forked child would inherit the API's threads, locks and
         # (with CUDA) an unusable GPU context.

@@ -5,9 +5,13 @@ from __future__ import annotations
 import ctypes
 import time
 from collections.abc import Callable
+from pathlib import Path
 
-from playground.executors.events import Finished, Progress, Started
+from torch import nn
+
+from playground.executors.events import Finished, Progress, SnapshotSaved, Started
 from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks, RunResult, RunStart, StepReport
+from playground.ml.snapshots import save_snapshot, snapshot_path
 
 FLUSH_INTERVAL = 1 / 30  # seconds: at most ~30 Progress batches a second leave a worker
 
@@ -23,13 +27,17 @@ class PipeHooks(Hooks):
     max(FLUSH_INTERVAL, one step).
     """
 
-    def __init__(self, run_id: int, send: Send, flag: ctypes.c_bool) -> None:
+    def __init__(
+        self, run_id: int, send: Send, flag: ctypes.c_bool, artifacts: Path | None = None
+    ) -> None:
         self.run_id = run_id
+        self._artifacts = artifacts  # snapshot root; None: keep no snapshots
         self._send = send
         self._flag = flag  # shared memory the parent sets to cancel
         self._steps: list[StepReport] = []
         self._epochs: list[EpochReport] = []
         self._grids: list[BoundaryGrid] = []
+        self._snapshots: list[SnapshotSaved] = []
         self._pending = 0
         self._urgent = False
         self._last_flush = time.perf_counter()
@@ -73,6 +81,15 @@ class PipeHooks(Hooks):
         self._grids.append(grid)
         self._added()
 
+    def on_snapshot(self, epoch: int, model: nn.Module) -> None:
+        """Write the weights here, in the worker; the API registers the file when the
+        batch that reports it is stored (so a listed snapshot always exists on disk)."""
+        if self._artifacts is None:
+            return
+        size = save_snapshot(model, snapshot_path(self._artifacts, self.run_id, epoch))
+        self._snapshots.append(SnapshotSaved(epoch, size))
+        self._added()
+
     def on_end(self, result: RunResult) -> None:
         self.flush()
         self._send(Finished(self.run_id, result))
@@ -81,8 +98,10 @@ class PipeHooks(Hooks):
     def flush(self) -> None:
         """Send what is buffered as one Progress batch (nothing when the buffer is empty)."""
         if self._pending:
-            self._send(Progress(self.run_id, self._steps, self._epochs, self._grids))
-            self._steps, self._epochs, self._grids = [], [], []
+            self._send(
+                Progress(self.run_id, self._steps, self._epochs, self._grids, self._snapshots)
+            )
+            self._steps, self._epochs, self._grids, self._snapshots = [], [], [], []
             self._pending = 0
         self._urgent = False
         self._last_flush = time.perf_counter()

@@ -59,6 +59,7 @@ class WorkerConfig:
     limits: Limits
     data_dir: Path | None
     warm_up: bool = True
+    artifacts_dir: Path | None = None  # where runs' snapshots go; None: none are kept
 
 
 @dataclass(frozen=True)
@@ -122,7 +123,7 @@ def _run_job(
     ctx: DataContext,
 ) -> None:
     """Parse and train one spec; every job ends with exactly one Finished."""
-    hooks = PipeHooks(run_id, send, flag)
+    hooks = PipeHooks(run_id, send, flag, config.artifacts_dir)
     try:
         spec = _parse(spec_json)
         train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)

@@ -121,6 +121,10 @@ class Hooks:
     def on_boundary(self, grid: BoundaryGrid) -> None:
         """Every `boundary_every` epochs, for 2-D data sets."""
 
+    def on_snapshot(self, epoch: int, model: nn.Module) -> None:
+        """The weights after `epoch` are worth keeping (about SNAPSHOTS per run, always the
+        first and the last epoch, and the restored best one); e.g. save them."""
+
     def on_model(self, model: nn.Module) -> None:
         """The trained model (best weights when early stopping restores them), e.g. to save it."""
 

@@ -33,6 +33,7 @@ from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
 BOUNDARY_GRIDS = 50  # target number of boundary grids per run
+SNAPSHOTS = 20  # target number of weight snapshots per run (at boundary epochs for 2-D sets)
 INITIAL_SAMPLE = 1024  # training samples evaluated for the epoch-0 (untrained) metrics
 READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
 
@@ -137,6 +138,8 @@ class _Run:
         self.boundary_every = t.boundary_every or max(1, math.ceil(t.epochs / BOUNDARY_GRIDS))
         plane = self.data.plane
         self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
+        self.snapshot_every = _snapshot_every(t.epochs, self.boundary_every if plane else 1)
+        self.snapshotted: set[int] = set()  # epochs whose weights went to on_snapshot
         self.at = _Progress()
         self.started = time.perf_counter()
         self.deadline = self.started + self.max_seconds  # training time, as reports show it
@@ -173,8 +176,11 @@ class _Run:
             status = "cancelled"
         except TimeLimitError:
             status, error = "failed", f"the run exceeded its time limit of {self.max_seconds:g} s"
+        if status != "diverged":  # the last epoch's weights; a diverged model is NaN
+            self._snapshot(self.at.epoch)
         if t.early_stopping and t.early_stopping.restore_best and best.state is not None:
             self.model.load_state_dict(best.state)
+            self._snapshot(best.epoch)
         result = RunResult(
             status, epochs=self.at.epoch, steps=self.at.step, error=error,  # type: ignore[arg-type]
             best_epoch=best.epoch if best.monitor else None, stopped_early=stopped_early,
@@ -297,6 +303,14 @@ class _Run:
         self.hooks.on_epoch(EpochReport(self.at.epoch, self.at.step, metrics, stats, seconds))
         if self.boundary is not None and self.at.epoch % self.boundary_every == 0:
             self.hooks.on_boundary(self.boundary(self.model, self.at.epoch))
+        if self.at.epoch % self.snapshot_every == 0:
+            self._snapshot(self.at.epoch)
+
+    def _snapshot(self, epoch: int) -> None:
+        """Hand the current weights to the hooks as those of `epoch`, once per epoch."""
+        if epoch not in self.snapshotted:
+            self.snapshotted.add(epoch)
+            self.hooks.on_snapshot(epoch, self.model)
 
     def _start_report(self) -> RunStart:
         return RunStart(
@@ -374,6 +388,13 @@ class _Best:
             self.value, self.epoch = v, epoch
             self.state = {k: t.detach().clone() for k, t in model.state_dict().items()}
         return True
+
+
+def _snapshot_every(epochs: int, grid_every: int) -> int:
+    """Epochs between snapshots: about SNAPSHOTS per run, on epochs that have a boundary
+    grid (grid_every) so the two can be shown together; epoch 0 is always one."""
+    grids = epochs // grid_every + 1
+    return grid_every * max(1, math.ceil(grids / SNAPSHOTS))
 
 
 def _to(split: Split, device: torch.device) -> Split:

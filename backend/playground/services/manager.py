@@ -12,14 +12,17 @@ import logging
 import queue
 import threading
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 from playground.executors.events import Event, Finished, Progress, Started, WorkerLost
+from playground.ml.snapshots import snapshot_path
 from playground.services.hub import Frame
 from playground.services.messages import StreamMessage, epoch_rows, payload, render, step_rows
 from playground.store.errors import RunNotFoundError
-from playground.store.records import EventRecord, MetricRecord, RunRecord
-from playground.store.repo import RunStore, status_event
+from playground.store.records import EventRecord, MetricRecord, RunRecord, SnapshotRecord
+from playground.store.repo import RunStore
+from playground.store.rows import status_event
 from playground.store.states import IllegalTransition, RunStatus
 
 log = logging.getLogger(__name__)
@@ -36,8 +39,15 @@ RUNS_TOPIC = "runs"  # status changes of every run, for lists
 class RunManager:
     """Owns the write path for run progress; `publish` is called on the event loop."""
 
-    def __init__(self, store: RunStore, publish: Publish, loop: asyncio.AbstractEventLoop) -> None:
+    def __init__(
+        self,
+        store: RunStore,
+        publish: Publish,
+        loop: asyncio.AbstractEventLoop,
+        artifacts: Path | None = None,
+    ) -> None:
         self.store, self._publish, self._loop = store, publish, loop
+        self._artifacts = artifacts  # snapshot root, to remove files of deleted runs
         self._events: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._drain, name="run-writer", daemon=True)
 
@@ -70,6 +80,8 @@ class RunManager:
                 self._handle(event)
             except (RunNotFoundError, IllegalTransition) as e:
                 log.info("dropped %s for run %s: %s", type(event).__name__, event.run_id, e)
+                if isinstance(e, RunNotFoundError) and isinstance(event, Progress):
+                    self._remove_files(event)
             except Exception:  # the writer must survive anything one event does
                 log.exception("failed to store %s for run %s", type(event).__name__, event.run_id)
 
@@ -85,9 +97,11 @@ class RunManager:
         elif isinstance(event, Progress):
             rows = [r for st in event.steps for r in step_rows(st)]
             rows += [r for ep in event.epochs for r in epoch_rows(ep)]
-            grids = [("boundary", payload(g)) for g in event.grids]
+            events = [("boundary", payload(g)) for g in event.grids]
+            events += [("snapshot", payload(f)) for f in event.snapshots]
+            files = [SnapshotRecord(f.epoch, f.bytes) for f in event.snapshots]
             last_epoch = max((ep.epoch for ep in event.epochs), default=None)
-            self._append(rid, metrics=rows, events=grids, epochs_done=last_epoch)
+            self._append(rid, metrics=rows, events=events, snapshots=files, epochs_done=last_epoch)
         elif isinstance(event, Finished):
             result = payload(event.result)
             self._append(rid, events=[("result", result)])
@@ -97,6 +111,12 @@ class RunManager:
             self.publish_status(rec)
         elif isinstance(event, WorkerLost):
             self.publish_status(self.store.set_status(rid, RunStatus.FAILED, error=event.reason))
+
+    def _remove_files(self, event: Progress) -> None:
+        """Snapshots a worker wrote for a run deleted meanwhile: nobody will list them."""
+        for f in event.snapshots if self._artifacts else ():
+            assert self._artifacts is not None
+            snapshot_path(self._artifacts, event.run_id, f.epoch).unlink(missing_ok=True)
 
     def _append(self, run_id: int, **batch: Any) -> None:
         seq = self.store.append(run_id, **batch)

@@ -102,11 +102,11 @@ def _add_epoch_value(msg: StreamMessage, m: MetricRecord) -> None:
         msg["metrics"][f"{m.split}_{m.name}"] = m.value
 
 
-_ORDER = {"status": 0, "start": 1, "step": 2, "epoch": 3, "boundary": 4, "result": 5}
+_ORDER = {"status": 0, "start": 1, "step": 2, "epoch": 3, "boundary": 4, "snapshot": 5, "result": 6}
 
 
 def _ordered(messages: list[StreamMessage]) -> list[StreamMessage]:
-    """Within one batch: status, start, steps, epochs, grids, result (stable)."""
+    """Within one batch: status, start, steps, epochs, grids, snapshots, result (stable)."""
     return sorted(messages, key=lambda msg: _ORDER.get(msg["type"], 9))
 
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from dataclasses import dataclass, fields
 from typing import Any
 
@@ -9,12 +10,13 @@ from playground.config import Settings
 from playground.executors.base import Executor, ExecutorStatus
 from playground.ml.datasets import DataSpec
 from playground.ml.preview import preview as preview_data
+from playground.ml.snapshots import run_dir
 from playground.ml.spec import RunSpec
 from playground.ml.validate import Summary, validate
 from playground.services.manager import RunManager
 from playground.services.messages import StreamMessage, render
 from playground.store.errors import RunNotFoundError
-from playground.store.records import Page, Point, RunRecord
+from playground.store.records import Page, Point, RunRecord, SnapshotRecord
 from playground.store.repo import RunStore
 from playground.store.states import ACTIVE, TERMINAL, RunStatus
 
@@ -41,6 +43,15 @@ class Replay:
     messages: list[StreamMessage]
     last_seq: int  # the newest batch committed when the replay was read
     finished: bool  # the run had ended: nothing more will follow
+
+
+@dataclass(frozen=True, slots=True)
+class SystemStatus:
+    """The executor's counts and the snapshot files kept for all runs."""
+
+    executor: ExecutorStatus
+    snapshots: int
+    snapshot_bytes: int
 
 
 @dataclass
@@ -110,6 +121,9 @@ class Runs:
         if rec.status in ACTIVE:
             self.executor.cancel(run_id)
         self.store.delete_run(run_id)
+        # Files after rows: a listed snapshot always exists. A worker still cancelling may
+        # write one more; the manager removes files that arrive for a deleted run.
+        shutil.rmtree(run_dir(self.settings.artifacts_dir(), run_id), ignore_errors=True)
         self.manager.publish_deleted(run_id)
 
     def rerun(self, *, run_id: int, seed: int | None = None) -> RunView:
@@ -146,9 +160,15 @@ class Runs:
         messages = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
         return Replay(messages, rec.last_seq, rec.status in TERMINAL)
 
-    def system(self) -> ExecutorStatus:
-        """Workers busy/idle, queue length and devices."""
-        return self.executor.status()
+    def snapshots(self, *, run_id: int) -> list[SnapshotRecord]:
+        """The run's saved weights by epoch (so far, while it trains)."""
+        self.get(run_id)
+        return self.store.snapshots(run_id)
+
+    def system(self) -> SystemStatus:
+        """Workers busy/idle, queue length and devices; snapshot files kept."""
+        count, size = self.store.snapshot_totals()
+        return SystemStatus(self.executor.status(), snapshots=count, snapshot_bytes=size)
 
     def recover(self) -> tuple[list[int], list[int]]:
         """At start: fail runs a previous process left running; re-queue the queued ones."""

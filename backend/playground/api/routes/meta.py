@@ -35,4 +35,7 @@ def health() -> Health:
 @router.get("/system")
 def system(runs: RunsDep) -> SystemOut:
     """Devices, workers busy/idle, queue length."""
-    return SystemOut.model_validate(runs.system())
+    status = runs.system()
+    return SystemOut.model_validate(
+        {**status.executor, "snapshots": status.snapshots, "snapshot_bytes": status.snapshot_bytes}
+    )

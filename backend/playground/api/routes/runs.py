@@ -7,7 +7,7 @@ from typing import Annotated, Literal
 from fastapi import APIRouter, Query, Response, status
 
 from playground.api.deps import RunDep, RunsDep
-from playground.api.schemas import MetricsOut, Rerun, RunPage, RunPatch
+from playground.api.schemas import MetricsOut, Rerun, RunPage, RunPatch, SnapshotOut
 from playground.ml.spec import RunSpec
 from playground.services.runs import RunView
 from playground.store.states import RunStatus
@@ -86,3 +86,9 @@ def metrics(
     """Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB)."""
     series = runs.metrics(run_id=run.id, names=names, split=split, max_points=max_points)
     return MetricsOut(run_id=run.id, series=series)
+
+
+@router.get("/{run_id}/snapshots")
+def snapshots(run: RunDep, runs: RunsDep) -> list[SnapshotOut]:
+    """The epochs whose weights were kept (about 20 per run; first, last, restored best)."""
+    return [SnapshotOut(epoch=f.epoch, bytes=f.bytes) for f in runs.snapshots(run_id=run.id)]
