@@ -69,7 +69,7 @@ def infer_layers(layers: list[Layer], x: TensorType, loc: Loc, depth: int = 0) -
 
 
 def _infer_one(spec: Layer, x: TensorType, loc: Loc, depth: int) -> list[LayerInfo]:
-    name = str(spec.type)
+    name = spec.type_name()
     try:
         with torch.device("meta"):
             if isinstance(spec, Residual):

@@ -143,9 +143,6 @@ class _ConvNd(ParamLayer):
         k = numel(as_tuple(self.kernel_size, self.dims, "k"))
         return 2 * numel(y.shape) * (x.shape[0] // self.groups) * k
 
-    def type_name(self) -> str:
-        return str(getattr(self, "type", "Conv"))
-
     def describe(self) -> str:
         return f"{self.type_name()}({self.out_channels}, k={self.kernel_size})"
 
