@@ -20,15 +20,15 @@ from playground.ml.augment import augment
 from playground.ml.boundary import BoundaryMaker
 from playground.ml.builder import build_model
 from playground.ml.datasets import DataContext, LoadedData, Split, load
+from playground.ml.datasets.plane import plane_points
+from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, RunStart, StepReport
 from playground.ml.layer_stats import LayerWatch
 from playground.ml.limits import Limits
 from playground.ml.metrics import confusion_matrix, predict_all, split_metrics, to_floats
 from playground.ml.objective import Objective, sign_targets
 from playground.ml.optimizers import Perceptron
-from playground.ml.plane import plane_points
 from playground.ml.spec import RunSpec
-from playground.ml.types import SpecError
 from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
@@ -307,7 +307,7 @@ class _Run:
                 "torch_threads": str(torch.get_num_threads()),
             },
             log_every=self.log_every, total_steps=self.spec.training.epochs * len(self.batches),
-            plane=plane_points(self.data),
+            plane=plane_points(self.data.plane),
         )  # fmt: skip
 
     # ---- evaluation ---------------------------------------------------------------------

@@ -15,7 +15,8 @@ from playground.ml.datasets.base import DataBase, DatasetDef
 from playground.ml.datasets.normalize import PER_COLUMN
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
 from playground.ml.datasets.splits import make_splits, partition, split_sizes
-from playground.ml.types import SpecError, TargetInfo, TensorType
+from playground.ml.errors import SpecError
+from playground.ml.types import TargetInfo, TensorType
 
 # An upload id is a plain file name: no separators, no dots except the extension, so it
 # can only ever name a file directly inside the uploads folder.
