@@ -13,19 +13,7 @@ from playground.ml.layers.attention import (
     TransformerEncoderLayer,
 )
 from playground.ml.layers.base import LayerSpec, ShapeError
-from playground.ml.layers.conv import (
-    AdaptiveAvgPool1d,
-    AdaptiveAvgPool2d,
-    AdaptiveMaxPool2d,
-    AvgPool1d,
-    AvgPool2d,
-    Conv1d,
-    Conv2d,
-    ConvTranspose1d,
-    ConvTranspose2d,
-    MaxPool1d,
-    MaxPool2d,
-)
+from playground.ml.layers.conv import Conv1d, Conv2d, ConvTranspose1d, ConvTranspose2d
 from playground.ml.layers.dense import (
     Dropout,
     Dropout1d,
@@ -38,6 +26,15 @@ from playground.ml.layers.dense import (
     Unflatten,
 )
 from playground.ml.layers.norm import BatchNorm1d, BatchNorm2d, LayerNorm
+from playground.ml.layers.pool import (
+    AdaptiveAvgPool1d,
+    AdaptiveAvgPool2d,
+    AdaptiveMaxPool2d,
+    AvgPool1d,
+    AvgPool2d,
+    MaxPool1d,
+    MaxPool2d,
+)
 from playground.ml.layers.recurrent import GRU, LSTM, RNN, SequencePool
 from playground.ml.layers.residual import Residual
 
