@@ -15,7 +15,8 @@ import numpy as np
 from playground.ml.datasets import DATASETS, DataContext, DataInfo, DataSpec, Kind, Split
 from playground.ml.datasets import describe as describe_data
 from playground.ml.datasets import load as load_data
-from playground.ml.datasets.files import CSV_ID, CsvData, read_rows, upload_path
+from playground.ml.datasets.csv_file import CSV_ID, CsvData, read_rows
+from playground.ml.datasets.files import upload_path
 from playground.ml.datasets.plane import plane_points
 from playground.ml.datasets.tabular import TABLES
 from playground.ml.errors import SpecError
