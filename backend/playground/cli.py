@@ -14,12 +14,11 @@ from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, T
 from rich.table import Table
 
 from playground.config import Settings
-from playground.ml.errors import from_validation_error
+from playground.ml.errors import ErrorItem, SpecError, from_validation_error
 from playground.ml.hooks import EpochReport, Hooks, RunResult
 from playground.ml.registry import catalog
 from playground.ml.spec import RunSpec
 from playground.ml.train import train
-from playground.ml.types import ErrorItem, SpecError
 from playground.ml.validate import Summary, validate
 
 app = typer.Typer(help="NN Playground: train neural networks described by JSON run specs.")

@@ -47,8 +47,19 @@ def test_check_transition(old: RunStatus, new: RunStatus) -> None:
             check_transition(old, new)
 
 
-def test_illegal_transition_is_a_value_error() -> None:
-    assert issubclass(IllegalTransition, ValueError)
+def test_illegal_move_raises_and_leaves_the_whole_row_as_it_was(store: RunStore) -> None:
+    run = new_run(store)
+    store.set_status(run.id, S.RUNNING, device="cpu", versions={"torch": "2"})
+    store.set_status(run.id, S.SUCCEEDED, result={"test": {"accuracy": 0.9}})
+    before = store.get_run(run.id)
+    assert before is not None
+    with pytest.raises(IllegalTransition, match="'succeeded' to 'running'"):
+        store.set_status(
+            run.id, S.RUNNING, error="late", device="cuda:0", summary={"params": 1},
+            result={"test": {"accuracy": 0.1}}, versions={"torch": "3"},
+        )  # fmt: skip
+    # Not one field written (status, timestamps, result, test_accuracy), no event added.
+    assert store.get_run(run.id) == before
 
 
 @pytest.mark.parametrize(("old", "new"), PAIRS)

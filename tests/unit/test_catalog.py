@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
-from typing import Any
+from typing import Any, get_args
 
 from playground.ml.datasets import DATASETS
-from playground.ml.layers import LAYER_TYPES
+from playground.ml.layers import LAYER_CLASSES, LAYER_TYPES, Layer, LayerSpec
+from playground.ml.layers.activations import ACTIVATION_TYPES, ActivationSpec
+from playground.ml.layers.dense import Linear
 from playground.ml.registry import CHOICES, catalog
 from playground.ml.spec import TrainingSpec
 
@@ -42,6 +44,28 @@ def test_catalog_lists_everything_with_parameters() -> None:
     assert {"n_samples", "noise", "turns", "features", "split", "seed"} <= {
         p["name"] for p in spiral["params"]
     }
+
+
+def _with_type(base: type[LayerSpec]) -> set[type[LayerSpec]]:
+    """Every subclass of `base` (at any depth) that a `type` value can select."""
+    found: set[type[LayerSpec]] = set()
+    for sub in base.__subclasses__():
+        if "type" in sub.model_fields:
+            found.add(sub)
+        found |= _with_type(sub)
+    return found
+
+
+def test_every_layer_class_is_in_the_one_list_and_parses() -> None:
+    # Adding a layer = write the class + add it to LAYER_CLASSES: forgetting the list fails here.
+    assert _with_type(LayerSpec) == set(LAYER_CLASSES)
+    assert _with_type(ActivationSpec) == set(ACTIVATION_TYPES) <= set(LAYER_CLASSES)
+    assert len(LAYER_TYPES) == len(LAYER_CLASSES)  # no two classes share a `type`
+    # Every class is a member of the `Layer` union (the shape cases parse one of each).
+    assert set(get_args(get_args(Layer)[0])) == set(LAYER_CLASSES)
+    for act in ACTIVATION_TYPES:  # the `activation` shorthand takes every activation by name
+        layer = Linear(out_features=1, activation=act.type_name())  # type: ignore[arg-type]
+        assert type(layer.activation) is act
 
 
 def _all_params(cat: dict[str, Any]) -> list[dict[str, Any]]:

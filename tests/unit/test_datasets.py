@@ -25,7 +25,7 @@ from playground.ml.datasets import (
     load,
 )
 from playground.ml.datasets.text import TEXT_PATH, corpus, vocabulary
-from playground.ml.types import SpecError
+from playground.ml.errors import SpecError
 
 SPEC = TypeAdapter(DataSpec)
 FASHION = ("T-shirt/top", "Trouser", "Pullover", "Dress", "Coat", "Sandal", "Shirt")

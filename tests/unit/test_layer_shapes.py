@@ -18,11 +18,12 @@ from pydantic import TypeAdapter
 from torch import Tensor, nn
 
 from playground.ml.builder import build_model
+from playground.ml.errors import SpecError, format_path
 from playground.ml.layers import LAYER_TYPES, Layer
 from playground.ml.layers.dense import Linear
 from playground.ml.layers.modules import Residual as ResidualModule
 from playground.ml.shapes import LayerInfo, infer_layers, output_of
-from playground.ml.types import SpecError, TensorType, format_path
+from playground.ml.types import TensorType
 
 BATCH = 3
 ROOT = ("model", "layers")

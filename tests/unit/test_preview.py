@@ -13,8 +13,8 @@ from sklearn import datasets as sk
 
 from playground.ml.datasets import DATASETS, DataContext, describe
 from playground.ml.datasets.text import corpus
+from playground.ml.errors import SpecError
 from playground.ml.preview import preview
-from playground.ml.types import SpecError
 from tests.unit.test_datasets import CASES, make_data_dir, spec_of
 
 KINDS = {"2d", "image", "sequence", "tabular", "text"}

@@ -7,10 +7,9 @@ from typing import Any
 import pytest
 from pydantic import ValidationError
 
-from playground.ml.errors import from_validation_error
+from playground.ml.errors import ErrorItem, SpecError, from_validation_error
 from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
-from playground.ml.types import ErrorItem, SpecError
 from playground.ml.validate import validate
 from tests.factories import layers, linear, spec_dict
 

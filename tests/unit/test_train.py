@@ -8,11 +8,17 @@ from typing import Any
 
 import pytest
 import torch
-from torch import nn
+from sklearn import metrics as sk_metrics
+from torch import Tensor, nn
+from torch.optim.optimizer import register_optimizer_step_pre_hook
 
 from playground.ml.boundary import dequantize
+from playground.ml.datasets import DataContext, load
 from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks, RunResult, RunStart, StepReport
 from playground.ml.limits import Limits
+from playground.ml.metrics import confusion_matrix, regression_metrics
+from playground.ml.spec import GradClip
+from playground.ml.step import clip_gradients
 from playground.ml.train import train
 from tests.factories import layers, linear, make_spec
 
@@ -137,10 +143,15 @@ def test_same_seed_same_series_other_seed_differs() -> None:
 
 
 def test_dropout_runs_are_reproducible() -> None:
-    model = layers(linear(16, activation="ReLU"), {"type": "Dropout", "p": 0.5}, linear(2))
-    a = run(model=model)[1].epochs
-    b = run(model=model)[1].epochs
-    assert [e.metrics for e in a] == [e.metrics for e in b]
+    def series(p: float, seed: int = 0) -> list[Any]:
+        model = layers(linear(16, activation="ReLU"), {"type": "Dropout", "p": p}, linear(2))
+        _, rec = run(model=model, training={"seed": seed})
+        return [s.loss for s in rec.steps] + [e.metrics for e in rec.epochs]
+
+    assert series(0.5) == series(0.5)  # the dropout masks come from the seed
+    # ...and they are really drawn: the same run without dropout trains differently.
+    assert series(0.5) != series(0.0)
+    assert series(0.5, seed=1) != series(0.5)
 
 
 def test_cancel_stops_within_one_step() -> None:
@@ -189,28 +200,63 @@ def test_early_stopping_keeps_the_best_epoch() -> None:
     assert val[result.best_epoch] == min(v for k, v in val.items() if k >= 1)
 
 
-def test_classification_test_metrics_and_confusion() -> None:
-    result, _ = run(data={"dataset": "iris"}, model=layers(linear(3)), training={"epochs": 30})
-    assert result.confusion is not None
-    assert len(result.confusion) == 3
-    n_test = sum(map(sum, result.confusion))
-    assert n_test == 30  # 20 % of 150
-    diag = sum(result.confusion[i][i] for i in range(3))
-    assert result.test["accuracy"] == pytest.approx(diag / n_test)
-    assert result.per_class_accuracy is not None
-    assert len(result.per_class_accuracy) == 3
+def _test_split_outputs(rec: Recorder, data: dict[str, Any]) -> tuple[Tensor, Tensor]:
+    """The trained model's outputs on the run's test split, and the targets."""
+    assert rec.model is not None
+    test = load(
+        make_spec(data=data).data, DataContext()
+    ).test  # the same seeded split the run tested on
+    with torch.no_grad():
+        return rec.model.eval()(test.x), test.y
 
 
-def test_regression_reports_mse_mae_r2() -> None:
-    result, rec = run(
-        data={"dataset": "plane", "n_samples": 300},
-        model=layers(linear(1)),
-        training={"epochs": 30},
-    )
+def test_classification_test_metrics_and_confusion_match_sklearn() -> None:
+    data = {"dataset": "iris"}
+    result, rec = run(data=data, model=layers(linear(3)), training={"epochs": 5})
+    out, y = _test_split_outputs(rec, data)
+    pred = out.argmax(1)
+    assert len(y) == 30  # 20 % of 150
+    expected = sk_metrics.confusion_matrix(y, pred, labels=[0, 1, 2])
+    assert result.confusion == expected.tolist()
+    assert 0 < result.test["accuracy"] < 1  # errors off the diagonal: the test is not trivial
+    assert result.test["accuracy"] == pytest.approx(sk_metrics.accuracy_score(y, pred))
+    recall = sk_metrics.recall_score(y, pred, labels=[0, 1, 2], average=None, zero_division=0)
+    assert result.per_class_accuracy == pytest.approx(recall.tolist())
+
+
+def test_confusion_matrix_matches_sklearn() -> None:
+    gen = torch.Generator().manual_seed(0)
+    y, pred = torch.randint(0, 4, (500,), generator=gen), torch.randint(0, 4, (500,), generator=gen)
+    pred[:50] = y[:50]  # some agreement, so the diagonal differs from the rest
+    ours = confusion_matrix(pred, y, 4)  # row = true class, column = predicted
+    assert ours.tolist() == sk_metrics.confusion_matrix(y, pred, labels=range(4)).tolist()
+    # A class never predicted nor present still gets its row and column.
+    assert confusion_matrix(torch.tensor([0, 0]), torch.tensor([0, 1]), 3).tolist() == [
+        [1, 0, 0], [1, 0, 0], [0, 0, 0]]  # fmt: skip
+
+
+def test_regression_reports_mse_mae_r2_as_sklearn_computes_them() -> None:
+    data = {"dataset": "plane", "n_samples": 300}
+    result, rec = run(data=data, model=layers(linear(1)), training={"epochs": 3})
+    out, y = _test_split_outputs(rec, data)
+    pred = out.reshape(y.shape)
     assert set(result.test) == {"loss", "mse", "mae", "r2"}
-    assert result.test["r2"] > 0.9
+    assert result.test["r2"] == pytest.approx(sk_metrics.r2_score(y, pred), rel=1e-4)
+    assert result.test["mse"] == pytest.approx(sk_metrics.mean_squared_error(y, pred), rel=1e-4)
+    assert result.test["mae"] == pytest.approx(sk_metrics.mean_absolute_error(y, pred), rel=1e-4)
+    assert 0 < result.test["r2"] < 1  # a partly trained model: not a degenerate value
     assert result.confusion is None
     assert {"val_mse", "val_mae", "val_r2"} <= set(rec.epochs[-1].metrics)
+
+
+def test_multi_output_r2_is_sklearns_variance_weighted_r2() -> None:
+    # Several outputs: 1 - (sum of all squared errors) / (sum of every column's variance).
+    gen = torch.Generator().manual_seed(0)
+    y = torch.randn(200, 3, generator=gen, dtype=torch.float64) * torch.tensor([1.0, 5.0, 0.2])
+    pred = y + torch.randn(200, 3, generator=gen, dtype=torch.float64)
+    ours = regression_metrics(pred, y, "")["r2"].item()
+    assert ours == pytest.approx(sk_metrics.r2_score(y, pred, multioutput="variance_weighted"))
+    assert ours != pytest.approx(sk_metrics.r2_score(y, pred))  # not the plain average
 
 
 def test_step_lr_schedule_is_reported() -> None:
@@ -269,10 +315,68 @@ def test_missing_cuda_fails_clearly() -> None:
     assert rec.ends == [result]
 
 
-def test_gradient_clipping_by_value_and_norm_train() -> None:
-    for clip in ({"value": 0.01}, {"max_norm": 0.1}):
-        result, _ = run(training={"grad_clip": clip})
-        assert result.status == "succeeded"
+def _gradients_at_each_step(**training: Any) -> list[list[Tensor]]:
+    """The gradients each optimizer step of a real run applies, as the loop leaves them."""
+    seen: list[list[Tensor]] = []
+
+    def record(optimizer: torch.optim.Optimizer, *_: Any) -> None:
+        grads = [p.grad for g in optimizer.param_groups for p in g["params"] if p.grad is not None]
+        seen.append([g.detach().clone() for g in grads])
+
+    handle = register_optimizer_step_pre_hook(record)
+    try:
+        result, _ = run(training={"epochs": 2, **training})
+    finally:
+        handle.remove()
+    assert result.status == "succeeded", result.error
+    assert len(seen) == result.steps
+    return seen
+
+
+def _total_norm(grads: list[Tensor]) -> float:
+    return torch.linalg.vector_norm(
+        torch.stack([torch.linalg.vector_norm(g) for g in grads])
+    ).item()
+
+
+def test_gradient_clipping_by_norm_bounds_every_step() -> None:
+    free = [_total_norm(g) for g in _gradients_at_each_step()]
+    assert max(free) > 0.1  # unclipped, the gradients are larger than the bound
+    clipped = [_total_norm(g) for g in _gradients_at_each_step(grad_clip={"max_norm": 0.1})]
+    assert max(clipped) <= 0.1 * (1 + 1e-5)
+    assert max(clipped) > 0.09  # clipped onto the bound, not zeroed
+
+
+def test_gradient_clipping_by_value_bounds_every_entry() -> None:
+    def largest(steps: list[list[Tensor]]) -> float:
+        return max(g.abs().max().item() for grads in steps for g in grads)
+
+    assert largest(_gradients_at_each_step()) > 0.01
+    clipped = _gradients_at_each_step(grad_clip={"value": 0.01})
+    assert largest(clipped) == pytest.approx(0.01)  # entries beyond the bound sit on it
+    assert any((g.abs() < 0.01).any() for grads in clipped for g in grads)  # others kept
+
+
+def test_clip_gradients_on_a_model() -> None:
+    model = nn.Sequential(nn.Linear(4, 8), nn.Tanh(), nn.Linear(8, 2))
+
+    def fresh_gradients() -> list[Tensor]:
+        model.zero_grad()
+        model(torch.randn(32, 4) * 10).square().sum().backward()  # type: ignore[no-untyped-call]
+        return [p.grad for p in model.parameters() if p.grad is not None]
+
+    grads = fresh_gradients()
+    raw = [g.clone() for g in grads]
+    clip_gradients(model.parameters(), None)
+    assert all(torch.equal(a, b) for a, b in zip(raw, grads, strict=True))  # no clip: untouched
+    assert _total_norm(fresh_gradients()) > 0.5
+    clip_gradients(model.parameters(), GradClip(max_norm=0.5))
+    clipped = [p.grad for p in model.parameters() if p.grad is not None]
+    assert _total_norm(clipped) == pytest.approx(0.5, rel=1e-5)  # scaled onto the bound
+    assert max(g.abs().max().item() for g in fresh_gradients()) > 0.05
+    clip_gradients(model.parameters(), GradClip(value=0.05))
+    largest = max(p.grad.abs().max().item() for p in model.parameters() if p.grad is not None)
+    assert largest == pytest.approx(0.05)  # float32 0.05: entries beyond it sit on it
 
 
 def test_time_limit_fails_the_run_with_a_message() -> None:

@@ -6,8 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from playground.ml.errors import from_error_dicts
-from playground.ml.types import ErrorItem, SpecError
+from playground.ml.errors import ErrorItem, SpecError, from_error_dicts
 from playground.store.errors import InvalidCursorError, RunNotFoundError
 from playground.store.states import IllegalTransition
 

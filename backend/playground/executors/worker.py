@@ -26,12 +26,12 @@ from pydantic import ValidationError
 from playground.executors.events import Finished, Progress, Started
 from playground.executors.reporting import PipeHooks
 from playground.ml.datasets import DataContext
-from playground.ml.errors import from_validation_error
+from playground.ml.device import resolve_device
+from playground.ml.errors import SpecError, from_validation_error
 from playground.ml.hooks import Hooks, RunResult
 from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
-from playground.ml.train import resolve_device, train
-from playground.ml.types import SpecError
+from playground.ml.train import train
 
 log = logging.getLogger(__name__)
 

@@ -1,23 +1,72 @@
-"""Turn pydantic's validation errors into ErrorItems with JSON paths users can read."""
+"""Spec errors (a JSON path and a reason each), and pydantic's errors turned into them."""
 
 from __future__ import annotations
 
 import difflib
 import re
 from collections.abc import Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from pydantic import ValidationError
-
-from playground.ml.registry import TAGS
-from playground.ml.types import ErrorItem
 
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BRANCHES = {"int", "float", "str", "bool", "none", "list", "dict", "tuple"}
 
 
+@dataclass(frozen=True)
+class ErrorItem:
+    """One validation problem: a JSON path into the spec and the reason."""
+
+    loc: tuple[str | int, ...]
+    msg: str
+    type: str = "value_error"
+
+    @property
+    def path(self) -> str:
+        return format_path(self.loc)
+
+    @property
+    def text(self) -> str:
+        """'path: reason', without repeating a path the reason already starts with."""
+        return (
+            self.msg
+            if not self.path or self.msg.startswith(self.path)
+            else f"{self.path}: {self.msg}"
+        )
+
+    def as_dict(self) -> dict[str, object]:
+        return {"loc": list(self.loc), "path": self.path, "msg": self.msg, "type": self.type}
+
+
+class SpecError(ValueError):
+    """A spec that parses but cannot be built or trained (shapes, sizes, limits, files)."""
+
+    def __init__(self, errors: list[ErrorItem]) -> None:
+        self.errors = errors
+        super().__init__("; ".join(e.text for e in errors))
+
+    @classmethod
+    def at(cls, loc: tuple[str | int, ...], msg: str, type: str = "value_error") -> SpecError:
+        return cls([ErrorItem(loc, msg, type)])
+
+
+def format_path(loc: tuple[str | int, ...]) -> str:
+    """('model', 'layers', 3, 'kernel_size') -> 'model.layers[3].kernel_size'."""
+    out = ""
+    for part in loc:
+        if isinstance(part, int):
+            out += f"[{part}]"
+        else:
+            out += f".{part}" if out else part
+    return out
+
+
 def _is_branch(part: str | int) -> bool:
     """pydantic names union members in the loc (a tag, 'constrained-int', "literal['full']")."""
+    # Imported here: the registry imports every layer and data set, and they raise SpecError.
+    from playground.ml.registry import TAGS
+
     if not isinstance(part, str):
         return False
     return part in TAGS or part in _BRANCHES or not _FIELD.match(part)

@@ -5,9 +5,12 @@ from __future__ import annotations
 import torch
 from torch import Tensor, nn
 
+from playground.ml.datasets import Split
+from playground.ml.hooks import RunResult
 from playground.ml.objective import Objective
 
 EVAL_ROWS = 4096  # samples per forward pass when evaluating: bounds activation memory
+INITIAL_SAMPLE = 1024  # training samples evaluated for the epoch-0 (untrained) metrics
 
 
 @torch.no_grad()
@@ -54,3 +57,39 @@ def confusion_matrix(pred: Tensor, y: Tensor, classes: int) -> Tensor:
     """(C, C) counts; row = true class, column = predicted class."""
     flat = y.reshape(-1) * classes + pred.reshape(-1)
     return torch.bincount(flat, minlength=classes * classes).reshape(classes, classes)
+
+
+def evaluate(model: nn.Module, objective: Objective, split: Split, prefix: str) -> dict[str, float]:
+    """Loss and accuracy (or MSE, MAE, R^2) of `model` over a whole split; {} if it is empty."""
+    if split.x.shape[0] == 0:
+        return {}
+    out = predict_all(model, split.x)
+    return to_floats(split_metrics(objective, out, split.y, prefix))
+
+
+def initial_metrics(
+    model: nn.Module, objective: Objective, train: Split, val: Split
+) -> dict[str, float]:
+    """Epoch 0: the untrained model (initial loss ~ ln C for C balanced classes)."""
+    # Splits come from a seeded permutation, so the first rows are a fair sample; the
+    # estimate costs one bounded forward pass instead of a pass over the whole set.
+    sample = Split(train.x[:INITIAL_SAMPLE], train.y[:INITIAL_SAMPLE])
+    metrics = evaluate(model, objective, sample, "train_")
+    # Training epochs report only train_loss/accuracy; keep epoch 0 comparable.
+    metrics = {k: v for k, v in metrics.items() if k in ("train_loss", "train_accuracy")}
+    return metrics | evaluate(model, objective, val, "val_")
+
+
+def record_test(
+    result: RunResult, model: nn.Module, objective: Objective, test: Split, classes: int
+) -> None:
+    """Fill result.test, and for classification the confusion matrix and per-class accuracy."""
+    if test.x.shape[0] == 0:
+        return
+    out = predict_all(model, test.x)
+    result.test = to_floats(split_metrics(objective, out, test.y, ""))
+    if objective.classify:
+        cm = confusion_matrix(objective.predict(out), test.y, classes).cpu()
+        result.confusion = cm.tolist()
+        totals = cm.sum(1).clamp_min(1)
+        result.per_class_accuracy = (cm.diag() / totals).tolist()

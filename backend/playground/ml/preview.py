@@ -15,10 +15,12 @@ import numpy as np
 from playground.ml.datasets import DATASETS, DataContext, DataInfo, DataSpec, Kind, Split
 from playground.ml.datasets import describe as describe_data
 from playground.ml.datasets import load as load_data
-from playground.ml.datasets.files import CSV_ID, CsvData, read_rows, upload_path
+from playground.ml.datasets.csv_file import CSV_ID, CsvData, read_rows
+from playground.ml.datasets.files import upload_path
+from playground.ml.datasets.plane import plane_points
 from playground.ml.datasets.tabular import TABLES
-from playground.ml.plane import plane_points
-from playground.ml.types import SpecError, TargetInfo
+from playground.ml.errors import SpecError
+from playground.ml.types import TargetInfo
 
 PreviewKind = Literal["2d", "image", "sequence", "tabular", "text"]
 
@@ -50,7 +52,7 @@ def preview(spec: DataSpec, ctx: DataContext, *, max_samples: int | None = None)
     target, train = info.target, data.train
     body: dict[str, Any]
     if kind == "2d":
-        body = _points(plane_points(data))
+        body = _points(plane_points(data.plane))
     elif kind == "image":
         body = _images(train, target)
     elif kind == "sequence":

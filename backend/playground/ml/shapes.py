@@ -11,9 +11,10 @@ from dataclasses import dataclass, replace
 import torch
 from torch import nn
 
+from playground.ml.errors import ErrorItem, SpecError, format_path
 from playground.ml.layers import Layer, LayerSpec, Residual, ShapeError
 from playground.ml.layers.activations import ActivationSpec
-from playground.ml.types import ErrorItem, SpecError, TensorType, format_path
+from playground.ml.types import TensorType
 
 Loc = tuple[str | int, ...]
 
@@ -69,7 +70,7 @@ def infer_layers(layers: list[Layer], x: TensorType, loc: Loc, depth: int = 0) -
 
 
 def _infer_one(spec: Layer, x: TensorType, loc: Loc, depth: int) -> list[LayerInfo]:
-    name = str(spec.type)
+    name = spec.type_name()
     try:
         with torch.device("meta"):
             if isinstance(spec, Residual):

@@ -1,5 +1,7 @@
 """The training loop: `train(spec, hooks)` builds, trains and evaluates one run.
 
+What a step does to gradients is in step.py; evaluation over a split in metrics.py.
+
 The whole data set lives on the device as tensors; a step is index -> forward -> loss ->
 backward -> step with no host sync. Losses are kept on the device and read in one
 transfer every `log_every` steps; everything per-epoch is read in one more.
@@ -13,28 +15,36 @@ import time
 from dataclasses import dataclass
 
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
 import playground
 from playground.ml.augment import augment
+from playground.ml.batches import batch_slices, has_batchnorm
 from playground.ml.boundary import BoundaryMaker
 from playground.ml.builder import build_model
 from playground.ml.datasets import DataContext, LoadedData, Split, load
+from playground.ml.datasets.plane import plane_points
+from playground.ml.device import resolve_device
+from playground.ml.early_stopping import BestEpoch
+from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, RunStart, StepReport
 from playground.ml.layer_stats import LayerWatch
 from playground.ml.limits import Limits
-from playground.ml.metrics import confusion_matrix, predict_all, split_metrics, to_floats
-from playground.ml.objective import Objective, sign_targets
+from playground.ml.metrics import evaluate, initial_metrics, record_test, to_floats
+from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
-from playground.ml.plane import plane_points
 from playground.ml.spec import RunSpec
-from playground.ml.types import SpecError
+from playground.ml.step import (
+    clip_gradients,
+    penalized_weights,
+    perceptron_surrogate,
+    weight_penalty,
+)
 from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
 BOUNDARY_GRIDS = 50  # target number of boundary grids per run
 SNAPSHOTS = 20  # target number of weight snapshots per run (at boundary epochs for 2-D sets)
-INITIAL_SAMPLE = 1024  # training samples evaluated for the epoch-0 (untrained) metrics
 READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
 
 
@@ -48,22 +58,6 @@ class CancelledError(Exception):
 
 class TimeLimitError(Exception):
     """The run trained longer than Limits.max_seconds."""
-
-
-def resolve_device(name: str) -> torch.device:
-    """'auto' -> CUDA when present, else CPU; a missing CUDA device is a clear error."""
-    if name == "auto":
-        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
-    device = torch.device(name)
-    if device.type == "cuda":
-        if not torch.cuda.is_available():
-            raise SpecError.at(("training", "device"), "CUDA is not available on this worker")
-        if device.index is not None and device.index >= torch.cuda.device_count():
-            raise SpecError.at(
-                ("training", "device"),
-                f"{name} does not exist; this worker has {torch.cuda.device_count()} GPU(s)",
-            )
-    return device
 
 
 def train(
@@ -124,15 +118,11 @@ class _Run:
         self.perceptron = isinstance(t.optimizer, Perceptron)
         self.optimizer = t.optimizer.build(self.model.parameters())
         self.scheduler = t.scheduler.build(self.optimizer, t.epochs)
-        self.penalized = [
-            p for n, p in self.model.named_parameters() if "weight" in n and p.dim() >= 2
-        ]
+        self.penalized = penalized_weights(self.model)
         self.penalizing = bool(self.penalized) and (t.l1 > 0 or t.l2 > 0)
         types = [r.type for r in summary.rows if r.depth == 0]
         self.watch = LayerWatch(self.model, types)
-        self.batches = _batch_slices(
-            self.data.info.n_train, t.batch_size, _has_batchnorm(self.model)
-        )
+        self.batches = batch_slices(self.data.info.n_train, t.batch_size, has_batchnorm(self.model))
         total = t.epochs * len(self.batches)
         self.log_every = t.log_every or max(1, math.ceil(total / STEP_REPORTS))
         self.boundary_every = t.boundary_every or max(1, math.ceil(t.epochs / BOUNDARY_GRIDS))
@@ -151,7 +141,7 @@ class _Run:
         t = self.spec.training
         self.hooks.on_start(self._start_report())
         self._report_epoch(self._evaluate_initial(), self.watch.collect())
-        best = _Best(t.early_stopping.monitor if t.early_stopping else None)
+        best = BestEpoch(t.early_stopping.monitor if t.early_stopping else None)
         status, error, stopped_early = "succeeded", None, False
         try:
             for epoch in range(1, t.epochs + 1):
@@ -161,7 +151,7 @@ class _Run:
                 stats = self.watch.collect()
                 if self.scheduler is not None:
                     self.scheduler.step()
-                metrics |= self._evaluate(self.val_set, "val_")
+                metrics |= evaluate(self.model, self.objective, self.val_set, "val_")
                 self._check_finite(metrics)
                 self._report_epoch(metrics, stats)
                 stop = t.early_stopping
@@ -187,7 +177,8 @@ class _Run:
             summary=self.summary.as_dict(),
         )  # fmt: skip
         if status == "succeeded":
-            self._test(result)
+            classes = self.data.info.target.size
+            record_test(result, self.model, self.objective, self.test_set, classes)
         self.hooks.on_model(self.model)
         return result
 
@@ -240,42 +231,27 @@ class _Run:
             return self._perceptron_step(xb, yb, measure=measure)
         out = self.model(xb)
         loss = self.objective.loss(out, yb)
-        total = loss + self._penalty() if self.penalizing else loss
+        total = loss
+        if self.penalizing:
+            t = self.spec.training
+            total = loss + weight_penalty(self.penalized, t.l1, t.l2, self.device)
         self.optimizer.zero_grad(set_to_none=True)
         total.backward()  # type: ignore[no-untyped-call]
         self._clip_and_step(measure)
         return out.detach(), loss.detach()
 
     def _perceptron_step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
-        # z: the pre-sign output (B, 1); o = sign(z); surrogate gradient = -(d - o) x.
-        z = _without_final_sign(self.model)(xb)
-        o = torch.where(z >= 0, 1.0, -1.0).to(z.dtype)
-        d = sign_targets(yb).to(z.dtype).reshape(o.shape)
-        surrogate = -((d - o) * z).sum()
+        o, surrogate = perceptron_surrogate(self.model, xb, yb)
         self.optimizer.zero_grad(set_to_none=True)
-        surrogate.backward()
+        surrogate.backward()  # type: ignore[no-untyped-call]
         self._clip_and_step(measure)
         return o.detach(), self.objective.loss(o, yb).detach()
 
     def _clip_and_step(self, measure: bool) -> None:
         if measure:
             self.watch.before_step()
-        clip = self.spec.training.grad_clip
-        if clip is not None and clip.max_norm is not None:
-            nn.utils.clip_grad_norm_(self.model.parameters(), clip.max_norm)
-        elif clip is not None and clip.value is not None:
-            nn.utils.clip_grad_value_(self.model.parameters(), clip.value)
+        clip_gradients(self.model.parameters(), self.spec.training.grad_clip)
         self.optimizer.step()
-
-    def _penalty(self) -> Tensor:
-        """l1 * sum|w| + l2 / 2 * sum w^2 over weight matrices and kernels (C5)."""
-        t = self.spec.training
-        total = torch.zeros((), device=self.device)
-        if t.l1 > 0:
-            total = total + t.l1 * sum(p.abs().sum() for p in self.penalized)
-        if t.l2 > 0:
-            total = total + t.l2 / 2 * sum(p.square().sum() for p in self.penalized)
-        return total
 
     # ---- reporting ----------------------------------------------------------------------
     def _report_steps(self, epoch_end: bool = False) -> None:
@@ -322,25 +298,12 @@ class _Run:
                 "torch_threads": str(torch.get_num_threads()),
             },
             log_every=self.log_every, total_steps=self.spec.training.epochs * len(self.batches),
-            plane=plane_points(self.data),
+            plane=plane_points(self.data.plane),
         )  # fmt: skip
 
     # ---- evaluation ---------------------------------------------------------------------
-    def _evaluate(self, split: Split, prefix: str) -> dict[str, float]:
-        if split.x.shape[0] == 0:
-            return {}
-        out = predict_all(self.model, split.x)
-        return to_floats(split_metrics(self.objective, out, split.y, prefix))
-
     def _evaluate_initial(self) -> dict[str, float]:
-        """Epoch 0: the untrained model (initial loss ~ ln C for C balanced classes)."""
-        # Splits come from a seeded permutation, so the first rows are a fair sample; the
-        # estimate costs one bounded forward pass instead of a pass over the whole set.
-        sample = Split(self.train_set.x[:INITIAL_SAMPLE], self.train_set.y[:INITIAL_SAMPLE])
-        train = self._evaluate(sample, "train_")
-        # Training epochs report only train_loss/accuracy; keep epoch 0 comparable.
-        metrics = {k: v for k, v in train.items() if k in ("train_loss", "train_accuracy")}
-        metrics |= self._evaluate(self.val_set, "val_")
+        metrics = initial_metrics(self.model, self.objective, self.train_set, self.val_set)
         metrics["lr"] = self.optimizer.param_groups[0]["lr"]
         return metrics
 
@@ -350,44 +313,6 @@ class _Run:
                 raise DivergedError(
                     f"{name} became {metrics[name]} at epoch {self.at.epoch}, step {self.at.step}"
                 )
-
-    def _test(self, result: RunResult) -> None:
-        split = self.test_set
-        if split.x.shape[0] == 0:
-            return
-        out = predict_all(self.model, split.x)
-        metrics = split_metrics(self.objective, out, split.y, "")
-        result.test = to_floats(metrics)
-        if self.objective.classify:
-            classes = self.data.info.target.size
-            cm = confusion_matrix(self.objective.predict(out), split.y, classes).cpu()
-            result.confusion = cm.tolist()
-            totals = cm.sum(1).clamp_min(1)
-            result.per_class_accuracy = (cm.diag() / totals).tolist()
-
-
-class _Best:
-    """Tracks the best monitored value for early stopping and keeps those weights."""
-
-    def __init__(self, monitor: str | None) -> None:
-        self.monitor, self.epoch = monitor, 0
-        self.value = -math.inf if monitor == "val_accuracy" else math.inf
-        self.state: dict[str, Tensor] | None = None
-
-    def update(
-        self, metrics: dict[str, float], epoch: int, model: nn.Module, delta: float = 0.0
-    ) -> bool:
-        """Record `epoch` if it improves on the best; returns True when monitoring."""
-        if self.monitor is None or self.monitor not in metrics:
-            return False
-        v = metrics[self.monitor]
-        better = (
-            v > self.value + delta if self.monitor == "val_accuracy" else v < self.value - delta
-        )
-        if better:
-            self.value, self.epoch = v, epoch
-            self.state = {k: t.detach().clone() for k, t in model.state_dict().items()}
-        return True
 
 
 def _snapshot_every(epochs: int, grid_every: int) -> int:
@@ -399,25 +324,3 @@ def _snapshot_every(epochs: int, grid_every: int) -> int:
 
 def _to(split: Split, device: torch.device) -> Split:
     return Split(split.x.to(device), split.y.to(device))
-
-
-def _batch_slices(n: int, batch_size: int | str, merge_single: bool) -> list[tuple[int, int]]:
-    """(start, stop) of each batch; with batch norm a trailing batch of one sample joins
-    the previous batch, since batch statistics of one sample are undefined."""
-    size = n if batch_size == "full" else min(int(batch_size), n)
-    bounds = [(lo, min(lo + size, n)) for lo in range(0, n, size)]
-    if merge_single and len(bounds) > 1 and bounds[-1][1] - bounds[-1][0] == 1:
-        bounds[-2:] = [(bounds[-2][0], n)]
-    return bounds
-
-
-def _has_batchnorm(model: nn.Module) -> bool:
-    return any(isinstance(m, nn.modules.batchnorm._BatchNorm) for m in model.modules())
-
-
-def _without_final_sign(model: nn.Sequential) -> nn.Module:
-    """The model minus its final Sign (validation guarantees there is one)."""
-    last = model[-1]
-    if isinstance(last, nn.Sequential):  # a layer with the "activation": "Sign" shorthand
-        return nn.Sequential(*list(model)[:-1], last[0])
-    return model[:-1]

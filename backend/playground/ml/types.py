@@ -1,4 +1,4 @@
-"""Small value types shared by specs, data sets, shape inference and training."""
+"""Small value types shared by specs, data sets, shape inference and training (errors: errors.py)."""
 
 from __future__ import annotations
 
@@ -49,51 +49,3 @@ class TargetInfo:
         n = self.n_classes if self.task == "classification" else self.n_outputs
         assert n is not None
         return n
-
-
-@dataclass(frozen=True)
-class ErrorItem:
-    """One validation problem: a JSON path into the spec and the reason."""
-
-    loc: tuple[str | int, ...]
-    msg: str
-    type: str = "value_error"
-
-    @property
-    def path(self) -> str:
-        return format_path(self.loc)
-
-    @property
-    def text(self) -> str:
-        """'path: reason', without repeating a path the reason already starts with."""
-        return (
-            self.msg
-            if not self.path or self.msg.startswith(self.path)
-            else f"{self.path}: {self.msg}"
-        )
-
-    def as_dict(self) -> dict[str, object]:
-        return {"loc": list(self.loc), "path": self.path, "msg": self.msg, "type": self.type}
-
-
-class SpecError(ValueError):
-    """A spec that parses but cannot be built or trained (shapes, sizes, limits, files)."""
-
-    def __init__(self, errors: list[ErrorItem]) -> None:
-        self.errors = errors
-        super().__init__("; ".join(e.text for e in errors))
-
-    @classmethod
-    def at(cls, loc: tuple[str | int, ...], msg: str, type: str = "value_error") -> SpecError:
-        return cls([ErrorItem(loc, msg, type)])
-
-
-def format_path(loc: tuple[str | int, ...]) -> str:
-    """('model', 'layers', 3, 'kernel_size') -> 'model.layers[3].kernel_size'."""
-    out = ""
-    for part in loc:
-        if isinstance(part, int):
-            out += f"[{part}]"
-        else:
-            out += f".{part}" if out else part
-    return out

@@ -10,13 +10,14 @@ import math
 from dataclasses import dataclass
 
 from playground.ml.datasets import DataContext, DataInfo, describe
+from playground.ml.errors import SpecError, format_path
 from playground.ml.layers.activations import Sign
 from playground.ml.limits import Limits
 from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
 from playground.ml.shapes import LayerInfo, infer_layers, output_of, shortcut_activation
 from playground.ml.spec import RunSpec
-from playground.ml.types import SpecError, TensorType, format_path
+from playground.ml.types import TensorType
 
 
 @dataclass(frozen=True)

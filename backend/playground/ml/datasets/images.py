@@ -14,7 +14,8 @@ from playground.ml.datasets.idx import IdxError, read_idx, read_idx_header
 from playground.ml.datasets.normalize import PER_CHANNEL_FIRST
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
 from playground.ml.datasets.splits import make_splits, partition, split_sizes, to_split
-from playground.ml.types import SpecError, TargetInfo, TensorType
+from playground.ml.errors import SpecError
+from playground.ml.types import TargetInfo, TensorType
 
 DIGITS_COUNT = 1797  # images in scikit-learn's bundled copy
 DIGITS_MAX = 16.0  # pixel values run 0..16

@@ -1,4 +1,4 @@
-"""The raw 2-D input plane of a toy data set, for decision-boundary pictures (H1)."""
+"""The raw 2-D input plane of a toy data set: decision-boundary pictures (H1) and scatter points."""
 
 from __future__ import annotations
 
@@ -42,3 +42,23 @@ def bounds(values: np.ndarray) -> tuple[float, float]:
     lo, hi = float(values.min()), float(values.max())
     pad = MARGIN * (hi - lo) if hi > lo else 1.0
     return lo - pad, hi + pad
+
+
+def plane_points(plane: Plane | None, limit: int = 1000) -> dict[str, object] | None:
+    """Raw 2-D points (at most `limit` per split) for scatter plots under the boundary.
+
+    The run's `start` message and data previews send this.
+    """
+    if plane is None:
+        return None
+    return {
+        "x_range": list(plane.x_range),
+        "y_range": list(plane.y_range),
+        "train": _rows(plane.train_points[:limit], plane.train_labels[:limit]),
+        "test": _rows(plane.test_points[:limit], plane.test_labels[:limit]),
+    }
+
+
+def _rows(xy: np.ndarray, labels: np.ndarray) -> list[list[float]]:
+    """[[x, y, label], ...]; labels are class ids or regression targets."""
+    return np.column_stack([xy, labels.reshape(len(xy), -1)[:, :1]]).astype(float).round(5).tolist()  # type: ignore[no-any-return]

@@ -6,10 +6,11 @@ from typing import Annotated
 
 from pydantic import Field
 
-from playground.ml.datasets import files, images, sequences, tabular, text, toy2d
+from playground.ml.datasets import csv_file, images, npz_file, sequences, tabular, text, toy2d
 from playground.ml.datasets.base import AnyDef
-from playground.ml.datasets.files import CsvData, NpzData
+from playground.ml.datasets.csv_file import CsvData
 from playground.ml.datasets.images import DigitsData, FashionMnistData, MnistData
+from playground.ml.datasets.npz_file import NpzData
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
 from playground.ml.datasets.sequences import AddingData, ParityData, SineData
 from playground.ml.datasets.tabular import BreastCancerData, IrisData, WineData
@@ -49,7 +50,9 @@ DataSpec = Annotated[
 ]
 
 DATASETS: dict[str, AnyDef] = {
-    d.id: d for module in (toy2d, tabular, images, sequences, text, files) for d in module.DEFS
+    d.id: d
+    for module in (toy2d, tabular, images, sequences, text, csv_file, npz_file)
+    for d in module.DEFS
 }
 
 

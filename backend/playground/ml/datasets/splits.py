@@ -9,7 +9,7 @@ import torch
 
 from playground.ml.datasets.normalize import Standardizer
 from playground.ml.datasets.results import Split
-from playground.ml.types import SpecError
+from playground.ml.errors import SpecError
 
 
 def held_out(n: int, fraction: float) -> int:

@@ -13,7 +13,8 @@ from playground.ml.datasets.base import DatasetDef, NSamples
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData, Split
 from playground.ml.datasets.sequences import SeqLen, SequenceBase, StepTargets
 from playground.ml.datasets.splits import split_sizes, to_split
-from playground.ml.types import SpecError, TargetInfo, TensorType
+from playground.ml.errors import SpecError
+from playground.ml.types import TargetInfo, TensorType
 
 TEXT_PATH = Path(__file__).with_name("data") / "chars.txt"
 

@@ -9,6 +9,7 @@ import numpy as np
 import torch
 from pydantic import AfterValidator, Field
 
+from playground.ml.datasets import toy2d_points as points
 from playground.ml.datasets.base import DataBase, DatasetDef, NClasses, Noise, NSamples
 from playground.ml.datasets.features import Feature, feature_matrix
 from playground.ml.datasets.normalize import PER_COLUMN
@@ -16,21 +17,6 @@ from playground.ml.datasets.plane import Plane, bounds
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
 from playground.ml.datasets.splits import make_splits, partition, split_sizes
 from playground.ml.types import TargetInfo, TensorType
-
-# Half-width of the square most points fall in, as in the classic playground's plane.
-DOMAIN = 5.0
-# XOR points are pushed this far off the axes so that no label sits on a boundary.
-XOR_PAD = 0.3
-# multi_gaussian bumps: (cx, cy, height); width BUMP_STD.
-BUMPS = (
-    (-3.0, 2.5, 1.0),
-    (0.0, 2.5, -1.0),
-    (3.0, 2.5, 1.0),
-    (-3.0, -2.5, -1.0),
-    (0.0, -2.5, 1.0),
-    (3.0, -2.5, -1.0),
-)
-BUMP_STD = 1.2
 
 
 def _unique(names: list[Feature]) -> list[Feature]:
@@ -147,81 +133,6 @@ T = TypeVar("T", bound=Toy2DBase)
 Generate = Callable[[T, np.random.Generator], tuple[np.ndarray, np.ndarray]]
 
 
-def _class_sizes(n: int, k: int) -> np.ndarray:
-    """Split n samples as evenly as possible over k classes."""
-    return np.array([n // k + (c < n % k) for c in range(k)])
-
-
-def _polar(r: np.ndarray, angle: np.ndarray) -> np.ndarray:
-    return np.stack([r * np.cos(angle), r * np.sin(angle)], axis=1)
-
-
-def _circle(spec: CircleData, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    n_out, n_in = _class_sizes(spec.n_samples, 2)
-    # Radii drawn uniformly over area: disc r < 2.5, ring 3.5 < r < 5.
-    r_in = DOMAIN * 0.5 * np.sqrt(rng.uniform(0.0, 1.0, n_in))
-    r_out = DOMAIN * np.sqrt(rng.uniform(0.7**2, 1.0, n_out))
-    r = np.concatenate([r_out, r_in])
-    xy = _polar(r, rng.uniform(0.0, 2 * np.pi, r.size))
-    xy += rng.normal(0.0, spec.noise * DOMAIN, xy.shape)
-    return xy, np.repeat(np.arange(2), [n_out, n_in])
-
-
-def _xor(spec: XorData, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    xy = rng.uniform(-DOMAIN, DOMAIN, (spec.n_samples, 2))
-    xy += np.where(xy >= 0, XOR_PAD, -XOR_PAD)
-    labels = (xy[:, 0] * xy[:, 1] > 0).astype(np.int64)
-    xy += rng.normal(0.0, spec.noise * DOMAIN, xy.shape)
-    return xy, labels
-
-
-def _gaussian(spec: GaussianData, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    sizes = _class_sizes(spec.n_samples, spec.n_classes)
-    labels = np.repeat(np.arange(spec.n_classes), sizes)
-    # Centres on a circle of radius 3.5, rotated so two classes sit at (2.5, 2.5), (-2.5, -2.5).
-    angles = np.pi / 4 + 2 * np.pi * np.arange(spec.n_classes) / spec.n_classes
-    centres = _polar(np.full(spec.n_classes, 0.7 * DOMAIN), angles)
-    xy = centres[labels] + rng.normal(0.0, spec.noise * DOMAIN, (labels.size, 2))
-    return xy, labels
-
-
-def _spiral(spec: SpiralData, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    sizes = _class_sizes(spec.n_samples, spec.n_classes)
-    labels = np.repeat(np.arange(spec.n_classes), sizes)
-    t = rng.uniform(0.0, 1.0, labels.size)  # position along the arm, centre -> rim
-    angle = spec.turns * 2 * np.pi * t + 2 * np.pi * labels / spec.n_classes
-    # Noise in data units: scaled by the radius, even 0.1 would blur neighbouring arms.
-    xy = _polar(DOMAIN * t, angle) + rng.normal(0.0, spec.noise, (labels.size, 2))
-    return xy, labels
-
-
-def _moons(spec: MoonsData, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    n_upper, n_lower = _class_sizes(spec.n_samples, 2)
-    t_up, t_low = np.linspace(0, np.pi, n_upper), np.linspace(0, np.pi, n_lower)
-    upper = np.stack([np.cos(t_up), np.sin(t_up)], axis=1)
-    lower = np.stack([1 - np.cos(t_low), 0.5 - np.sin(t_low)], axis=1)
-    xy = np.concatenate([upper, lower]) + rng.normal(0.0, spec.noise, (spec.n_samples, 2))
-    return xy, np.repeat(np.arange(2), [n_upper, n_lower])
-
-
-def _plane(spec: PlaneData, rng: np.random.Generator) -> tuple[np.ndarray, np.ndarray]:
-    xy = rng.uniform(-DOMAIN, DOMAIN, (spec.n_samples, 2))
-    target = (xy[:, 0] + xy[:, 1]) / (2 * DOMAIN)
-    target += rng.normal(0.0, spec.noise, target.shape)
-    return xy, target[:, None]
-
-
-def _multi_gaussian(
-    spec: MultiGaussianData, rng: np.random.Generator
-) -> tuple[np.ndarray, np.ndarray]:
-    xy = rng.uniform(-DOMAIN, DOMAIN, (spec.n_samples, 2))
-    bumps = np.array(BUMPS)  # (6, 3)
-    d2 = ((xy[:, None, :] - bumps[None, :, :2]) ** 2).sum(axis=2)  # (N, 6)
-    target = (bumps[:, 2] * np.exp(-d2 / (2 * BUMP_STD**2))).sum(axis=1)
-    target += rng.normal(0.0, spec.noise, target.shape)
-    return xy, target[:, None]
-
-
 def _classes(*names: str) -> TargetInfo:
     return TargetInfo("classification", n_classes=len(names), class_names=names)
 
@@ -274,49 +185,49 @@ def _definition(
 DEFS = (
     _definition(
         CircleData,
-        _circle,
+        points.circle,
         lambda s: _classes("outside", "inside"),
         "Circle",
         "A disc of one class inside a ring of the other; needs a non-linear boundary.",
     ),
     _definition(
         XorData,
-        _xor,
+        points.xor,
         lambda s: _classes("different sign", "same sign"),
         "XOR",
         "Label is whether x and y share a sign; no single line separates the classes.",
     ),
     _definition(
         GaussianData,
-        _gaussian,
+        points.gaussian,
         lambda s: _numbered("blob", s.n_classes),
         "Gaussian blobs",
         "One Gaussian cloud per class; linearly separable when the noise is low.",
     ),
     _definition(
         SpiralData,
-        _spiral,
+        points.spiral,
         lambda s: _numbered("arm", s.n_classes),
         "Spiral",
         "Interleaved spiral arms, one per class; the hardest 2-D set.",
     ),
     _definition(
         MoonsData,
-        _moons,
+        points.moons,
         lambda s: _classes("upper", "lower"),
         "Two moons",
         "Two interleaving half circles, like scikit-learn's make_moons.",
     ),
     _definition(
         PlaneData,
-        _plane,
+        points.plane,
         lambda s: REGRESSION,
         "Plane (regression)",
         "Regression on a tilted plane: the target is (x + y) / 10 plus noise.",
     ),
     _definition(
         MultiGaussianData,
-        _multi_gaussian,
+        points.multi_gaussian,
         lambda s: REGRESSION,
         "Multi-Gaussian (regression)",
         "Regression on a surface made of six positive and negative Gaussian bumps.",

@@ -25,6 +25,11 @@ class LayerSpec(SpecModel):
 
     category: ClassVar[str] = "layer"
 
+    @classmethod
+    def type_name(cls) -> str:
+        """The `type` value that selects this class, e.g. 'Conv2d'."""
+        return str(cls.model_fields["type"].default)
+
     def infer(self, x: TensorType) -> TensorType:
         """Output type for input `x` (per sample, no batch dimension); ShapeError if unfit."""
         raise NotImplementedError
@@ -39,7 +44,7 @@ class LayerSpec(SpecModel):
 
     def describe(self) -> str:
         """Short human label, e.g. 'Conv2d(16, k=3)'; overridden where helpful."""
-        return str(getattr(self, "type", type(self).__name__))
+        return self.type_name()
 
 
 def numel(shape: Iterable[int]) -> int:

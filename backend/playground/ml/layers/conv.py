@@ -1,4 +1,4 @@
-"""Convolution and pooling (curriculum A5, A6, A7, A9).
+"""Convolution and transposed convolution (curriculum A5, A6, A9); pooling is in pool.py.
 
 Output size per spatial dim: floor((in + 2*padding - dilation*(kernel-1) - 1) / stride) + 1.
 """
@@ -16,7 +16,7 @@ from playground.ml.layers.common import ParamLayer
 from playground.ml.types import TensorType
 
 IntOrList = int | list[int]
-Layouts = {1: "(C, L)", 2: "(C, H, W)"}
+LAYOUTS = {1: "(C, L)", 2: "(C, H, W)"}  # per-sample input layout by spatial dims
 
 
 def conv_out(
@@ -30,7 +30,7 @@ def conv_out(
     return out
 
 
-def _fit(
+def fit_windows(
     x: TensorType, n: int, kernel: tuple[int, ...], stride: tuple[int, ...],
     padding: tuple[int, ...], dilation: tuple[int, ...], ceil: bool = False,
 ) -> tuple[int, ...]:  # fmt: skip
@@ -95,7 +95,7 @@ class _ConvNd(ParamLayer):
 
     def infer(self, x: TensorType) -> TensorType:
         name = self.type_name()
-        need_rank(x, [self.dims + 1], name, Layouts[self.dims])
+        need_rank(x, [self.dims + 1], name, LAYOUTS[self.dims])
         c = x.shape[0]
         if c % self.groups or self.out_channels % self.groups:
             raise ShapeError(
@@ -107,7 +107,7 @@ class _ConvNd(ParamLayer):
         self._check_padding_mode(x, k, d, p)
         if self.padding == "same":
             return TensorType((self.out_channels, *x.shape[1:]))
-        return TensorType((self.out_channels, *_fit(x, self.dims, k, s, p, d)))
+        return TensorType((self.out_channels, *fit_windows(x, self.dims, k, s, p, d)))
 
     def _check_padding_mode(
         self, x: TensorType, k: tuple[int, ...], d: tuple[int, ...], p: tuple[int, ...]
@@ -143,9 +143,6 @@ class _ConvNd(ParamLayer):
         k = numel(as_tuple(self.kernel_size, self.dims, "k"))
         return 2 * numel(y.shape) * (x.shape[0] // self.groups) * k
 
-    def type_name(self) -> str:
-        return str(getattr(self, "type", "Conv"))
-
     def describe(self) -> str:
         return f"{self.type_name()}({self.out_channels}, k={self.kernel_size})"
 
@@ -178,8 +175,8 @@ class _ConvTransposeNd(ParamLayer):
     bias: bool = Field(True, description="Learn one bias per output channel.")
 
     def infer(self, x: TensorType) -> TensorType:
-        name = str(getattr(self, "type", "ConvTranspose"))
-        need_rank(x, [self.dims + 1], name, Layouts[self.dims])
+        name = self.type_name()
+        need_rank(x, [self.dims + 1], name, LAYOUTS[self.dims])
         n = self.dims
         k, s, p, op, d = (
             as_tuple(v, n, f)
@@ -228,137 +225,3 @@ class ConvTranspose2d(_ConvTransposeNd):
 
     dims: ClassVar[int] = 2
     type: Literal["ConvTranspose2d"] = "ConvTranspose2d"
-
-
-class _PoolNd(ParamLayer):
-    """Max or average over windows; stride defaults to the kernel size."""
-
-    dims: ClassVar[int] = 2
-    kind: ClassVar[str] = "max"
-    kernel_size: IntOrList = Field(2, description="Window size.")
-    stride: IntOrList | None = Field(None, description="Step between windows (default: kernel).")
-    padding: IntOrList = Field(0, description="Implicit padding per side (<= kernel/2).")
-    ceil_mode: bool = Field(False, description="Round the output size up instead of down.")
-
-    def _dilation(self) -> tuple[int, ...]:
-        return (1,) * self.dims
-
-    def _geometry(self) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...]]:
-        """Kernel, stride and padding, one value per spatial dim."""
-        n = self.dims
-        k = as_tuple(self.kernel_size, n, "kernel_size")
-        s = as_tuple(self.stride if self.stride is not None else self.kernel_size, n, "stride")
-        return k, s, as_tuple(self.padding, n, "padding")
-
-    def infer(self, x: TensorType) -> TensorType:
-        name = str(getattr(self, "type", "Pool"))
-        need_rank(x, [self.dims + 1], name, Layouts[self.dims])
-        k, s, p = self._geometry()
-        d = self._dilation()
-        if min(k + s + d) < 1 or max(k + s + d) > 64 or min(p) < 0:
-            raise ShapeError("kernel_size, stride, dilation must be 1..64 and padding >= 0")
-        if any(2 * p[i] > k[i] for i in range(self.dims)):
-            raise ShapeError(f"padding {list(p)} must be at most half the kernel {list(k)}")
-        return TensorType((x.shape[0], *_fit(x, self.dims, k, s, p, d, self.ceil_mode)))
-
-    def flops(self, x: TensorType, y: TensorType) -> int:
-        return numel(y.shape) * numel(as_tuple(self.kernel_size, self.dims, "k"))
-
-
-class _MaxPoolNd(_PoolNd):
-    dilation: IntOrList = Field(1, description="Spacing between window taps.")
-
-    def _dilation(self) -> tuple[int, ...]:
-        return as_tuple(self.dilation, self.dims, "dilation")
-
-    def build(self, x: TensorType) -> nn.Module:
-        k, s, p = self._geometry()
-        if self.dims == 1:
-            return nn.MaxPool1d(k, s, p, self._dilation(), ceil_mode=self.ceil_mode)
-        return nn.MaxPool2d(k, s, p, self._dilation(), ceil_mode=self.ceil_mode)
-
-
-class MaxPool1d(_MaxPoolNd):
-    """Max over windows of (C, L)."""
-
-    dims: ClassVar[int] = 1
-    type: Literal["MaxPool1d"] = "MaxPool1d"
-
-
-class MaxPool2d(_MaxPoolNd):
-    """Max over windows of (C, H, W)."""
-
-    dims: ClassVar[int] = 2
-    type: Literal["MaxPool2d"] = "MaxPool2d"
-
-
-class _AvgPoolNd(_PoolNd):
-    count_include_pad: bool = Field(True, description="Count padded zeros in the mean.")
-
-    def build(self, x: TensorType) -> nn.Module:
-        k, s, p = self._geometry()
-        if self.dims == 1:
-            return nn.AvgPool1d(k, s, p, self.ceil_mode, self.count_include_pad)  # type: ignore[arg-type]
-        return nn.AvgPool2d(k, s, p, self.ceil_mode, self.count_include_pad)  # type: ignore[arg-type]
-
-
-class AvgPool1d(_AvgPoolNd):
-    """Mean over windows of (C, L)."""
-
-    dims: ClassVar[int] = 1
-    type: Literal["AvgPool1d"] = "AvgPool1d"
-
-
-class AvgPool2d(_AvgPoolNd):
-    """Mean over windows of (C, H, W)."""
-
-    dims: ClassVar[int] = 2
-    type: Literal["AvgPool2d"] = "AvgPool2d"
-
-
-class _AdaptivePoolNd(ParamLayer):
-    """Pools to a fixed output size whatever the input size; output_size 1 = global pooling."""
-
-    dims: ClassVar[int] = 2
-    output_size: IntOrList = Field(1, description="Output size per spatial dim (1 = global).")
-
-    def infer(self, x: TensorType) -> TensorType:
-        name = str(getattr(self, "type", "AdaptivePool"))
-        need_rank(x, [self.dims + 1], name, Layouts[self.dims])
-        out = as_tuple(self.output_size, self.dims, "output_size")
-        if min(out) < 1 or max(out) > 4096:
-            raise ShapeError("output_size must be 1..4096")
-        return TensorType((x.shape[0], *out))
-
-    def flops(self, x: TensorType, y: TensorType) -> int:
-        return numel(x.shape)
-
-
-class AdaptiveAvgPool1d(_AdaptivePoolNd):
-    """Mean to a fixed length; output_size 1 is global average pooling."""
-
-    dims: ClassVar[int] = 1
-    type: Literal["AdaptiveAvgPool1d"] = "AdaptiveAvgPool1d"
-
-    def build(self, x: TensorType) -> nn.Module:
-        return nn.AdaptiveAvgPool1d(self.output_size)  # type: ignore[arg-type]
-
-
-class AdaptiveAvgPool2d(_AdaptivePoolNd):
-    """Mean to a fixed size; output_size 1 is global average pooling."""
-
-    dims: ClassVar[int] = 2
-    type: Literal["AdaptiveAvgPool2d"] = "AdaptiveAvgPool2d"
-
-    def build(self, x: TensorType) -> nn.Module:
-        return nn.AdaptiveAvgPool2d(self.output_size)  # type: ignore[arg-type]
-
-
-class AdaptiveMaxPool2d(_AdaptivePoolNd):
-    """Max to a fixed size; output_size 1 is global max pooling."""
-
-    dims: ClassVar[int] = 2
-    type: Literal["AdaptiveMaxPool2d"] = "AdaptiveMaxPool2d"
-
-    def build(self, x: TensorType) -> nn.Module:
-        return nn.AdaptiveMaxPool2d(self.output_size)  # type: ignore[arg-type]

@@ -1,0 +1,23 @@
+"""Which torch device a run trains on."""
+
+from __future__ import annotations
+
+import torch
+
+from playground.ml.errors import SpecError
+
+
+def resolve_device(name: str) -> torch.device:
+    """'auto' -> CUDA when present, else CPU; a missing CUDA device is a clear error."""
+    if name == "auto":
+        return torch.device("cuda" if torch.cuda.is_available() else "cpu")
+    device = torch.device(name)
+    if device.type == "cuda":
+        if not torch.cuda.is_available():
+            raise SpecError.at(("training", "device"), "CUDA is not available on this worker")
+        if device.index is not None and device.index >= torch.cuda.device_count():
+            raise SpecError.at(
+                ("training", "device"),
+                f"{name} does not exist; this worker has {torch.cuda.device_count()} GPU(s)",
+            )
+    return device
