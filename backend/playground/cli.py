@@ -1,4 +1,5 @@
-"""Command line: `playground validate FILE`, `playground train FILE [--json]`, `playground catalog`."""
+"""Command line: `playground validate FILE`, `train FILE [--json]`, `catalog`, `serve`, and
+`inspect RUN_ID VIEW` (a view of a stored run, from the data directory)."""
 
 from __future__ import annotations
 
@@ -165,6 +166,69 @@ def _finish(result: RunResult, as_json: bool, errors: list[ErrorItem] | None = N
         out.print(f"[red]{result.status}[/red]: {result.error or ''}")
     if result.status != "succeeded":
         raise typer.Exit(1)
+
+
+@app.command("inspect")
+def inspect_cmd(
+    run_id: int = typer.Argument(help="A stored run's id."),
+    view: str = typer.Argument(help="neurons, weights, activations, filters, saliency, ..."),
+    epoch: str = typer.Option("last", help='A snapshot epoch, or "last".'),
+    field: list[str] = typer.Option(
+        [], "--set", help='A field of the view as NAME=JSON, e.g. --set index=3 --set eps=0.1'
+    ),
+    data_dir: DataDir = None,
+    as_json: bool = typer.Option(False, "--json", help="Print the view as one JSON object."),
+) -> None:
+    """Compute one view of a stored run (exit code 2 when the request does not fit)."""
+    from playground.executors.probes import compute
+    from playground.services.inspect import Inspector
+    from playground.store import RunNotFoundError, RunStore, make_engine
+
+    settings = _settings(data_dir)
+    request: dict[str, Any] = {"view": view, "epoch": epoch if epoch == "last" else _number(epoch)}
+    request |= dict(_field(f) for f in field)
+    engine = make_engine(settings.db_url())
+    inspector = Inspector(RunStore(engine), settings, lambda p: compute(p, settings.data_context()))
+    try:
+        result = inspector.inspect(run_id=run_id, request=request)
+    except RunNotFoundError as e:
+        console.print(f"[red]error[/red] {e}")
+        raise typer.Exit(2) from None
+    except SpecError as e:
+        _print_errors(e.errors)
+        raise typer.Exit(2) from None
+    finally:
+        engine.dispose()
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+    else:
+        out.print_json(data=_abridged(result))
+
+
+def _field(text: str) -> tuple[str, Any]:
+    name, sep, value = text.partition("=")
+    if not sep or not name:
+        raise typer.BadParameter(f"{text!r}: expected NAME=VALUE", param_hint="--set")
+    try:
+        return name, json.loads(value)
+    except json.JSONDecodeError:
+        return name, value  # a bare word: a string
+
+
+def _number(text: str) -> int | str:
+    return int(text) if text.isdigit() else text
+
+
+def _abridged(value: Any, depth: int = 0) -> Any:
+    """Long lists and base64 strings cut short, for reading in a terminal."""
+    if isinstance(value, dict):
+        return {k: _abridged(v, depth + 1) for k, v in value.items()}
+    if isinstance(value, list):
+        shown = [_abridged(v, depth + 1) for v in value[:8]]
+        return shown + [f"... {len(value) - 8} more"] if len(value) > 8 else shown
+    if isinstance(value, str) and len(value) > 60:
+        return value[:40] + f"... ({len(value)} characters)"
+    return value
 
 
 if __name__ == "__main__":

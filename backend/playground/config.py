@@ -25,6 +25,9 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default sqlite:///<data_dir>/playground.db."
     )
     workers: int = Field(1, ge=1, le=64, description="CPU worker processes (GPUs: one each).")
+    probe_processes: int = Field(
+        1, ge=1, le=16, description="Processes that compute inspect views (one torch thread each)."
+    )
     max_body_bytes: int = Field(
         1_000_000, ge=1024, le=100_000_000, description="Largest request body."
     )

@@ -15,7 +15,7 @@ import httpx
 import pytest
 import websockets
 
-from playground.api.stream_schema import EVENTS, STREAM
+from playground.api.wire import EVENTS, STREAM
 from tests.factories import layers, linear, spec_dict
 from tests.server import Server, collect, wait_status
 

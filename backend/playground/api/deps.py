@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from playground.services.inspect import Inspector
 from playground.services.runs import Runs
 from playground.store.records import RunRecord
 
@@ -16,6 +17,14 @@ def _runs(request: Request) -> Runs:
 
 
 RunsDep = Annotated[Runs, Depends(_runs)]
+
+
+def _inspector(request: Request) -> Inspector:
+    inspector: Inspector = request.app.state.inspector
+    return inspector
+
+
+InspectorDep = Annotated[Inspector, Depends(_inspector)]
 
 
 MAX_ID = 2**63 - 1  # the largest id the databases can store; larger ones are not ids

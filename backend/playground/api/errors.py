@@ -6,6 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
+from playground.executors.probes import ViewTimeout
 from playground.ml.errors import ErrorItem, SpecError, from_error_dicts
 from playground.store.errors import InvalidCursorError, RunNotFoundError
 from playground.store.states import IllegalTransition
@@ -41,6 +42,10 @@ async def _conflict(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
+async def _view_timeout(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=503)
+
+
 async def _bad_cursor(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body([ErrorItem(("cursor",), str(exc))]), status_code=422)
 
@@ -51,3 +56,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RunNotFoundError, _not_found)
     app.add_exception_handler(IllegalTransition, _conflict)
     app.add_exception_handler(InvalidCursorError, _bad_cursor)
+    app.add_exception_handler(ViewTimeout, _view_timeout)

@@ -12,12 +12,14 @@ from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import playground
-from playground.api import errors, stream_schema
+from playground.api import errors, wire
 from playground.api.body_limit import BodyLimit
 from playground.api.routes import datasets, meta, runs, stream
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
+from playground.executors.probes import ProbePool
 from playground.services.hub import Hub
+from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
 from playground.store.db import make_engine, migrate
@@ -50,6 +52,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         )  # fmt: skip
         executor.start()
         service = Runs(store, executor, manager, settings)
+        probes = ProbePool(processes=settings.probe_processes, data_dir=settings.data_dir)
+        probes.warm_up()
+        app.state.inspector = Inspector(store, settings, probes.run)
         failed, queued = service.recover()
         if failed or queued:
             log.info(
@@ -61,13 +66,14 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         try:
             yield
         finally:
+            probes.stop()
             executor.stop()
             manager.stop()
             engine.dispose()
 
     app = FastAPI(title="NN Playground", version=playground.__version__, lifespan=lifespan)
     errors.install(app)
-    stream_schema.install(app)
+    wire.install(app)
     app.include_router(meta.router)
     app.include_router(datasets.router)
     app.include_router(runs.router)

@@ -216,3 +216,14 @@ PreviewOut = Annotated[
     PointsPreview | ImagesPreview | SeriesPreview | TablePreview | TextPreview,
     Field(discriminator="kind"),
 ]
+
+
+class InspectOut(BaseModel):
+    """One view of a run at one snapshot; the other fields depend on the view (see the
+    view's description in the catalog)."""
+
+    model_config = ConfigDict(extra="allow")
+
+    run_id: int
+    epoch: int = Field(description="The snapshot the view was computed from.")
+    view: str

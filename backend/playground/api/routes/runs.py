@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
-from fastapi import APIRouter, Query, Response, status
+from fastapi import APIRouter, Body, Query, Response, status
 
-from playground.api.deps import RunDep, RunsDep
-from playground.api.schemas import MetricsOut, Rerun, RunPage, RunPatch, SnapshotOut
+from playground.api.deps import InspectorDep, RunDep, RunsDep
+from playground.api.schemas import InspectOut, MetricsOut, Rerun, RunPage, RunPatch, SnapshotOut
+from playground.api.wire import VIEW_BODY
 from playground.ml.spec import RunSpec
 from playground.services.runs import RunView
 from playground.store.states import RunStatus
@@ -92,3 +93,12 @@ def metrics(
 def snapshots(run: RunDep, runs: RunsDep) -> list[SnapshotOut]:
     """The epochs whose weights were kept (about 20 per run; first, last, restored best)."""
     return [SnapshotOut(epoch=f.epoch, bytes=f.bytes) for f in runs.snapshots(run_id=run.id)]
+
+
+@router.post("/{run_id}/inspect", openapi_extra={"requestBody": VIEW_BODY})
+def inspect(
+    run: RunDep, inspector: InspectorDep, body: Annotated[dict[str, Any], Body()]
+) -> InspectOut:
+    """One view inside the network at a snapshot ({"view": "neurons", "epoch": "last", ...});
+    the views, their fields and what each fits are in GET /api/catalog under `views`."""
+    return InspectOut.model_validate(inspector.inspect(run_id=run.id, request=body))

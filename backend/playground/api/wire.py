@@ -1,8 +1,9 @@
-"""The websocket messages as types, for the OpenAPI document (and so the frontend's types).
+"""Wire types the OpenAPI document has no place for: the websocket messages, and the
+inspect request union (its route reads the body itself, to report errors at the view's own
+fields). `install` adds them under components.schemas, so the frontend's types cover them.
 
 Messages are rendered as plain dicts on the hot path (services/messages.py); these models
-describe them, `tests/api` checks that what a real run streams validates against them,
-and `install` adds them to the OpenAPI document, which has no place for websockets.
+describe them, and `tests/api` checks that what a real run streams validates against them.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from fastapi import FastAPI
 from pydantic import BaseModel, Field, TypeAdapter
 
 from playground.api.schemas import SummaryOut
+from playground.ml.inspect import View
 from playground.store.states import RunStatus
 
 
@@ -131,11 +133,12 @@ RunEvent = Annotated[StatusMessage | DeletedMessage, Field(discriminator="type")
 
 STREAM = TypeAdapter(list[StreamMessage])  # a frame of WS /api/runs/{id}/stream
 EVENTS = TypeAdapter(list[RunEvent])  # a frame of WS /api/events
-_NAMED: dict[str, Any] = {"StreamMessage": StreamMessage, "RunEvent": RunEvent}
+_NAMED: dict[str, Any] = {"StreamMessage": StreamMessage, "RunEvent": RunEvent, "View": View}
+VIEW_BODY = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/View"}}}}
 
 
 def install(app: FastAPI) -> None:
-    """Add the message types to `app.openapi()` under components.schemas."""
+    """Add the types above to `app.openapi()` under components.schemas."""
     build = app.openapi
 
     def openapi() -> dict[str, Any]:

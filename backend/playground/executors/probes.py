@@ -1,0 +1,125 @@
+"""Inspect views run here: a small pool of spawned processes, apart from the API's event
+loop and from the training workers, each with one torch thread.
+
+A probe process keeps the last few data sets and snapshots it loaded, so the views a
+learner asks for one after another (another sample, another eps) cost one forward and
+backward pass, not a data load and a model build.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+from collections import OrderedDict
+from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import torch
+from torch import nn
+
+from playground.ml.datasets import DataContext, LoadedData, load
+from playground.ml.inspect import inspect, parse_view
+from playground.ml.snapshots import load_snapshot
+from playground.ml.spec import RunSpec
+from playground.ml.errors import ErrorItem, SpecError
+
+CACHED = 4  # data sets and models each process keeps
+TIMEOUT = 60.0  # seconds a view may take before the caller gives up
+
+
+@dataclass(frozen=True)
+class Probe:
+    """One view to compute: the run's spec, the snapshot file and the request, as JSON."""
+
+    spec_json: str
+    snapshot: Path
+    request: dict[str, Any]
+
+
+class ViewTimeout(Exception):
+    """A view took longer than TIMEOUT."""
+
+
+class ProbePool:
+    """Computes views in `processes` spawned processes (started lazily, reused)."""
+
+    def __init__(self, *, processes: int = 1, data_dir: Path | None = None) -> None:
+        self._pool = ProcessPoolExecutor(
+            max_workers=processes,
+            mp_context=multiprocessing.get_context("spawn"),  # never fork the API process
+            initializer=_init,
+            initargs=(data_dir,),
+        )
+
+    def warm_up(self) -> None:
+        """Start the processes now (imports take seconds), not on the first request."""
+        self._pool.submit(int)
+
+    def run(self, probe: Probe, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """The view's JSON; SpecError (with paths) when it does not fit the run."""
+        future = self._pool.submit(compute_reply, probe)
+        try:
+            return unwrap(future.result(timeout))
+        except FutureTimeout:
+            raise ViewTimeout(f"the view took longer than {timeout:g} s") from None
+
+    def stop(self) -> None:
+        self._pool.shutdown(wait=False, cancel_futures=True)
+
+
+# ---- in the probe process ---------------------------------------------------------------
+_ctx = DataContext()
+_data: OrderedDict[str, LoadedData] = OrderedDict()
+_models: OrderedDict[tuple[str, Path, int], nn.Module] = OrderedDict()  # by file version
+
+
+def _init(data_dir: Path | None) -> None:
+    global _ctx
+    torch.set_num_threads(1)  # views are small; the cores belong to training
+    _ctx = DataContext(data_dir=data_dir)
+
+
+Reply = tuple[str, Any]  # ("ok", result) or ("error", [(loc, msg, type), ...])
+
+
+def compute_reply(probe: Probe) -> Reply:
+    """compute() with its SpecError as plain data (a SpecError does not survive pickling)."""
+    try:
+        return "ok", compute(probe, _ctx)
+    except SpecError as e:
+        return "error", [(e.loc, e.msg, e.type) for e in e.errors]
+
+
+def unwrap(reply: Reply) -> dict[str, Any]:
+    kind, body = reply
+    if kind == "error":
+        raise SpecError([ErrorItem(tuple(loc), msg, type_) for loc, msg, type_ in body])
+    result: dict[str, Any] = body
+    return result
+
+
+def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
+    """The view for one probe, loading (or reusing) the run's data and snapshot."""
+    if not probe.snapshot.is_file():
+        raise SpecError.at(("epoch",), "the snapshot file of that epoch is missing on the server")
+    spec = RunSpec.model_validate_json(probe.spec_json)
+    request = parse_view(probe.request)
+    data_key = spec.data.model_dump_json()
+    data = _cached(_data, data_key, lambda: load(spec.data, ctx))
+    model_key = (probe.spec_json, probe.snapshot, probe.snapshot.stat().st_mtime_ns)
+    model = _cached(_models, model_key, lambda: load_snapshot(spec, probe.snapshot, ctx))
+    with torch.random.fork_rng():  # views that sample (text continuations) are seeded
+        torch.manual_seed(0)
+        return inspect(spec, model, data, request, ctx=ctx)
+
+
+def _cached(cache: OrderedDict[Any, Any], key: Any, make: Any) -> Any:
+    if key in cache:
+        cache.move_to_end(key)
+    else:
+        cache[key] = make()
+        while len(cache) > CACHED:
+            cache.popitem(last=False)
+    return cache[key]
