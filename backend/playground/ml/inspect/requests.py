@@ -201,9 +201,14 @@ def parse_view(body: Any) -> View:
     try:
         return _ADAPTER.validate_python(body)
     except ValidationError as e:
-        # pydantic puts the selected view's tag first in each path; the client never wrote it
-        items = [
-            ErrorItem(i.loc[1:], i.msg, i.type) if i.loc and i.loc[0] in VIEWS else i
-            for i in from_validation_error(e)
-        ]
-        raise SpecError(items) from e
+        raise SpecError([_at_field(i) for i in from_validation_error(e)]) from e
+
+
+def _at_field(item: ErrorItem) -> ErrorItem:
+    """The path as the client wrote it: a bad or missing `view` is at ("view",), and the
+    selected view's tag, which pydantic puts first, goes."""
+    if item.type in ("union_tag_invalid", "union_tag_not_found"):
+        return ErrorItem(("view",), item.msg.replace("unknown type", "unknown view"), item.type)
+    if item.loc and item.loc[0] in VIEWS:
+        return ErrorItem(item.loc[1:], item.msg, item.type)
+    return item
