@@ -3,6 +3,7 @@ fields match hand-worked examples and the support of a real input gradient."""
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -18,6 +19,7 @@ from playground.ml.types import SpecError
 from tests.factories import layers, linear, make_spec
 
 DIGITS = {"dataset": "digits", "n_samples": 100}
+EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
 
 
 def built(**sections: Any) -> tuple[RunSpec, nn.Sequential, LoadedData]:
@@ -170,3 +172,16 @@ def test_receptive_field_is_the_support_of_a_real_input_gradient() -> None:
     size, start = rf["size"][0], rf["start"][0]
     assert len(rows) == len(cols) == size == 8
     assert float(rows.float().mean()) == pytest.approx(start)  # the field's centre
+
+
+def test_fields_count_from_the_first_convolution_input_of_a_preset() -> None:
+    spec = RunSpec.model_validate_json((EXAMPLES / "conv1d_sine.json").read_text())
+    data = load(spec.data, DataContext())
+    model = build_model(spec.model.layers, data.info.input)
+    out = inspect(spec, model, data, parse_view({"view": "receptive_field"}))
+    assert out["origin"] == "model.layers[1]"  # after the Reshape to (1, L)
+    assert [(r["layer"], r["size"], r["jump"], r["start"]) for r in out["layers"]] == [
+        ("model.layers[1]", [5], [1], [0]),  # k5, padding "same"
+        ("model.layers[2]", [6], [2], [0.5]),  # max pool 2
+        ("model.layers[3]", [14], [2], [4.5]),  # k3, dilation 2
+    ]

@@ -75,18 +75,15 @@ def receptive_field(s: Subject, request: ReceptiveFieldView) -> Result:
     """Per convolution/pooling layer: field size, jump and start, per spatial dim, from the spec.
 
     r_out = r_in + (k - 1) * dilation * j_in;  j_out = j_in * stride;
-    start_out = start_in + ((k - 1) * dilation / 2 - padding) * j_in. `start` is the input
-    position (pixel index) of the centre of the first output unit's field.
+    start_out = start_in + ((k - 1) * dilation / 2 - padding) * j_in. Positions count in
+    the input of the first convolution or pooling layer (`origin`): `start` is the position
+    of the centre of the first output unit's field. The walk ends at the first layer after
+    which every unit sees the whole input (Flatten, Linear, adaptive pooling, ...).
     """
     s.need(MAPS, "receptive_field", "a convolution or pooling layer")
-    rows: list[Result] = []
-    _field(s.spec.model.layers, ("model", "layers"), _Field.identity(_spatial(s)), rows)
-    return {"input_shape": list(s.data.info.input.shape), "layers": rows}
-
-
-def _spatial(s: Subject) -> int:
-    """Spatial dims of the input: 2 for (C, H, W), 1 otherwise."""
-    return 2 if len(s.data.info.input.shape) == 3 else 1
+    walk = _FieldWalk()
+    walk.stack(s.spec.model.layers, ("model", "layers"))
+    return {"origin": walk.origin, "layers": walk.rows}
 
 
 class _Field:
@@ -123,36 +120,50 @@ def _num(v: float) -> float | int:
     return int(v) if float(v).is_integer() else v
 
 
-def _field(layers: list[Layer], loc: Loc, f: _Field, rows: list[Result]) -> _Field | None:
-    """Walk a stack; returns the field after it, or None once it is no longer defined."""
-    for i, spec in enumerate(layers):
-        here = (*loc, i)
+class _FieldWalk:
+    """Follows the field through a stack: it starts at the first layer with a geometry and
+    ends at the first layer after that which is neither such a layer nor pointwise."""
+
+    def __init__(self) -> None:
+        self.field: _Field | None = None
+        self.origin: str | None = None  # the path of the layer whose input positions count
+        self.ended = False
+        self.rows: list[Result] = []
+
+    def stack(self, layers: list[Layer], loc: Loc) -> None:
+        for i, spec in enumerate(layers):
+            if self.ended:
+                return
+            self.layer(spec, (*loc, i))
+
+    def layer(self, spec: Layer, loc: Loc) -> None:
         if isinstance(spec, Residual):
             # The body's field contains the shortcut's (a 1x1 convolution at most).
-            inner = _field(spec.layers, (*here, "layers"), f, rows)
-            if inner is None:
-                return None
-            f = inner
-            rows.append(f.row(here, spec))
-            continue
-        geometry = _geometry(spec, len(f.size))
+            self.stack(spec.layers, (*loc, "layers"))
+            if self.field is not None and not self.ended:
+                self.rows.append(self.field.row(loc, spec))
+            return
+        geometry = _geometry(spec)
         if geometry is not None:
-            f = f.through(*geometry)
-            rows.append(f.row(here, spec))
-        elif not isinstance(spec, POINTWISE):
-            return None  # Flatten, Linear, adaptive or transposed layers: every unit sees all
-    return f
+            if self.field is None:
+                self.field, self.origin = _Field.identity(len(geometry[0])), format_path(loc)
+            if len(geometry[0]) == len(self.field.size):
+                self.field = self.field.through(*geometry)
+                self.rows.append(self.field.row(loc, spec))
+                return
+        if self.field is not None and not isinstance(spec, POINTWISE):
+            self.ended = True  # from here on every unit sees the whole input
 
 
 def _geometry(
-    spec: Layer, dims: int
+    spec: Layer,
 ) -> tuple[tuple[int, ...], tuple[int, ...], tuple[int, ...], tuple[int, ...]] | None:
     """(kernel, stride, left padding, dilation) of a convolution or pooling layer."""
-    if isinstance(spec, _ConvNd) and spec.dims == dims:
+    if isinstance(spec, _ConvNd):
         k, s, d = spec._args()
         return k, s, spec._padding(k, s, d), d
-    if isinstance(spec, _PoolNd) and spec.dims == dims:
+    if isinstance(spec, _PoolNd):
         k, s, p = spec._geometry()
-        d = spec._dilation() if isinstance(spec, _MaxPoolNd) else (1,) * dims
+        d = spec._dilation() if isinstance(spec, _MaxPoolNd) else (1,) * spec.dims
         return k, s, p, d
     return None  # adaptive pools and transposed convolutions have no such geometry
