@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -139,4 +140,32 @@ def test_a_drawing_of_the_wrong_size_or_range_is_refused() -> None:
     point = built()
     with pytest.raises(SpecError, match=r"a point must be \[x, y\]; got 3 values") as e:
         view(*point, view="predict", inputs=[[1, 2, 3]])
+    assert e.value.errors[0].loc == ("inputs", 0)
+
+
+@pytest.mark.parametrize("shape", [(5,), (1, 6, 6)])
+def test_uploads_use_the_statistics_of_their_training_split(
+    tmp_path: Path, shape: tuple[int, ...]
+) -> None:
+    rng = np.random.default_rng(0)
+    (tmp_path / "uploads").mkdir()
+    x = rng.normal(3.0, 2.0, (40, *shape)).astype(np.float32)
+    np.savez(tmp_path / "uploads" / "mine.npz", x=x, y=np.arange(40) % 2)
+    ctx = DataContext(tmp_path)
+    spec = make_spec(
+        data={"dataset": "npz", "file": "mine.npz"}, model=layers({"type": "Flatten"}, linear(2))
+    )
+    data = load(spec.data, ctx)
+    torch.manual_seed(0)
+    model = build_model(spec.model.layers, data.info.input).eval()
+    raw = load(spec.data.model_copy(update={"normalize": False}), ctx).test.x[:2]
+    out = inspect(
+        spec, model, data, parse_view({"view": "predict", "inputs": raw.tolist()}), ctx=ctx
+    )
+    for k in range(2):
+        assert out["outputs"][k]["probabilities"] == pytest.approx(
+            probabilities(model, data.test.x[k : k + 1])[0], abs=1e-5
+        )
+    with pytest.raises(SpecError, match=r"input must have shape") as e:
+        inspect(spec, model, data, parse_view({"view": "predict", "inputs": [[1.0]]}), ctx=ctx)
     assert e.value.errors[0].loc == ("inputs", 0)
