@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from typing import Any
 
 import pytest
@@ -9,6 +10,7 @@ import torch
 
 from playground.ml.builder import build_model
 from playground.ml.datasets import DataContext, load
+from playground.ml.datasets.text import vocabulary
 from playground.ml.inspect import (
     PredictView,
     SaliencyView,
@@ -77,3 +79,41 @@ def test_inspect_names_the_view_in_its_result() -> None:
     assert out["view"] == "weights"
     with torch.no_grad():
         assert out["layers"][1]["tensors"][1]["values"] == pytest.approx(model[1].bias.tolist())
+
+
+@pytest.mark.parametrize(
+    ("dataset", "model", "views"),
+    [
+        (
+            {"dataset": "digits", "n_samples": 60},
+            [
+                {"type": "Conv2d", "out_channels": 2, "kernel_size": 3, "activation": "ReLU"},
+                {"type": "MaxPool2d"},
+                {"type": "Flatten"},
+                {"type": "Linear", "out_features": 10},
+            ],
+            ["weights", "activations", "filters", "feature_maps", "receptive_field", "saliency",
+             "adversarial", "gradcheck"],
+        ),
+        (
+            {"dataset": "chars", "n_samples": 40, "seq_len": 6},
+            [
+                {"type": "Embedding", "embedding_dim": 4},
+                {"type": "MultiheadAttention", "num_heads": 2},
+                {"type": "LSTM", "hidden_size": 3},
+                {"type": "Linear", "out_features": len(vocabulary())},
+            ],
+            ["attention", "hidden_states", "activations", "gradcheck"],
+        ),
+        ({"dataset": "moons"}, [{"type": "Linear", "out_features": 2}], ["neurons", "weights"]),
+    ],
+)  # fmt: skip
+def test_results_are_strict_json(
+    dataset: dict[str, Any], model: list[dict[str, Any]], views: list[str]
+) -> None:
+    spec = make_spec(data=dataset, model={"layers": model})
+    data = load(spec.data, DataContext())
+    built = build_model(spec.model.layers, data.info.input).eval()
+    for name in views:
+        out = inspect(spec, built, data, parse_view({"view": name}))
+        assert json.loads(json.dumps(out, allow_nan=False)) == out, name
