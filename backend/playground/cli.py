@@ -173,9 +173,10 @@ def inspect_cmd(
     run_id: int = typer.Argument(help="A stored run's id."),
     view: str = typer.Argument(help="neurons, weights, activations, filters, saliency, ..."),
     epoch: str = typer.Option("last", help='A snapshot epoch, or "last".'),
-    field: list[str] = typer.Option(
-        [], "--set", help='A field of the view as NAME=JSON, e.g. --set index=3 --set eps=0.1'
-    ),
+    field: Annotated[
+        list[str] | None,
+        typer.Option("--set", help="A field of the view as NAME=JSON, e.g. --set index=3."),
+    ] = None,
     data_dir: DataDir = None,
     as_json: bool = typer.Option(False, "--json", help="Print the view as one JSON object."),
 ) -> None:
@@ -186,7 +187,7 @@ def inspect_cmd(
 
     settings = _settings(data_dir)
     request: dict[str, Any] = {"view": view, "epoch": epoch if epoch == "last" else _number(epoch)}
-    request |= dict(_field(f) for f in field)
+    request |= dict(_field(f) for f in field or ())
     engine = make_engine(settings.db_url())
     inspector = Inspector(RunStore(engine), settings, lambda p: compute(p, settings.data_context()))
     try:
@@ -225,7 +226,7 @@ def _abridged(value: Any, depth: int = 0) -> Any:
         return {k: _abridged(v, depth + 1) for k, v in value.items()}
     if isinstance(value, list):
         shown = [_abridged(v, depth + 1) for v in value[:8]]
-        return shown + [f"... {len(value) - 8} more"] if len(value) > 8 else shown
+        return [*shown, f"... {len(value) - 8} more"] if len(value) > 8 else shown
     if isinstance(value, str) and len(value) > 60:
         return value[:40] + f"... ({len(value)} characters)"
     return value

@@ -8,9 +8,9 @@ import math
 import pytest
 
 from playground.executors.events import Finished, Progress, Started
+from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, RunResult, RunStart, StepReport
 from playground.ml.spec import RunSpec
-from playground.ml.errors import SpecError
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import encode
 from playground.store.states import RunStatus

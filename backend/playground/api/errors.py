@@ -6,7 +6,7 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import JSONResponse
 
-from playground.executors.probes import ViewTimeout
+from playground.executors.probes import ViewTimeoutError
 from playground.ml.errors import ErrorItem, SpecError, from_error_dicts
 from playground.store.errors import InvalidCursorError, RunNotFoundError
 from playground.store.states import IllegalTransition
@@ -56,4 +56,4 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RunNotFoundError, _not_found)
     app.add_exception_handler(IllegalTransition, _conflict)
     app.add_exception_handler(InvalidCursorError, _bad_cursor)
-    app.add_exception_handler(ViewTimeout, _view_timeout)
+    app.add_exception_handler(ViewTimeoutError, _view_timeout)

@@ -109,6 +109,12 @@ class DatasetEntry(BaseModel):
     params: list[Param]
 
 
+class ViewEntry(CatalogEntry):
+    """An inspect view: its fields, and which models it fits."""
+
+    fits: str
+
+
 class CatalogOut(BaseModel):
     """Everything a UI needs to build its forms, generated from the spec classes."""
 
@@ -120,6 +126,7 @@ class CatalogOut(BaseModel):
     inits: list[CatalogEntry]
     datasets: list[DatasetEntry]
     training: list[Param] = Field(description="TrainingSpec's fields.")
+    views: list[ViewEntry] = Field(description="Views inside a run: POST /api/runs/{id}/inspect.")
     objects: dict[str, list[Param]] = Field(description="Fields of the nested spec objects.")
 
 

@@ -20,10 +20,10 @@ import torch
 from torch import nn
 
 from playground.ml.datasets import DataContext, LoadedData, load
-from playground.ml.inspect import inspect, parse_view
-from playground.ml.snapshots import load_snapshot
-from playground.ml.spec import RunSpec
 from playground.ml.errors import ErrorItem, SpecError
+from playground.ml.inspect import inspect, parse_view
+from playground.ml.snapshots import SnapshotError, load_snapshot
+from playground.ml.spec import RunSpec
 
 CACHED = 4  # data sets and models each process keeps
 TIMEOUT = 60.0  # seconds a view may take before the caller gives up
@@ -38,7 +38,7 @@ class Probe:
     request: dict[str, Any]
 
 
-class ViewTimeout(Exception):
+class ViewTimeoutError(Exception):
     """A view took longer than TIMEOUT."""
 
 
@@ -63,7 +63,7 @@ class ProbePool:
         try:
             return unwrap(future.result(timeout))
         except FutureTimeout:
-            raise ViewTimeout(f"the view took longer than {timeout:g} s") from None
+            raise ViewTimeoutError(f"the view took longer than {timeout:g} s") from None
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -109,7 +109,10 @@ def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
     data_key = spec.data.model_dump_json()
     data = _cached(_data, data_key, lambda: load(spec.data, ctx))
     model_key = (probe.spec_json, probe.snapshot, probe.snapshot.stat().st_mtime_ns)
-    model = _cached(_models, model_key, lambda: load_snapshot(spec, probe.snapshot, ctx))
+    try:
+        model = _cached(_models, model_key, lambda: load_snapshot(spec, probe.snapshot, ctx))
+    except SnapshotError as e:  # a server-side file that does not fit: say so, not a 500
+        raise SpecError.at(("epoch",), f"this snapshot cannot be used: {e}") from e
     with torch.random.fork_rng():  # views that sample (text continuations) are seeded
         torch.manual_seed(0)
         return inspect(spec, model, data, request, ctx=ctx)

@@ -49,7 +49,7 @@ CHOICES: dict[str, dict[str, type[BaseModel]]] = {
 }
 
 
-def _params(
+def spec_params(
     cls: type[BaseModel], objects: dict[str, Params], skip: tuple[str, ...] = ("type",)
 ) -> Params:
     """Each field with its JSON type, default, bounds, description and widget hints."""
@@ -115,7 +115,7 @@ def _entries(
             "type": name,
             "description": (cls.__doc__ or "").strip().split("\n")[0],
             "category": getattr(cls, "category", None),
-            "params": _params(cls, objects),
+            "params": spec_params(cls, objects),
             **extra,
         }
         for name, cls in table.items()
@@ -125,9 +125,12 @@ def _entries(
 def catalog() -> dict[str, Any]:
     """Everything a UI needs to build forms: types, parameters, defaults, bounds, help.
 
-    `training` holds TrainingSpec's fields; `objects` the fields of every nested spec
+    `training` holds TrainingSpec's fields; `views` the inspect views (what each fits); `objects` the fields of every nested spec
     object that a param names in its `object` hint (SplitSpec, GradClip, ...).
     """
+    # Imported here: the inspect views build their catalog entries with spec_params.
+    from playground.ml.inspect import views_catalog
+
     objects: dict[str, Params] = {}
     layers = {k: v for k, v in LAYERS.items() if k not in ACTIVATIONS}
     return {
@@ -144,10 +147,11 @@ def catalog() -> dict[str, Any]:
                 "description": d.description,
                 "task": d.task,
                 "kind": d.kind,
-                "params": _params(d.params, objects, skip=("dataset",)),
+                "params": spec_params(d.params, objects, skip=("dataset",)),
             }
             for ds_id, d in DATASETS.items()
         ],
-        "training": _params(TrainingSpec, objects),
+        "training": spec_params(TrainingSpec, objects),
+        "views": views_catalog(objects),
         "objects": objects,
     }

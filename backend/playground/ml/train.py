@@ -33,6 +33,7 @@ from playground.ml.limits import Limits
 from playground.ml.metrics import evaluate, initial_metrics, record_test, to_floats
 from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
+from playground.ml.snapshots import snapshot_every
 from playground.ml.spec import RunSpec
 from playground.ml.step import (
     clip_gradients,
@@ -44,7 +45,6 @@ from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
 BOUNDARY_GRIDS = 50  # target number of boundary grids per run
-SNAPSHOTS = 20  # target number of weight snapshots per run (at boundary epochs for 2-D sets)
 READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
 
 
@@ -128,7 +128,7 @@ class _Run:
         self.boundary_every = t.boundary_every or max(1, math.ceil(t.epochs / BOUNDARY_GRIDS))
         plane = self.data.plane
         self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
-        self.snapshot_every = _snapshot_every(t.epochs, self.boundary_every if plane else 1)
+        self.snapshot_every = snapshot_every(t.epochs, self.boundary_every if plane else 1)
         self.snapshotted: set[int] = set()  # epochs whose weights went to on_snapshot
         self.at = _Progress()
         self.started = time.perf_counter()
@@ -313,13 +313,6 @@ class _Run:
                 raise DivergedError(
                     f"{name} became {metrics[name]} at epoch {self.at.epoch}, step {self.at.step}"
                 )
-
-
-def _snapshot_every(epochs: int, grid_every: int) -> int:
-    """Epochs between snapshots: about SNAPSHOTS per run, on epochs that have a boundary
-    grid (grid_every) so the two can be shown together; epoch 0 is always one."""
-    grids = epochs // grid_every + 1
-    return grid_every * max(1, math.ceil(grids / SNAPSHOTS))
 
 
 def _to(split: Split, device: torch.device) -> Split:

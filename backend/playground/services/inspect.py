@@ -14,9 +14,9 @@ from typing import Any
 
 from playground.config import Settings
 from playground.executors.probes import Probe
+from playground.ml.errors import SpecError
 from playground.ml.inspect import parse_view
 from playground.ml.snapshots import snapshot_path
-from playground.ml.errors import SpecError
 from playground.store.errors import RunNotFoundError
 from playground.store.repo import RunStore
 
