@@ -10,6 +10,7 @@ from typing import Annotated, Literal
 
 from pydantic import Field, model_validator
 
+from playground.ml.claims import EXPECT_HELP, Expect
 from playground.ml.datasets import DataSpec
 from playground.ml.inits import InitSpec
 from playground.ml.layers import Layer
@@ -98,3 +99,4 @@ class RunSpec(SpecModel):
     data: DataSpec = Field(description="The data set and its parameters.")
     model: ModelSpec = Field(description="The network.")
     training: TrainingSpec = Field(default_factory=TrainingSpec, description="Training settings.")
+    expect: Expect | None = Field(None, description=EXPECT_HELP)
