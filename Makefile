@@ -95,12 +95,13 @@ e2e: e2e-deps  ## the browser app in headless Chromium against a real server (te
 
 test: lint typecheck unit deploy-check frontend-test e2e  ## everything CI runs
 
-bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; browser app; preset claims
+bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; browser app; preset claims; snapshots and views
 	$(PY) bench/engine_vs_plain.py
 	$(PY) bench/service.py
 	$(PY) bench/store_queries.py
 	$(PY) bench/frontend.py
 	$(PY) bench/presets.py
+	$(PY) bench/snapshots.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

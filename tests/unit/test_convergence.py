@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
 import pytest
+import torch
 
 from playground.ml.hooks import EpochReport, Hooks
 from playground.ml.spec import RunSpec
@@ -23,6 +25,15 @@ class LastEpoch(Hooks):
 
     def on_epoch(self, report: EpochReport) -> None:
         self.epochs.append(report)
+
+
+@pytest.fixture(autouse=True)
+def one_thread() -> Iterator[None]:
+    """Results depend on the thread count (float summation order): fix it, as workers do."""
+    before = torch.get_num_threads()
+    torch.set_num_threads(1)
+    yield
+    torch.set_num_threads(before)
 
 
 def fit(raw: dict[str, Any]) -> tuple[dict[str, float], LastEpoch]:
@@ -80,9 +91,9 @@ def test_residual_cnn_beats_chance() -> None:
 
 def test_small_transformer_beats_chance() -> None:
     raw = example("transformer_parity")
-    raw["training"]["epochs"] = 20
+    raw["training"]["epochs"] = 30  # of the preset's 40; at 20 it is still at chance
     test, _ = fit(raw)
-    assert test["accuracy"] >= 0.75  # chance is 0.5
+    assert test["accuracy"] >= 0.9  # chance is 0.5
 
 
 def test_perceptron_rule_reaches_zero_training_errors() -> None:
