@@ -19,8 +19,8 @@ export function ConfusionMatrix({ confusion, perClassAccuracy, classNames }: Con
     <div class="confusion-wrap">
       <table class="confusion" data-testid="confusion">
         <caption>
-          Confusion matrix on the test set: rows are true classes, columns predicted ones; shading is the share of
-          the row.
+          Confusion matrix on the test set: rows are true classes, columns predicted ones; shading
+          is the share of the row.
         </caption>
         <thead>
           <tr>
@@ -47,7 +47,10 @@ export function ConfusionMatrix({ confusion, perClassAccuracy, classNames }: Con
                   <td
                     key={j}
                     class={`num${i === j ? " diagonal" : ""}`}
-                    style={{ background: withAlpha(SHADE, share * 0.85), color: share > 0.5 ? "#ffffff" : undefined }}
+                    style={{
+                      background: withAlpha(SHADE, share * 0.85),
+                      color: share > 0.5 ? "#ffffff" : undefined,
+                    }}
                     title={`true ${name(i)}, predicted ${name(j)}: ${count} of ${t.rowTotals[i]} (${formatPercent(share)})`}
                   >
                     {count}

@@ -14,18 +14,29 @@ const MAX_ROWS = 20;
 
 export function DataPreview({ preview }: { preview: Preview }) {
   const label = (v: number | string) =>
-    typeof v === "number" && preview.task === "classification" ? (preview.class_names?.[v] ?? String(v)) : String(v);
+    typeof v === "number" && preview.task === "classification"
+      ? (preview.class_names?.[v] ?? String(v))
+      : String(v);
   const { train, val, test } = preview.samples;
   return (
     <div class="data-preview" data-testid="data-preview" data-kind={preview.kind}>
       <p class="muted small">
         {train} train · {val} val · {test} test · input {preview.input_shape.join("×") || "scalar"}
-        {preview.classes ? ` · ${preview.classes} classes` : preview.task === "regression" ? " · regression" : ""}
+        {preview.classes
+          ? ` · ${preview.classes} classes`
+          : preview.task === "regression"
+            ? " · regression"
+            : ""}
       </p>
       {preview.kind === "2d" && (
         <BoundaryCanvas
           boundary={null}
-          points={{ x_range: preview.x_range, y_range: preview.y_range, train: preview.train, test: preview.test }}
+          points={{
+            x_range: preview.x_range,
+            y_range: preview.y_range,
+            train: preview.train,
+            test: preview.test,
+          }}
           task={preview.task}
           classNames={preview.class_names}
           size={260}
@@ -35,7 +46,11 @@ export function DataPreview({ preview }: { preview: Preview }) {
         <ul class="preview-images">
           {preview.images.slice(0, MAX_IMAGES).map((im, i) => (
             <li key={i}>
-              <PreviewImage data={im.data} shape={preview.shape} alt={`sample ${i + 1}: ${label(im.label)}`} />
+              <PreviewImage
+                data={im.data}
+                shape={preview.shape}
+                alt={`sample ${i + 1}: ${label(im.label)}`}
+              />
               <span class="small">{label(im.label)}</span>
             </li>
           ))}
@@ -46,7 +61,8 @@ export function DataPreview({ preview }: { preview: Preview }) {
         <div class="preview-table">
           <table>
             <caption class="muted small">
-              First {Math.min(MAX_ROWS, preview.rows.length)} training rows (the last column is the target)
+              First {Math.min(MAX_ROWS, preview.rows.length)} training rows (the last column is the
+              target)
             </caption>
             <thead>
               <tr>
@@ -62,7 +78,11 @@ export function DataPreview({ preview }: { preview: Preview }) {
                 <tr key={i}>
                   {row.map((v, j) => (
                     <td key={j} class={typeof v === "number" ? "num" : undefined}>
-                      {j === row.length - 1 ? label(v) : typeof v === "number" ? formatNumber(v) : v}
+                      {j === row.length - 1
+                        ? label(v)
+                        : typeof v === "number"
+                          ? formatNumber(v)
+                          : v}
                     </td>
                   ))}
                 </tr>
@@ -75,7 +95,8 @@ export function DataPreview({ preview }: { preview: Preview }) {
         <ul class="preview-texts">
           {textSamples(preview).map((s, i) => (
             <li key={i}>
-              <code>{visible(s.text)}</code> → <span class="preview-label">{visible(label(s.label)).replace(/^ $/, "␣")}</span>
+              <code>{visible(s.text)}</code> →{" "}
+              <span class="preview-label">{visible(label(s.label)).replace(/^ $/, "␣")}</span>
             </li>
           ))}
         </ul>

@@ -21,7 +21,9 @@ export interface LineChartProps {
   yRange?: [number, number];
 }
 
-const WHOLE_INCRS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((p) => m * p)).sort((a, b) => a - b);
+const WHOLE_INCRS = [1, 2, 5]
+  .flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((p) => m * p))
+  .sort((a, b) => a - b);
 
 /** "Gradient norm" -> "gradient-norm"; "R²" -> "r2". */
 export function slug(title: string): string {
@@ -104,7 +106,12 @@ export function LineChart(props: LineChartProps) {
   const latest = useRef(props);
   latest.current = props;
   // What the plot shows now, to skip setData when nothing changed.
-  const shown = useRef<{ version?: number; x?: ArrayLike<number>; n: number; values: ArrayLike<number>[] }>({
+  const shown = useRef<{
+    version?: number;
+    x?: ArrayLike<number>;
+    n: number;
+    values: ArrayLike<number>[];
+  }>({
     n: -1,
     values: [],
   });
@@ -119,7 +126,11 @@ export function LineChart(props: LineChartProps) {
     const logY = !!p.logY;
     const yScale: uPlot.Scale = logY ? { distr: 3, log: 10 } : {};
     if (p.yRange) yScale.range = p.yRange;
-    const axisStyle = { stroke: "#5f6b7a", grid: { stroke: "#eceff3", width: 1 }, ticks: { stroke: "#d9dee5", width: 1 } };
+    const axisStyle = {
+      stroke: "#5f6b7a",
+      grid: { stroke: "#eceff3", width: 1 },
+      ticks: { stroke: "#d9dee5", width: 1 },
+    };
     const opts: uPlot.Options = {
       width: Math.max(120, host.clientWidth || 400),
       height,
@@ -129,7 +140,11 @@ export function LineChart(props: LineChartProps) {
       axes: [
         // Epochs and steps are counts: whole-number ticks only.
         { ...axisStyle, label: xLabel, labelSize: 20, incrs: WHOLE_INCRS },
-        { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map((t) => (t == null ? "" : formatTick(t))) },
+        {
+          ...axisStyle,
+          size: axisSize,
+          values: (_u, ticks) => ticks.map((t) => (t == null ? "" : formatTick(t))),
+        },
       ],
       series: [
         { label: xLabel, value: fmt },
@@ -154,7 +169,12 @@ export function LineChart(props: LineChartProps) {
     };
     const plot = new uPlot(opts, aligned(p.x, p.series, logY), host);
     plotRef.current = plot;
-    shown.current = { version: p.version, x: p.x, n: p.x.length, values: p.series.map((s) => s.values) };
+    shown.current = {
+      version: p.version,
+      x: p.x,
+      n: p.x.length,
+      values: p.series.map((s) => s.values),
+    };
     zoomed.current = false;
     const unzoom = () => {
       zoomed.current = false;
@@ -190,7 +210,12 @@ export function LineChart(props: LineChartProps) {
       s.values.length === p.series.length &&
       p.series.every((ser, i) => ser.values === s.values[i]);
     if (same || !plotRef.current) return;
-    shown.current = { version: p.version, x: p.x, n: p.x.length, values: p.series.map((ser) => ser.values) };
+    shown.current = {
+      version: p.version,
+      x: p.x,
+      n: p.x.length,
+      values: p.series.map((ser) => ser.values),
+    };
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;

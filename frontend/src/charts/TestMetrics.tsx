@@ -20,11 +20,15 @@ export function TestMetrics({ result }: { result: RunResult }) {
           ))}
         </dl>
       ) : (
-        <p class="muted small">No test metrics (the run has no test split, or stopped before the end).</p>
+        <p class="muted small">
+          No test metrics (the run has no test split, or stopped before the end).
+        </p>
       )}
       <p class="muted small">
         {result.epochs} epochs, {result.steps} steps
-        {result.best_epoch !== null && result.best_epoch !== undefined ? `; best epoch ${result.best_epoch}` : ""}
+        {result.best_epoch !== null && result.best_epoch !== undefined
+          ? `; best epoch ${result.best_epoch}`
+          : ""}
         {result.stopped_early ? "; stopped early" : ""}
       </p>
     </section>

@@ -1,12 +1,13 @@
 // One generated form field: label, the widget its catalog param calls for, and its errors.
+import type { JSX } from "preact";
 import type { Json, JsonObject, Param } from "../api/types";
 import { fieldKind } from "../state/fields";
 import type { LayerAddr } from "../state/spec";
 import { ChoiceField } from "./ChoiceField";
-import { ObjectField } from "./ObjectField";
-import { LayerStack } from "./LayerStack";
-import { TextField } from "./TextField";
 import { errorsAt, useForm } from "./formContext";
+import { LayerStack } from "./LayerStack";
+import { ObjectField } from "./ObjectField";
+import { TextField } from "./TextField";
 
 interface Props {
   param: Param;
@@ -17,7 +18,7 @@ interface Props {
 }
 
 export function fieldId(path: string): string {
-  return "f-" + path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "");
+  return `f-${path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "")}`;
 }
 
 export function Field({ param, value, path, onChange, layerAddr }: Props) {
@@ -40,10 +41,15 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
   }
   const errs = errorsAt(errors, path);
   const helpId = errs.length ? `${id}-err` : undefined;
-  let widget;
+  let widget: JSX.Element;
   if (kind.kind === "bool") {
     widget = (
-      <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange((e.target as HTMLInputElement).checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={Boolean(value)}
+        onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
+      />
     );
   } else if (kind.kind === "enum") {
     widget = (
@@ -68,6 +74,7 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
   } else if (kind.kind === "multi") {
     const chosen = Array.isArray(value) ? (value as string[]) : [];
     widget = (
+      // biome-ignore lint/a11y/useSemanticElements: role="group" on an inline span is valid ARIA; a <fieldset> would bring its own border and layout
       <span class="multi" role="group" aria-labelledby={`${id}-label`}>
         {kind.options.map((o) => (
           <label key={o} class="inline">
@@ -90,7 +97,13 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
         id={id}
         kind={kind}
         value={value}
-        placeholder={kind.kind === "text" || kind.kind === "number" ? (kind.nullable ? "auto" : undefined) : undefined}
+        placeholder={
+          kind.kind === "text" || kind.kind === "number"
+            ? kind.nullable
+              ? "auto"
+              : undefined
+            : undefined
+        }
         invalid={errs.length > 0}
         describedBy={helpId}
         onChange={onChange}
@@ -99,7 +112,12 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
   }
   return (
     <div class={`field${kind.kind === "multi" ? " wide" : ""}`}>
-      <label id={`${id}-label`} for={kind.kind === "multi" ? undefined : id} title={param.description} class="field-label">
+      <label
+        id={`${id}-label`}
+        for={kind.kind === "multi" ? undefined : id}
+        title={param.description}
+        class="field-label"
+      >
         {param.name}
         {param.required && <span aria-hidden="true">*</span>}
       </label>

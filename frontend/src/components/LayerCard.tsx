@@ -3,12 +3,19 @@
 import type { JsonObject } from "../api/types";
 import { formatCount, formatShape } from "../state/format";
 import {
-  duplicateLayer, findEntry, insertLayer, layerPath, moveLayer, newLayer, removeLayer, replaceLayer,
+  duplicateLayer,
+  findEntry,
+  insertLayer,
   type LayerAddr,
+  layerPath,
+  moveLayer,
+  newLayer,
+  removeLayer,
+  replaceLayer,
 } from "../state/spec";
+import { errorsAt, useForm } from "./formContext";
 import { LayerFields } from "./LayerFields";
 import { LayerTypeOptions } from "./LayerTypeOptions";
-import { errorsAt, useForm } from "./formContext";
 
 interface Props {
   addr: LayerAddr;
@@ -26,7 +33,11 @@ export function LayerCard({ addr, layer, count }: Props) {
   const index = addr[addr.length - 1];
   const name = `layer ${addr.map((i) => i + 1).join(".")} (${type})`;
   return (
-    <li class={`layer-card${own.length ? " has-error" : ""}`} data-testid="layer-card" data-path={path}>
+    <li
+      class={`layer-card${own.length ? " has-error" : ""}`}
+      data-testid="layer-card"
+      data-path={path}
+    >
       <div class="layer-head">
         <span class="layer-index">{addr.map((i) => i + 1).join(".")}</span>
         <select
@@ -36,7 +47,8 @@ export function LayerCard({ addr, layer, count }: Props) {
           onChange={(e) => {
             const next = newLayer(catalog, (e.target as HTMLSelectElement).value);
             // Keep the activation across a type change: it is usually still wanted.
-            if (layer.activation !== undefined && next.type !== "Residual") next.activation = layer.activation;
+            if (layer.activation !== undefined && next.type !== "Residual")
+              next.activation = layer.activation;
             update((s) => replaceLayer(s, addr, next));
           }}
         >
@@ -46,16 +58,63 @@ export function LayerCard({ addr, layer, count }: Props) {
         <span class="layer-shape mono" data-testid="layer-shape" title="Output shape per sample">
           {row ? `→ ${formatShape(row.output_shape)}` : ""}
         </span>
-        <span class="layer-params small muted" data-testid="layer-params" title="Trainable parameters">
+        <span
+          class="layer-params small muted"
+          data-testid="layer-params"
+          title="Trainable parameters"
+        >
           {row ? `${formatCount(row.params)} params` : ""}
         </span>
         <span class="spacer" />
+        {/* biome-ignore lint/a11y/useSemanticElements: role="group" on an inline span is valid ARIA; a <fieldset> would bring its own border and layout */}
         <span class="layer-tools" role="group" aria-label={`Actions for ${name}`}>
-          <button type="button" class="icon" title="Move up" aria-label={`Move ${name} up`} disabled={index === 0} onClick={() => update((s) => moveLayer(s, addr, -1))}>↑</button>
-          <button type="button" class="icon" title="Move down" aria-label={`Move ${name} down`} disabled={index === count - 1} onClick={() => update((s) => moveLayer(s, addr, 1))}>↓</button>
-          <button type="button" class="icon" title="Insert a new layer above" aria-label={`Insert a layer above ${name}`} onClick={() => update((s) => insertLayer(s, addr, newLayer(catalog, type)))}>+</button>
-          <button type="button" class="icon" title="Duplicate" aria-label={`Duplicate ${name}`} onClick={() => update((s) => duplicateLayer(s, addr))}>2×</button>
-          <button type="button" class="icon danger" title="Remove" aria-label={`Remove ${name}`} onClick={() => update((s) => removeLayer(s, addr))}>✕</button>
+          <button
+            type="button"
+            class="icon"
+            title="Move up"
+            aria-label={`Move ${name} up`}
+            disabled={index === 0}
+            onClick={() => update((s) => moveLayer(s, addr, -1))}
+          >
+            ↑
+          </button>
+          <button
+            type="button"
+            class="icon"
+            title="Move down"
+            aria-label={`Move ${name} down`}
+            disabled={index === count - 1}
+            onClick={() => update((s) => moveLayer(s, addr, 1))}
+          >
+            ↓
+          </button>
+          <button
+            type="button"
+            class="icon"
+            title="Insert a new layer above"
+            aria-label={`Insert a layer above ${name}`}
+            onClick={() => update((s) => insertLayer(s, addr, newLayer(catalog, type)))}
+          >
+            +
+          </button>
+          <button
+            type="button"
+            class="icon"
+            title="Duplicate"
+            aria-label={`Duplicate ${name}`}
+            onClick={() => update((s) => duplicateLayer(s, addr))}
+          >
+            2×
+          </button>
+          <button
+            type="button"
+            class="icon danger"
+            title="Remove"
+            aria-label={`Remove ${name}`}
+            onClick={() => update((s) => removeLayer(s, addr))}
+          >
+            ✕
+          </button>
         </span>
       </div>
       {own.length > 0 && (
@@ -64,7 +123,14 @@ export function LayerCard({ addr, layer, count }: Props) {
         </p>
       )}
       {entry && (
-        <LayerFields key={type} entry={entry} layer={layer} addr={addr} path={path} onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))} />
+        <LayerFields
+          key={type}
+          entry={entry}
+          layer={layer}
+          addr={addr}
+          path={path}
+          onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))}
+        />
       )}
     </li>
   );

@@ -7,7 +7,7 @@ import { LineChart } from "../charts/LineChart";
 import { TestMetrics } from "../charts/TestMetrics";
 import "../charts/charts.css";
 import type { ChartData } from "../charts/smooth";
-import { epochChart, layerChart, lossChart, taskCharts, type RunHistory } from "../run/history";
+import { epochChart, layerChart, lossChart, type RunHistory, taskCharts } from "../run/history";
 
 export interface RunChartsProps {
   history: RunHistory;
@@ -40,7 +40,10 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
           </section>
           {result.confusion && result.confusion.length > 0 && (
             <section class="panel chart-cell">
-              <ConfusionMatrix confusion={result.confusion} perClassAccuracy={result.per_class_accuracy} />
+              <ConfusionMatrix
+                confusion={result.confusion}
+                perClassAccuracy={result.per_class_accuracy}
+              />
             </section>
           )}
         </div>
@@ -57,9 +60,19 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
         )}
         {started &&
           tasks.map((c) => (
-            <Chart key={c.title} title={c.title} xLabel="epoch" data={c.data} version={version} logY={c.logY} yRange={c.yRange} />
+            <Chart
+              key={c.title}
+              title={c.title}
+              xLabel="epoch"
+              data={c.data}
+              version={version}
+              logY={c.logY}
+              yRange={c.yRange}
+            />
           ))}
-        {lr.series.length > 0 && <Chart title="Learning rate" xLabel="epoch" data={lr} version={version} />}
+        {lr.series.length > 0 && (
+          <Chart title="Learning rate" xLabel="epoch" data={lr} version={version} />
+        )}
         {started && (
           <Chart
             title="Gradient norm"

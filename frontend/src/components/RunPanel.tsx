@@ -1,6 +1,6 @@
 // The live view of the run the playground started: status, progress, Stop, and its charts.
 import { useState } from "preact/hooks";
-import { api, ApiError } from "../api/client";
+import { type ApiError, api } from "../api/client";
 import { FINAL_STATUSES } from "../api/types";
 import { useRunStream } from "../hooks/useRunStream";
 import { formatDuration } from "../state/format";
@@ -27,7 +27,9 @@ export function RunPanel({ runId }: { runId: number }) {
     <>
       <section class="panel" aria-label="Run status">
         <div class="status-line" data-testid="run-status-line">
-          <span class={`badge ${status}`} data-testid="run-status" data-status={status}>{status}</span>
+          <span class={`badge ${status}`} data-testid="run-status" data-status={status}>
+            {status}
+          </span>
           <a href={`#/runs/${runId}`}>run #{runId}</a>
           <span class="stat" data-testid="run-epoch">
             epoch {p.epoch}
@@ -35,7 +37,11 @@ export function RunPanel({ runId }: { runId: number }) {
           </span>
           <span class="stat">elapsed {formatDuration(p.elapsedSeconds)}</span>
           {active && <span class="stat">ETA {formatDuration(p.etaSeconds)}</span>}
-          {live.state === "reconnecting" && <span class="badge queued" role="status">connection lost, reconnecting…</span>}
+          {live.state === "reconnecting" && (
+            <span class="badge queued" role="status">
+              connection lost, reconnecting…
+            </span>
+          )}
           <span class="spacer" />
           <SmoothingControl value={smoothing} onChange={setSmoothing} />
           {active && (
@@ -44,7 +50,14 @@ export function RunPanel({ runId }: { runId: number }) {
             </button>
           )}
         </div>
-        <div class="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((p.fraction ?? 0) * 100)}>
+        <div
+          class="progress"
+          role="progressbar"
+          aria-label="Training progress"
+          aria-valuemin={0}
+          aria-valuemax={100}
+          aria-valuenow={Math.round((p.fraction ?? 0) * 100)}
+        >
           <div style={{ width: `${(p.fraction ?? 0) * 100}%` }} />
         </div>
         {history.error && (
@@ -52,8 +65,16 @@ export function RunPanel({ runId }: { runId: number }) {
             {status}: {history.error}
           </p>
         )}
-        {live.error && <p class="error-text" role="alert">{live.error}</p>}
-        {stopError && <p class="error-text" role="alert">{stopError}</p>}
+        {live.error && (
+          <p class="error-text" role="alert">
+            {live.error}
+          </p>
+        )}
+        {stopError && (
+          <p class="error-text" role="alert">
+            {stopError}
+          </p>
+        )}
       </section>
       <RunCharts history={history} version={live.version} smoothing={smoothing} />
     </>

@@ -28,7 +28,11 @@ export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   useEffect(() => {
     let current = true;
     load().then(
-      (d) => current && (setData(d), setError(null)),
+      (d) => {
+        if (!current) return;
+        setData(d);
+        setError(null);
+      },
       (e: unknown) => current && setError(errorMessage(e)),
     );
     return () => {

@@ -33,7 +33,10 @@ export function parseEvents(text: string): RunEvent[] {
   const items = Array.isArray(data) ? data : [data];
   return items.filter(
     (m): m is RunEvent =>
-      typeof m === "object" && m !== null && typeof (m as RunEvent).type === "string" && typeof (m as RunEvent).run_id === "number",
+      typeof m === "object" &&
+      m !== null &&
+      typeof (m as RunEvent).type === "string" &&
+      typeof (m as RunEvent).run_id === "number",
   );
 }
 
@@ -115,9 +118,12 @@ export class RunEvents {
   private retry(): void {
     if (this._state === "closed") return;
     this.setState("waiting");
-    this.timer = setTimeout(() => {
-      this.timer = null;
-      this.open();
-    }, backoff(this.failures++));
+    this.timer = setTimeout(
+      () => {
+        this.timer = null;
+        this.open();
+      },
+      backoff(this.failures++),
+    );
   }
 }

@@ -129,7 +129,14 @@ describe("RunHistory on the recorded spiral stream", () => {
   it("NaN-fills a metric that appears late", () => {
     const h = new RunHistory();
     const epoch = (e: number, seq: number, metrics: Record<string, number>): EpochMessage => ({
-      type: "epoch", run_id: 1, seq, epoch: e, step: e * 10, seconds: e, metrics, layers: [],
+      type: "epoch",
+      run_id: 1,
+      seq,
+      epoch: e,
+      step: e * 10,
+      seconds: e,
+      metrics,
+      layers: [],
     }); // prettier-ignore
     h.apply(epoch(0, 1, { train_loss: 1 }));
     h.apply(epoch(1, 2, { train_loss: 0.5, val_mse: 2 }));
@@ -158,7 +165,13 @@ describe("RunHistory on the recorded spiral stream", () => {
 
   it("has no ETA before it knows the pace, and takes total epochs from the spec", () => {
     const h = new RunHistory({ totalEpochs: 100 });
-    expect(h.progress()).toMatchObject({ epoch: 0, step: 0, totalEpochs: 100, totalSteps: null, etaSeconds: null });
+    expect(h.progress()).toMatchObject({
+      epoch: 0,
+      step: 0,
+      totalEpochs: 100,
+      totalSteps: null,
+      etaSeconds: null,
+    });
     h.applyFrame(FRAMES[0]); // start + epoch 0 (step 0)
     expect(h.progress()).toMatchObject({ totalEpochs: 100, totalSteps: 90, etaSeconds: null });
   });
@@ -177,17 +190,29 @@ describe("chart data", () => {
     expect(raw.series[1].values[30]).toBeCloseTo(0.6854365, 6); // x = 1: step 30 and epoch 1 share it
     expect(raw.series[0].values[30]).toBe(h.steps.loss[29]);
     const smooth = lossChart(h, 0.9);
-    expect(smooth.series.map((s) => s.label)).toEqual(["step loss", "step loss (smoothed)", "train loss", "val loss"]);
+    expect(smooth.series.map((s) => s.label)).toEqual([
+      "step loss",
+      "step loss (smoothed)",
+      "train loss",
+      "val loss",
+    ]);
     expect(smooth.series[1].values[1]).toBeCloseTo(h.steps.loss[0]); // debiased start
   });
 
   it("draws a long run's step loss with few points and every spike", () => {
     const h = new RunHistory();
-    h.apply({ ...FRAMES[0].find((m) => m.type === "start")!, seq: 1 } as StreamMessage);
-    const spe = h.stepsPerEpoch()!; // 30
+    h.apply({ ...FRAMES[0].find((m) => m.type === "start"), seq: 1 } as StreamMessage);
+    const spe = h.stepsPerEpoch() ?? NaN; // 30
     const msgs: StreamMessage[] = [];
     for (let s = 1; s <= 60_000; s++) {
-      msgs.push({ type: "step", run_id: 2, seq: 2, step: s, epoch: Math.ceil(s / spe), loss: s === 31_337 ? 9 : 1 / s });
+      msgs.push({
+        type: "step",
+        run_id: 2,
+        seq: 2,
+        step: s,
+        epoch: Math.ceil(s / spe),
+        loss: s === 31_337 ? 9 : 1 / s,
+      });
     }
     h.applyFrame(msgs);
     const t0 = performance.now();
@@ -207,7 +232,16 @@ describe("chart data", () => {
     expect(grads.x).toEqual([0, 1, 2, 3]);
     expect(grads.series.map((s) => s.label)).toEqual(["0 Linear(8)", "2 Linear(8)", "4 Linear(2)"]);
     const reg = new RunHistory();
-    reg.apply({ type: "epoch", run_id: 1, seq: 1, epoch: 0, step: 0, seconds: 0, metrics: { val_mse: 2, val_mae: 1, val_r2: 0.1 }, layers: [] });
+    reg.apply({
+      type: "epoch",
+      run_id: 1,
+      seq: 1,
+      epoch: 0,
+      step: 0,
+      seconds: 0,
+      metrics: { val_mse: 2, val_mae: 1, val_r2: 0.1 },
+      layers: [],
+    });
     const charts = taskCharts(reg);
     expect(charts.map((c) => c.title)).toEqual(["Error", "R²"]);
     expect(charts[0].data.series.map((s) => [s.label, !!s.dash])).toEqual([
@@ -234,6 +268,14 @@ describe("chart data", () => {
     expect(t.rowTotals).toEqual([49, 50]);
     expect(t.shares[1][1]).toBeCloseTo(0.62);
     expect(t.accuracy).toBeCloseTo(56 / 99);
-    expect(confusionTable([[0, 0], [0, 0]]).shares).toEqual([[0, 0], [0, 0]]); // prettier-ignore
+    expect(
+      confusionTable([
+        [0, 0],
+        [0, 0],
+      ]).shares,
+    ).toEqual([
+      [0, 0],
+      [0, 0],
+    ]); // prettier-ignore
   });
 });

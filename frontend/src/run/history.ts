@@ -3,9 +3,9 @@
 // Pure: no DOM, no network. Components re-render when `version` changes.
 
 import {
-  FINAL_STATUSES,
   type BoundaryMessage,
   type EpochMessage,
+  FINAL_STATUSES,
   type Plane,
   type RunResult,
   type RunStatus,
@@ -13,8 +13,16 @@ import {
   type Summary,
 } from "../api/types";
 import { ROLE_COLORS, seriesColor, withAlpha } from "../charts/colors";
+import {
+  type ChartData,
+  type ChartSeries,
+  emaAt,
+  hasFinite,
+  joinSeries,
+  m4Indices,
+  pick,
+} from "../charts/smooth";
 import { formatNumber, formatPercent } from "../state/format";
-import { emaAt, hasFinite, joinSeries, m4Indices, pick, type ChartData, type ChartSeries } from "../charts/smooth";
 
 export const LAYER_STATS = ["grad_norm", "weight_norm", "update_ratio"] as const;
 export type LayerStatName = (typeof LAYER_STATS)[number];
@@ -71,7 +79,12 @@ export class RunHistory {
   logEvery: number | null = null;
   plane: Plane | null = null;
   readonly steps: StepColumns = { step: [], epoch: [], loss: [] };
-  readonly epochs: EpochColumns = { epoch: [], step: [], seconds: [], metrics: Object.create(null) };
+  readonly epochs: EpochColumns = {
+    epoch: [],
+    step: [],
+    seconds: [],
+    metrics: Object.create(null),
+  };
   readonly layers = new Map<number, LayerColumns>();
   /** The newest decision-boundary grid (2-D data sets); its epoch is boundary.epoch. */
   boundary: BoundaryMessage | null = null;
@@ -154,7 +167,8 @@ export class RunHistory {
     const step = Math.max(lastStep, rows ? this.epochs.step[rows - 1] : 0);
     const spe = this.stepsPerEpoch();
     let totalEpochs = this.totalEpochsOption;
-    if (totalEpochs === null && this.totalSteps !== null && spe) totalEpochs = Math.round(this.totalSteps / spe);
+    if (totalEpochs === null && this.totalSteps !== null && spe)
+      totalEpochs = Math.round(this.totalSteps / spe);
     let totalSteps = this.totalSteps;
     if (totalSteps === null && totalEpochs !== null && spe) totalSteps = totalEpochs * spe;
     // Seconds per step from the newest epoch report that has both (epoch 0 is at step 0).
@@ -172,10 +186,19 @@ export class RunHistory {
     if (this.result && Number.isFinite(this.result.seconds)) elapsed = this.result.seconds;
     let eta: number | null = null;
     if (this.final) eta = 0;
-    else if (perStep !== null && totalSteps !== null) eta = Math.max(0, (totalSteps - step) * perStep);
+    else if (perStep !== null && totalSteps !== null)
+      eta = Math.max(0, (totalSteps - step) * perStep);
     let fraction: number | null = totalSteps ? Math.min(1, step / totalSteps) : null;
     if (this.final) fraction = 1;
-    return { epoch, totalEpochs, step, totalSteps, fraction, elapsedSeconds: elapsed, etaSeconds: eta };
+    return {
+      epoch,
+      totalEpochs,
+      step,
+      totalSteps,
+      fraction,
+      elapsedSeconds: elapsed,
+      etaSeconds: eta,
+    };
   }
 
   private dispatch(msg: StreamMessage): void {
@@ -308,10 +331,28 @@ export function lossChart(h: RunHistory, smoothing: number): ChartData {
   const series: ChartSeries[] = [];
   if (step.length) {
     if (smoothing > 0) {
-      series.push({ label: "step loss", values: joined.columns[0][0], color: withAlpha(ROLE_COLORS.step, 0.2), width: 1, spanGaps: true });
-      series.push({ label: "step loss (smoothed)", values: joined.columns[0][1], color: ROLE_COLORS.step, width: 1.5, spanGaps: true });
+      series.push({
+        label: "step loss",
+        values: joined.columns[0][0],
+        color: withAlpha(ROLE_COLORS.step, 0.2),
+        width: 1,
+        spanGaps: true,
+      });
+      series.push({
+        label: "step loss (smoothed)",
+        values: joined.columns[0][1],
+        color: ROLE_COLORS.step,
+        width: 1.5,
+        spanGaps: true,
+      });
     } else {
-      series.push({ label: "step loss", values: joined.columns[0][0], color: ROLE_COLORS.step, width: 1, spanGaps: true });
+      series.push({
+        label: "step loss",
+        values: joined.columns[0][0],
+        color: ROLE_COLORS.step,
+        width: 1,
+        spanGaps: true,
+      });
     }
   }
   epochNames.forEach((name, i) => {
@@ -346,14 +387,25 @@ export function epochChart(h: RunHistory, names: readonly string[]): ChartData {
 }
 
 /** The accuracy / error charts a run's task calls for, by title. */
-export function taskCharts(h: RunHistory): { title: string; data: ChartData; logY?: boolean; yRange?: [number, number] }[] {
+export function taskCharts(
+  h: RunHistory,
+): { title: string; data: ChartData; logY?: boolean; yRange?: [number, number] }[] {
   const out = [];
-  if (h.task === "classification" || h.epochs.metrics.val_accuracy || h.epochs.metrics.train_accuracy) {
-    out.push({ title: "Accuracy", data: epochChart(h, ["train_accuracy", "val_accuracy"]), yRange: [0, 1] as [number, number] });
+  if (
+    h.task === "classification" ||
+    h.epochs.metrics.val_accuracy ||
+    h.epochs.metrics.train_accuracy
+  ) {
+    out.push({
+      title: "Accuracy",
+      data: epochChart(h, ["train_accuracy", "val_accuracy"]),
+      yRange: [0, 1] as [number, number],
+    });
   }
   if (h.epochs.metrics.train_mse || h.epochs.metrics.val_mse) {
     const data = epochChart(h, ["train_mse", "val_mse"]);
-    for (const s of epochChart(h, ["train_mae", "val_mae"]).series) data.series.push({ ...s, dash: true, width: 1.5 });
+    for (const s of epochChart(h, ["train_mae", "val_mae"]).series)
+      data.series.push({ ...s, dash: true, width: 1.5 });
     out.push({ title: "Error", data, logY: true });
   }
   if (h.epochs.metrics.train_r2 || h.epochs.metrics.val_r2) {
@@ -367,7 +419,13 @@ export function layerChart(h: RunHistory, stat: LayerStatName): ChartData {
   // Colours by position among all layers, so a layer keeps its colour from chart to chart.
   const series = h
     .layerList()
-    .map((l, i) => ({ label: l.label, values: l[stat], color: seriesColor(i), width: 1.5, spanGaps: true }))
+    .map((l, i) => ({
+      label: l.label,
+      values: l[stat],
+      color: seriesColor(i),
+      width: 1.5,
+      spanGaps: true,
+    }))
     .filter((s) => hasFinite(s.values));
   return { x: h.epochs.epoch, series };
 }
@@ -375,10 +433,18 @@ export function layerChart(h: RunHistory, stat: LayerStatName): ChartData {
 // ---- display rows ----------------------------------------------------------------------
 
 const METRIC_ORDER = ["accuracy", "loss", "mse", "mae", "r2"];
-const METRIC_LABELS: Record<string, string> = { accuracy: "Accuracy", loss: "Loss", mse: "MSE", mae: "MAE", r2: "R²" };
+const METRIC_LABELS: Record<string, string> = {
+  accuracy: "Accuracy",
+  loss: "Loss",
+  mse: "MSE",
+  mae: "MAE",
+  r2: "R²",
+};
 
 /** Test metrics in a fixed order, formatted: accuracy as %, the rest to 4 digits. */
-export function testMetricRows(test: Record<string, number>): { key: string; label: string; value: string }[] {
+export function testMetricRows(
+  test: Record<string, number>,
+): { key: string; label: string; value: string }[] {
   const keys = Object.keys(test).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return keys.map((key) => ({
     key,

@@ -24,7 +24,9 @@ class FakeSocket implements SocketLike {
     this.onopen?.({} as Event);
   }
   send(messages: unknown): void {
-    this.onmessage?.({ data: typeof messages === "string" ? messages : JSON.stringify(messages) } as MessageEvent);
+    this.onmessage?.({
+      data: typeof messages === "string" ? messages : JSON.stringify(messages),
+    } as MessageEvent);
   }
   /** What the server does: every recorded frame's messages with seq > from_seq. */
   replay(frames: StreamMessage[][] = FRAMES): void {
@@ -56,18 +58,28 @@ function setup(history?: RunHistory) {
     onUpdate: () => updates++,
     onState: (s) => states.push(s),
   });
-  return { stream, sockets, states, updates: () => updates, last: () => sockets[sockets.length - 1] };
+  return {
+    stream,
+    sockets,
+    states,
+    updates: () => updates,
+    last: () => sockets[sockets.length - 1],
+  };
 }
 
 /** The whole run applied once, for comparison. */
 function reference() {
   const h = new RunHistory();
   for (const f of FRAMES) h.applyFrame(f);
-  return JSON.parse(JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]));
+  return JSON.parse(
+    JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]),
+  );
 }
 
 function contents(h: RunHistory) {
-  return JSON.parse(JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]));
+  return JSON.parse(
+    JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]),
+  );
 }
 
 beforeEach(() => vi.useFakeTimers());

@@ -171,8 +171,12 @@ export function parseFrame(text: string): StreamMessage[] {
     value = JSON.parse(text);
   } catch (err) {
     if (!/NaN|Infinity/.test(text)) throw err;
-    const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) => (m[0] === '"' ? m : `"\\u0000${m}"`));
-    value = JSON.parse(marked, (_k, v) => (typeof v === "string" && v[0] === "\u0000" ? NON_FINITE[v.slice(1)] : v));
+    const marked = text.replace(/"(?:[^"\\]|\\.)*"|-?Infinity|NaN/g, (m) =>
+      m[0] === '"' ? m : `"\\u0000${m}"`,
+    );
+    value = JSON.parse(marked, (_k, v) =>
+      typeof v === "string" && v[0] === "\u0000" ? NON_FINITE[v.slice(1)] : v,
+    );
   }
   if (Array.isArray(value)) return value as StreamMessage[];
   return value && typeof value === "object" ? [value as StreamMessage] : [];

@@ -1,6 +1,6 @@
 // Compare: pick runs, overlay their epoch curves, and tabulate only what differs between them.
 import { useEffect, useRef, useState } from "preact/hooks";
-import { api, ApiError, errorMessage } from "../api/client";
+import { ApiError, api, errorMessage } from "../api/client";
 import type { Catalog } from "../api/types";
 import { seriesColor } from "../charts/colors";
 import { Ablation } from "../components/compare/AblationTable";
@@ -61,21 +61,34 @@ export function Compare({ ids, catalog }: { ids: number[]; catalog: Catalog }) {
   });
   useEffect(() => {
     if (!active.length) return;
-    const t = setInterval(() => active.forEach((id) => load(id).then((e) => "run" in e && put(id, e))), POLL_MS);
+    const t = setInterval(() => {
+      for (const id of active) load(id).then((e) => "run" in e && put(id, e));
+    }, POLL_MS);
     return () => clearInterval(t);
   }, [active.join(",")]);
 
   const setIds = (next: number[]) => navigate({ screen: "compare", ids: next });
-  const loaded = ids.map((id) => entries.get(id)).filter((e): e is Loaded => e !== undefined && "run" in e);
+  const loaded = ids
+    .map((id) => entries.get(id))
+    .filter((e): e is Loaded => e !== undefined && "run" in e);
   const colorOf = (id: number) => seriesColor(ids.indexOf(id));
 
   return (
     <section class="compare" aria-labelledby="compare-title">
       <h1 id="compare-title">Compare runs</h1>
       <div class="compare-layout">
-        <RunPicker ids={ids} extra={loaded.map((l) => l.run)} onToggle={(id) => setIds(toggleId(ids, id))} />
+        <RunPicker
+          ids={ids}
+          extra={loaded.map((l) => l.run)}
+          onToggle={(id) => setIds(toggleId(ids, id))}
+        />
         <div class="compare-main">
-          <Legend ids={ids} entries={entries} colorOf={colorOf} onRemove={(id) => setIds(ids.filter((x) => x !== id))} />
+          <Legend
+            ids={ids}
+            entries={entries}
+            colorOf={colorOf}
+            onRemove={(id) => setIds(ids.filter((x) => x !== id))}
+          />
           {ids.length < 2 ? (
             <div class="empty panel" data-testid="compare-hint">
               {ids.length === 0

@@ -1,6 +1,6 @@
 // The home screen: build a spec (data, model, training), train it, watch it learn.
 import { useEffect, useMemo, useRef, useState } from "preact/hooks";
-import { api, ApiError } from "../api/client";
+import { type ApiError, api } from "../api/client";
 import type { Catalog, ErrorItem, LayerRow, SpecJson } from "../api/types";
 import { DataPanel } from "../components/DataPanel";
 import { FormContext, type FormState } from "../components/formContext";
@@ -17,7 +17,9 @@ import "./playground.css";
 type PlayRoute = Extract<Route, { screen: "play" }>;
 
 export function Playground({ route, catalog }: { route: PlayRoute; catalog: Catalog }) {
-  const [spec, setSpec] = useState<SpecJson>(() => (route.spec && decodeSpec(route.spec)) || starterSpec());
+  const [spec, setSpec] = useState<SpecJson>(
+    () => (route.spec && decodeSpec(route.spec)) || starterSpec(),
+  );
   const [runId, setRunId] = useState<number | undefined>(route.run);
   const [submitError, setSubmitError] = useState<ApiError | null>(null);
   // Bumped when a whole new spec arrives (preset, link): the editor starts over with it.
@@ -57,7 +59,10 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
     [catalog, errors, rows],
   );
   // Errors that no field or layer card shows (e.g. about the model as a whole).
-  const placed = (e: ErrorItem) => e.path.startsWith("model.layers[") || e.path.startsWith("data.") || e.path.startsWith("training.");
+  const placed = (e: ErrorItem) =>
+    e.path.startsWith("model.layers[") ||
+    e.path.startsWith("data.") ||
+    e.path.startsWith("training.");
   const loose = errors.filter((e) => !placed(e));
   const serverDown = validation.error?.status === 0;
 
@@ -75,10 +80,19 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
     <FormContext.Provider value={form}>
       <div class="playground">
         <div class="editor">
-          {badLink && <div class="banner error" role="alert">The spec in this link is damaged; showing the starter network.</div>}
+          {badLink && (
+            <div class="banner error" role="alert">
+              The spec in this link is damaged; showing the starter network.
+            </div>
+          )}
           <PresetPicker key={generation} spec={spec} onLoad={load} />
           <DataPanel data={spec.data} />
-          <ModelPanel key={generation} layers={spec.model.layers} summary={validation.data} pending={validation.pending} />
+          <ModelPanel
+            key={generation}
+            layers={spec.model.layers}
+            summary={validation.data}
+            pending={validation.pending}
+          />
           <TrainingPanel training={spec.training} />
         </div>
         <div class="viewer">
@@ -96,24 +110,43 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
                   }}
                 />
               </label>
-              <button type="button" class="primary" onClick={train} disabled={errors.length > 0 || serverDown} data-testid="train">
+              <button
+                type="button"
+                class="primary"
+                onClick={train}
+                disabled={errors.length > 0 || serverDown}
+                data-testid="train"
+              >
                 Train
               </button>
             </div>
-            {serverDown && <p class="error-text" role="alert">{validation.error?.message}</p>}
-            {errors.length > 0 && (
-              <p class="error-text small" role="status" data-testid="spec-errors">
-                {errors.length === 1 ? "1 problem" : `${errors.length} problems`} to fix before training
-                {loose.length > 0 && `: ${loose.map((e) => `${e.path || "spec"}: ${e.msg}`).join("; ")}`}
+            {serverDown && (
+              <p class="error-text" role="alert">
+                {validation.error?.message}
               </p>
             )}
-            {submitError && <p class="error-text" role="alert">{submitError.message}</p>}
+            {errors.length > 0 && (
+              <p class="error-text small" role="status" data-testid="spec-errors">
+                {errors.length === 1 ? "1 problem" : `${errors.length} problems`} to fix before
+                training
+                {loose.length > 0 &&
+                  `: ${loose.map((e) => `${e.path || "spec"}: ${e.msg}`).join("; ")}`}
+              </p>
+            )}
+            {submitError && (
+              <p class="error-text" role="alert">
+                {submitError.message}
+              </p>
+            )}
           </section>
           {runId !== undefined ? (
             <RunPanel key={runId} runId={runId} />
           ) : (
             <section class="panel empty">
-              <p>Build a network on the left and press <strong>Train</strong>: its loss, accuracy, gradients and decision boundary appear here as it learns.</p>
+              <p>
+                Build a network on the left and press <strong>Train</strong>: its loss, accuracy,
+                gradients and decision boundary appear here as it learns.
+              </p>
             </section>
           )}
         </div>

@@ -1,20 +1,31 @@
 // One run: its header and actions, its full curves (stored history, then live), spec and layers.
 import { useEffect, useState } from "preact/hooks";
-import { api, ApiError, errorMessage } from "../api/client";
+import { ApiError, api, errorMessage } from "../api/client";
 import type { Catalog, Run, RunStatus } from "../api/types";
+import { RunCharts } from "../components/RunCharts";
 import { Fact } from "../components/run/Fact";
 import { LayerTable } from "../components/run/LayerTable";
-import { RunCharts } from "../components/RunCharts";
 import { InlineEdit } from "../components/runs/InlineEdit";
 import { SmoothingControl } from "../components/SmoothingControl";
 import { useRunStream } from "../hooks/useRunStream";
 import { formatCount, formatDuration } from "../state/format";
 import { navigate } from "../state/route";
-import { absoluteTime, isActive, modelSummary, optimizerLabel, relativeTime, runDuration } from "../state/runsTable";
+import {
+  absoluteTime,
+  isActive,
+  modelSummary,
+  optimizerLabel,
+  relativeTime,
+  runDuration,
+} from "../state/runsTable";
 import { encodeSpec } from "../state/url";
 import "./runs.css";
 
-type Load = { state: "loading" } | { state: "missing" } | { state: "error"; message: string } | { state: "ok"; run: Run };
+type Load =
+  | { state: "loading" }
+  | { state: "missing" }
+  | { state: "error"; message: string }
+  | { state: "ok"; run: Run };
 
 export function RunDetail({ id, catalog }: { id: number; catalog: Catalog }) {
   // A new id is a new page: nothing of the previous run's stream or state carries over.
@@ -58,7 +69,9 @@ function RunPage({ id, catalog }: { id: number; catalog: Catalog }) {
     return (
       <div class="banner error" role="alert">
         Could not load run {id}: {load.message} <span class="muted">Retrying…</span>{" "}
-        <button onClick={() => setAttempt((a) => a + 1)}>Retry now</button>
+        <button type="button" onClick={() => setAttempt((a) => a + 1)}>
+          Retry now
+        </button>
       </div>
     );
   return (
@@ -103,13 +116,26 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
   };
   const rename = (name: string) => {
     if (!name.trim()) return setRenaming(false);
-    act("rename", api.patchRun(run.id, { name: name.trim() }).then((r) => (onChange(r), setRenaming(false))));
+    act(
+      "rename",
+      api.patchRun(run.id, { name: name.trim() }).then((r) => {
+        onChange(r);
+        setRenaming(false);
+      }),
+    );
   };
   const cancel = () => act("cancel", api.cancelRun(run.id).then(onChange));
-  const rerun = () => act("rerun", api.rerun(run.id).then((r) => navigate({ screen: "run", id: r.id })));
+  const rerun = () =>
+    act(
+      "rerun",
+      api.rerun(run.id).then((r) => navigate({ screen: "run", id: r.id })),
+    );
   const remove = () => {
     if (!confirm(`Delete run ${run.id} "${run.name}" and all its metrics?`)) return;
-    act("delete", api.deleteRun(run.id).then(() => navigate({ screen: "runs", filter: {} })));
+    act(
+      "delete",
+      api.deleteRun(run.id).then(() => navigate({ screen: "runs", filter: {} })),
+    );
   };
 
   const error = run.error ?? history.error;
@@ -120,7 +146,12 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
       <header class="panel run-header">
         <div class="run-title">
           {renaming ? (
-            <InlineEdit label="New name" initial={run.name} onSave={rename} onCancel={() => setRenaming(false)} />
+            <InlineEdit
+              label="New name"
+              initial={run.name}
+              onSave={rename}
+              onCancel={() => setRenaming(false)}
+            />
           ) : (
             <>
               <h1 data-testid="run-name">{run.name}</h1>
@@ -133,7 +164,9 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
           <span class={`badge ${status}`} data-testid="run-status" data-status={status}>
             {status}
           </span>
-          {status === "queued" && run.queue_position !== null && <span class="muted small">#{run.queue_position + 1} in queue</span>}
+          {status === "queued" && run.queue_position !== null && (
+            <span class="muted small">#{run.queue_position + 1} in queue</span>
+          )}
           {live.state === "reconnecting" && (
             <span class="badge queued" role="status">
               connection lost, reconnecting…
@@ -148,7 +181,10 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
         )}
         {live.error && <p class="error-text">{live.error}</p>}
         <dl class="run-facts">
-          <Fact label="Data set" value={dataset ? `${dataset.title} (${run.dataset})` : run.dataset} />
+          <Fact
+            label="Data set"
+            value={dataset ? `${dataset.title} (${run.dataset})` : run.dataset}
+          />
           <Fact label="Model" value={modelSummary({ summary, spec: run.spec }, 9)} />
           <Fact label="Optimizer" value={optimizerLabel(run.spec)} />
           <Fact label="Parameters" value={summary ? formatCount(summary.params) : "—"} />
@@ -163,7 +199,10 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
             </dd>
           </div>
           <Fact label="Duration" value={formatDuration(runDuration({ ...run, status }, now))} />
-          <Fact label="Epochs" value={`${Math.max(run.epochs_done, history.progress().epoch)}${epochs ? ` / ${epochs}` : ""}`} />
+          <Fact
+            label="Epochs"
+            value={`${Math.max(run.epochs_done, history.progress().epoch)}${epochs ? ` / ${epochs}` : ""}`}
+          />
           {run.tags.length > 0 && <Fact label="Tags" value={run.tags.join(", ")} />}
           {run.versions && (
             <Fact
@@ -175,7 +214,11 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
           )}
         </dl>
         <div class="run-actions">
-          <button type="button" class="primary" onClick={() => navigate({ screen: "play", spec: encodeSpec(run.spec) })}>
+          <button
+            type="button"
+            class="primary"
+            onClick={() => navigate({ screen: "play", spec: encodeSpec(run.spec) })}
+          >
             Open in playground
           </button>
           {isActive(status) && (

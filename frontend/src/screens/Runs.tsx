@@ -7,9 +7,16 @@ import { Filters } from "../components/runs/RunsFilters";
 import { SortHeader } from "../components/runs/SortHeader";
 import { useAutoRetry } from "../hooks/useLoad";
 import { useNow } from "../hooks/useNow";
-import { RunEvents, type EventsState } from "../run/events";
+import { type EventsState, RunEvents } from "../run/events";
 import { formatHash, navigate, type Route, type RunsFilter } from "../state/route";
-import { applyEvents, isActive, listQuery, replaceRow, toggleId, withFilter } from "../state/runsTable";
+import {
+  applyEvents,
+  isActive,
+  listQuery,
+  replaceRow,
+  toggleId,
+  withFilter,
+} from "../state/runsTable";
 import "./runs.css";
 
 type RunsRoute = Extract<Route, { screen: "runs" }>;
@@ -130,7 +137,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
   };
 
   const remove = (run: Run) => {
-    const active = isActive(run.status) ? " It is still " + run.status + " and will be cancelled." : "";
+    const active = isActive(run.status) ? ` It is still ${run.status} and will be cancelled.` : "";
     if (!confirm(`Delete run ${run.id} "${run.name}" and all its metrics?${active}`)) return;
     setActionError(null);
     api.deleteRun(run.id).then(
@@ -157,6 +164,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
         </span>
         <span class="spacer" />
         <button
+          type="button"
           class="primary"
           data-testid="compare-selected"
           disabled={selected.length < 2}
@@ -172,12 +180,17 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
       {error && (
         <div class="banner error" role="alert" data-testid="runs-error">
           Could not load runs: {error} <span class="muted">Retrying…</span>{" "}
-          <button onClick={() => reload()}>Retry now</button>
+          <button type="button" onClick={() => reload()}>
+            Retry now
+          </button>
         </div>
       )}
       {actionError && (
         <div class="banner error" role="alert">
-          {actionError} <button onClick={() => setActionError(null)}>Dismiss</button>
+          {actionError}{" "}
+          <button type="button" onClick={() => setActionError(null)}>
+            Dismiss
+          </button>
         </div>
       )}
 
@@ -190,7 +203,12 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
       {page && !error && rows.length === 0 && (filtered || filter.cursor) && (
         <div class="empty panel" data-testid="runs-empty">
           No runs match.{" "}
-          <button onClick={() => go({ sort: filter.sort, descending: filter.descending })}>Clear filters</button>
+          <button
+            type="button"
+            onClick={() => go({ sort: filter.sort, descending: filter.descending })}
+          >
+            Clear filters
+          </button>
         </div>
       )}
 
@@ -206,7 +224,9 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
                     checked={allSelected}
                     onChange={() =>
                       setSelected((s) =>
-                        allSelected ? s.filter((id) => !pageIds.includes(id)) : [...s, ...pageIds.filter((id) => !s.includes(id))],
+                        allSelected
+                          ? s.filter((id) => !pageIds.includes(id))
+                          : [...s, ...pageIds.filter((id) => !s.includes(id))],
                       )
                     }
                   />
@@ -216,7 +236,13 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
                 <th class="wide-only">Model</th>
                 <th class="wide-only">Optimizer</th>
                 <SortHeader label="Status" col="status" filter={filter} go={go} />
-                <SortHeader label="Best val acc" col="best_val_accuracy" filter={filter} go={go} num />
+                <SortHeader
+                  label="Best val acc"
+                  col="best_val_accuracy"
+                  filter={filter}
+                  go={go}
+                  num
+                />
                 <SortHeader label="Test acc" col="test_accuracy" filter={filter} go={go} num />
                 <th class="num">Duration</th>
                 <SortHeader label="Created" col="created_at" filter={filter} go={go} />
@@ -244,10 +270,18 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
 
       {page && (filter.cursor || page.next) && (
         <nav class="row runs-pager" aria-label="Pages">
-          <button disabled={!filter.cursor} onClick={() => go(withFilter(filter, {}))}>
+          <button
+            type="button"
+            disabled={!filter.cursor}
+            onClick={() => go(withFilter(filter, {}))}
+          >
             First page
           </button>
-          <button disabled={!page.next} onClick={() => page.next && go(withFilter(filter, { cursor: page.next }))}>
+          <button
+            type="button"
+            disabled={!page.next}
+            onClick={() => page.next && go(withFilter(filter, { cursor: page.next }))}
+          >
             Next page
           </button>
         </nav>

@@ -69,17 +69,41 @@ const num = (v: number | null) => (v === null ? "—" : formatNumber(v));
 export function metricRows(runs: Run[], now: number): MetricRow[] {
   const rows: MetricRow[] = [
     { label: "Status", testid: "status", cells: runs.map((r) => r.status) },
-    { label: "Best val accuracy", testid: "best_val_accuracy", cells: runs.map((r) => formatPercent(r.best_val_accuracy)) },
-    { label: "Test accuracy", testid: "test_accuracy", cells: runs.map((r) => formatPercent(r.test_accuracy ?? testValue(r, "accuracy"))) },
+    {
+      label: "Best val accuracy",
+      testid: "best_val_accuracy",
+      cells: runs.map((r) => formatPercent(r.best_val_accuracy)),
+    },
+    {
+      label: "Test accuracy",
+      testid: "test_accuracy",
+      cells: runs.map((r) => formatPercent(r.test_accuracy ?? testValue(r, "accuracy"))),
+    },
     { label: "Test loss", testid: "test_loss", cells: runs.map((r) => num(testValue(r, "loss"))) },
   ];
   if (runs.some((r) => testValue(r, "mse") !== null)) {
-    rows.push({ label: "Test MSE", testid: "test_mse", cells: runs.map((r) => num(testValue(r, "mse"))) });
-    rows.push({ label: "Test R²", testid: "test_r2", cells: runs.map((r) => num(testValue(r, "r2"))) });
+    rows.push({
+      label: "Test MSE",
+      testid: "test_mse",
+      cells: runs.map((r) => num(testValue(r, "mse"))),
+    });
+    rows.push({
+      label: "Test R²",
+      testid: "test_r2",
+      cells: runs.map((r) => num(testValue(r, "r2"))),
+    });
   }
   rows.push(
-    { label: "Epochs", testid: "epochs", cells: runs.map((r) => String(r.result?.epochs ?? r.epochs_done)) },
-    { label: "Duration", testid: "duration", cells: runs.map((r) => formatDuration(runDuration(r, now))) },
+    {
+      label: "Epochs",
+      testid: "epochs",
+      cells: runs.map((r) => String(r.result?.epochs ?? r.epochs_done)),
+    },
+    {
+      label: "Duration",
+      testid: "duration",
+      cells: runs.map((r) => formatDuration(runDuration(r, now))),
+    },
   );
   return rows;
 }

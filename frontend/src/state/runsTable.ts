@@ -5,9 +5,22 @@ import { formatNumber } from "./format";
 import type { RunsFilter } from "./route";
 
 /** Columns the server can sort by (GET /api/runs?sort=). */
-export const SORTABLE = ["created_at", "name", "status", "test_accuracy", "best_val_accuracy"] as const;
+export const SORTABLE = [
+  "created_at",
+  "name",
+  "status",
+  "test_accuracy",
+  "best_val_accuracy",
+] as const;
 export type SortKey = (typeof SORTABLE)[number];
-export const STATUSES: readonly RunStatus[] = ["queued", "running", "succeeded", "failed", "cancelled", "diverged"];
+export const STATUSES: readonly RunStatus[] = [
+  "queued",
+  "running",
+  "succeeded",
+  "failed",
+  "cancelled",
+  "diverged",
+];
 export const PAGE_SIZE = 50;
 
 /** The label the server gives a layer spec (validate's `describe`), for runs without a summary. */
@@ -24,7 +37,8 @@ export function layerLabel(layer: JsonObject): string {
   }
   const act = layer.activation;
   if (typeof act === "string") label += ` + ${act}`;
-  else if (act && typeof act === "object" && !Array.isArray(act) && typeof act.type === "string") label += ` + ${act.type}`;
+  else if (act && typeof act === "object" && !Array.isArray(act) && typeof act.type === "string")
+    label += ` + ${act.type}`;
   return label;
 }
 
@@ -48,7 +62,10 @@ export function optimizerLabel(spec: SpecJson | null | undefined): string {
 }
 
 /** Training time in seconds: finished − started, or time so far while running; null if not started. */
-export function runDuration(run: Pick<Run, "started_at" | "finished_at" | "status">, now: number): number | null {
+export function runDuration(
+  run: Pick<Run, "started_at" | "finished_at" | "status">,
+  now: number,
+): number | null {
   if (!run.started_at) return null;
   const start = Date.parse(run.started_at);
   const end = run.finished_at ? Date.parse(run.finished_at) : run.status === "running" ? now : NaN;
@@ -75,12 +92,24 @@ export function relativeTime(iso: string | null | undefined, now: number): strin
 export function absoluteTime(iso: string | null | undefined): string {
   if (!iso) return "";
   const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : iso;
+  return Number.isFinite(t)
+    ? new Date(t)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC")
+    : iso;
 }
 
 /** "a, b,, a" -> ["a", "b"]. */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))];
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 export function isActive(status: RunStatus): boolean {
@@ -90,7 +119,9 @@ export function isActive(status: RunStatus): boolean {
 // ---- sorting and filters ----------------------------------------------------------------
 
 export function currentSort(filter: RunsFilter): { key: SortKey; descending: boolean } {
-  const key = (SORTABLE as readonly string[]).includes(filter.sort ?? "") ? (filter.sort as SortKey) : "created_at";
+  const key = (SORTABLE as readonly string[]).includes(filter.sort ?? "")
+    ? (filter.sort as SortKey)
+    : "created_at";
   return { key, descending: filter.descending ?? true };
 }
 
@@ -128,13 +159,25 @@ function clean(filter: RunsFilter): RunsFilter {
 
 /** The query for GET /api/runs. */
 export function listQuery(filter: RunsFilter): {
-  status?: string; name?: string; dataset?: string; tag?: string; sort?: string;
-  descending?: boolean; cursor?: string; limit: number;
+  status?: string;
+  name?: string;
+  dataset?: string;
+  tag?: string;
+  sort?: string;
+  descending?: boolean;
+  cursor?: string;
+  limit: number;
 } {
   const { key, descending } = currentSort(filter);
   return {
-    status: filter.status, name: filter.name, dataset: filter.dataset, tag: filter.tag,
-    sort: key, descending, cursor: filter.cursor, limit: PAGE_SIZE,
+    status: filter.status,
+    name: filter.name,
+    dataset: filter.dataset,
+    tag: filter.tag,
+    sort: key,
+    descending,
+    cursor: filter.cursor,
+    limit: PAGE_SIZE,
   };
 }
 
@@ -147,7 +190,12 @@ export interface EventOutcome {
 }
 
 /** Apply /api/events messages to the rows on screen. */
-export function applyEvents(rows: Run[], events: RunEvent[], filter: RunsFilter, now: number): EventOutcome {
+export function applyEvents(
+  rows: Run[],
+  events: RunEvent[],
+  filter: RunsFilter,
+  now: number,
+): EventOutcome {
   let out = rows;
   const refresh = new Set<number>();
   let refetch = false;
@@ -164,7 +212,8 @@ export function applyEvents(rows: Run[], events: RunEvent[], filter: RunsFilter,
       // A new run (queued), one newer than every row (created after this page was fetched,
       // even if its "queued" came before the fetch answered), or one whose new status the
       // status filter now matches.
-      if (ev.status === "queued" || ev.run_id > newest || filter.status === ev.status) refetch = true;
+      if (ev.status === "queued" || ev.run_id > newest || filter.status === ev.status)
+        refetch = true;
       continue;
     }
     const row = out[i];

@@ -3,7 +3,15 @@ import { LineChart } from "../../charts/LineChart";
 import { alignByEpoch, compareCharts, runLabel } from "../../state/compare";
 import type { Loaded } from "./types";
 
-export function Charts({ loaded, colorOf, version }: { loaded: Loaded[]; colorOf: (id: number) => string; version: number }) {
+export function Charts({
+  loaded,
+  colorOf,
+  version,
+}: {
+  loaded: Loaded[];
+  colorOf: (id: number) => string;
+  version: number;
+}) {
   const charts = compareCharts(loaded.map((l) => l.series));
   if (!charts.length) return <div class="empty panel">These runs have no epoch metrics yet.</div>;
   return (
