@@ -1,6 +1,7 @@
 // Test-set confusion matrix: counts, cells shaded by their share of the true class's row.
-import { confusionTable } from "../run/history";
+
 import { formatPercent } from "../state/format";
+import { confusionTable } from "../state/results";
 import { withAlpha } from "./colors";
 import "./charts.css";
 

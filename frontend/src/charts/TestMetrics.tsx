@@ -1,7 +1,7 @@
 // A finished run's test-set metrics: accuracy and loss, or MSE / MAE / R² for regression.
 import { useId } from "preact/hooks";
 import type { RunResult } from "../api/types";
-import { testMetricRows } from "../run/history";
+import { testMetricRows } from "../state/results";
 import "./charts.css";
 
 export function TestMetrics({ result }: { result: RunResult }) {

@@ -6,8 +6,9 @@ import { ConfusionMatrix } from "../charts/ConfusionMatrix";
 import { LineChart } from "../charts/LineChart";
 import { TestMetrics } from "../charts/TestMetrics";
 import "../charts/charts.css";
+import { epochChart, layerChart, lossChart, taskCharts } from "../charts/runCharts";
 import type { ChartData } from "../charts/smooth";
-import { epochChart, layerChart, lossChart, type RunHistory, taskCharts } from "../run/history";
+import type { RunHistory } from "../run/history";
 
 export interface RunChartsProps {
   history: RunHistory;
@@ -30,7 +31,7 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
     <div class="run-charts" data-testid="run-charts">
       {!started && (
         <p class="chart-empty" role="status" data-testid="charts-waiting">
-          {h.final ? "This run reported no metrics." : "Waiting for the first epoch…"}
+          {h.terminal ? "This run reported no metrics." : "Waiting for the first epoch…"}
         </p>
       )}
       {result && (

@@ -1,9 +1,9 @@
 // The live view of the run the playground started: status, progress, Stop, and its charts.
 import { useState } from "preact/hooks";
 import { type ApiError, api } from "../api/client";
-import { FINAL_STATUSES } from "../api/types";
 import { useRunStream } from "../hooks/useRunStream";
 import { formatDuration } from "../state/format";
+import { isActive } from "../state/status";
 import { RunCharts } from "./RunCharts";
 import { SmoothingControl } from "./SmoothingControl";
 
@@ -13,7 +13,7 @@ export function RunPanel({ runId }: { runId: number }) {
   const [smoothing, setSmoothing] = useState(0.6);
   const [stopError, setStopError] = useState<string | null>(null);
   const status = history.status ?? "queued";
-  const active = !FINAL_STATUSES.includes(status);
+  const active = isActive(status);
   const p = history.progress();
   async function stop() {
     setStopError(null);

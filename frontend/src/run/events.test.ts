@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunEvent } from "../api/types";
-import { backoff, type EventsState, parseEvents, RunEvents, type SocketLike } from "./events";
+import type { SocketLike, SocketState } from "../net/socket";
+import { parseEvents, RunEvents } from "./events";
 
 /** A WebSocket stand-in the test drives by hand. */
 class FakeSocket implements SocketLike {
@@ -30,7 +31,7 @@ function setup() {
   const sockets: FakeSocket[] = [];
   const events: RunEvent[][] = [];
   const opens: boolean[] = [];
-  const states: EventsState[] = [];
+  const states: SocketState[] = [];
   const client = new RunEvents({
     url: "ws://test/api/events",
     connect: (url) => {
@@ -61,14 +62,6 @@ describe("parseEvents", () => {
     expect(parseEvents('{"type":"deleted","run_id":4}')).toHaveLength(1);
     expect(parseEvents("not json")).toEqual([]);
     expect(parseEvents('[1, null, {"type": "status"}, {"run_id": 1}]')).toEqual([]);
-  });
-});
-
-describe("backoff", () => {
-  it("doubles up to ten seconds", () => {
-    expect([0, 1, 2, 3, 4, 5, 10].map(backoff)).toEqual([
-      500, 1000, 2000, 4000, 8000, 10000, 10000,
-    ]);
   });
 });
 

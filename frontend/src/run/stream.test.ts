@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { StreamMessage } from "../api/types";
+import { backoffMs } from "../net/backoff";
+import type { SocketLike } from "../net/socket";
 import recorded from "./__fixtures__/stream-spiral.json";
 import { RunHistory } from "./history";
-import { BACKOFF_MS, parseFrame, RunStream, type SocketLike, type StreamState } from "./stream";
+import { parseFrame, RunStream, type StreamState } from "./stream";
 
 const FRAMES = recorded as unknown as StreamMessage[][];
 
@@ -53,7 +55,7 @@ function setup(history?: RunHistory) {
   };
   const stream = new RunStream(2, {
     history,
-    WebSocket: Socket,
+    connect: (url) => new Socket(url),
     url: (path) => `ws://test${path}`,
     onUpdate: () => updates++,
     onState: (s) => states.push(s),
@@ -111,7 +113,7 @@ describe("RunStream", () => {
     sockets[0].replay(FRAMES.slice(0, 3)); // up to seq 6
     sockets[0].drop();
     expect(stream.state).toBe("reconnecting");
-    vi.advanceTimersByTime(BACKOFF_MS[0] - 1);
+    vi.advanceTimersByTime(backoffMs(0) - 1);
     expect(sockets).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(2);
@@ -130,7 +132,7 @@ describe("RunStream", () => {
     const cut = all.findIndex((m) => m.seq === 7) + 20;
     sockets[0].send(all.slice(0, cut)); // the server splits replays by size, not by batch
     sockets[0].drop();
-    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    vi.advanceTimersByTime(backoffMs(0));
     expect(sockets[1].fromSeq).toBe(6);
     sockets[1].open();
     sockets[1].replay();
@@ -237,14 +239,13 @@ describe("parseFrame", () => {
     expect(() => parseFrame("[{")).toThrow();
   });
 
-  it("reads Python's NaN and Infinity as numbers, but not inside strings", () => {
+  it("reads non-finite values, sent as null, as null; bare NaN is not JSON", () => {
     const [m] = parseFrame(
-      '[{"type":"epoch","seq":3,"metrics":{"a":NaN,"b":Infinity,"c":-Infinity,"d":1},"note":"NaN, \\"Infinity\\""}]',
-    ) as unknown as { metrics: Record<string, number>; note: string }[];
-    expect(m.metrics.a).toBeNaN();
-    expect(m.metrics.b).toBe(Infinity);
-    expect(m.metrics.c).toBe(-Infinity);
+      '[{"type":"epoch","seq":3,"metrics":{"a":null,"d":1},"note":"NaN, \\"Infinity\\""}]',
+    ) as unknown as { metrics: Record<string, number | null>; note: string }[];
+    expect(m.metrics.a).toBeNull();
     expect(m.metrics.d).toBe(1);
     expect(m.note).toBe('NaN, "Infinity"');
+    expect(() => parseFrame('[{"type":"epoch","seq":3,"metrics":{"a":NaN}}]')).toThrow();
   });
 });

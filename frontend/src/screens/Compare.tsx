@@ -9,7 +9,8 @@ import { Legend } from "../components/compare/CompareLegend";
 import { RunPicker } from "../components/compare/RunPicker";
 import type { Entry, Loaded } from "../components/compare/types";
 import { navigate } from "../state/route";
-import { isActive, toggleId } from "../state/runsTable";
+import { toggleId } from "../state/runsTable";
+import { isActive } from "../state/status";
 import "./runs.css";
 
 const MAX_POINTS = 1000; // per series; longer ones come back downsampled (LTTB)

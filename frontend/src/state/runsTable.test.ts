@@ -1,12 +1,14 @@
 import { describe, expect, it } from "vitest";
 import type { LayerRow, Run, RunEvent } from "../api/types";
+import { makeRun } from "../test/factories";
 import { formatNumber } from "./format";
 import {
   absoluteTime,
+  allSelected,
   applyEvents,
   ariaSort,
   currentSort,
-  layerLabel,
+  layerSpecLabel,
   listQuery,
   modelSummary,
   optimizerLabel,
@@ -15,46 +17,10 @@ import {
   replaceRow,
   runDuration,
   sortBy,
+  toggleAll,
   toggleId,
   withFilter,
 } from "./runsTable";
-
-function makeRun(over: Partial<Run> = {}): Run {
-  return {
-    id: 1,
-    name: "run",
-    status: "succeeded",
-    dataset: "spiral",
-    spec: {
-      data: { dataset: "spiral" },
-      model: {
-        layers: [
-          { type: "Linear", out_features: 8 },
-          { type: "Tanh" },
-          { type: "Linear", out_features: 2 },
-        ],
-      },
-      training: { optimizer: { type: "SGD", lr: 0.03 } },
-    },
-    seed: 0,
-    device: "cpu",
-    tags: [],
-    notes: "",
-    summary: null,
-    result: null,
-    error: null,
-    versions: null,
-    created_at: "2025-01-01T00:00:00Z",
-    started_at: "2025-01-01T00:00:01Z",
-    finished_at: "2025-01-01T00:00:13.5Z",
-    epochs_done: 10,
-    best_val_accuracy: 0.9,
-    test_accuracy: 0.88,
-    last_seq: 5,
-    queue_position: null,
-    ...over,
-  };
-}
 
 function layerRow(label: string, depth = 0): LayerRow {
   return {
@@ -106,24 +72,24 @@ describe("modelSummary", () => {
   });
 });
 
-describe("layerLabel", () => {
+describe("layerSpecLabel", () => {
   it("labels layers like the server", () => {
-    expect(layerLabel({ type: "Linear", out_features: 8 })).toBe("Linear(8)");
-    expect(layerLabel({ type: "Conv2d", out_channels: 16, kernel_size: 3 })).toBe(
+    expect(layerSpecLabel({ type: "Linear", out_features: 8 })).toBe("Linear(8)");
+    expect(layerSpecLabel({ type: "Conv2d", out_channels: 16, kernel_size: 3 })).toBe(
       "Conv2d(16, k=3)",
     );
-    expect(layerLabel({ type: "LSTM", hidden_size: 32 })).toBe("LSTM(32)");
-    expect(layerLabel({ type: "Residual", layers: [{ type: "Linear" }, { type: "ReLU" }] })).toBe(
-      "Residual(2 layers)",
-    );
-    expect(layerLabel({ type: "Linear", out_features: 4, activation: "ReLU" })).toBe(
+    expect(layerSpecLabel({ type: "LSTM", hidden_size: 32 })).toBe("LSTM(32)");
+    expect(
+      layerSpecLabel({ type: "Residual", layers: [{ type: "Linear" }, { type: "ReLU" }] }),
+    ).toBe("Residual(2 layers)");
+    expect(layerSpecLabel({ type: "Linear", out_features: 4, activation: "ReLU" })).toBe(
       "Linear(4) + ReLU",
     );
-    expect(layerLabel({ type: "Linear", out_features: 4, activation: { type: "LeakyReLU" } })).toBe(
-      "Linear(4) + LeakyReLU",
-    );
-    expect(layerLabel({ type: "Linear", out_features: 4, activation: null })).toBe("Linear(4)");
-    expect(layerLabel({ type: "Tanh" })).toBe("Tanh");
+    expect(
+      layerSpecLabel({ type: "Linear", out_features: 4, activation: { type: "LeakyReLU" } }),
+    ).toBe("Linear(4) + LeakyReLU");
+    expect(layerSpecLabel({ type: "Linear", out_features: 4, activation: null })).toBe("Linear(4)");
+    expect(layerSpecLabel({ type: "Tanh" })).toBe("Tanh");
   });
 });
 
@@ -303,5 +269,12 @@ describe("row helpers", () => {
   it("toggles selection", () => {
     expect(toggleId([1, 2], 3)).toEqual([1, 2, 3]);
     expect(toggleId([1, 2, 3], 2)).toEqual([1, 3]);
+  });
+
+  it("selects a whole page, or unselects it, keeping other pages' selections", () => {
+    expect(allSelected([7], [])).toBe(false);
+    expect(toggleAll([7, 2], [1, 2, 3])).toEqual([7, 2, 1, 3]);
+    expect(allSelected([7, 2, 1, 3], [1, 2, 3])).toBe(true);
+    expect(toggleAll([7, 2, 1, 3], [1, 2, 3])).toEqual([7]);
   });
 });

@@ -1,6 +1,5 @@
 // The runs list as data: row labels, durations, relative times, sorting and live events.
-import type { JsonObject, Run, RunEvent, RunStatus, SpecJson } from "../api/types";
-import { FINAL_STATUSES } from "../api/types";
+import type { JsonObject, Run, RunEvent, SpecJson } from "../api/types";
 import { formatNumber } from "./format";
 import type { RunsFilter } from "./route";
 
@@ -13,18 +12,10 @@ export const SORTABLE = [
   "best_val_accuracy",
 ] as const;
 export type SortKey = (typeof SORTABLE)[number];
-export const STATUSES: readonly RunStatus[] = [
-  "queued",
-  "running",
-  "succeeded",
-  "failed",
-  "cancelled",
-  "diverged",
-];
 export const PAGE_SIZE = 50;
 
 /** The label the server gives a layer spec (validate's `describe`), for runs without a summary. */
-export function layerLabel(layer: JsonObject): string {
+export function layerSpecLabel(layer: JsonObject): string {
   const type = String(layer.type ?? "?");
   const size = layer.out_features ?? layer.hidden_size ?? layer.embedding_dim;
   let label = type;
@@ -47,7 +38,7 @@ export function layerLabel(layer: JsonObject): string {
 export function modelSummary(run: Pick<Run, "summary" | "spec">, maxParts = 7): string {
   const labels = run.summary
     ? run.summary.layers.filter((l) => l.depth === 0).map((l) => l.label)
-    : (run.spec?.model?.layers ?? []).map(layerLabel);
+    : (run.spec?.model?.layers ?? []).map(layerSpecLabel);
   if (labels.length <= maxParts) return labels.join(" → ");
   const head = labels.slice(0, maxParts - 2);
   return [...head, `… ${labels.length - maxParts + 1} more`, labels[labels.length - 1]].join(" → ");
@@ -110,10 +101,6 @@ export function parseTags(text: string): string[] {
         .filter(Boolean),
     ),
   ];
-}
-
-export function isActive(status: RunStatus): boolean {
-  return !FINAL_STATUSES.includes(status);
 }
 
 // ---- sorting and filters ----------------------------------------------------------------
@@ -238,4 +225,15 @@ export function replaceRow(rows: Run[], run: Run): Run[] {
 /** Select or unselect one id, keeping the others in click order. */
 export function toggleId(ids: number[], id: number): number[] {
   return ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id];
+}
+
+/** The page's select-all box: every id of the page selected, or all of them unselected
+ * (selections on other pages stay). */
+export function toggleAll(ids: number[], pageIds: number[]): number[] {
+  if (allSelected(ids, pageIds)) return ids.filter((id) => !pageIds.includes(id));
+  return [...ids, ...pageIds.filter((id) => !ids.includes(id))];
+}
+
+export function allSelected(ids: number[], pageIds: number[]): boolean {
+  return pageIds.length > 0 && pageIds.every((id) => ids.includes(id));
 }

@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Catalog, Param, SpecJson } from "../api/types";
-import { layerLabel } from "./runsTable";
+import { layerSpecLabel } from "./runsTable";
 import {
   asSpec,
   duplicateLayer,
@@ -135,10 +135,10 @@ describe("fields and defaults", () => {
   });
 
   it("labels layers like the server does (the runs table's labels)", () => {
-    expect(layerLabel({ type: "Linear", out_features: 8, activation: "Tanh" })).toBe(
+    expect(layerSpecLabel({ type: "Linear", out_features: 8, activation: "Tanh" })).toBe(
       "Linear(8) + Tanh",
     );
-    expect(layerLabel({ type: "Linear", out_features: 8, activation: { type: "ReLU" } })).toBe(
+    expect(layerSpecLabel({ type: "Linear", out_features: 8, activation: { type: "ReLU" } })).toBe(
       "Linear(8) + ReLU",
     );
   });

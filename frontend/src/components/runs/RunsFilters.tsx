@@ -2,7 +2,8 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Catalog } from "../../api/types";
 import type { RunsFilter } from "../../state/route";
-import { STATUSES, withFilter } from "../../state/runsTable";
+import { withFilter } from "../../state/runsTable";
+import { RUN_STATUSES } from "../../state/status";
 
 export function Filters({
   filter,
@@ -47,7 +48,7 @@ export function Filters({
           }
         >
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
+          {RUN_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
