@@ -1,6 +1,6 @@
 // The live view of the run the playground started: status, progress, Stop, and its charts.
 import { useState } from "preact/hooks";
-import { type ApiError, api } from "../api/client";
+import { useRunActions } from "../hooks/useRunActions";
 import { useRunStream } from "../hooks/useRunStream";
 import { formatDuration } from "../state/format";
 import { isActive } from "../state/status";
@@ -11,18 +11,11 @@ export function RunPanel({ runId }: { runId: number }) {
   const live = useRunStream(runId);
   const { history } = live;
   const [smoothing, setSmoothing] = useState(0.6);
-  const [stopError, setStopError] = useState<string | null>(null);
+  const actions = useRunActions();
   const status = history.status ?? "queued";
   const active = isActive(status);
   const p = history.progress();
-  async function stop() {
-    setStopError(null);
-    try {
-      await api.cancelRun(runId);
-    } catch (e) {
-      setStopError((e as ApiError).message);
-    }
-  }
+  const stop = () => actions.cancel(runId);
   return (
     <>
       <section class="panel" aria-label="Run status">
@@ -70,9 +63,9 @@ export function RunPanel({ runId }: { runId: number }) {
             {live.error}
           </p>
         )}
-        {stopError && (
+        {actions.error && (
           <p class="error-text" role="alert">
-            {stopError}
+            {actions.error}
           </p>
         )}
       </section>
