@@ -4,8 +4,10 @@ import type { Json, JsonObject, Param } from "../api/types";
 import { fieldKind } from "../state/fields";
 import type { LayerAddr } from "../state/spec";
 import { ChoiceField } from "./ChoiceField";
+import { EnumField } from "./EnumField";
 import { errorsAt, useForm } from "./formContext";
 import { LayerStack } from "./LayerStack";
+import { MultiField } from "./MultiField";
 import { ObjectField } from "./ObjectField";
 import { TextField } from "./TextField";
 
@@ -53,57 +55,18 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
     );
   } else if (kind.kind === "enum") {
     widget = (
-      <select
-        id={id}
-        value={value === null || value === undefined ? "" : String(value)}
-        aria-invalid={errs.length > 0}
-        onChange={(e) => {
-          const s = (e.target as HTMLSelectElement).value;
-          const opt = kind.options.find((o) => String(o) === s);
-          onChange(opt === undefined ? null : opt);
-        }}
-      >
-        {kind.nullable && <option value="">—</option>}
-        {kind.options.map((o) => (
-          <option key={String(o)} value={String(o)}>
-            {String(o)}
-          </option>
-        ))}
-      </select>
+      <EnumField id={id} kind={kind} value={value} invalid={errs.length > 0} onChange={onChange} />
     );
   } else if (kind.kind === "multi") {
-    const chosen = Array.isArray(value) ? (value as string[]) : [];
-    widget = (
-      // biome-ignore lint/a11y/useSemanticElements: role="group" on an inline span is valid ARIA; a <fieldset> would bring its own border and layout
-      <span class="multi" role="group" aria-labelledby={`${id}-label`}>
-        {kind.options.map((o) => (
-          <label key={o} class="inline">
-            <input
-              type="checkbox"
-              checked={chosen.includes(o)}
-              onChange={(e) => {
-                const on = (e.target as HTMLInputElement).checked;
-                onChange(on ? [...chosen, o] : chosen.filter((c) => c !== o));
-              }}
-            />
-            {o}
-          </label>
-        ))}
-      </span>
-    );
+    widget = <MultiField id={id} kind={kind} value={value} onChange={onChange} />;
   } else {
+    const nullable = (kind.kind === "text" || kind.kind === "number") && kind.nullable;
     widget = (
       <TextField
         id={id}
         kind={kind}
         value={value}
-        placeholder={
-          kind.kind === "text" || kind.kind === "number"
-            ? kind.nullable
-              ? "auto"
-              : undefined
-            : undefined
-        }
+        placeholder={nullable ? "auto" : undefined}
         invalid={errs.length > 0}
         describedBy={helpId}
         onChange={onChange}

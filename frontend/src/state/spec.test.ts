@@ -10,6 +10,7 @@ import {
   moveLayer,
   newLayer,
   removeLayer,
+  retypeLayer,
   setDataset,
   setField,
   starterSpec,
@@ -127,6 +128,21 @@ describe("fields and defaults", () => {
     expect(newLayer(catalog, "Residual")).toEqual({ type: "Residual", layers: [] });
     expect(newLayer(catalog, "Conv2d")).toEqual({ type: "Conv2d", out_channels: 8, groups: 1 });
     expect(newLayer(catalog, "ReLU")).toEqual({ type: "ReLU" });
+  });
+
+  it("keeps the activation when a layer changes type, except into a Residual block", () => {
+    const dense = { type: "Linear", out_features: 4, activation: "Tanh" };
+    expect(retypeLayer(catalog, dense, "Conv2d")).toEqual({
+      type: "Conv2d",
+      out_channels: 8,
+      groups: 1,
+      activation: "Tanh",
+    });
+    expect(retypeLayer(catalog, dense, "Residual")).toEqual({ type: "Residual", layers: [] });
+    expect(retypeLayer(catalog, { type: "ReLU" }, "Linear")).toEqual({
+      type: "Linear",
+      out_features: 8,
+    });
   });
 
   it("keeps only the data params the new data set shares", () => {

@@ -60,6 +60,15 @@ export function newLayer(catalog: Catalog, type: string): JsonObject {
   return layer;
 }
 
+/** A layer changed to another type: a new one of that type, keeping the activation (usually
+ * still wanted) unless it becomes a Residual block. */
+export function retypeLayer(catalog: Catalog, layer: JsonObject, type: string): JsonObject {
+  const next = newLayer(catalog, type);
+  if (layer.activation !== undefined && next.type !== "Residual")
+    next.activation = layer.activation;
+  return next;
+}
+
 export function findEntry<T extends { type: string }>(
   list: T[],
   type: string | null,
