@@ -1,6 +1,17 @@
 import { describe, expect, it } from "vitest";
 import type { Run } from "../api/types";
-import { alignByEpoch, compareCharts, metricRows, type Point, runLabel } from "./compare";
+import { makeRun } from "../test/factories";
+import {
+  activeIds,
+  alignByEpoch,
+  compareCharts,
+  compareView,
+  type Entry,
+  loadedEntries,
+  metricRows,
+  type Point,
+  runLabel,
+} from "./compare";
 
 /** [step, epoch, value] points of one series, one per epoch from 0. */
 function points(values: number[], stepsPerEpoch = 10): Point[] {
@@ -176,5 +187,47 @@ describe("labels and final numbers", () => {
     const rows = metricRows([r], 0);
     expect(rows.find((x) => x.label === "Test MSE")?.cells).toEqual(["0.1"]);
     expect(rows.find((x) => x.label === "Test R²")?.cells).toEqual(["0.95"]);
+  });
+});
+
+describe("compare view", () => {
+  const ok = (id: number, status: "running" | "succeeded" = "succeeded"): Entry => ({
+    run: makeRun({ id, status }),
+    series: {},
+  });
+  const failed: Entry = { error: "gone", missing: true };
+
+  it("hints until two runs are picked and loaded", () => {
+    expect(compareView([], new Map())).toBe("none");
+    expect(compareView([1], new Map([[1, ok(1)]]))).toBe("one");
+    expect(compareView([1, 2], new Map([[1, ok(1)]]))).toBe("loading");
+    expect(
+      compareView(
+        [1, 2],
+        new Map([
+          [1, ok(1)],
+          [2, failed],
+        ]),
+      ),
+    ).toBe("too-few");
+    expect(
+      compareView(
+        [1, 2, 3],
+        new Map([
+          [1, ok(1)],
+          [3, ok(3)],
+        ]),
+      ),
+    ).toBe("ready");
+  });
+
+  it("keeps selection order and finds runs still training", () => {
+    const entries = new Map([
+      [1, ok(1)],
+      [2, ok(2, "running")],
+      [3, failed],
+    ]);
+    expect(loadedEntries([2, 3, 1], entries).map((l) => l.run.id)).toEqual([2, 1]);
+    expect(activeIds([1, 2, 3, 4], entries)).toEqual([2]);
   });
 });

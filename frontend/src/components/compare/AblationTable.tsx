@@ -1,8 +1,7 @@
 // Compare's "What differs" table: the spec fields that differ between the runs, then their results.
 import type { Catalog } from "../../api/types";
-import { metricRows, runLabel } from "../../state/compare";
+import { type Loaded, metricRows, runLabel } from "../../state/compare";
 import { diffSpecs, formatValue } from "../../state/diff";
-import type { Loaded } from "./types";
 
 export function Ablation({
   loaded,

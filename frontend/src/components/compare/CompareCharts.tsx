@@ -1,7 +1,6 @@
 // Compare's charts: one per metric any run has, every run's curve on a shared epoch axis.
 import { LineChart } from "../../charts/LineChart";
-import { alignByEpoch, compareCharts, runLabel } from "../../state/compare";
-import type { Loaded } from "./types";
+import { alignByEpoch, compareCharts, type Loaded, runLabel } from "../../state/compare";
 
 export function Charts({
   loaded,

@@ -1,6 +1,6 @@
 // Compare's legend: each selected run's colour, link and status (or why it is missing), removable.
-import { runLabel } from "../../state/compare";
-import type { Entry } from "./types";
+
+import { type Entry, runLabel } from "../../state/compare";
 
 export function Legend(props: {
   ids: number[];
