@@ -165,6 +165,8 @@ function plotOptions(p: LineChartProps, width: number, onZoom: () => void): uPlo
   };
 }
 
+// About 65 lines on purpose: one uPlot lifecycle (create, resize, destroy, new data on the
+// next frame) whose parts share the refs below.
 export function LineChart(props: LineChartProps) {
   const { title, height = 220 } = props;
   const hostRef = useRef<HTMLDivElement>(null);

@@ -23,6 +23,7 @@ export function fieldId(path: string): string {
   return `f-${path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "")}`;
 }
 
+// About 70 lines on purpose: one branch per kind of field, read top to bottom.
 export function Field({ param, value, path, onChange, layerAddr }: Props) {
   const { errors } = useForm();
   const kind = fieldKind(param);

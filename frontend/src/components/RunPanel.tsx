@@ -4,6 +4,8 @@ import { useRunActions } from "../hooks/useRunActions";
 import { useRunStream } from "../hooks/useRunStream";
 import { formatDuration } from "../state/format";
 import { isActive } from "../state/status";
+import { ErrorLines } from "./ErrorLines";
+import { ProgressBar } from "./ProgressBar";
 import { RunCharts } from "./RunCharts";
 import { SmoothingControl } from "./SmoothingControl";
 
@@ -43,31 +45,13 @@ export function RunPanel({ runId }: { runId: number }) {
             </button>
           )}
         </div>
-        <div
-          class="progress"
-          role="progressbar"
-          aria-label="Training progress"
-          aria-valuemin={0}
-          aria-valuemax={100}
-          aria-valuenow={Math.round((p.fraction ?? 0) * 100)}
-        >
-          <div style={{ width: `${(p.fraction ?? 0) * 100}%` }} />
-        </div>
+        <ProgressBar fraction={p.fraction} />
         {history.error && (
           <p class="error-text" role="alert" data-testid="run-error">
             {status}: {history.error}
           </p>
         )}
-        {live.error && (
-          <p class="error-text" role="alert">
-            {live.error}
-          </p>
-        )}
-        {actions.error && (
-          <p class="error-text" role="alert">
-            {actions.error}
-          </p>
-        )}
+        <ErrorLines messages={[live.error, actions.error]} />
       </section>
       <RunCharts history={history} version={live.version} smoothing={smoothing} />
     </>

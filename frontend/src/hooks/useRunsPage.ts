@@ -42,7 +42,6 @@ export function useRunsPage(routeFilter: RunsFilter): RunsPage {
   filterRef.current = filter;
 
   const [state, get, set] = useRefState(INITIAL_RUNS_PAGE);
-  const [live, setLive] = useState<SocketState>("connecting");
   const [reloads, setReloads] = useState(0);
   const quiet = useRef(false);
   const reload = (silently = false) => {
@@ -68,25 +67,10 @@ export function useRunsPage(routeFilter: RunsFilter): RunsPage {
 
   useAutoRetry(state.error !== null, () => reload(true), reloads);
 
-  useEffect(() => {
-    const client = new RunEvents({
-      onState: setLive,
-      onOpen: (reconnected) => reconnected && reload(true), // missed events while away
-      onEvents: (events) => {
-        const out = eventsReceived(get(), events, filterRef.current, Date.now());
-        set(out.state);
-        for (const id of out.refresh) {
-          // A run deleted meanwhile fails here; its "deleted" event removes the row.
-          api.getRun(id).then(
-            (run) => set(rowChanged(get(), run)),
-            () => {},
-          );
-        }
-        if (out.refetch) reloadSoon();
-      },
-    });
-    return () => client.close();
-  }, []);
+  const live = useLiveRows(get, set, () => filterRef.current, {
+    reconnected: () => reload(true), // events were missed while away
+    refetch: reloadSoon,
+  });
 
   return {
     ...state,
@@ -100,6 +84,37 @@ export function useRunsPage(routeFilter: RunsFilter): RunsPage {
     rowChanged: (run) => set(rowChanged(get(), run)),
     rowRemoved: (id) => set(rowRemoved(get(), id)),
   };
+}
+
+/** /api/events applied to the page as it is now: rows change in place, changed runs are
+ * fetched again; the connection's state for the page to show. */
+function useLiveRows(
+  get: () => RunsPageState,
+  set: (s: RunsPageState) => void,
+  filter: () => RunsFilter,
+  reload: { reconnected: () => void; refetch: () => void },
+): SocketState {
+  const [live, setLive] = useState<SocketState>("connecting");
+  useEffect(() => {
+    const client = new RunEvents({
+      onState: setLive,
+      onOpen: (reconnected) => reconnected && reload.reconnected(),
+      onEvents: (events) => {
+        const out = eventsReceived(get(), events, filter(), Date.now());
+        set(out.state);
+        for (const id of out.refresh) {
+          // A run deleted meanwhile fails here; its "deleted" event removes the row.
+          api.getRun(id).then(
+            (run) => set(rowChanged(get(), run)),
+            () => {},
+          );
+        }
+        if (out.refetch) reload.refetch();
+      },
+    });
+    return () => client.close();
+  }, []);
+  return live;
 }
 
 /** A function that calls `fn` once, `ms` after its last call; nothing after unmount. */

@@ -1,18 +1,16 @@
 // One run: its header and actions, its full curves (stored history, then live), spec and layers.
-// Data: hooks/useRunRecord (state/runRecord), hooks/useRunStream, hooks/useRunActions.
-import { useEffect, useState } from "preact/hooks";
+// Data: hooks/useRunRecord (state/runRecord), hooks/useRunStream, hooks/useRunPageActions.
+import { useEffect } from "preact/hooks";
 import type { Catalog, Run, RunStatus } from "../api/types";
-import { RunCharts } from "../components/RunCharts";
 import { LayerTable } from "../components/run/LayerTable";
 import { RunActionBar } from "../components/run/RunActionBar";
+import { RunCurves } from "../components/run/RunCurves";
 import { RunFacts } from "../components/run/RunFacts";
 import { RunTitle } from "../components/run/RunTitle";
-import { SmoothingControl } from "../components/SmoothingControl";
 import { useNow } from "../hooks/useNow";
-import { useRunActions } from "../hooks/useRunActions";
+import { useRunPageActions } from "../hooks/useRunPageActions";
 import { useRunRecord } from "../hooks/useRunRecord";
 import { useRunStream } from "../hooks/useRunStream";
-import { navigate } from "../state/route";
 import { errorPrefix, isActive } from "../state/status";
 import "./runs.css";
 
@@ -57,9 +55,8 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
   useEffect(() => {
     if (history.status) onStatus(history.status);
   }, [history.status]);
-  const [smoothing, setSmoothing] = useState(0.6);
   const now = useNow(isActive(status) ? 1000 : 30_000);
-  const actions = useRunActions();
+  const actions = useRunPageActions(run, status, onChange);
 
   const error = run.error ?? history.error;
   const prefix = errorPrefix(status);
@@ -73,12 +70,7 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
           run={run}
           status={status}
           reconnecting={live.state === "reconnecting"}
-          onRename={(name) =>
-            actions.patch(run.id, { name }, "rename").then((r) => {
-              if (r) onChange(r);
-              return r !== null;
-            })
-          }
+          onRename={actions.rename}
         />
         {error && prefix && (
           <div class="run-failure" role="alert" data-testid="run-error">
@@ -91,15 +83,9 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
         <RunActionBar
           run={run}
           status={status}
-          onCancel={() => actions.cancel(run.id).then((r) => r && onChange(r))}
-          onRerun={() =>
-            actions.rerun(run.id).then((r) => r && navigate({ screen: "run", id: r.id }))
-          }
-          onDelete={() =>
-            actions
-              .remove({ ...run, status })
-              .then((done) => done && navigate({ screen: "runs", filter: {} }))
-          }
+          onCancel={actions.cancel}
+          onRerun={actions.rerun}
+          onDelete={actions.remove}
         />
         {actions.error && (
           <div class="banner error" role="alert">
@@ -108,13 +94,7 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
         )}
       </header>
 
-      <section class="panel" aria-labelledby="curves-title">
-        <h2 id="curves-title">
-          Curves <span class="spacer" />
-          <SmoothingControl value={smoothing} onChange={setSmoothing} />
-        </h2>
-        <RunCharts history={history} version={live.version} smoothing={smoothing} />
-      </section>
+      <RunCurves history={history} version={live.version} />
 
       {summary && <LayerTable summary={summary} />}
 
