@@ -12,13 +12,10 @@ export const RUN_STATUSES: readonly RunStatus[] = [
   "diverged",
 ];
 
-/** Statuses a run never leaves (the backend's store.states.TERMINAL). */
-export const TERMINAL_STATUSES: readonly RunStatus[] = [
-  "succeeded",
-  "failed",
-  "cancelled",
-  "diverged",
-];
+/** Statuses a run never leaves (the backend's store.states.TERMINAL): all but these two. */
+export const TERMINAL_STATUSES: readonly RunStatus[] = RUN_STATUSES.filter(
+  (s) => s !== "queued" && s !== "running",
+);
 
 /** Terminal statuses that come with an error message to show. */
 const ERROR_STATUSES: readonly RunStatus[] = ["failed", "diverged"];
