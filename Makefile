@@ -70,7 +70,8 @@ deploy-check: install  ## hadolint the Dockerfile; `compose config` on the defau
 	"$$compose" -f docker-compose.yml --profile gpu config --quiet && \
 	echo "Dockerfile and docker-compose.yml: OK"
 
-frontend-test: frontend-deps  ## tsc on the app; its unit tests (vitest)
+frontend-test: frontend-deps  ## Biome (lint + format), tsc on the app; its unit tests (vitest)
+	cd $(FRONTEND) && $(NPM) run lint
 	cd $(FRONTEND) && $(NPM) run typecheck
 	cd $(FRONTEND) && npx --no-install vitest run
 

@@ -3,11 +3,11 @@ import { useEffect, useState } from "preact/hooks";
 import { api } from "./api/client";
 import type { Catalog } from "./api/types";
 import { useLoad } from "./hooks/useLoad";
-import { parseHash, type Route } from "./state/route";
-import { Playground } from "./screens/Playground";
-import { RunsScreen } from "./screens/Runs";
-import { RunDetail } from "./screens/RunDetail";
 import { Compare } from "./screens/Compare";
+import { Playground } from "./screens/Playground";
+import { RunDetail } from "./screens/RunDetail";
+import { RunsScreen } from "./screens/Runs";
+import { parseHash, type Route } from "./state/route";
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
@@ -37,7 +37,11 @@ export function App() {
         </a>
         <nav aria-label="Screens">
           {NAV.map((n) => (
-            <a key={n.screen} href={n.href} aria-current={current === n.screen ? "page" : undefined}>
+            <a
+              key={n.screen}
+              href={n.href}
+              aria-current={current === n.screen ? "page" : undefined}
+            >
               {n.label}
             </a>
           ))}
@@ -46,7 +50,10 @@ export function App() {
       <main>
         {error && (
           <div class="banner error" role="alert">
-            {error} <button onClick={retry}>Retry now</button>
+            {error}{" "}
+            <button type="button" onClick={retry}>
+              Retry now
+            </button>
           </div>
         )}
         {!catalog && !error && <p class="loading">Loading…</p>}

@@ -29,7 +29,12 @@ export function parseErrorBody(status: number, body: unknown): ApiError {
   return new ApiError(status, `HTTP ${status}`);
 }
 
-async function request<T>(method: string, url: string, body?: unknown, signal?: AbortSignal): Promise<T> {
+async function request<T>(
+  method: string,
+  url: string,
+  body?: unknown,
+  signal?: AbortSignal,
+): Promise<T> {
   let res: Response;
   try {
     res = await fetch(url, {
@@ -80,7 +85,8 @@ export type MetricSeries = Record<string, [number, number, number][]>; // "val/l
 
 export const api = {
   catalog: () => request<Catalog>("GET", "/api/catalog"),
-  validate: (spec: SpecJson, signal?: AbortSignal) => request<Summary>("POST", "/api/validate", spec, signal),
+  validate: (spec: SpecJson, signal?: AbortSignal) =>
+    request<Summary>("POST", "/api/validate", spec, signal),
   createRun: (spec: SpecJson) => request<Run>("POST", "/api/runs", spec),
   listRuns: (q: RunsQuery) => request<RunPage>("GET", `/api/runs${query(q)}`),
   getRun: (id: number) => request<Run>("GET", `/api/runs/${id}`),

@@ -7,10 +7,10 @@ import {
   boundaryExtent,
   boundaryPixels,
   divergingColor,
+  type Extent,
   labelRange,
   toCanvas,
   valueScale,
-  type Extent,
 } from "./boundary";
 import { classColor } from "./colors";
 import "./charts.css";
@@ -24,7 +24,13 @@ export interface BoundaryCanvasProps {
   classNames?: string[] | null;
 }
 
-export function BoundaryCanvas({ boundary, points, size = 300, task, classNames }: BoundaryCanvasProps) {
+export function BoundaryCanvas({
+  boundary,
+  points,
+  size = 300,
+  task,
+  classNames,
+}: BoundaryCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const regression = task ? task === "regression" : boundary?.channels === 1;
   // One value scale for the grid and the points, so equal colours mean equal values.
@@ -99,7 +105,10 @@ export function BoundaryCanvas({ boundary, points, size = 300, task, classNames 
   }, [boundary, pixels, points, size, scale]);
 
   const dpr = typeof window === "undefined" ? 1 : window.devicePixelRatio || 1;
-  const classes = !regression && points ? [...new Set([...points.train, ...points.test].map((p) => p[2]))].sort((a, b) => a - b) : [];
+  const classes =
+    !regression && points
+      ? [...new Set([...points.train, ...points.test].map((p) => p[2]))].sort((a, b) => a - b)
+      : [];
   const name = (k: number) => classNames?.[k] ?? `class ${k}`;
   const label = boundary
     ? `Decision boundary at epoch ${boundary.epoch}, with ${points?.train.length ?? 0} train and ${points?.test.length ?? 0} test points`
@@ -119,18 +128,20 @@ export function BoundaryCanvas({ boundary, points, size = 300, task, classNames 
       <figcaption class="boundary-legend">
         {extent && (
           <span class="muted small">
-            x {formatNumber(extent.x[0])} … {formatNumber(extent.x[1])}, y {formatNumber(extent.y[0])} …{" "}
-            {formatNumber(extent.y[1])}
+            x {formatNumber(extent.x[0])} … {formatNumber(extent.x[1])}, y{" "}
+            {formatNumber(extent.y[0])} … {formatNumber(extent.y[1])}
           </span>
         )}
         <span class="small">
-          <span class="dot filled" aria-hidden="true" /> train <span class="dot ring" aria-hidden="true" /> test
+          <span class="dot filled" aria-hidden="true" /> train{" "}
+          <span class="dot ring" aria-hidden="true" /> test
         </span>
         {classes.length > 0 && classes.length <= 10 && (
           <span class="small">
             {classes.map((k) => (
               <span key={k} class="swatch-item">
-                <span class="swatch" style={{ background: classColor(k) }} aria-hidden="true" /> {name(k)}
+                <span class="swatch" style={{ background: classColor(k) }} aria-hidden="true" />{" "}
+                {name(k)}
               </span>
             ))}
           </span>

@@ -1,6 +1,7 @@
 // Test-set confusion matrix: counts, cells shaded by their share of the true class's row.
-import { confusionTable } from "../run/history";
+
 import { formatPercent } from "../state/format";
+import { confusionTable } from "../state/results";
 import { withAlpha } from "./colors";
 import "./charts.css";
 
@@ -19,8 +20,8 @@ export function ConfusionMatrix({ confusion, perClassAccuracy, classNames }: Con
     <div class="confusion-wrap">
       <table class="confusion" data-testid="confusion">
         <caption>
-          Confusion matrix on the test set: rows are true classes, columns predicted ones; shading is the share of
-          the row.
+          Confusion matrix on the test set: rows are true classes, columns predicted ones; shading
+          is the share of the row.
         </caption>
         <thead>
           <tr>
@@ -47,7 +48,10 @@ export function ConfusionMatrix({ confusion, perClassAccuracy, classNames }: Con
                   <td
                     key={j}
                     class={`num${i === j ? " diagonal" : ""}`}
-                    style={{ background: withAlpha(SHADE, share * 0.85), color: share > 0.5 ? "#ffffff" : undefined }}
+                    style={{
+                      background: withAlpha(SHADE, share * 0.85),
+                      color: share > 0.5 ? "#ffffff" : undefined,
+                    }}
                     title={`true ${name(i)}, predicted ${name(j)}: ${count} of ${t.rowTotals[i]} (${formatPercent(share)})`}
                   >
                     {count}

@@ -21,7 +21,9 @@ export interface LineChartProps {
   yRange?: [number, number];
 }
 
-const WHOLE_INCRS = [1, 2, 5].flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((p) => m * p)).sort((a, b) => a - b);
+const WHOLE_INCRS = [1, 2, 5]
+  .flatMap((m) => [1, 10, 100, 1e3, 1e4, 1e5, 1e6].map((p) => m * p))
+  .sort((a, b) => a - b);
 
 /** "Gradient norm" -> "gradient-norm"; "R²" -> "r2". */
 export function slug(title: string): string {
@@ -97,64 +99,96 @@ function syncPressed(u: uPlot): void {
   });
 }
 
+/** What the plot shows, to skip setData when nothing changed. */
+interface Shown {
+  version?: number;
+  x?: ArrayLike<number>;
+  n: number;
+  values: ArrayLike<number>[];
+}
+
+function shownOf(p: LineChartProps): Shown {
+  return { version: p.version, x: p.x, n: p.x.length, values: p.series.map((s) => s.values) };
+}
+
+function sameData(s: Shown, p: LineChartProps): boolean {
+  return (
+    s.version === p.version &&
+    s.x === p.x &&
+    s.n === p.x.length &&
+    s.values.length === p.series.length &&
+    p.series.every((ser, i) => ser.values === s.values[i])
+  );
+}
+
+/** uPlot's options for a chart `width` pixels wide; `onZoom` when the user drags a range. */
+function plotOptions(p: LineChartProps, width: number, onZoom: () => void): uPlot.Options {
+  const { xLabel, height = 220 } = p;
+  const yScale: uPlot.Scale = p.logY ? { distr: 3, log: 10 } : {};
+  if (p.yRange) yScale.range = p.yRange;
+  const axisStyle = {
+    stroke: "#5f6b7a",
+    grid: { stroke: "#eceff3", width: 1 },
+    ticks: { stroke: "#d9dee5", width: 1 },
+  };
+  return {
+    width,
+    height,
+    legend: { show: true, live: true },
+    cursor: { drag: { x: true, y: false } },
+    scales: { x: { time: false }, y: yScale },
+    axes: [
+      // Epochs and steps are counts: whole-number ticks only.
+      { ...axisStyle, label: xLabel, labelSize: 20, incrs: WHOLE_INCRS },
+      {
+        ...axisStyle,
+        size: axisSize,
+        values: (_u, ticks) => ticks.map((t) => (t == null ? "" : formatTick(t))),
+      },
+    ],
+    series: [
+      { label: xLabel, value: fmt },
+      ...p.series.map((s) => ({
+        label: s.label,
+        stroke: s.color ?? "#1f77b4",
+        width: s.width ?? 1.5,
+        dash: s.dash ? [6, 4] : undefined,
+        spanGaps: !!s.spanGaps,
+        value: fmt,
+      })),
+    ],
+    hooks: {
+      init: [keyboardLegend],
+      setSeries: [syncPressed],
+      setSelect: [(u) => u.select.width > 0 && onZoom()],
+    },
+  };
+}
+
+// About 65 lines on purpose: one uPlot lifecycle (create, resize, destroy, new data on the
+// next frame) whose parts share the refs below.
 export function LineChart(props: LineChartProps) {
-  const { title, xLabel, height = 220 } = props;
+  const { title, height = 220 } = props;
   const hostRef = useRef<HTMLDivElement>(null);
   const plotRef = useRef<uPlot | null>(null);
   const latest = useRef(props);
   latest.current = props;
-  // What the plot shows now, to skip setData when nothing changed.
-  const shown = useRef<{ version?: number; x?: ArrayLike<number>; n: number; values: ArrayLike<number>[] }>({
-    n: -1,
-    values: [],
-  });
+  const shown = useRef<Shown>({ n: -1, values: [] });
   const frame = useRef(0);
   const zoomed = useRef(false);
   const key = structureKey(props);
 
+  // A new plot when the chart's structure changes (series, scales); kept at the host's width.
   useEffect(() => {
     const host = hostRef.current;
     if (!host) return;
     const p = latest.current;
-    const logY = !!p.logY;
-    const yScale: uPlot.Scale = logY ? { distr: 3, log: 10 } : {};
-    if (p.yRange) yScale.range = p.yRange;
-    const axisStyle = { stroke: "#5f6b7a", grid: { stroke: "#eceff3", width: 1 }, ticks: { stroke: "#d9dee5", width: 1 } };
-    const opts: uPlot.Options = {
-      width: Math.max(120, host.clientWidth || 400),
-      height,
-      legend: { show: true, live: true },
-      cursor: { drag: { x: true, y: false } },
-      scales: { x: { time: false }, y: yScale },
-      axes: [
-        // Epochs and steps are counts: whole-number ticks only.
-        { ...axisStyle, label: xLabel, labelSize: 20, incrs: WHOLE_INCRS },
-        { ...axisStyle, size: axisSize, values: (_u, ticks) => ticks.map((t) => (t == null ? "" : formatTick(t))) },
-      ],
-      series: [
-        { label: xLabel, value: fmt },
-        ...p.series.map((s) => ({
-          label: s.label,
-          stroke: s.color ?? "#1f77b4",
-          width: s.width ?? 1.5,
-          dash: s.dash ? [6, 4] : undefined,
-          spanGaps: !!s.spanGaps,
-          value: fmt,
-        })),
-      ],
-      hooks: {
-        init: [keyboardLegend],
-        setSeries: [syncPressed],
-        setSelect: [
-          (u) => {
-            if (u.select.width > 0) zoomed.current = true;
-          },
-        ],
-      },
-    };
-    const plot = new uPlot(opts, aligned(p.x, p.series, logY), host);
+    const opts = plotOptions(p, Math.max(120, host.clientWidth || 400), () => {
+      zoomed.current = true;
+    });
+    const plot = new uPlot(opts, aligned(p.x, p.series, !!p.logY), host);
     plotRef.current = plot;
-    shown.current = { version: p.version, x: p.x, n: p.x.length, values: p.series.map((s) => s.values) };
+    shown.current = shownOf(p);
     zoomed.current = false;
     const unzoom = () => {
       zoomed.current = false;
@@ -181,16 +215,8 @@ export function LineChart(props: LineChartProps) {
 
   // Every render: new data -> one setData on the next animation frame.
   useEffect(() => {
-    const s = shown.current;
-    const p = props;
-    const same =
-      s.version === p.version &&
-      s.x === p.x &&
-      s.n === p.x.length &&
-      s.values.length === p.series.length &&
-      p.series.every((ser, i) => ser.values === s.values[i]);
-    if (same || !plotRef.current) return;
-    shown.current = { version: p.version, x: p.x, n: p.x.length, values: p.series.map((ser) => ser.values) };
+    if (sameData(shown.current, props) || !plotRef.current) return;
+    shown.current = shownOf(props);
     if (frame.current) return;
     frame.current = requestAnimationFrame(() => {
       frame.current = 0;

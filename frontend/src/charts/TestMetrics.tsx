@@ -1,7 +1,7 @@
 // A finished run's test-set metrics: accuracy and loss, or MSE / MAE / R² for regression.
 import { useId } from "preact/hooks";
 import type { RunResult } from "../api/types";
-import { testMetricRows } from "../run/history";
+import { testMetricRows } from "../state/results";
 import "./charts.css";
 
 export function TestMetrics({ result }: { result: RunResult }) {
@@ -20,11 +20,15 @@ export function TestMetrics({ result }: { result: RunResult }) {
           ))}
         </dl>
       ) : (
-        <p class="muted small">No test metrics (the run has no test split, or stopped before the end).</p>
+        <p class="muted small">
+          No test metrics (the run has no test split, or stopped before the end).
+        </p>
       )}
       <p class="muted small">
         {result.epochs} epochs, {result.steps} steps
-        {result.best_epoch !== null && result.best_epoch !== undefined ? `; best epoch ${result.best_epoch}` : ""}
+        {result.best_epoch !== null && result.best_epoch !== undefined
+          ? `; best epoch ${result.best_epoch}`
+          : ""}
         {result.stopped_early ? "; stopped early" : ""}
       </p>
     </section>

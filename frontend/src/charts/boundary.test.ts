@@ -17,8 +17,18 @@ import { CLASS_COLORS, contrastRatio, hexToRgb, SERIES_COLORS } from "./colors";
 
 function grid(bytes: number[], opts: Partial<BoundaryMessage> = {}): BoundaryMessage {
   return {
-    type: "boundary", run_id: 1, seq: 1, epoch: 0, x_range: [0, 1], y_range: [0, 1],
-    resolution: 2, channels: 2, lo: 0, hi: 1, data: btoa(String.fromCharCode(...bytes)), ...opts,
+    type: "boundary",
+    run_id: 1,
+    seq: 1,
+    epoch: 0,
+    x_range: [0, 1],
+    y_range: [0, 1],
+    resolution: 2,
+    channels: 2,
+    lo: 0,
+    hi: 1,
+    data: btoa(String.fromCharCode(...bytes)),
+    ...opts,
   }; // prettier-ignore
 }
 
@@ -44,7 +54,9 @@ describe("decoding", () => {
   });
 
   it("reads the recorded grids as probabilities", () => {
-    const b = (recorded as unknown as StreamMessage[][]).flat().find((m) => m.type === "boundary") as BoundaryMessage;
+    const b = (recorded as unknown as StreamMessage[][])
+      .flat()
+      .find((m) => m.type === "boundary") as BoundaryMessage;
     const v = boundaryValues(b);
     expect(v).toHaveLength(50 * 50 * 2);
     for (let i = 0; i < v.length; i += 2) expect(v[i] + v[i + 1]).toBeCloseTo(1, 1);
@@ -71,8 +83,12 @@ describe("boundaryPixels", () => {
 
   it("blends many classes, fading to white with lower confidence", () => {
     const colors = CLASS_COLORS.slice(0, 3).map(hexToRgb);
-    expect(blendClasses([0, 0, 1], 0, 3, colors).map(Math.round)).toEqual(hexToRgb(CLASS_COLORS[2]));
-    expect(blendClasses([1 / 3, 1 / 3, 1 / 3], 0, 3, colors).map(Math.round)).toEqual([255, 255, 255]);
+    expect(blendClasses([0, 0, 1], 0, 3, colors).map(Math.round)).toEqual(
+      hexToRgb(CLASS_COLORS[2]),
+    );
+    expect(blendClasses([1 / 3, 1 / 3, 1 / 3], 0, 3, colors).map(Math.round)).toEqual([
+      255, 255, 255,
+    ]);
     const mid = blendClasses([0.75, 0.25], 0, 2, colors.slice(0, 2));
     const orange = hexToRgb(CLASS_COLORS[0]);
     for (let i = 0; i < 3; i++) expect(Math.abs(mid[i] - (orange[i] + 255) / 2)).toBeLessThan(6); // light orange, not mud
@@ -103,8 +119,13 @@ describe("geometry", () => {
     expect(e.y).toEqual([-1.25, 1.25]);
     expect(toCanvas({ x: [0, 10], y: [0, 10] }, 100, 200, 0, 0)).toEqual([0, 200]);
     expect(toCanvas({ x: [0, 10], y: [0, 10] }, 100, 200, 10, 10)).toEqual([100, 0]);
-    expect(labelRange({ x_range: [0, 1], y_range: [0, 1], train: [[0, 0, 3]], test: [[0, 0, -1]] })).toEqual([-1, 3]);
-    expect(labelRange({ x_range: [0, 1], y_range: [0, 1], train: [], test: [] })).toEqual([NaN, NaN]);
+    expect(
+      labelRange({ x_range: [0, 1], y_range: [0, 1], train: [[0, 0, 3]], test: [[0, 0, -1]] }),
+    ).toEqual([-1, 3]);
+    expect(labelRange({ x_range: [0, 1], y_range: [0, 1], train: [], test: [] })).toEqual([
+      NaN,
+      NaN,
+    ]);
   });
 });
 

@@ -27,7 +27,12 @@ export function boundaryValues(b: BoundaryMessage): Float32Array {
  * colours blended with weights p^4 (sharpened, so a 75/25 point is not a muddy mix),
  * then faded to white by the lack of confidence (max p from 1/k to 1 -> 0 to 1).
  */
-export function blendClasses(p: ArrayLike<number>, offset: number, k: number, colors: readonly Rgb[]): Rgb {
+export function blendClasses(
+  p: ArrayLike<number>,
+  offset: number,
+  k: number,
+  colors: readonly Rgb[],
+): Rgb {
   let total = 0;
   let max = 0;
   const rgb: Rgb = [0, 0, 0];
@@ -85,7 +90,8 @@ export function boundaryPixels(
     const top = res - 1 - row; // image row of grid row `row`
     for (let col = 0; col < res; col++) {
       const at = (row * res + col) * k;
-      const rgb = k === 1 ? divergingColor(scale(values[at]), colors) : blendClasses(values, at, k, rgbs);
+      const rgb =
+        k === 1 ? divergingColor(scale(values[at]), colors) : blendClasses(values, at, k, rgbs);
       const o = (top * res + col) * 4;
       out[o] = rgb[0];
       out[o + 1] = rgb[1];
@@ -114,7 +120,13 @@ export function boundaryExtent(b: BoundaryMessage): Extent {
 }
 
 /** Data -> canvas pixel (y up), for a canvas of width x height showing `extent`. */
-export function toCanvas(extent: Extent, width: number, height: number, x: number, y: number): [number, number] {
+export function toCanvas(
+  extent: Extent,
+  width: number,
+  height: number,
+  x: number,
+  y: number,
+): [number, number] {
   const sx = extent.x[1] > extent.x[0] ? width / (extent.x[1] - extent.x[0]) : 1;
   const sy = extent.y[1] > extent.y[0] ? height / (extent.y[1] - extent.y[0]) : 1;
   return [(x - extent.x[0]) * sx, height - (y - extent.y[0]) * sy];

@@ -81,7 +81,13 @@ describe("joinSeries", () => {
   it("merges ascending grids onto their union with NaN fill", () => {
     const { x, columns } = joinSeries([
       { x: [0, 1, 2], columns: [[10, 11, 12]] },
-      { x: [1, 3], columns: [[21, 23], [31, 33]] }, // prettier-ignore
+      {
+        x: [1, 3],
+        columns: [
+          [21, 23],
+          [31, 33],
+        ],
+      }, // prettier-ignore
     ]);
     expect([...x]).toEqual([0, 1, 2, 3]);
     expect(columns[0].map((c) => [...c])).toEqual([[10, 11, 12, NaN]]);

@@ -27,7 +27,11 @@ export function ema(values: ArrayLike<number>, weight: number): Float64Array {
 }
 
 /** ema(values, weight) read only at the given ascending indices (all when null), in one pass. */
-export function emaAt(values: ArrayLike<number>, weight: number, indices: ArrayLike<number> | null): Float64Array {
+export function emaAt(
+  values: ArrayLike<number>,
+  weight: number,
+  indices: ArrayLike<number> | null,
+): Float64Array {
   const w = Math.min(Math.max(Number.isFinite(weight) ? weight : 0, 0), 0.999);
   const out = new Float64Array(indices ? indices.length : values.length);
   const end = indices ? (indices.length ? indices[indices.length - 1] + 1 : 0) : values.length;
@@ -70,7 +74,7 @@ export function m4Indices(y: ArrayLike<number>, buckets: number): Int32Array {
     let iMax = -1;
     for (let i = lo; i < hi; i++) {
       const v = y[i];
-      if (v !== v) continue; // NaN
+      if (Number.isNaN(v)) continue;
       if (iMin < 0 || v < y[iMin]) iMin = i;
       if (iMax < 0 || v > y[iMax]) iMax = i;
     }
@@ -101,9 +105,10 @@ export function pick(values: ArrayLike<number>, indices: ArrayLike<number>): Flo
  * values are dropped. Returns the union x and, per table, one column per input column.
  * O(total points x tables): one merge pass, then one pass per column.
  */
-export function joinSeries(
-  tables: { x: ArrayLike<number>; columns: ArrayLike<number>[] }[],
-): { x: Float64Array; columns: Float64Array[][] } {
+export function joinSeries(tables: { x: ArrayLike<number>; columns: ArrayLike<number>[] }[]): {
+  x: Float64Array;
+  columns: Float64Array[][];
+} {
   let total = 0;
   for (const t of tables) total += t.x.length;
   const x = new Float64Array(total);

@@ -2,9 +2,9 @@
 import type { Json, JsonObject, Param } from "../api/types";
 import { choiceType, type FieldKind } from "../state/fields";
 import { findEntry } from "../state/spec";
-import { ParamForm } from "./ParamForm";
 import { fieldId } from "./Field";
 import { errorsAt, useForm } from "./formContext";
+import { ParamForm } from "./ParamForm";
 
 interface Props {
   param: Param;
@@ -20,7 +20,8 @@ export function ChoiceField({ param, kind, value, path, onChange }: Props) {
   const type = choiceType(value);
   const entry = findEntry(entries, type);
   // Specs may say "ReLU" for {"type": "ReLU"}; the form always writes the object form.
-  const obj: JsonObject = value && typeof value === "object" && !Array.isArray(value) ? value : type ? { type } : {};
+  const obj: JsonObject =
+    value && typeof value === "object" && !Array.isArray(value) ? value : type ? { type } : {};
   const id = fieldId(path);
   const errs = errorsAt(errors, path, true);
   const noneLabel = param.name === "activation" ? "none" : "default";
@@ -46,10 +47,19 @@ export function ChoiceField({ param, kind, value, path, onChange }: Props) {
           </option>
         ))}
       </select>
-      {errs.length > 0 && <span class="field-error" role="alert">{errs.map((e) => e.msg).join("; ")}</span>}
+      {errs.length > 0 && (
+        <span class="field-error" role="alert">
+          {errs.map((e) => e.msg).join("; ")}
+        </span>
+      )}
       {entry && entry.params.length > 0 && (
         <div class="nested">
-          <ParamForm params={entry.params} value={obj} path={path} onChange={(v) => onChange({ ...v, type: entry.type })} />
+          <ParamForm
+            params={entry.params}
+            value={obj}
+            path={path}
+            onChange={(v) => onChange({ ...v, type: entry.type })}
+          />
         </div>
       )}
     </div>

@@ -1,11 +1,12 @@
 // Data: pick a data set, set its parameters, and see a preview of what the network will get.
-import type { DatasetEntry, SpecJson } from "../api/types";
+
 import { api } from "../api/client";
+import type { DatasetEntry, SpecJson } from "../api/types";
 import { DataPreview } from "../charts/DataPreview";
 import { useDebouncedRequest } from "../hooks/useDebouncedRequest";
 import { setDataset } from "../state/spec";
-import { ParamForm } from "./ParamForm";
 import { useForm } from "./formContext";
+import { ParamForm } from "./ParamForm";
 
 const KIND_LABEL: Record<DatasetEntry["kind"], string> = {
   "2d": "2-D points",
@@ -20,23 +21,43 @@ export function DataPanel({ data }: { data: SpecJson["data"] }) {
   const { catalog, update } = useForm();
   const entry = catalog.datasets.find((d) => d.id === data.dataset);
   const kinds = [...new Set(catalog.datasets.map((d) => d.kind))];
-  const preview = useDebouncedRequest(JSON.stringify(data), (signal) => api.preview(data, signal), 300);
+  const preview = useDebouncedRequest(
+    JSON.stringify(data),
+    (signal) => api.preview(data, signal),
+    300,
+  );
   return (
     <section class="panel" aria-labelledby="data-h">
       <h2 id="data-h">Data</h2>
       <div class="field wide">
-        <label for="dataset" class="field-label">data set</label>
-        <select id="dataset" value={data.dataset} onChange={(e) => update((s) => setDataset(s, catalog, (e.target as HTMLSelectElement).value))}>
+        <label for="dataset" class="field-label">
+          data set
+        </label>
+        <select
+          id="dataset"
+          value={data.dataset}
+          onChange={(e) =>
+            update((s) => setDataset(s, catalog, (e.target as HTMLSelectElement).value))
+          }
+        >
           {kinds.map((k) => (
             <optgroup key={k} label={KIND_LABEL[k] ?? k}>
-              {catalog.datasets.filter((d) => d.kind === k).map((d) => (
-                <option key={d.id} value={d.id}>{d.title}</option>
-              ))}
+              {catalog.datasets
+                .filter((d) => d.kind === k)
+                .map((d) => (
+                  <option key={d.id} value={d.id}>
+                    {d.title}
+                  </option>
+                ))}
             </optgroup>
           ))}
         </select>
       </div>
-      {entry && <p class="muted small">{entry.description} <span class="badge">{entry.task}</span></p>}
+      {entry && (
+        <p class="muted small">
+          {entry.description} <span class="badge">{entry.task}</span>
+        </p>
+      )}
       {entry && (
         <ParamForm
           params={entry.params}

@@ -1,12 +1,15 @@
 // One generated form field: label, the widget its catalog param calls for, and its errors.
+import type { JSX } from "preact";
 import type { Json, JsonObject, Param } from "../api/types";
 import { fieldKind } from "../state/fields";
 import type { LayerAddr } from "../state/spec";
 import { ChoiceField } from "./ChoiceField";
-import { ObjectField } from "./ObjectField";
-import { LayerStack } from "./LayerStack";
-import { TextField } from "./TextField";
+import { EnumField } from "./EnumField";
 import { errorsAt, useForm } from "./formContext";
+import { LayerStack } from "./LayerStack";
+import { MultiField } from "./MultiField";
+import { ObjectField } from "./ObjectField";
+import { TextField } from "./TextField";
 
 interface Props {
   param: Param;
@@ -17,9 +20,10 @@ interface Props {
 }
 
 export function fieldId(path: string): string {
-  return "f-" + path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "");
+  return `f-${path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "")}`;
 }
 
+// About 70 lines on purpose: one branch per kind of field, read top to bottom.
 export function Field({ param, value, path, onChange, layerAddr }: Props) {
   const { errors } = useForm();
   const kind = fieldKind(param);
@@ -40,57 +44,30 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
   }
   const errs = errorsAt(errors, path);
   const helpId = errs.length ? `${id}-err` : undefined;
-  let widget;
+  let widget: JSX.Element;
   if (kind.kind === "bool") {
     widget = (
-      <input id={id} type="checkbox" checked={Boolean(value)} onChange={(e) => onChange((e.target as HTMLInputElement).checked)} />
+      <input
+        id={id}
+        type="checkbox"
+        checked={Boolean(value)}
+        onChange={(e) => onChange((e.target as HTMLInputElement).checked)}
+      />
     );
   } else if (kind.kind === "enum") {
     widget = (
-      <select
-        id={id}
-        value={value === null || value === undefined ? "" : String(value)}
-        aria-invalid={errs.length > 0}
-        onChange={(e) => {
-          const s = (e.target as HTMLSelectElement).value;
-          const opt = kind.options.find((o) => String(o) === s);
-          onChange(opt === undefined ? null : opt);
-        }}
-      >
-        {kind.nullable && <option value="">—</option>}
-        {kind.options.map((o) => (
-          <option key={String(o)} value={String(o)}>
-            {String(o)}
-          </option>
-        ))}
-      </select>
+      <EnumField id={id} kind={kind} value={value} invalid={errs.length > 0} onChange={onChange} />
     );
   } else if (kind.kind === "multi") {
-    const chosen = Array.isArray(value) ? (value as string[]) : [];
-    widget = (
-      <span class="multi" role="group" aria-labelledby={`${id}-label`}>
-        {kind.options.map((o) => (
-          <label key={o} class="inline">
-            <input
-              type="checkbox"
-              checked={chosen.includes(o)}
-              onChange={(e) => {
-                const on = (e.target as HTMLInputElement).checked;
-                onChange(on ? [...chosen, o] : chosen.filter((c) => c !== o));
-              }}
-            />
-            {o}
-          </label>
-        ))}
-      </span>
-    );
+    widget = <MultiField id={id} kind={kind} value={value} onChange={onChange} />;
   } else {
+    const nullable = (kind.kind === "text" || kind.kind === "number") && kind.nullable;
     widget = (
       <TextField
         id={id}
         kind={kind}
         value={value}
-        placeholder={kind.kind === "text" || kind.kind === "number" ? (kind.nullable ? "auto" : undefined) : undefined}
+        placeholder={nullable ? "auto" : undefined}
         invalid={errs.length > 0}
         describedBy={helpId}
         onChange={onChange}
@@ -99,7 +76,12 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
   }
   return (
     <div class={`field${kind.kind === "multi" ? " wide" : ""}`}>
-      <label id={`${id}-label`} for={kind.kind === "multi" ? undefined : id} title={param.description} class="field-label">
+      <label
+        id={`${id}-label`}
+        for={kind.kind === "multi" ? undefined : id}
+        title={param.description}
+        class="field-label"
+      >
         {param.name}
         {param.required && <span aria-hidden="true">*</span>}
       </label>

@@ -2,13 +2,11 @@
 // and the buttons that move, copy, insert and remove it.
 import type { JsonObject } from "../api/types";
 import { formatCount, formatShape } from "../state/format";
-import {
-  duplicateLayer, findEntry, insertLayer, layerPath, moveLayer, newLayer, removeLayer, replaceLayer,
-  type LayerAddr,
-} from "../state/spec";
-import { LayerFields } from "./LayerFields";
-import { LayerTypeOptions } from "./LayerTypeOptions";
+import { findEntry, type LayerAddr, layerPath, replaceLayer, retypeLayer } from "../state/spec";
 import { errorsAt, useForm } from "./formContext";
+import { LayerFields } from "./LayerFields";
+import { LayerTools } from "./LayerTools";
+import { LayerTypeOptions } from "./LayerTypeOptions";
 
 interface Props {
   addr: LayerAddr;
@@ -23,10 +21,13 @@ export function LayerCard({ addr, layer, count }: Props) {
   const entry = findEntry(catalog.layers, type) ?? findEntry(catalog.activations, type);
   const row = rows.get(path);
   const own = errorsAt(errors, path, true); // shape errors name the layer itself
-  const index = addr[addr.length - 1];
   const name = `layer ${addr.map((i) => i + 1).join(".")} (${type})`;
   return (
-    <li class={`layer-card${own.length ? " has-error" : ""}`} data-testid="layer-card" data-path={path}>
+    <li
+      class={`layer-card${own.length ? " has-error" : ""}`}
+      data-testid="layer-card"
+      data-path={path}
+    >
       <div class="layer-head">
         <span class="layer-index">{addr.map((i) => i + 1).join(".")}</span>
         <select
@@ -34,9 +35,7 @@ export function LayerCard({ addr, layer, count }: Props) {
           value={type}
           title={entry?.description}
           onChange={(e) => {
-            const next = newLayer(catalog, (e.target as HTMLSelectElement).value);
-            // Keep the activation across a type change: it is usually still wanted.
-            if (layer.activation !== undefined && next.type !== "Residual") next.activation = layer.activation;
+            const next = retypeLayer(catalog, layer, (e.target as HTMLSelectElement).value);
             update((s) => replaceLayer(s, addr, next));
           }}
         >
@@ -46,17 +45,15 @@ export function LayerCard({ addr, layer, count }: Props) {
         <span class="layer-shape mono" data-testid="layer-shape" title="Output shape per sample">
           {row ? `→ ${formatShape(row.output_shape)}` : ""}
         </span>
-        <span class="layer-params small muted" data-testid="layer-params" title="Trainable parameters">
+        <span
+          class="layer-params small muted"
+          data-testid="layer-params"
+          title="Trainable parameters"
+        >
           {row ? `${formatCount(row.params)} params` : ""}
         </span>
         <span class="spacer" />
-        <span class="layer-tools" role="group" aria-label={`Actions for ${name}`}>
-          <button type="button" class="icon" title="Move up" aria-label={`Move ${name} up`} disabled={index === 0} onClick={() => update((s) => moveLayer(s, addr, -1))}>↑</button>
-          <button type="button" class="icon" title="Move down" aria-label={`Move ${name} down`} disabled={index === count - 1} onClick={() => update((s) => moveLayer(s, addr, 1))}>↓</button>
-          <button type="button" class="icon" title="Insert a new layer above" aria-label={`Insert a layer above ${name}`} onClick={() => update((s) => insertLayer(s, addr, newLayer(catalog, type)))}>+</button>
-          <button type="button" class="icon" title="Duplicate" aria-label={`Duplicate ${name}`} onClick={() => update((s) => duplicateLayer(s, addr))}>2×</button>
-          <button type="button" class="icon danger" title="Remove" aria-label={`Remove ${name}`} onClick={() => update((s) => removeLayer(s, addr))}>✕</button>
-        </span>
+        <LayerTools addr={addr} type={type} name={name} count={count} />
       </div>
       {own.length > 0 && (
         <p class="layer-error" role="alert" data-testid="layer-error">
@@ -64,7 +61,14 @@ export function LayerCard({ addr, layer, count }: Props) {
         </p>
       )}
       {entry && (
-        <LayerFields key={type} entry={entry} layer={layer} addr={addr} path={path} onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))} />
+        <LayerFields
+          key={type}
+          entry={entry}
+          layer={layer}
+          addr={addr}
+          path={path}
+          onChange={(v) => update((s) => replaceLayer(s, addr, { ...v, type }))}
+        />
       )}
     </li>
   );

@@ -4,8 +4,8 @@ import { useState } from "preact/hooks";
 import type { Entry, JsonObject } from "../api/types";
 import { splitParams } from "../state/fields";
 import type { LayerAddr } from "../state/spec";
-import { ParamForm } from "./ParamForm";
 import { errorsAt, useForm } from "./formContext";
+import { ParamForm } from "./ParamForm";
 
 interface Props {
   entry: Entry;
@@ -29,7 +29,8 @@ export function LayerFields({ entry, layer, addr, path, onChange }: Props) {
       {more.length > 0 && (
         <details class="more-options" open={open || undefined}>
           <summary class="small muted">
-            {more.length} more option{more.length > 1 ? "s" : ""}: {more.map((p) => p.name).join(", ")}
+            {more.length} more option{more.length > 1 ? "s" : ""}:{" "}
+            {more.map((p) => p.name).join(", ")}
           </summary>
           <ParamForm params={more} value={layer} path={path} layerAddr={addr} onChange={onChange} />
         </details>

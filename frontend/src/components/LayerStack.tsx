@@ -1,10 +1,10 @@
 // The layer stack editor: cards from input to output, and a bar to append a layer.
 import { useState } from "preact/hooks";
 import type { JsonObject } from "../api/types";
-import { insertLayer, newLayer, type LayerAddr } from "../state/spec";
+import { insertLayer, type LayerAddr, newLayer } from "../state/spec";
+import { useForm } from "./formContext";
 import { LayerCard } from "./LayerCard";
 import { LayerTypeOptions } from "./LayerTypeOptions";
-import { useForm } from "./formContext";
 
 interface Props {
   parent: LayerAddr; // [] for the model, [i] for the Residual at model.layers[i], ...
@@ -26,11 +26,20 @@ export function LayerStack({ parent, layers }: Props) {
       <div class="row add-layer">
         <label class="inline">
           <span class="visually-hidden">Layer type to add to the {where}</span>
-          <select value={type} onChange={(e) => setType((e.target as HTMLSelectElement).value)} aria-label={`Layer type to add to the ${where}`}>
+          <select
+            value={type}
+            onChange={(e) => setType((e.target as HTMLSelectElement).value)}
+            aria-label={`Layer type to add to the ${where}`}
+          >
             <LayerTypeOptions catalog={catalog} />
           </select>
         </label>
-        <button type="button" onClick={() => update((s) => insertLayer(s, [...parent, layers.length], newLayer(catalog, type)))}>
+        <button
+          type="button"
+          onClick={() =>
+            update((s) => insertLayer(s, [...parent, layers.length], newLayer(catalog, type)))
+          }
+        >
           + Add {parent.length ? "inner " : ""}layer
         </button>
       </div>

@@ -6,12 +6,16 @@ export function LayerTypeOptions({ catalog }: { catalog: Catalog }) {
     <>
       <optgroup label="Layers">
         {catalog.layers.map((l) => (
-          <option key={l.type} value={l.type}>{l.type}</option>
+          <option key={l.type} value={l.type}>
+            {l.type}
+          </option>
         ))}
       </optgroup>
       <optgroup label="Activations">
         {catalog.activations.map((l) => (
-          <option key={l.type} value={l.type}>{l.type}</option>
+          <option key={l.type} value={l.type}>
+            {l.type}
+          </option>
         ))}
       </optgroup>
     </>

@@ -1,17 +1,30 @@
 // Model: the layer stack with each layer's inferred shape, plus totals from /api/validate.
 import type { JsonObject, Summary } from "../api/types";
 import { formatCount, formatShape } from "../state/format";
-import { LayerStack } from "./LayerStack";
 import { useForm } from "./formContext";
+import { LayerStack } from "./LayerStack";
 
-export function ModelPanel({ layers, summary, pending }: { layers: JsonObject[]; summary: Summary | null; pending: boolean }) {
+export function ModelPanel({
+  layers,
+  summary,
+  pending,
+}: {
+  layers: JsonObject[];
+  summary: Summary | null;
+  pending: boolean;
+}) {
   const { update } = useForm();
   return (
     <section class="panel" aria-labelledby="model-h">
       <h2 id="model-h">
         Model
         <span class="spacer" />
-        <button type="button" class="small" onClick={() => update((s) => ({ ...s, model: { layers: [] } }))} disabled={!layers.length}>
+        <button
+          type="button"
+          class="small"
+          onClick={() => update((s) => ({ ...s, model: { layers: [] } }))}
+          disabled={!layers.length}
+        >
           Clear
         </button>
       </h2>
@@ -19,7 +32,8 @@ export function ModelPanel({ layers, summary, pending }: { layers: JsonObject[];
         <p class="small muted totals" data-testid="model-totals">
           input {formatShape(summary.input_shape)} → output {formatShape(summary.output_shape)} ·{" "}
           <strong data-testid="total-params">{formatCount(summary.params)}</strong> params ·{" "}
-          {formatCount(summary.flops)} FLOPs/sample · {summary.samples.train}/{summary.samples.val}/{summary.samples.test} samples
+          {formatCount(summary.flops)} FLOPs/sample · {summary.samples.train}/{summary.samples.val}/
+          {summary.samples.test} samples
         </p>
       )}
       {!summary && pending && <p class="small muted totals">Checking…</p>}

@@ -2,9 +2,9 @@
 // get an on/off switch.
 import type { Json, JsonObject, Param } from "../api/types";
 import type { FieldKind } from "../state/fields";
-import { ParamForm } from "./ParamForm";
 import { fieldId } from "./Field";
 import { useForm } from "./formContext";
+import { ParamForm } from "./ParamForm";
 
 // Switching an optional object on starts it valid where an empty one is not.
 const STARTERS: Record<string, JsonObject> = { GradClip: { max_norm: 1 } };
@@ -28,14 +28,23 @@ export function ObjectField({ param, kind, value, path, onChange }: Props) {
       <legend title={param.description}>
         {kind.nullable ? (
           <label class="inline" for={id}>
-            <input id={id} type="checkbox" checked={on} onChange={(e) => onChange((e.target as HTMLInputElement).checked ? { ...STARTERS[kind.name] } : null)} />
+            <input
+              id={id}
+              type="checkbox"
+              checked={on}
+              onChange={(e) =>
+                onChange((e.target as HTMLInputElement).checked ? { ...STARTERS[kind.name] } : null)
+              }
+            />
             {param.name}
           </label>
         ) : (
           param.name
         )}
       </legend>
-      {(on || !kind.nullable) && <ParamForm params={params} value={obj} path={path} onChange={(v) => onChange(v)} />}
+      {(on || !kind.nullable) && (
+        <ParamForm params={params} value={obj} path={path} onChange={(v) => onChange(v)} />
+      )}
     </fieldset>
   );
 }

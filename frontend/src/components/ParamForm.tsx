@@ -1,6 +1,6 @@
 // A generated form for one spec object: a field per catalog param.
 import type { Json, JsonObject, Param } from "../api/types";
-import { fieldValue, setField, type LayerAddr } from "../state/spec";
+import { fieldValue, type LayerAddr, setField } from "../state/spec";
 import { Field } from "./Field";
 
 interface Props {

@@ -2,12 +2,11 @@
 // boundary of 2-D sets, accuracy or error, learning rate and per-layer gradients.
 import { useMemo } from "preact/hooks";
 import { BoundaryCanvas } from "../charts/BoundaryCanvas";
-import { ConfusionMatrix } from "../charts/ConfusionMatrix";
-import { LineChart } from "../charts/LineChart";
-import { TestMetrics } from "../charts/TestMetrics";
+import { ChartCell } from "../charts/ChartCell";
 import "../charts/charts.css";
-import type { ChartData } from "../charts/smooth";
-import { epochChart, layerChart, lossChart, taskCharts, type RunHistory } from "../run/history";
+import { epochChart, layerChart, lossChart, taskCharts } from "../charts/runCharts";
+import type { RunHistory } from "../run/history";
+import { RunResults } from "./RunResults";
 
 export interface RunChartsProps {
   history: RunHistory;
@@ -30,23 +29,12 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
     <div class="run-charts" data-testid="run-charts">
       {!started && (
         <p class="chart-empty" role="status" data-testid="charts-waiting">
-          {h.final ? "This run reported no metrics." : "Waiting for the first epoch…"}
+          {h.terminal ? "This run reported no metrics." : "Waiting for the first epoch…"}
         </p>
       )}
-      {result && (
-        <div class="chart-grid results">
-          <section class="panel chart-cell">
-            <TestMetrics result={result} />
-          </section>
-          {result.confusion && result.confusion.length > 0 && (
-            <section class="panel chart-cell">
-              <ConfusionMatrix confusion={result.confusion} perClassAccuracy={result.per_class_accuracy} />
-            </section>
-          )}
-        </div>
-      )}
+      {result && <RunResults result={result} />}
       <div class="chart-grid">
-        {started && <Chart title="Loss" xLabel="epoch" data={loss} version={version} />}
+        {started && <ChartCell title="Loss" xLabel="epoch" data={loss} version={version} />}
         {h.plane && (
           <section class="panel chart-cell boundary-cell" aria-label="Decision boundary">
             <h3 class="chart-title">
@@ -57,11 +45,21 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
         )}
         {started &&
           tasks.map((c) => (
-            <Chart key={c.title} title={c.title} xLabel="epoch" data={c.data} version={version} logY={c.logY} yRange={c.yRange} />
+            <ChartCell
+              key={c.title}
+              title={c.title}
+              xLabel="epoch"
+              data={c.data}
+              version={version}
+              logY={c.logY}
+              yRange={c.yRange}
+            />
           ))}
-        {lr.series.length > 0 && <Chart title="Learning rate" xLabel="epoch" data={lr} version={version} />}
+        {lr.series.length > 0 && (
+          <ChartCell title="Learning rate" xLabel="epoch" data={lr} version={version} />
+        )}
         {started && (
-          <Chart
+          <ChartCell
             title="Gradient norm"
             xLabel="epoch"
             data={grads}
@@ -71,41 +69,9 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
           />
         )}
         {ratios.series.length > 0 && (
-          <Chart title="Update ratio" xLabel="epoch" data={ratios} version={version} logY />
+          <ChartCell title="Update ratio" xLabel="epoch" data={ratios} version={version} logY />
         )}
       </div>
     </div>
-  );
-}
-
-function Chart(props: {
-  title: string;
-  xLabel: string;
-  data: ChartData;
-  version: number;
-  logY?: boolean;
-  yRange?: [number, number];
-  empty?: string;
-}) {
-  const { data } = props;
-  return (
-    <section class="panel chart-cell">
-      {data.series.length ? (
-        <LineChart
-          title={props.title}
-          xLabel={props.xLabel}
-          x={data.x}
-          series={data.series}
-          version={props.version}
-          logY={props.logY}
-          yRange={props.yRange}
-        />
-      ) : (
-        <>
-          <h3 class="chart-title">{props.title}</h3>
-          <p class="chart-empty">{props.empty ?? "Waiting for the first epoch…"}</p>
-        </>
-      )}
-    </section>
   );
 }

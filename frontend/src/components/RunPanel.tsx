@@ -1,9 +1,11 @@
 // The live view of the run the playground started: status, progress, Stop, and its charts.
 import { useState } from "preact/hooks";
-import { api, ApiError } from "../api/client";
-import { FINAL_STATUSES } from "../api/types";
+import { useRunActions } from "../hooks/useRunActions";
 import { useRunStream } from "../hooks/useRunStream";
 import { formatDuration } from "../state/format";
+import { isActive } from "../state/status";
+import { ErrorLines } from "./ErrorLines";
+import { ProgressBar } from "./ProgressBar";
 import { RunCharts } from "./RunCharts";
 import { SmoothingControl } from "./SmoothingControl";
 
@@ -11,23 +13,18 @@ export function RunPanel({ runId }: { runId: number }) {
   const live = useRunStream(runId);
   const { history } = live;
   const [smoothing, setSmoothing] = useState(0.6);
-  const [stopError, setStopError] = useState<string | null>(null);
+  const actions = useRunActions();
   const status = history.status ?? "queued";
-  const active = !FINAL_STATUSES.includes(status);
+  const active = isActive(status);
   const p = history.progress();
-  async function stop() {
-    setStopError(null);
-    try {
-      await api.cancelRun(runId);
-    } catch (e) {
-      setStopError((e as ApiError).message);
-    }
-  }
+  const stop = () => actions.cancel(runId);
   return (
     <>
       <section class="panel" aria-label="Run status">
         <div class="status-line" data-testid="run-status-line">
-          <span class={`badge ${status}`} data-testid="run-status" data-status={status}>{status}</span>
+          <span class={`badge ${status}`} data-testid="run-status" data-status={status}>
+            {status}
+          </span>
           <a href={`#/runs/${runId}`}>run #{runId}</a>
           <span class="stat" data-testid="run-epoch">
             epoch {p.epoch}
@@ -35,7 +32,11 @@ export function RunPanel({ runId }: { runId: number }) {
           </span>
           <span class="stat">elapsed {formatDuration(p.elapsedSeconds)}</span>
           {active && <span class="stat">ETA {formatDuration(p.etaSeconds)}</span>}
-          {live.state === "reconnecting" && <span class="badge queued" role="status">connection lost, reconnecting…</span>}
+          {live.state === "reconnecting" && (
+            <span class="badge queued" role="status">
+              connection lost, reconnecting…
+            </span>
+          )}
           <span class="spacer" />
           <SmoothingControl value={smoothing} onChange={setSmoothing} />
           {active && (
@@ -44,16 +45,13 @@ export function RunPanel({ runId }: { runId: number }) {
             </button>
           )}
         </div>
-        <div class="progress" role="progressbar" aria-label="Training progress" aria-valuemin={0} aria-valuemax={100} aria-valuenow={Math.round((p.fraction ?? 0) * 100)}>
-          <div style={{ width: `${(p.fraction ?? 0) * 100}%` }} />
-        </div>
+        <ProgressBar fraction={p.fraction} />
         {history.error && (
           <p class="error-text" role="alert" data-testid="run-error">
             {status}: {history.error}
           </p>
         )}
-        {live.error && <p class="error-text" role="alert">{live.error}</p>}
-        {stopError && <p class="error-text" role="alert">{stopError}</p>}
+        <ErrorLines messages={[live.error, actions.error]} />
       </section>
       <RunCharts history={history} version={live.version} smoothing={smoothing} />
     </>

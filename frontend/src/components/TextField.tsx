@@ -1,7 +1,7 @@
 // A text box that keeps what is typed until it parses, so "0." or "3," can be typed freely.
 import { useEffect, useState } from "preact/hooks";
 import type { Json } from "../api/types";
-import { parseText, toText, type FieldKind } from "../state/fields";
+import { type FieldKind, parseText, toText } from "../state/fields";
 
 interface Props {
   id: string;

@@ -1,7 +1,7 @@
 // Training: every TrainingSpec field from the catalog (loss, optimizer, schedule, regularisation, ...).
 import type { JsonObject } from "../api/types";
-import { ParamForm } from "./ParamForm";
 import { useForm } from "./formContext";
+import { ParamForm } from "./ParamForm";
 
 // The most used fields first; the rest follow in the catalog's order.
 const FIRST = ["epochs", "batch_size", "optimizer", "loss", "scheduler"];
@@ -12,7 +12,12 @@ export function TrainingPanel({ training }: { training: JsonObject }) {
   return (
     <section class="panel" aria-labelledby="training-h">
       <h2 id="training-h">Training</h2>
-      <ParamForm params={params} value={training} path="training" onChange={(v) => update((s) => ({ ...s, training: v }))} />
+      <ParamForm
+        params={params}
+        value={training}
+        path="training"
+        onChange={(v) => update((s) => ({ ...s, training: v }))}
+      />
     </section>
   );
 }

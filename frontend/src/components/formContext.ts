@@ -22,6 +22,8 @@ export function useForm(): FormState {
 /** Errors for exactly this path or for something inside it ("a.b" covers "a.b.c", "a.b[0]"). */
 export function errorsAt(errors: ErrorItem[], path: string, exact = false): ErrorItem[] {
   return errors.filter(
-    (e) => e.path === path || (!exact && (e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`))),
+    (e) =>
+      e.path === path ||
+      (!exact && (e.path.startsWith(`${path}.`) || e.path.startsWith(`${path}[`))),
   );
 }

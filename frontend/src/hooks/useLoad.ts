@@ -1,14 +1,19 @@
-// Loading from a server that may be down: it comes back by itself, so failures retry.
-import { useEffect, useState } from "preact/hooks";
+// Loading from a server that may be down: it comes back by itself, so failures retry, after
+// the same backoff as the sockets (net/backoff).
+import { useEffect, useRef, useState } from "preact/hooks";
 import { errorMessage } from "../api/client";
+import { backoffMs } from "../net/backoff";
 
-const RETRY_MS = 3000;
-
-/** While `failing`, call `retry` every few seconds; `attempt` changes with each try. */
+/** While `failing`, call `retry` after the backoff; `attempt` changes with each try. The
+ * backoff grows with each try that still fails and starts over once one succeeds. */
 export function useAutoRetry(failing: boolean, retry: () => void, attempt: unknown): void {
+  const failures = useRef(0);
   useEffect(() => {
-    if (!failing) return;
-    const t = setTimeout(retry, RETRY_MS);
+    if (!failing) {
+      failures.current = 0;
+      return;
+    }
+    const t = setTimeout(retry, backoffMs(failures.current++));
     return () => clearTimeout(t);
   }, [failing, attempt]);
 }
@@ -28,7 +33,11 @@ export function useLoad<T>(load: () => Promise<T>): Loaded<T> {
   useEffect(() => {
     let current = true;
     load().then(
-      (d) => current && (setData(d), setError(null)),
+      (d) => {
+        if (!current) return;
+        setData(d);
+        setError(null);
+      },
       (e: unknown) => current && setError(errorMessage(e)),
     );
     return () => {

@@ -12,7 +12,11 @@ export interface LiveRun {
 
 export function useRunStream(runId: number, totalEpochs?: number | null): LiveRun {
   const [history] = useState(() => new RunHistory({ totalEpochs }));
-  const [tick, setTick] = useState({ version: 0, state: "connecting" as StreamState, error: null as string | null });
+  const [tick, setTick] = useState({
+    version: 0,
+    state: "connecting" as StreamState,
+    error: null as string | null,
+  });
   useEffect(() => {
     let frame = 0;
     const flush = (s: RunStream) => {
@@ -22,7 +26,11 @@ export function useRunStream(runId: number, totalEpochs?: number | null): LiveRu
     const schedule = (s: RunStream) => {
       if (!frame) frame = requestAnimationFrame(() => flush(s));
     };
-    const stream = new RunStream(runId, { history, onUpdate: (_h, s) => schedule(s), onState: (_st, s) => schedule(s) });
+    const stream = new RunStream(runId, {
+      history,
+      onUpdate: (_h, s) => schedule(s),
+      onState: (_st, s) => schedule(s),
+    });
     flush(stream);
     return () => {
       if (frame) cancelAnimationFrame(frame);

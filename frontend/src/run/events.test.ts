@@ -1,6 +1,7 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { RunEvent } from "../api/types";
-import { backoff, parseEvents, RunEvents, type EventsState, type SocketLike } from "./events";
+import type { SocketLike, SocketState } from "../net/socket";
+import { parseEvents, RunEvents } from "./events";
 
 /** A WebSocket stand-in the test drives by hand. */
 class FakeSocket implements SocketLike {
@@ -17,7 +18,9 @@ class FakeSocket implements SocketLike {
     this.onopen?.({} as Event);
   }
   serverSend(data: unknown): void {
-    this.onmessage?.({ data: typeof data === "string" ? data : JSON.stringify(data) } as MessageEvent);
+    this.onmessage?.({
+      data: typeof data === "string" ? data : JSON.stringify(data),
+    } as MessageEvent);
   }
   serverClose(code = 1006): void {
     this.onclose?.({ code } as CloseEvent);
@@ -28,7 +31,7 @@ function setup() {
   const sockets: FakeSocket[] = [];
   const events: RunEvent[][] = [];
   const opens: boolean[] = [];
-  const states: EventsState[] = [];
+  const states: SocketState[] = [];
   const client = new RunEvents({
     url: "ws://test/api/events",
     connect: (url) => {
@@ -49,19 +52,16 @@ describe("parseEvents", () => {
       { type: "status", run_id: 1, seq: 3, status: "running", error: null },
       { type: "deleted", run_id: 2 },
     ]);
-    expect(parseEvents(text).map((e) => [e.type, e.run_id])).toEqual([["status", 1], ["deleted", 2]]);
+    expect(parseEvents(text).map((e) => [e.type, e.run_id])).toEqual([
+      ["status", 1],
+      ["deleted", 2],
+    ]);
   });
 
   it("accepts a single message and drops malformed ones", () => {
     expect(parseEvents('{"type":"deleted","run_id":4}')).toHaveLength(1);
     expect(parseEvents("not json")).toEqual([]);
     expect(parseEvents('[1, null, {"type": "status"}, {"run_id": 1}]')).toEqual([]);
-  });
-});
-
-describe("backoff", () => {
-  it("doubles up to ten seconds", () => {
-    expect([0, 1, 2, 3, 4, 5, 10].map(backoff)).toEqual([500, 1000, 2000, 4000, 8000, 10000, 10000]);
   });
 });
 

@@ -1,14 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EpochMessage, StreamMessage } from "../api/types";
 import recorded from "./__fixtures__/stream-spiral.json";
-import {
-  confusionTable,
-  layerChart,
-  lossChart,
-  RunHistory,
-  taskCharts,
-  testMetricRows,
-} from "./history";
+import { RunHistory } from "./history";
 
 const FRAMES = recorded as unknown as StreamMessage[][];
 const ALL = FRAMES.flat();
@@ -49,7 +42,7 @@ describe("RunHistory on the recorded spiral stream", () => {
   it("holds every epoch, step, layer, the boundary and the result", () => {
     const h = replayed();
     expect(h.status).toBe("succeeded");
-    expect(h.final).toBe(true);
+    expect(h.terminal).toBe(true);
     expect(h.error).toBeNull();
     expect(h.epochs.epoch).toEqual([0, 1, 2, 3]);
     expect(h.epochs.step).toEqual([0, 30, 60, 90]);
@@ -129,7 +122,14 @@ describe("RunHistory on the recorded spiral stream", () => {
   it("NaN-fills a metric that appears late", () => {
     const h = new RunHistory();
     const epoch = (e: number, seq: number, metrics: Record<string, number>): EpochMessage => ({
-      type: "epoch", run_id: 1, seq, epoch: e, step: e * 10, seconds: e, metrics, layers: [],
+      type: "epoch",
+      run_id: 1,
+      seq,
+      epoch: e,
+      step: e * 10,
+      seconds: e,
+      metrics,
+      layers: [],
     }); // prettier-ignore
     h.apply(epoch(0, 1, { train_loss: 1 }));
     h.apply(epoch(1, 2, { train_loss: 0.5, val_mse: 2 }));
@@ -137,6 +137,23 @@ describe("RunHistory on the recorded spiral stream", () => {
     expect(h.epochs.metrics.train_loss).toEqual([1, 0.5, NaN]);
     expect(h.epochs.metrics.val_mse).toEqual([NaN, 2, 1]);
     expect(h.task).toBe("regression");
+  });
+
+  it("keeps null values (non-finite on the server) as NaN gaps", () => {
+    const h = new RunHistory();
+    const frame = JSON.parse(
+      '[{"type":"step","run_id":1,"seq":1,"step":1,"epoch":1,"loss":null},' +
+        '{"type":"epoch","run_id":1,"seq":1,"epoch":1,"step":1,"seconds":null,' +
+        '"metrics":{"train_loss":null,"val_loss":2},' +
+        '"layers":[{"index":0,"grad_norm":null,"weight_norm":1,"update_ratio":null}]}]',
+    ) as StreamMessage[];
+    expect(h.applyFrame(frame)).toBe(true);
+    expect(h.steps.loss).toEqual([NaN]);
+    expect(h.epochs.seconds).toEqual([NaN]);
+    expect(h.epochs.metrics.train_loss).toEqual([NaN]);
+    expect(h.epochs.metrics.val_loss).toEqual([2]);
+    expect(h.layerList()[0].grad_norm).toEqual([NaN]);
+    expect(h.progress().elapsedSeconds).toBeNull();
   });
 
   it("reports progress and an ETA from seconds per step", () => {
@@ -158,82 +175,14 @@ describe("RunHistory on the recorded spiral stream", () => {
 
   it("has no ETA before it knows the pace, and takes total epochs from the spec", () => {
     const h = new RunHistory({ totalEpochs: 100 });
-    expect(h.progress()).toMatchObject({ epoch: 0, step: 0, totalEpochs: 100, totalSteps: null, etaSeconds: null });
+    expect(h.progress()).toMatchObject({
+      epoch: 0,
+      step: 0,
+      totalEpochs: 100,
+      totalSteps: null,
+      etaSeconds: null,
+    });
     h.applyFrame(FRAMES[0]); // start + epoch 0 (step 0)
     expect(h.progress()).toMatchObject({ totalEpochs: 100, totalSteps: 90, etaSeconds: null });
-  });
-});
-
-describe("chart data", () => {
-  it("joins step losses (fractional epochs) with epoch losses", () => {
-    const h = replayed();
-    const raw = lossChart(h, 0);
-    expect(raw.x).toHaveLength(91); // steps 1..90 at 1/30..3, plus epoch 0
-    expect(raw.x[0]).toBe(0);
-    expect(raw.x[90]).toBe(3);
-    expect(raw.series.map((s) => s.label)).toEqual(["step loss", "train loss", "val loss"]);
-    expect(raw.series[0].values[0]).toBeNaN();
-    expect(raw.series[1].values[0]).toBeCloseTo(0.6928618, 6);
-    expect(raw.series[1].values[30]).toBeCloseTo(0.6854365, 6); // x = 1: step 30 and epoch 1 share it
-    expect(raw.series[0].values[30]).toBe(h.steps.loss[29]);
-    const smooth = lossChart(h, 0.9);
-    expect(smooth.series.map((s) => s.label)).toEqual(["step loss", "step loss (smoothed)", "train loss", "val loss"]);
-    expect(smooth.series[1].values[1]).toBeCloseTo(h.steps.loss[0]); // debiased start
-  });
-
-  it("draws a long run's step loss with few points and every spike", () => {
-    const h = new RunHistory();
-    h.apply({ ...FRAMES[0].find((m) => m.type === "start")!, seq: 1 } as StreamMessage);
-    const spe = h.stepsPerEpoch()!; // 30
-    const msgs: StreamMessage[] = [];
-    for (let s = 1; s <= 60_000; s++) {
-      msgs.push({ type: "step", run_id: 2, seq: 2, step: s, epoch: Math.ceil(s / spe), loss: s === 31_337 ? 9 : 1 / s });
-    }
-    h.applyFrame(msgs);
-    const t0 = performance.now();
-    const chart = lossChart(h, 0.9);
-    expect(performance.now() - t0).toBeLessThan(200);
-    expect(chart.x.length).toBeLessThanOrEqual(4000);
-    expect(Math.max(...Array.from(chart.series[0].values).filter(Number.isFinite))).toBe(9);
-    expect(chart.x[chart.x.length - 1]).toBe(60_000 / spe);
-    const smoothed = Array.from(chart.series[1].values);
-    expect(smoothed.every(Number.isFinite)).toBe(true);
-  });
-
-  it("picks the task's charts and one line per layer with gradients", () => {
-    const h = replayed();
-    expect(taskCharts(h).map((c) => c.title)).toEqual(["Accuracy"]);
-    const grads = layerChart(h, "grad_norm");
-    expect(grads.x).toEqual([0, 1, 2, 3]);
-    expect(grads.series.map((s) => s.label)).toEqual(["0 Linear(8)", "2 Linear(8)", "4 Linear(2)"]);
-    const reg = new RunHistory();
-    reg.apply({ type: "epoch", run_id: 1, seq: 1, epoch: 0, step: 0, seconds: 0, metrics: { val_mse: 2, val_mae: 1, val_r2: 0.1 }, layers: [] });
-    const charts = taskCharts(reg);
-    expect(charts.map((c) => c.title)).toEqual(["Error", "R²"]);
-    expect(charts[0].data.series.map((s) => [s.label, !!s.dash])).toEqual([
-      ["val mse", false],
-      ["val mae", true],
-    ]);
-  });
-
-  it("formats test metrics, confusion shares and durations", () => {
-    expect(testMetricRows({ loss: 0.65806955, accuracy: 0.57, zeta: 3 })).toEqual([
-      { key: "accuracy", label: "Accuracy", value: "57.0 %" },
-      { key: "loss", label: "Loss", value: "0.6581" },
-      { key: "zeta", label: "zeta", value: "3" },
-    ]);
-    expect(testMetricRows({ r2: 0.5, mae: 1, mse: 2e-5 }).map((r) => [r.label, r.value])).toEqual([
-      ["MSE", "2e-5"],
-      ["MAE", "1"],
-      ["R²", "0.5"],
-    ]);
-    const t = confusionTable([
-      [25, 24],
-      [19, 31],
-    ]);
-    expect(t.rowTotals).toEqual([49, 50]);
-    expect(t.shares[1][1]).toBeCloseTo(0.62);
-    expect(t.accuracy).toBeCloseTo(56 / 99);
-    expect(confusionTable([[0, 0], [0, 0]]).shares).toEqual([[0, 0], [0, 0]]); // prettier-ignore
   });
 });

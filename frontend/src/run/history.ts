@@ -1,20 +1,17 @@
-// One run's history as columns, fed by stream messages (live or replayed); plus the chart
-// data and display rows read from it.
+// One run's history as columns, fed by stream messages (live or replayed). Chart data is read
+// from it in charts/runCharts.ts, display rows in state/results.ts.
 // Pure: no DOM, no network. Components re-render when `version` changes.
 
-import {
-  FINAL_STATUSES,
-  type BoundaryMessage,
-  type EpochMessage,
-  type Plane,
-  type RunResult,
-  type RunStatus,
-  type StreamMessage,
-  type Summary,
+import type {
+  BoundaryMessage,
+  EpochMessage,
+  Plane,
+  RunResult,
+  RunStatus,
+  StreamMessage,
+  Summary,
 } from "../api/types";
-import { ROLE_COLORS, seriesColor, withAlpha } from "../charts/colors";
-import { formatNumber, formatPercent } from "../state/format";
-import { emaAt, hasFinite, joinSeries, m4Indices, pick, type ChartData, type ChartSeries } from "../charts/smooth";
+import { isTerminal } from "../state/status";
 
 export const LAYER_STATS = ["grad_norm", "weight_norm", "update_ratio"] as const;
 export type LayerStatName = (typeof LAYER_STATS)[number];
@@ -71,7 +68,12 @@ export class RunHistory {
   logEvery: number | null = null;
   plane: Plane | null = null;
   readonly steps: StepColumns = { step: [], epoch: [], loss: [] };
-  readonly epochs: EpochColumns = { epoch: [], step: [], seconds: [], metrics: Object.create(null) };
+  readonly epochs: EpochColumns = {
+    epoch: [],
+    step: [],
+    seconds: [],
+    metrics: Object.create(null),
+  };
   readonly layers = new Map<number, LayerColumns>();
   /** The newest decision-boundary grid (2-D data sets); its epoch is boundary.epoch. */
   boundary: BoundaryMessage | null = null;
@@ -113,9 +115,9 @@ export class RunHistory {
     return changed;
   }
 
-  /** Whether the run's final status has arrived. */
-  get final(): boolean {
-    return this.status !== null && FINAL_STATUSES.includes(this.status);
+  /** Whether the run's terminal status has arrived. */
+  get terminal(): boolean {
+    return this.status !== null && isTerminal(this.status);
   }
 
   get task(): "classification" | "regression" | null {
@@ -154,7 +156,8 @@ export class RunHistory {
     const step = Math.max(lastStep, rows ? this.epochs.step[rows - 1] : 0);
     const spe = this.stepsPerEpoch();
     let totalEpochs = this.totalEpochsOption;
-    if (totalEpochs === null && this.totalSteps !== null && spe) totalEpochs = Math.round(this.totalSteps / spe);
+    if (totalEpochs === null && this.totalSteps !== null && spe)
+      totalEpochs = Math.round(this.totalSteps / spe);
     let totalSteps = this.totalSteps;
     if (totalSteps === null && totalEpochs !== null && spe) totalSteps = totalEpochs * spe;
     // Seconds per step from the newest epoch report that has both (epoch 0 is at step 0).
@@ -171,11 +174,20 @@ export class RunHistory {
     }
     if (this.result && Number.isFinite(this.result.seconds)) elapsed = this.result.seconds;
     let eta: number | null = null;
-    if (this.final) eta = 0;
-    else if (perStep !== null && totalSteps !== null) eta = Math.max(0, (totalSteps - step) * perStep);
+    if (this.terminal) eta = 0;
+    else if (perStep !== null && totalSteps !== null)
+      eta = Math.max(0, (totalSteps - step) * perStep);
     let fraction: number | null = totalSteps ? Math.min(1, step / totalSteps) : null;
-    if (this.final) fraction = 1;
-    return { epoch, totalEpochs, step, totalSteps, fraction, elapsedSeconds: elapsed, etaSeconds: eta };
+    if (this.terminal) fraction = 1;
+    return {
+      epoch,
+      totalEpochs,
+      step,
+      totalSteps,
+      fraction,
+      elapsedSeconds: elapsed,
+      etaSeconds: eta,
+    };
   }
 
   private dispatch(msg: StreamMessage): void {
@@ -231,7 +243,7 @@ export class RunHistory {
         const empty = () => new Array<number>(n).fill(NaN);
         this.layers.set(l.index, {
           index: l.index,
-          label: layerLabel(this.summary, l.index),
+          label: layerRowLabel(this.summary, l.index),
           grad_norm: empty(),
           weight_norm: empty(),
           update_ratio: empty(),
@@ -246,7 +258,7 @@ export class RunHistory {
 
   setSummary(summary: Summary): void {
     this.summary = summary;
-    for (const layer of this.layers.values()) layer.label = layerLabel(summary, layer.index);
+    for (const layer of this.layers.values()) layer.label = layerRowLabel(summary, layer.index);
   }
 }
 
@@ -268,140 +280,13 @@ function messageKey(msg: StreamMessage): string | null {
   }
 }
 
+/** A column value: non-finite numbers come as null (JSON has no NaN) and are kept as NaN gaps. */
 function num(v: number | null | undefined): number {
   return typeof v === "number" ? v : NaN;
 }
 
 /** "0 Linear(8)" from the summary row of model.layers[index]; "layer 3" without one. */
-export function layerLabel(summary: Summary | null, index: number): string {
+export function layerRowLabel(summary: Summary | null, index: number): string {
   const row = summary?.layers.find((r) => r.path === `model.layers[${index}]`);
   return row ? `${index} ${row.label}` : `layer ${index}`;
-}
-
-// ---- chart data ------------------------------------------------------------------------
-
-/** Step-loss columns a chart draws at most 4x this many points of (about its width in pixels). */
-export const STEP_BUCKETS = 1000;
-
-/**
- * Loss over epochs: the step losses at fractional epochs (step / steps per epoch; raw, or
- * faint under their moving average when smoothing > 0) joined with the per-epoch train and
- * val losses at whole epochs. Every line spans the NaN rows of the join (a step that falls
- * between epochs has no epoch loss, an epoch row may have no step), and losses are never
- * NaN themselves: a non-finite loss ends the run before it is reported.
- */
-export function lossChart(h: RunHistory, smoothing: number): ChartData {
-  const spe = h.stepsPerEpoch();
-  const { step, epoch, loss } = h.steps;
-  // Long runs: only the points that draw the same line (every spike kept); the moving
-  // average is still taken over every step.
-  const idx = m4Indices(loss, STEP_BUCKETS);
-  const xs = new Float64Array(idx.length);
-  for (let i = 0; i < idx.length; i++) xs[i] = spe ? step[idx[i]] / spe : epoch[idx[i]];
-  const stepCols: ArrayLike<number>[] = [pick(loss, idx)];
-  if (smoothing > 0) stepCols.push(emaAt(loss, smoothing, idx));
-  const epochNames = ["train_loss", "val_loss"].filter((n) => h.epochs.metrics[n]);
-  const joined = joinSeries([
-    { x: xs, columns: stepCols },
-    { x: h.epochs.epoch, columns: epochNames.map((n) => h.epochs.metrics[n]) },
-  ]);
-  const series: ChartSeries[] = [];
-  if (step.length) {
-    if (smoothing > 0) {
-      series.push({ label: "step loss", values: joined.columns[0][0], color: withAlpha(ROLE_COLORS.step, 0.2), width: 1, spanGaps: true });
-      series.push({ label: "step loss (smoothed)", values: joined.columns[0][1], color: ROLE_COLORS.step, width: 1.5, spanGaps: true });
-    } else {
-      series.push({ label: "step loss", values: joined.columns[0][0], color: ROLE_COLORS.step, width: 1, spanGaps: true });
-    }
-  }
-  epochNames.forEach((name, i) => {
-    const role = name.startsWith("train") ? "train" : "val";
-    series.push({
-      label: name.replace("_", " "),
-      values: joined.columns[1][i],
-      color: ROLE_COLORS[role],
-      width: 2,
-      spanGaps: true,
-    });
-  });
-  return { x: joined.x, series };
-}
-
-/** Per-epoch metrics by name (those the run has), x = epoch; train blue, val orange. */
-export function epochChart(h: RunHistory, names: readonly string[]): ChartData {
-  const series: ChartSeries[] = [];
-  for (const name of names) {
-    const values = h.epochs.metrics[name];
-    if (!values) continue;
-    const role = name.startsWith("train") ? "train" : name.startsWith("val") ? "val" : null;
-    series.push({
-      label: name.replace("_", " "),
-      values,
-      color: role ? ROLE_COLORS[role] : ROLE_COLORS.lr,
-      width: 2,
-      spanGaps: true,
-    });
-  }
-  return { x: h.epochs.epoch, series };
-}
-
-/** The accuracy / error charts a run's task calls for, by title. */
-export function taskCharts(h: RunHistory): { title: string; data: ChartData; logY?: boolean; yRange?: [number, number] }[] {
-  const out = [];
-  if (h.task === "classification" || h.epochs.metrics.val_accuracy || h.epochs.metrics.train_accuracy) {
-    out.push({ title: "Accuracy", data: epochChart(h, ["train_accuracy", "val_accuracy"]), yRange: [0, 1] as [number, number] });
-  }
-  if (h.epochs.metrics.train_mse || h.epochs.metrics.val_mse) {
-    const data = epochChart(h, ["train_mse", "val_mse"]);
-    for (const s of epochChart(h, ["train_mae", "val_mae"]).series) data.series.push({ ...s, dash: true, width: 1.5 });
-    out.push({ title: "Error", data, logY: true });
-  }
-  if (h.epochs.metrics.train_r2 || h.epochs.metrics.val_r2) {
-    out.push({ title: "R²", data: epochChart(h, ["train_r2", "val_r2"]) });
-  }
-  return out.filter((c) => c.data.series.length > 0);
-}
-
-/** One line per layer with that statistic (layers without it, e.g. Tanh, are left out). */
-export function layerChart(h: RunHistory, stat: LayerStatName): ChartData {
-  // Colours by position among all layers, so a layer keeps its colour from chart to chart.
-  const series = h
-    .layerList()
-    .map((l, i) => ({ label: l.label, values: l[stat], color: seriesColor(i), width: 1.5, spanGaps: true }))
-    .filter((s) => hasFinite(s.values));
-  return { x: h.epochs.epoch, series };
-}
-
-// ---- display rows ----------------------------------------------------------------------
-
-const METRIC_ORDER = ["accuracy", "loss", "mse", "mae", "r2"];
-const METRIC_LABELS: Record<string, string> = { accuracy: "Accuracy", loss: "Loss", mse: "MSE", mae: "MAE", r2: "R²" };
-
-/** Test metrics in a fixed order, formatted: accuracy as %, the rest to 4 digits. */
-export function testMetricRows(test: Record<string, number>): { key: string; label: string; value: string }[] {
-  const keys = Object.keys(test).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
-  return keys.map((key) => ({
-    key,
-    label: METRIC_LABELS[key] ?? key,
-    value: key === "accuracy" ? formatPercent(test[key]) : formatNumber(test[key]),
-  }));
-}
-
-function rank(key: string): number {
-  const i = METRIC_ORDER.indexOf(key);
-  return i < 0 ? METRIC_ORDER.length : i;
-}
-
-/** Counts with each row's share (row = true class), row totals and overall accuracy. */
-export function confusionTable(confusion: number[][]): {
-  counts: number[][];
-  shares: number[][];
-  rowTotals: number[];
-  accuracy: number;
-} {
-  const rowTotals = confusion.map((row) => row.reduce((a, b) => a + b, 0));
-  const shares = confusion.map((row, i) => row.map((c) => (rowTotals[i] ? c / rowTotals[i] : 0)));
-  const total = rowTotals.reduce((a, b) => a + b, 0);
-  const correct = confusion.reduce((a, row, i) => a + (row[i] ?? 0), 0);
-  return { counts: confusion, shares, rowTotals, accuracy: total ? correct / total : NaN };
 }

@@ -1,8 +1,10 @@
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
 import type { StreamMessage } from "../api/types";
+import { backoffMs } from "../net/backoff";
+import type { SocketLike } from "../net/socket";
 import recorded from "./__fixtures__/stream-spiral.json";
 import { RunHistory } from "./history";
-import { BACKOFF_MS, parseFrame, RunStream, type SocketLike, type StreamState } from "./stream";
+import { parseFrame, RunStream, type StreamState } from "./stream";
 
 const FRAMES = recorded as unknown as StreamMessage[][];
 
@@ -24,7 +26,9 @@ class FakeSocket implements SocketLike {
     this.onopen?.({} as Event);
   }
   send(messages: unknown): void {
-    this.onmessage?.({ data: typeof messages === "string" ? messages : JSON.stringify(messages) } as MessageEvent);
+    this.onmessage?.({
+      data: typeof messages === "string" ? messages : JSON.stringify(messages),
+    } as MessageEvent);
   }
   /** What the server does: every recorded frame's messages with seq > from_seq. */
   replay(frames: StreamMessage[][] = FRAMES): void {
@@ -51,23 +55,33 @@ function setup(history?: RunHistory) {
   };
   const stream = new RunStream(2, {
     history,
-    WebSocket: Socket,
+    connect: (url) => new Socket(url),
     url: (path) => `ws://test${path}`,
     onUpdate: () => updates++,
     onState: (s) => states.push(s),
   });
-  return { stream, sockets, states, updates: () => updates, last: () => sockets[sockets.length - 1] };
+  return {
+    stream,
+    sockets,
+    states,
+    updates: () => updates,
+    last: () => sockets[sockets.length - 1],
+  };
 }
 
 /** The whole run applied once, for comparison. */
 function reference() {
   const h = new RunHistory();
   for (const f of FRAMES) h.applyFrame(f);
-  return JSON.parse(JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]));
+  return JSON.parse(
+    JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]),
+  );
 }
 
 function contents(h: RunHistory) {
-  return JSON.parse(JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]));
+  return JSON.parse(
+    JSON.stringify([h.epochs, h.steps, h.layerList(), h.result, h.status, h.boundary]),
+  );
 }
 
 beforeEach(() => vi.useFakeTimers());
@@ -99,7 +113,7 @@ describe("RunStream", () => {
     sockets[0].replay(FRAMES.slice(0, 3)); // up to seq 6
     sockets[0].drop();
     expect(stream.state).toBe("reconnecting");
-    vi.advanceTimersByTime(BACKOFF_MS[0] - 1);
+    vi.advanceTimersByTime(backoffMs(0) - 1);
     expect(sockets).toHaveLength(1);
     vi.advanceTimersByTime(1);
     expect(sockets).toHaveLength(2);
@@ -118,7 +132,7 @@ describe("RunStream", () => {
     const cut = all.findIndex((m) => m.seq === 7) + 20;
     sockets[0].send(all.slice(0, cut)); // the server splits replays by size, not by batch
     sockets[0].drop();
-    vi.advanceTimersByTime(BACKOFF_MS[0]);
+    vi.advanceTimersByTime(backoffMs(0));
     expect(sockets[1].fromSeq).toBe(6);
     sockets[1].open();
     sockets[1].replay();
@@ -225,14 +239,13 @@ describe("parseFrame", () => {
     expect(() => parseFrame("[{")).toThrow();
   });
 
-  it("reads Python's NaN and Infinity as numbers, but not inside strings", () => {
+  it("reads non-finite values, sent as null, as null; bare NaN is not JSON", () => {
     const [m] = parseFrame(
-      '[{"type":"epoch","seq":3,"metrics":{"a":NaN,"b":Infinity,"c":-Infinity,"d":1},"note":"NaN, \\"Infinity\\""}]',
-    ) as unknown as { metrics: Record<string, number>; note: string }[];
-    expect(m.metrics.a).toBeNaN();
-    expect(m.metrics.b).toBe(Infinity);
-    expect(m.metrics.c).toBe(-Infinity);
+      '[{"type":"epoch","seq":3,"metrics":{"a":null,"d":1},"note":"NaN, \\"Infinity\\""}]',
+    ) as unknown as { metrics: Record<string, number | null>; note: string }[];
+    expect(m.metrics.a).toBeNull();
     expect(m.metrics.d).toBe(1);
     expect(m.note).toBe('NaN, "Infinity"');
+    expect(() => parseFrame('[{"type":"epoch","seq":3,"metrics":{"a":NaN}}]')).toThrow();
   });
 });

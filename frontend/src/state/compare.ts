@@ -4,6 +4,14 @@ import type { Run } from "../api/types";
 import { joinSeries } from "../charts/smooth";
 import { formatDuration, formatNumber, formatPercent } from "./format";
 import { runDuration } from "./runsTable";
+import { isActive } from "./status";
+
+/** A selected run as Compare holds it: loaded with its curves, or why not. */
+export interface Loaded {
+  run: Run;
+  series: MetricSeries;
+}
+export type Entry = Loaded | { error: string; missing: boolean };
 
 /** One stored point of a series: [step, epoch, value]. */
 export type Point = [number, number, number];
@@ -69,17 +77,65 @@ const num = (v: number | null) => (v === null ? "—" : formatNumber(v));
 export function metricRows(runs: Run[], now: number): MetricRow[] {
   const rows: MetricRow[] = [
     { label: "Status", testid: "status", cells: runs.map((r) => r.status) },
-    { label: "Best val accuracy", testid: "best_val_accuracy", cells: runs.map((r) => formatPercent(r.best_val_accuracy)) },
-    { label: "Test accuracy", testid: "test_accuracy", cells: runs.map((r) => formatPercent(r.test_accuracy ?? testValue(r, "accuracy"))) },
+    {
+      label: "Best val accuracy",
+      testid: "best_val_accuracy",
+      cells: runs.map((r) => formatPercent(r.best_val_accuracy)),
+    },
+    {
+      label: "Test accuracy",
+      testid: "test_accuracy",
+      cells: runs.map((r) => formatPercent(r.test_accuracy ?? testValue(r, "accuracy"))),
+    },
     { label: "Test loss", testid: "test_loss", cells: runs.map((r) => num(testValue(r, "loss"))) },
   ];
   if (runs.some((r) => testValue(r, "mse") !== null)) {
-    rows.push({ label: "Test MSE", testid: "test_mse", cells: runs.map((r) => num(testValue(r, "mse"))) });
-    rows.push({ label: "Test R²", testid: "test_r2", cells: runs.map((r) => num(testValue(r, "r2"))) });
+    rows.push({
+      label: "Test MSE",
+      testid: "test_mse",
+      cells: runs.map((r) => num(testValue(r, "mse"))),
+    });
+    rows.push({
+      label: "Test R²",
+      testid: "test_r2",
+      cells: runs.map((r) => num(testValue(r, "r2"))),
+    });
   }
   rows.push(
-    { label: "Epochs", testid: "epochs", cells: runs.map((r) => String(r.result?.epochs ?? r.epochs_done)) },
-    { label: "Duration", testid: "duration", cells: runs.map((r) => formatDuration(runDuration(r, now))) },
+    {
+      label: "Epochs",
+      testid: "epochs",
+      cells: runs.map((r) => String(r.result?.epochs ?? r.epochs_done)),
+    },
+    {
+      label: "Duration",
+      testid: "duration",
+      cells: runs.map((r) => formatDuration(runDuration(r, now))),
+    },
   );
   return rows;
+}
+
+/** The selected runs that loaded, in selection order. */
+export function loadedEntries(ids: number[], entries: Map<number, Entry>): Loaded[] {
+  return ids.map((id) => entries.get(id)).filter((e): e is Loaded => e !== undefined && "run" in e);
+}
+
+/** Selected runs still training (their curves are fetched again every few seconds). */
+export function activeIds(ids: number[], entries: Map<number, Entry>): number[] {
+  return ids.filter((id) => {
+    const e = entries.get(id);
+    return e !== undefined && "run" in e && isActive(e.run.status);
+  });
+}
+
+/** What the screen shows: a hint (none or one picked, fewer than two loaded), Loading, or
+ * the comparison. */
+export function compareView(
+  ids: number[],
+  entries: Map<number, Entry>,
+): "none" | "one" | "loading" | "too-few" | "ready" {
+  if (ids.length < 2) return ids.length === 0 ? "none" : "one";
+  if (loadedEntries(ids, entries).length >= 2) return "ready";
+  return ids.every((id) => entries.has(id)) ? "too-few" : "loading";
 }

@@ -4,11 +4,21 @@ import { diffSpecs, formatValue } from "./diff";
 import { jsonEqual } from "./json";
 
 /** A resolved spec as the server stores it (defaults filled in), with overrides. */
-function spec(over: { data?: JsonObject; layers?: JsonObject[]; training?: JsonObject; name?: string } = {}): SpecJson {
+function spec(
+  over: { data?: JsonObject; layers?: JsonObject[]; training?: JsonObject; name?: string } = {},
+): SpecJson {
   return {
     name: over.name ?? "spiral-mlp",
     description: "",
-    data: { dataset: "spiral", n_samples: 500, noise: 0.1, features: ["x", "y"], split: { val: 0.2, test: 0.2 }, seed: 0, ...over.data },
+    data: {
+      dataset: "spiral",
+      n_samples: 500,
+      noise: 0.1,
+      features: ["x", "y"],
+      split: { val: 0.2, test: 0.2 },
+      seed: 0,
+      ...over.data,
+    },
     model: {
       layers: over.layers ?? [
         { type: "Linear", out_features: 8, bias: true, activation: null },
@@ -41,14 +51,23 @@ describe("diffSpecs", () => {
   });
 
   it("gives exactly one row when only the learning rate differs", () => {
-    const rows = diffSpecs([spec(), spec({ training: { optimizer: { type: "SGD", lr: 0.1, momentum: 0.9 } } })]);
+    const rows = diffSpecs([
+      spec(),
+      spec({ training: { optimizer: { type: "SGD", lr: 0.1, momentum: 0.9 } } }),
+    ]);
     expect(rows).toEqual([{ path: "training.optimizer.lr", values: [0.03, 0.1] }]);
   });
 
   it("ignores key order", () => {
     const a = spec();
     const b: SpecJson = {
-      training: { seed: 0, early_stopping: null, optimizer: { momentum: 0.9, lr: 0.03, type: "SGD" }, batch_size: 10, epochs: 100 },
+      training: {
+        seed: 0,
+        early_stopping: null,
+        optimizer: { momentum: 0.9, lr: 0.03, type: "SGD" },
+        batch_size: 10,
+        epochs: 100,
+      },
       model: { layers: a.model.layers.map((l) => Object.fromEntries(Object.entries(l).reverse())) },
       data: Object.fromEntries(Object.entries(a.data).reverse()) as SpecJson["data"],
       description: "",
@@ -99,7 +118,15 @@ describe("diffSpecs", () => {
 
   it("compares arrays of plain values whole", () => {
     const rows = diffSpecs([spec(), spec({ data: { features: ["x", "y", "x2"] } })]);
-    expect(rows).toEqual([{ path: "data.features", values: [["x", "y"], ["x", "y", "x2"]] }]);
+    expect(rows).toEqual([
+      {
+        path: "data.features",
+        values: [
+          ["x", "y"],
+          ["x", "y", "x2"],
+        ],
+      },
+    ]);
   });
 
   it("descends into a sub-object that is null in another run", () => {
@@ -113,14 +140,24 @@ describe("diffSpecs", () => {
 
   it("shows a value that changes kind as one row", () => {
     const a = spec({ layers: [{ type: "Linear", out_features: 2, activation: "ReLU" }] });
-    const b = spec({ layers: [{ type: "Linear", out_features: 2, activation: { type: "LeakyReLU", negative_slope: 0.2 } }] });
+    const b = spec({
+      layers: [
+        { type: "Linear", out_features: 2, activation: { type: "LeakyReLU", negative_slope: 0.2 } },
+      ],
+    });
     expect(diffSpecs([a, b])).toEqual([
-      { path: "model.layers[0].activation", values: ["ReLU", { type: "LeakyReLU", negative_slope: 0.2 }] },
+      {
+        path: "model.layers[0].activation",
+        values: ["ReLU", { type: "LeakyReLU", negative_slope: 0.2 }],
+      },
     ]);
   });
 
   it("reports a field present in one run only", () => {
-    const rows = diffSpecs([spec(), spec({ training: { scheduler: { type: "StepLR", step_size: 10 } } })]);
+    const rows = diffSpecs([
+      spec(),
+      spec({ training: { scheduler: { type: "StepLR", step_size: 10 } } }),
+    ]);
     expect(rows).toEqual([
       { path: "training.scheduler.type", values: [undefined, "StepLR"] },
       { path: "training.scheduler.step_size", values: [undefined, 10] },
@@ -133,7 +170,11 @@ describe("diffSpecs", () => {
   });
 
   it("orders rows as the fields first appear: data, model, training", () => {
-    const b = spec({ data: { noise: 0.2 }, training: { epochs: 50 }, layers: [{ type: "Linear", out_features: 3 }] });
+    const b = spec({
+      data: { noise: 0.2 },
+      training: { epochs: 50 },
+      layers: [{ type: "Linear", out_features: 3 }],
+    });
     const rows = paths(diffSpecs([spec(), b]));
     expect(rows[0]).toBe("data.noise");
     expect(rows[rows.length - 1]).toBe("training.epochs");
@@ -141,7 +182,11 @@ describe("diffSpecs", () => {
   });
 
   it("distinguishes null from a missing field and from false", () => {
-    const rows = diffSpecs([spec({ training: { grad_clip: null } }), spec({ training: { grad_clip: false } }), spec()]);
+    const rows = diffSpecs([
+      spec({ training: { grad_clip: null } }),
+      spec({ training: { grad_clip: false } }),
+      spec(),
+    ]);
     expect(rows).toEqual([{ path: "training.grad_clip", values: [null, false, undefined] }]);
   });
 });

@@ -12,7 +12,6 @@ const IGNORED = new Set(["name", "description"]);
 
 type Kind = "object" | "array" | "leaf";
 
-
 /** Arrays of plain values (features, betas, kernel sizes) compare whole; arrays holding
  * objects (layers) compare per index. */
 function kindOf(v: Json): Kind {
@@ -41,14 +40,23 @@ function walk(path: string, values: (Json | undefined)[], rows: DiffRow[]): void
     const objs = values.map((v) => (isObject(v) ? v : undefined));
     for (const k of unionKeys(objs)) {
       if (path === "" && IGNORED.has(k)) continue;
-      walk(childPath(path, k), objs.map((o) => (o ? o[k] : undefined)), rows);
+      walk(
+        childPath(path, k),
+        objs.map((o) => (o ? o[k] : undefined)),
+        rows,
+      );
     }
     return;
   }
   if (kinds.has("array") && present.every(Array.isArray)) {
     const arrays = values as (Json[] | undefined)[];
     const n = Math.max(...arrays.map((a) => a?.length ?? 0));
-    for (let i = 0; i < n; i++) walk(`${path}[${i}]`, arrays.map((a) => a?.[i]), rows);
+    for (let i = 0; i < n; i++)
+      walk(
+        `${path}[${i}]`,
+        arrays.map((a) => a?.[i]),
+        rows,
+      );
     return;
   }
   const first = values[0];

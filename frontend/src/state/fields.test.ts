@@ -6,20 +6,48 @@ const p = (x: Partial<Param>): Param => ({ name: "f", required: false, ...x });
 
 describe("fieldKind", () => {
   it("follows the server's hints", () => {
-    expect(fieldKind(p({ choices: "activations", nullable: true } as Partial<Param>))).toEqual({ kind: "choice", from: "activations", nullable: true });
+    expect(fieldKind(p({ choices: "activations", nullable: true } as Partial<Param>))).toEqual({
+      kind: "choice",
+      from: "activations",
+      nullable: true,
+    });
     expect(fieldKind(p({ choices: "layers" } as Partial<Param>))).toEqual({ kind: "layers" });
-    expect(fieldKind(p({ object: "SplitSpec" } as Partial<Param>))).toEqual({ kind: "object", name: "SplitSpec", nullable: false });
+    expect(fieldKind(p({ object: "SplitSpec" } as Partial<Param>))).toEqual({
+      kind: "object",
+      name: "SplitSpec",
+      nullable: false,
+    });
   });
 
   it("reads JSON Schema for plain fields", () => {
     expect(fieldKind(p({ type: "boolean" }))).toEqual({ kind: "bool" });
-    expect(fieldKind(p({ type: "integer", minimum: 1, maximum: 9 }))).toMatchObject({ kind: "number", integer: true, min: 1, max: 9 });
-    expect(fieldKind(p({ anyOf: [{ type: "integer", minimum: 10 }, { type: "null" }] }))).toMatchObject({ kind: "number", integer: true, nullable: true, min: 10 });
-    expect(fieldKind(p({ type: "string", enum: ["mean", "max"] }))).toMatchObject({ kind: "enum", options: ["mean", "max"] });
-    expect(fieldKind(p({ type: "array", items: { enum: ["x", "y"] } }))).toEqual({ kind: "multi", options: ["x", "y"] });
-    expect(fieldKind(p({ type: "array", items: { type: "integer" } }))).toEqual({ kind: "numbers", integer: true });
-    expect(fieldKind(p({ type: "array", prefixItems: [{ type: "number" }, { type: "number" }] }))).toEqual({ kind: "numbers", integer: false });
-    expect(fieldKind(p({ anyOf: [{ type: "integer" }, { type: "array", items: { type: "integer" } }] }))).toEqual({ kind: "text", nullable: false });
+    expect(fieldKind(p({ type: "integer", minimum: 1, maximum: 9 }))).toMatchObject({
+      kind: "number",
+      integer: true,
+      min: 1,
+      max: 9,
+    });
+    expect(
+      fieldKind(p({ anyOf: [{ type: "integer", minimum: 10 }, { type: "null" }] })),
+    ).toMatchObject({ kind: "number", integer: true, nullable: true, min: 10 });
+    expect(fieldKind(p({ type: "string", enum: ["mean", "max"] }))).toMatchObject({
+      kind: "enum",
+      options: ["mean", "max"],
+    });
+    expect(fieldKind(p({ type: "array", items: { enum: ["x", "y"] } }))).toEqual({
+      kind: "multi",
+      options: ["x", "y"],
+    });
+    expect(fieldKind(p({ type: "array", items: { type: "integer" } }))).toEqual({
+      kind: "numbers",
+      integer: true,
+    });
+    expect(
+      fieldKind(p({ type: "array", prefixItems: [{ type: "number" }, { type: "number" }] })),
+    ).toEqual({ kind: "numbers", integer: false });
+    expect(
+      fieldKind(p({ anyOf: [{ type: "integer" }, { type: "array", items: { type: "integer" } }] })),
+    ).toEqual({ kind: "text", nullable: false });
   });
 });
 
@@ -31,7 +59,10 @@ describe("parseText", () => {
     expect(parseText("abc", int)).toEqual({ ok: false, error: "not a number" });
     expect(parseText("", int)).toEqual({ ok: false, error: "required" });
     expect(parseText("", { ...int, nullable: true })).toEqual({ ok: true, value: null });
-    expect(parseText("1e-3", { kind: "number", integer: false, nullable: false })).toEqual({ ok: true, value: 0.001 });
+    expect(parseText("1e-3", { kind: "number", integer: false, nullable: false })).toEqual({
+      ok: true,
+      value: 0.001,
+    });
   });
 
   it("parses unions: a number, a list, or a word", () => {
@@ -39,7 +70,10 @@ describe("parseText", () => {
     expect(parseText("3", u)).toEqual({ ok: true, value: 3 });
     expect(parseText("3, 5", u)).toEqual({ ok: true, value: [3, 5] });
     expect(parseText("same", u)).toEqual({ ok: true, value: "same" });
-    expect(parseText("1, 28, 28", { kind: "numbers", integer: true })).toEqual({ ok: true, value: [1, 28, 28] });
+    expect(parseText("1, 28, 28", { kind: "numbers", integer: true })).toEqual({
+      ok: true,
+      value: [1, 28, 28],
+    });
     expect(parseText("1, x", { kind: "numbers", integer: true }).ok).toBe(false);
   });
 

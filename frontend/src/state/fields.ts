@@ -35,10 +35,12 @@ export function fieldKind(p: Param): FieldKind {
   if (hint.object) return { kind: "object", name: hint.object, nullable };
   const concrete = variants.filter((v) => !isNull(v));
   // `int | None` and friends: the non-null variant decides, the field may be left empty.
-  const s: Schema = concrete.length === 1 ? { ...concrete[0], ...p, anyOf: undefined } : (p as unknown as Schema);
+  const s: Schema =
+    concrete.length === 1 ? { ...concrete[0], ...p, anyOf: undefined } : (p as unknown as Schema);
   if (concrete.length > 1) return { kind: "text", nullable };
   if (s.type === "boolean") return { kind: "bool" };
-  if (Array.isArray(s.enum)) return { kind: "enum", options: s.enum as (string | number)[], nullable };
+  if (Array.isArray(s.enum))
+    return { kind: "enum", options: s.enum as (string | number)[], nullable };
   if (s.type === "integer" || s.type === "number") {
     return {
       kind: "number",
@@ -74,7 +76,8 @@ const NUMBER = /^[+-]?(\d+\.?\d*|\.\d+)(e[+-]?\d+)?$/i;
 export function parseText(text: string, kind: FieldKind): Parsed {
   const t = text.trim();
   if (kind.kind === "number") {
-    if (t === "") return kind.nullable ? { ok: true, value: null } : { ok: false, error: "required" };
+    if (t === "")
+      return kind.nullable ? { ok: true, value: null } : { ok: false, error: "required" };
     if (!NUMBER.test(t)) return { ok: false, error: "not a number" };
     const n = Number(t);
     if (kind.integer && !Number.isInteger(n)) return { ok: false, error: "must be a whole number" };
@@ -83,9 +86,11 @@ export function parseText(text: string, kind: FieldKind): Parsed {
   if (kind.kind === "numbers") {
     const parts = t.split(/[\s,]+|(?<=\d)[x×](?=\d)/).filter(Boolean); // "1, 28, 28" or "28x28"
     if (!parts.length) return { ok: false, error: "give at least one number" };
-    if (!parts.every((x) => NUMBER.test(x))) return { ok: false, error: "numbers separated by commas" };
+    if (!parts.every((x) => NUMBER.test(x)))
+      return { ok: false, error: "numbers separated by commas" };
     const nums = parts.map(Number);
-    if (kind.integer && !nums.every(Number.isInteger)) return { ok: false, error: "whole numbers only" };
+    if (kind.integer && !nums.every(Number.isInteger))
+      return { ok: false, error: "whole numbers only" };
     return { ok: true, value: nums };
   }
   if (kind.kind === "text") {
@@ -93,7 +98,8 @@ export function parseText(text: string, kind: FieldKind): Parsed {
     if (t === "") return kind.nullable ? { ok: true, value: null } : { ok: true, value: "" };
     if (NUMBER.test(t)) return { ok: true, value: Number(t) };
     const parts = t.split(/[\s,]+/).filter(Boolean);
-    if (parts.length > 1 && parts.every((x) => NUMBER.test(x))) return { ok: true, value: parts.map(Number) };
+    if (parts.length > 1 && parts.every((x) => NUMBER.test(x)))
+      return { ok: true, value: parts.map(Number) };
     return { ok: true, value: t };
   }
   return { ok: true, value: t };
@@ -112,9 +118,14 @@ export function choiceType(v: unknown): string | null {
 const ALWAYS_SHOWN = ["activation"];
 
 /** A layer's params in view (required, set in the spec, the activation) and folded away (the rest). */
-export function splitParams(params: Param[], value: Record<string, unknown>): { main: Param[]; more: Param[] } {
+export function splitParams(
+  params: Param[],
+  value: Record<string, unknown>,
+): { main: Param[]; more: Param[] } {
   const shown = (p: Param) => p.required || p.name in value || ALWAYS_SHOWN.includes(p.name);
   // The layer's own arguments first; the activation every layer shares comes last.
-  const main = params.filter(shown).sort((a, b) => Number(ALWAYS_SHOWN.includes(a.name)) - Number(ALWAYS_SHOWN.includes(b.name)));
+  const main = params
+    .filter(shown)
+    .sort((a, b) => Number(ALWAYS_SHOWN.includes(a.name)) - Number(ALWAYS_SHOWN.includes(b.name)));
   return { main, more: params.filter((p) => !shown(p)) };
 }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDuration, formatPercent, formatShape, formatNumber } from "./format";
+import { formatCount, formatDuration, formatNumber, formatPercent, formatShape } from "./format";
 
 describe("format", () => {
   it("formats shapes, counts, times, percents and values", () => {

@@ -14,7 +14,8 @@ export function formatCount(n: number): string {
 
 /** Seconds -> "0:42", "12:05", "1:02:03". */
 export function formatDuration(seconds: number | null | undefined): string {
-  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0) return "—";
+  if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
+    return "—";
   const s = Math.round(seconds);
   const h = Math.floor(s / 3600);
   const m = Math.floor((s % 3600) / 60);
@@ -24,7 +25,9 @@ export function formatDuration(seconds: number | null | undefined): string {
 
 /** 0.9731 -> "97.3 %"; null -> "—". */
 export function formatPercent(v: number | null | undefined, digits = 1): string {
-  return v === null || v === undefined || !Number.isFinite(v) ? "—" : `${(v * 100).toFixed(digits)} %`;
+  return v === null || v === undefined || !Number.isFinite(v)
+    ? "—"
+    : `${(v * 100).toFixed(digits)} %`;
 }
 
 /** About 4 significant digits; exponent form for very large or small magnitudes; "—" for NaN. */
@@ -32,6 +35,7 @@ export function formatNumber(v: number | null | undefined): string {
   if (typeof v !== "number" || Number.isNaN(v)) return "—";
   if (!Number.isFinite(v)) return v > 0 ? "∞" : "-∞";
   const a = Math.abs(v);
-  if (a !== 0 && (a < 1e-3 || a >= 1e5)) return Number(v.toPrecision(3)).toExponential().replace("e+", "e");
+  if (a !== 0 && (a < 1e-3 || a >= 1e5))
+    return Number(v.toPrecision(3)).toExponential().replace("e+", "e");
   return String(Number(v.toPrecision(4)));
 }

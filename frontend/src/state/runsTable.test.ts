@@ -1,12 +1,14 @@
-import { formatNumber } from "./format";
 import { describe, expect, it } from "vitest";
 import type { LayerRow, Run, RunEvent } from "../api/types";
+import { makeRun } from "../test/factories";
+import { formatNumber } from "./format";
 import {
   absoluteTime,
+  allSelected,
   applyEvents,
   ariaSort,
   currentSort,
-  layerLabel,
+  layerSpecLabel,
   listQuery,
   modelSummary,
   optimizerLabel,
@@ -15,51 +17,39 @@ import {
   replaceRow,
   runDuration,
   sortBy,
+  toggleAll,
   toggleId,
   withFilter,
 } from "./runsTable";
 
-function makeRun(over: Partial<Run> = {}): Run {
-  return {
-    id: 1,
-    name: "run",
-    status: "succeeded",
-    dataset: "spiral",
-    spec: {
-      data: { dataset: "spiral" },
-      model: { layers: [{ type: "Linear", out_features: 8 }, { type: "Tanh" }, { type: "Linear", out_features: 2 }] },
-      training: { optimizer: { type: "SGD", lr: 0.03 } },
-    },
-    seed: 0,
-    device: "cpu",
-    tags: [],
-    notes: "",
-    summary: null,
-    result: null,
-    error: null,
-    versions: null,
-    created_at: "2025-01-01T00:00:00Z",
-    started_at: "2025-01-01T00:00:01Z",
-    finished_at: "2025-01-01T00:00:13.5Z",
-    epochs_done: 10,
-    best_val_accuracy: 0.9,
-    test_accuracy: 0.88,
-    last_seq: 5,
-    queue_position: null,
-    ...over,
-  };
-}
-
 function layerRow(label: string, depth = 0): LayerRow {
-  return { path: "", type: label, label, depth, input_shape: [], output_shape: [], params: 0, flops: 0 };
+  return {
+    path: "",
+    type: label,
+    label,
+    depth,
+    input_shape: [],
+    output_shape: [],
+    params: 0,
+    flops: 0,
+  };
 }
 
 const T0 = Date.parse("2025-01-01T00:00:00Z");
 
 describe("modelSummary", () => {
   it("joins top-level summary labels", () => {
-    const summary = { layers: [layerRow("Linear(8)"), layerRow("Tanh"), layerRow("Linear(1)", 1), layerRow("Linear(2)")] };
-    expect(modelSummary({ spec: makeRun().spec, summary: summary as Run["summary"] })).toBe("Linear(8) → Tanh → Linear(2)");
+    const summary = {
+      layers: [
+        layerRow("Linear(8)"),
+        layerRow("Tanh"),
+        layerRow("Linear(1)", 1),
+        layerRow("Linear(2)"),
+      ],
+    };
+    expect(modelSummary({ spec: makeRun().spec, summary: summary as Run["summary"] })).toBe(
+      "Linear(8) → Tanh → Linear(2)",
+    );
   });
 
   it("falls back to the spec", () => {
@@ -73,27 +63,42 @@ describe("modelSummary", () => {
   });
 
   it("handles a spec without layers", () => {
-    expect(modelSummary({ summary: null, spec: { data: { dataset: "x" }, model: { layers: [] }, training: {} } })).toBe("");
+    expect(
+      modelSummary({
+        summary: null,
+        spec: { data: { dataset: "x" }, model: { layers: [] }, training: {} },
+      }),
+    ).toBe("");
   });
 });
 
-describe("layerLabel", () => {
+describe("layerSpecLabel", () => {
   it("labels layers like the server", () => {
-    expect(layerLabel({ type: "Linear", out_features: 8 })).toBe("Linear(8)");
-    expect(layerLabel({ type: "Conv2d", out_channels: 16, kernel_size: 3 })).toBe("Conv2d(16, k=3)");
-    expect(layerLabel({ type: "LSTM", hidden_size: 32 })).toBe("LSTM(32)");
-    expect(layerLabel({ type: "Residual", layers: [{ type: "Linear" }, { type: "ReLU" }] })).toBe("Residual(2 layers)");
-    expect(layerLabel({ type: "Linear", out_features: 4, activation: "ReLU" })).toBe("Linear(4) + ReLU");
-    expect(layerLabel({ type: "Linear", out_features: 4, activation: { type: "LeakyReLU" } })).toBe("Linear(4) + LeakyReLU");
-    expect(layerLabel({ type: "Linear", out_features: 4, activation: null })).toBe("Linear(4)");
-    expect(layerLabel({ type: "Tanh" })).toBe("Tanh");
+    expect(layerSpecLabel({ type: "Linear", out_features: 8 })).toBe("Linear(8)");
+    expect(layerSpecLabel({ type: "Conv2d", out_channels: 16, kernel_size: 3 })).toBe(
+      "Conv2d(16, k=3)",
+    );
+    expect(layerSpecLabel({ type: "LSTM", hidden_size: 32 })).toBe("LSTM(32)");
+    expect(
+      layerSpecLabel({ type: "Residual", layers: [{ type: "Linear" }, { type: "ReLU" }] }),
+    ).toBe("Residual(2 layers)");
+    expect(layerSpecLabel({ type: "Linear", out_features: 4, activation: "ReLU" })).toBe(
+      "Linear(4) + ReLU",
+    );
+    expect(
+      layerSpecLabel({ type: "Linear", out_features: 4, activation: { type: "LeakyReLU" } }),
+    ).toBe("Linear(4) + LeakyReLU");
+    expect(layerSpecLabel({ type: "Linear", out_features: 4, activation: null })).toBe("Linear(4)");
+    expect(layerSpecLabel({ type: "Tanh" })).toBe("Tanh");
   });
 });
 
 describe("labels", () => {
   it("names the optimizer and learning rate", () => {
     expect(optimizerLabel(makeRun().spec)).toBe("SGD, lr 0.03");
-    expect(optimizerLabel({ ...makeRun().spec, training: { optimizer: { type: "Adam", lr: 0.0001 } } })).toBe("Adam, lr 1e-4");
+    expect(
+      optimizerLabel({ ...makeRun().spec, training: { optimizer: { type: "Adam", lr: 0.0001 } } }),
+    ).toBe("Adam, lr 1e-4");
     expect(optimizerLabel({ ...makeRun().spec, training: {} })).toBe("—");
   });
 
@@ -115,7 +120,9 @@ describe("durations and times", () => {
     expect(runDuration(makeRun(), T0)).toBe(12.5);
     const running = makeRun({ status: "running", finished_at: null });
     expect(runDuration(running, T0 + 61_000)).toBe(60);
-    expect(runDuration(makeRun({ status: "queued", started_at: null, finished_at: null }), T0)).toBeNull();
+    expect(
+      runDuration(makeRun({ status: "queued", started_at: null, finished_at: null }), T0),
+    ).toBeNull();
     expect(runDuration(makeRun({ status: "failed", finished_at: null }), T0)).toBeNull();
   });
 
@@ -149,29 +156,58 @@ describe("sorting and filters", () => {
     expect(sortBy({}, "created_at")).toEqual({ sort: "created_at", descending: false });
     expect(sortBy({ sort: "created_at", descending: false }, "created_at")).toEqual({});
     expect(sortBy({}, "name")).toEqual({ sort: "name", descending: false });
-    expect(sortBy({ sort: "name", descending: false }, "name")).toEqual({ sort: "name", descending: true });
+    expect(sortBy({ sort: "name", descending: false }, "name")).toEqual({
+      sort: "name",
+      descending: true,
+    });
     expect(sortBy({}, "test_accuracy")).toEqual({ sort: "test_accuracy", descending: true });
     expect(ariaSort({ sort: "name", descending: false }, "name")).toBe("ascending");
   });
 
   it("goes back to the first page on any change, keeping other filters", () => {
-    expect(sortBy({ status: "running", cursor: "abc" }, "name")).toEqual({ status: "running", sort: "name", descending: false });
-    expect(withFilter({ status: "running", cursor: "abc" }, { dataset: "xor" })).toEqual({ status: "running", dataset: "xor" });
+    expect(sortBy({ status: "running", cursor: "abc" }, "name")).toEqual({
+      status: "running",
+      sort: "name",
+      descending: false,
+    });
+    expect(withFilter({ status: "running", cursor: "abc" }, { dataset: "xor" })).toEqual({
+      status: "running",
+      dataset: "xor",
+    });
     expect(withFilter({ status: "running", name: "a" }, { status: "" })).toEqual({ name: "a" });
-    expect(withFilter({ status: "running" }, { cursor: "next" })).toEqual({ status: "running", cursor: "next" });
+    expect(withFilter({ status: "running" }, { cursor: "next" })).toEqual({
+      status: "running",
+      cursor: "next",
+    });
   });
 
   it("builds the list query", () => {
     expect(listQuery({ name: "mlp", cursor: "c" })).toEqual({
-      status: undefined, name: "mlp", dataset: undefined, tag: undefined,
-      sort: "created_at", descending: true, cursor: "c", limit: 50,
+      status: undefined,
+      name: "mlp",
+      dataset: undefined,
+      tag: undefined,
+      sort: "created_at",
+      descending: true,
+      cursor: "c",
+      limit: 50,
     });
   });
 });
 
 describe("applyEvents", () => {
-  const rows = [makeRun({ id: 3, status: "running", finished_at: null }), makeRun({ id: 2, status: "queued", started_at: null, finished_at: null, queue_position: 0 }), makeRun({ id: 1 })];
-  const status = (run_id: number, s: Run["status"], error: string | null = null): RunEvent => ({ type: "status", run_id, seq: 9, status: s, error });
+  const rows = [
+    makeRun({ id: 3, status: "running", finished_at: null }),
+    makeRun({ id: 2, status: "queued", started_at: null, finished_at: null, queue_position: 0 }),
+    makeRun({ id: 1 }),
+  ];
+  const status = (run_id: number, s: Run["status"], error: string | null = null): RunEvent => ({
+    type: "status",
+    run_id,
+    seq: 9,
+    status: s,
+    error,
+  });
 
   it("updates a row in place and asks to refresh it", () => {
     const out = applyEvents(rows, [status(3, "failed", "boom")], {}, T0);
@@ -214,7 +250,11 @@ describe("applyEvents", () => {
   });
 
   it("ignores unknown message types", () => {
-    expect(applyEvents(rows, [{ type: "hello", run_id: 3 }], {}, T0)).toEqual({ rows, refresh: [], refetch: false });
+    expect(applyEvents(rows, [{ type: "hello", run_id: 3 }], {}, T0)).toEqual({
+      rows,
+      refresh: [],
+      refetch: false,
+    });
   });
 });
 
@@ -229,5 +269,12 @@ describe("row helpers", () => {
   it("toggles selection", () => {
     expect(toggleId([1, 2], 3)).toEqual([1, 2, 3]);
     expect(toggleId([1, 2, 3], 2)).toEqual([1, 3]);
+  });
+
+  it("selects a whole page, or unselects it, keeping other pages' selections", () => {
+    expect(allSelected([7], [])).toBe(false);
+    expect(toggleAll([7, 2], [1, 2, 3])).toEqual([7, 2, 1, 3]);
+    expect(allSelected([7, 2, 1, 3], [1, 2, 3])).toBe(true);
+    expect(toggleAll([7, 2, 1, 3], [1, 2, 3])).toEqual([7]);
   });
 });

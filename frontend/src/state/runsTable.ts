@@ -1,17 +1,21 @@
 // The runs list as data: row labels, durations, relative times, sorting and live events.
-import type { JsonObject, Run, RunEvent, RunStatus, SpecJson } from "../api/types";
-import { FINAL_STATUSES } from "../api/types";
+import type { JsonObject, Run, RunEvent, SpecJson } from "../api/types";
 import { formatNumber } from "./format";
 import type { RunsFilter } from "./route";
 
 /** Columns the server can sort by (GET /api/runs?sort=). */
-export const SORTABLE = ["created_at", "name", "status", "test_accuracy", "best_val_accuracy"] as const;
+export const SORTABLE = [
+  "created_at",
+  "name",
+  "status",
+  "test_accuracy",
+  "best_val_accuracy",
+] as const;
 export type SortKey = (typeof SORTABLE)[number];
-export const STATUSES: readonly RunStatus[] = ["queued", "running", "succeeded", "failed", "cancelled", "diverged"];
 export const PAGE_SIZE = 50;
 
 /** The label the server gives a layer spec (validate's `describe`), for runs without a summary. */
-export function layerLabel(layer: JsonObject): string {
+export function layerSpecLabel(layer: JsonObject): string {
   const type = String(layer.type ?? "?");
   const size = layer.out_features ?? layer.hidden_size ?? layer.embedding_dim;
   let label = type;
@@ -24,7 +28,8 @@ export function layerLabel(layer: JsonObject): string {
   }
   const act = layer.activation;
   if (typeof act === "string") label += ` + ${act}`;
-  else if (act && typeof act === "object" && !Array.isArray(act) && typeof act.type === "string") label += ` + ${act.type}`;
+  else if (act && typeof act === "object" && !Array.isArray(act) && typeof act.type === "string")
+    label += ` + ${act.type}`;
   return label;
 }
 
@@ -33,7 +38,7 @@ export function layerLabel(layer: JsonObject): string {
 export function modelSummary(run: Pick<Run, "summary" | "spec">, maxParts = 7): string {
   const labels = run.summary
     ? run.summary.layers.filter((l) => l.depth === 0).map((l) => l.label)
-    : (run.spec?.model?.layers ?? []).map(layerLabel);
+    : (run.spec?.model?.layers ?? []).map(layerSpecLabel);
   if (labels.length <= maxParts) return labels.join(" → ");
   const head = labels.slice(0, maxParts - 2);
   return [...head, `… ${labels.length - maxParts + 1} more`, labels[labels.length - 1]].join(" → ");
@@ -48,7 +53,10 @@ export function optimizerLabel(spec: SpecJson | null | undefined): string {
 }
 
 /** Training time in seconds: finished − started, or time so far while running; null if not started. */
-export function runDuration(run: Pick<Run, "started_at" | "finished_at" | "status">, now: number): number | null {
+export function runDuration(
+  run: Pick<Run, "started_at" | "finished_at" | "status">,
+  now: number,
+): number | null {
   if (!run.started_at) return null;
   const start = Date.parse(run.started_at);
   const end = run.finished_at ? Date.parse(run.finished_at) : run.status === "running" ? now : NaN;
@@ -75,22 +83,32 @@ export function relativeTime(iso: string | null | undefined, now: number): strin
 export function absoluteTime(iso: string | null | undefined): string {
   if (!iso) return "";
   const t = Date.parse(iso);
-  return Number.isFinite(t) ? new Date(t).toISOString().replace("T", " ").replace(/\.\d+Z$/, " UTC") : iso;
+  return Number.isFinite(t)
+    ? new Date(t)
+        .toISOString()
+        .replace("T", " ")
+        .replace(/\.\d+Z$/, " UTC")
+    : iso;
 }
 
 /** "a, b,, a" -> ["a", "b"]. */
 export function parseTags(text: string): string[] {
-  return [...new Set(text.split(",").map((t) => t.trim()).filter(Boolean))];
-}
-
-export function isActive(status: RunStatus): boolean {
-  return !FINAL_STATUSES.includes(status);
+  return [
+    ...new Set(
+      text
+        .split(",")
+        .map((t) => t.trim())
+        .filter(Boolean),
+    ),
+  ];
 }
 
 // ---- sorting and filters ----------------------------------------------------------------
 
 export function currentSort(filter: RunsFilter): { key: SortKey; descending: boolean } {
-  const key = (SORTABLE as readonly string[]).includes(filter.sort ?? "") ? (filter.sort as SortKey) : "created_at";
+  const key = (SORTABLE as readonly string[]).includes(filter.sort ?? "")
+    ? (filter.sort as SortKey)
+    : "created_at";
   return { key, descending: filter.descending ?? true };
 }
 
@@ -128,13 +146,25 @@ function clean(filter: RunsFilter): RunsFilter {
 
 /** The query for GET /api/runs. */
 export function listQuery(filter: RunsFilter): {
-  status?: string; name?: string; dataset?: string; tag?: string; sort?: string;
-  descending?: boolean; cursor?: string; limit: number;
+  status?: string;
+  name?: string;
+  dataset?: string;
+  tag?: string;
+  sort?: string;
+  descending?: boolean;
+  cursor?: string;
+  limit: number;
 } {
   const { key, descending } = currentSort(filter);
   return {
-    status: filter.status, name: filter.name, dataset: filter.dataset, tag: filter.tag,
-    sort: key, descending, cursor: filter.cursor, limit: PAGE_SIZE,
+    status: filter.status,
+    name: filter.name,
+    dataset: filter.dataset,
+    tag: filter.tag,
+    sort: key,
+    descending,
+    cursor: filter.cursor,
+    limit: PAGE_SIZE,
   };
 }
 
@@ -147,7 +177,12 @@ export interface EventOutcome {
 }
 
 /** Apply /api/events messages to the rows on screen. */
-export function applyEvents(rows: Run[], events: RunEvent[], filter: RunsFilter, now: number): EventOutcome {
+export function applyEvents(
+  rows: Run[],
+  events: RunEvent[],
+  filter: RunsFilter,
+  now: number,
+): EventOutcome {
   let out = rows;
   const refresh = new Set<number>();
   let refetch = false;
@@ -164,7 +199,8 @@ export function applyEvents(rows: Run[], events: RunEvent[], filter: RunsFilter,
       // A new run (queued), one newer than every row (created after this page was fetched,
       // even if its "queued" came before the fetch answered), or one whose new status the
       // status filter now matches.
-      if (ev.status === "queued" || ev.run_id > newest || filter.status === ev.status) refetch = true;
+      if (ev.status === "queued" || ev.run_id > newest || filter.status === ev.status)
+        refetch = true;
       continue;
     }
     const row = out[i];
@@ -189,4 +225,15 @@ export function replaceRow(rows: Run[], run: Run): Run[] {
 /** Select or unselect one id, keeping the others in click order. */
 export function toggleId(ids: number[], id: number): number[] {
   return ids.includes(id) ? ids.filter((x) => x !== id) : [...ids, id];
+}
+
+/** The page's select-all box: every id of the page selected, or all of them unselected
+ * (selections on other pages stay). */
+export function toggleAll(ids: number[], pageIds: number[]): number[] {
+  if (allSelected(ids, pageIds)) return ids.filter((id) => !pageIds.includes(id));
+  return [...ids, ...pageIds.filter((id) => !ids.includes(id))];
+}
+
+export function allSelected(ids: number[], pageIds: number[]): boolean {
+  return pageIds.length > 0 && pageIds.every((id) => ids.includes(id));
 }

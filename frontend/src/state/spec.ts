@@ -11,9 +11,15 @@ export function clone<T>(v: T): T {
 }
 
 /** Set `name` on a copy of obj; a value equal to the param's default (or undefined) is dropped. */
-export function setField(obj: JsonObject, param: Param | undefined, name: string, value: Json | undefined): JsonObject {
+export function setField(
+  obj: JsonObject,
+  param: Param | undefined,
+  name: string,
+  value: Json | undefined,
+): JsonObject {
   const out = { ...obj };
-  const isDefault = param !== undefined && !param.required && "default" in param && jsonEqual(value, param.default);
+  const isDefault =
+    param !== undefined && !param.required && "default" in param && jsonEqual(value, param.default);
   if (value === undefined || isDefault) delete out[name];
   else out[name] = value;
   return out;
@@ -48,18 +54,31 @@ export function newLayer(catalog: Catalog, type: string): JsonObject {
   const layer: JsonObject = { type };
   for (const p of entry?.params ?? []) {
     if (!p.required) continue;
-    layer[p.name] = p.name in STARTERS ? clone(STARTERS[p.name]) : typeof p.minimum === "number" ? p.minimum : 1;
+    layer[p.name] =
+      p.name in STARTERS ? clone(STARTERS[p.name]) : typeof p.minimum === "number" ? p.minimum : 1;
   }
   return layer;
 }
 
-export function findEntry<T extends { type: string }>(list: T[], type: string | null): T | undefined {
+/** A layer changed to another type: a new one of that type, keeping the activation (usually
+ * still wanted) unless it becomes a Residual block. */
+export function retypeLayer(catalog: Catalog, layer: JsonObject, type: string): JsonObject {
+  const next = newLayer(catalog, type);
+  if (layer.activation !== undefined && next.type !== "Residual")
+    next.activation = layer.activation;
+  return next;
+}
+
+export function findEntry<T extends { type: string }>(
+  list: T[],
+  type: string | null,
+): T | undefined {
   return type === null ? undefined : list.find((e) => e.type === type);
 }
 
 /** "model.layers[2].layers[0]": the JSON path the server uses in summaries and errors. */
 export function layerPath(addr: LayerAddr): string {
-  return "model" + addr.map((i) => `.layers[${i}]`).join("");
+  return `model${addr.map((i) => `.layers[${i}]`).join("")}`;
 }
 
 function stackAt(spec: SpecJson, parent: LayerAddr): JsonObject[] {
@@ -73,7 +92,11 @@ function stackAt(spec: SpecJson, parent: LayerAddr): JsonObject[] {
 }
 
 /** Apply `edit` to the layer list that holds addr's last index, on a copy of the spec. */
-function editStack(spec: SpecJson, addr: LayerAddr, edit: (layers: JsonObject[], i: number) => void): SpecJson {
+function editStack(
+  spec: SpecJson,
+  addr: LayerAddr,
+  edit: (layers: JsonObject[], i: number) => void,
+): SpecJson {
   const out = clone(spec);
   edit(stackAt(out, addr.slice(0, -1)), addr[addr.length - 1]);
   return out;
@@ -85,7 +108,9 @@ export function getLayer(spec: SpecJson, addr: LayerAddr): JsonObject | undefine
 
 /** Insert before addr (addr's last index may equal the stack length: append). */
 export function insertLayer(spec: SpecJson, addr: LayerAddr, layer: JsonObject): SpecJson {
-  return editStack(spec, addr, (layers, i) => layers.splice(Math.min(i, layers.length), 0, clone(layer)));
+  return editStack(spec, addr, (layers, i) =>
+    layers.splice(Math.min(i, layers.length), 0, clone(layer)),
+  );
 }
 
 export function removeLayer(spec: SpecJson, addr: LayerAddr): SpecJson {
@@ -144,7 +169,13 @@ export function asSpec(v: unknown): SpecJson | null {
   const data = s.data as Record<string, unknown> | undefined;
   const model = s.model as Record<string, unknown> | undefined;
   if (!data || typeof data !== "object" || typeof data.dataset !== "string") return null;
-  if (!model || !Array.isArray(model.layers) || !model.layers.every((l) => l && typeof l === "object")) return null;
-  const training = s.training && typeof s.training === "object" && !Array.isArray(s.training) ? s.training : {};
+  if (
+    !model ||
+    !Array.isArray(model.layers) ||
+    !model.layers.every((l) => l && typeof l === "object")
+  )
+    return null;
+  const training =
+    s.training && typeof s.training === "object" && !Array.isArray(s.training) ? s.training : {};
   return { ...(s as object), data, model, training } as SpecJson;
 }

@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { decodeSpec, encodeSpec } from "./url";
+import { PRESETS } from "./presets";
 import { formatHash, parseHash } from "./route";
 import { starterSpec } from "./spec";
-import { PRESETS } from "./presets";
+import { decodeSpec, encodeSpec } from "./url";
 
 describe("spec in the URL", () => {
   it("round-trips every preset, including non-ASCII text", () => {
@@ -26,7 +26,16 @@ describe("routes", () => {
       { screen: "play" },
       { screen: "play", spec: "abc", run: 7 },
       { screen: "runs", filter: {} },
-      { screen: "runs", filter: { status: "failed", name: "mlp", sort: "test_accuracy", descending: false, cursor: "xyz" } },
+      {
+        screen: "runs",
+        filter: {
+          status: "failed",
+          name: "mlp",
+          sort: "test_accuracy",
+          descending: false,
+          cursor: "xyz",
+        },
+      },
       { screen: "run", id: 12 },
       { screen: "compare", ids: [3, 1, 2] },
     ] as const;
@@ -36,7 +45,10 @@ describe("routes", () => {
   it("falls back to the playground and drops bad ids", () => {
     expect(parseHash("")).toEqual({ screen: "play" });
     expect(parseHash("#/nowhere")).toEqual({ screen: "play" });
-    expect(parseHash("#/compare?ids=1,x,-2,1,99999999999999999999")).toEqual({ screen: "compare", ids: [1] });
+    expect(parseHash("#/compare?ids=1,x,-2,1,99999999999999999999")).toEqual({
+      screen: "compare",
+      ids: [1],
+    });
     expect(parseHash("#/play?run=abc")).toEqual({ screen: "play" });
   });
 });

@@ -1,10 +1,17 @@
 // Compare's "What differs" table: the spec fields that differ between the runs, then their results.
 import type { Catalog } from "../../api/types";
-import { metricRows, runLabel } from "../../state/compare";
+import { type Loaded, metricRows, runLabel } from "../../state/compare";
 import { diffSpecs, formatValue } from "../../state/diff";
-import type { Loaded } from "./types";
 
-export function Ablation({ loaded, colorOf, catalog }: { loaded: Loaded[]; colorOf: (id: number) => string; catalog: Catalog }) {
+export function Ablation({
+  loaded,
+  colorOf,
+  catalog,
+}: {
+  loaded: Loaded[];
+  colorOf: (id: number) => string;
+  catalog: Catalog;
+}) {
   const runs = loaded.map((l) => l.run);
   const rows = diffSpecs(runs.map((r) => r.spec));
   const metrics = metricRows(runs, Date.now());
@@ -13,7 +20,8 @@ export function Ablation({ loaded, colorOf, catalog }: { loaded: Loaded[]; color
     <section class="panel" aria-labelledby="ablation-title">
       <h2 id="ablation-title">What differs</h2>
       <p class="muted small">
-        Only the spec fields whose values differ between these runs (— where a run does not have the field), then their results.
+        Only the spec fields whose values differ between these runs (— where a run does not have the
+        field), then their results.
       </p>
       <div class="diff-wrap">
         <table class="diff-table" data-testid="diff-table">
@@ -43,7 +51,12 @@ export function Ablation({ loaded, colorOf, catalog }: { loaded: Loaded[]; color
                   <code>{row.path}</code>
                 </th>
                 {row.values.map((v, i) => (
-                  <td key={runs[i].id} data-testid="diff-cell" data-run-id={runs[i].id} class={v === undefined ? "absent" : undefined}>
+                  <td
+                    key={runs[i].id}
+                    data-testid="diff-cell"
+                    data-run-id={runs[i].id}
+                    class={v === undefined ? "absent" : undefined}
+                  >
                     {formatValue(v)}
                   </td>
                 ))}

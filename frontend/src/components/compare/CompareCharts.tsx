@@ -1,9 +1,16 @@
 // Compare's charts: one per metric any run has, every run's curve on a shared epoch axis.
 import { LineChart } from "../../charts/LineChart";
-import { alignByEpoch, compareCharts, runLabel } from "../../state/compare";
-import type { Loaded } from "./types";
+import { alignByEpoch, compareCharts, type Loaded, runLabel } from "../../state/compare";
 
-export function Charts({ loaded, colorOf, version }: { loaded: Loaded[]; colorOf: (id: number) => string; version: number }) {
+export function Charts({
+  loaded,
+  colorOf,
+  version,
+}: {
+  loaded: Loaded[];
+  colorOf: (id: number) => string;
+  version: number;
+}) {
   const charts = compareCharts(loaded.map((l) => l.series));
   if (!charts.length) return <div class="empty panel">These runs have no epoch metrics yet.</div>;
   return (

@@ -1,8 +1,13 @@
 // Compare's legend: each selected run's colour, link and status (or why it is missing), removable.
-import { runLabel } from "../../state/compare";
-import type { Entry } from "./types";
 
-export function Legend(props: { ids: number[]; entries: Map<number, Entry>; colorOf: (id: number) => string; onRemove: (id: number) => void }) {
+import { type Entry, runLabel } from "../../state/compare";
+
+export function Legend(props: {
+  ids: number[];
+  entries: Map<number, Entry>;
+  colorOf: (id: number) => string;
+  onRemove: (id: number) => void;
+}) {
   if (!props.ids.length) return null;
   return (
     <ul class="compare-legend panel" aria-label="Selected runs" data-testid="compare-legend">
@@ -19,9 +24,16 @@ export function Legend(props: { ids: number[]; entries: Map<number, Entry>; colo
               </>
             )}
             {e && "error" in e && (
-              <span class="error-text">{e.missing ? `Run ${id} does not exist` : `Run ${id}: ${e.error}`}</span>
+              <span class="error-text">
+                {e.missing ? `Run ${id} does not exist` : `Run ${id}: ${e.error}`}
+              </span>
             )}
-            <button type="button" class="icon" aria-label={`Remove run ${id} from the comparison`} onClick={() => props.onRemove(id)}>
+            <button
+              type="button"
+              class="icon"
+              aria-label={`Remove run ${id} from the comparison`}
+              onClick={() => props.onRemove(id)}
+            >
               ✕
             </button>
           </li>

@@ -2,7 +2,17 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 
 /** A text box that saves on Enter and gives up on Escape (also used by RunDetail). */
-export function InlineEdit({ label, initial, onSave, onCancel }: { label: string; initial: string; onSave: (v: string) => void; onCancel: () => void }) {
+export function InlineEdit({
+  label,
+  initial,
+  onSave,
+  onCancel,
+}: {
+  label: string;
+  initial: string;
+  onSave: (v: string) => void;
+  onCancel: () => void;
+}) {
   const [value, setValue] = useState(initial);
   const input = useRef<HTMLInputElement>(null);
   useEffect(() => {

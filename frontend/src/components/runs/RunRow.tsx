@@ -1,7 +1,14 @@
 // One row of the runs table: select, open, rename, tag, delete; status, results and times.
 import type { Run } from "../../api/types";
 import { formatDuration, formatPercent } from "../../state/format";
-import { absoluteTime, modelSummary, optimizerLabel, parseTags, relativeTime, runDuration } from "../../state/runsTable";
+import {
+  absoluteTime,
+  modelSummary,
+  optimizerLabel,
+  parseTags,
+  relativeTime,
+  runDuration,
+} from "../../state/runsTable";
 import { InlineEdit } from "./InlineEdit";
 
 interface RowProps {
@@ -16,12 +23,32 @@ interface RowProps {
   onTag: (tag: string) => void;
 }
 
-export function RunRow({ run, now, selected, editing, onSelect, onEdit, onPatch, onDelete, onTag }: RowProps) {
+export function RunRow({
+  run,
+  now,
+  selected,
+  editing,
+  onSelect,
+  onEdit,
+  onPatch,
+  onDelete,
+  onTag,
+}: RowProps) {
   const duration = runDuration(run, now);
   return (
-    <tr data-testid="run-row" data-run-id={run.id} data-status={run.status} class={selected ? "selected" : undefined}>
+    <tr
+      data-testid="run-row"
+      data-run-id={run.id}
+      data-status={run.status}
+      class={selected ? "selected" : undefined}
+    >
       <td class="check">
-        <input type="checkbox" aria-label={`Select run ${run.id} ${run.name}`} checked={selected} onChange={onSelect} />
+        <input
+          type="checkbox"
+          aria-label={`Select run ${run.id} ${run.name}`}
+          checked={selected}
+          onChange={onSelect}
+        />
       </td>
       <td class="name">
         {editing === "name" ? (
@@ -48,7 +75,13 @@ export function RunRow({ run, now, selected, editing, onSelect, onEdit, onPatch,
           run.tags.length > 0 && (
             <div class="tags">
               {run.tags.map((t) => (
-                <button key={t} type="button" class="tag" title={`Show runs tagged ${t}`} onClick={() => onTag(t)}>
+                <button
+                  key={t}
+                  type="button"
+                  class="tag"
+                  title={`Show runs tagged ${t}`}
+                  onClick={() => onTag(t)}
+                >
                   {t}
                 </button>
               ))}
@@ -57,13 +90,27 @@ export function RunRow({ run, now, selected, editing, onSelect, onEdit, onPatch,
         )}
         {editing === null && (
           <div class="row-actions">
-            <button type="button" onClick={() => onEdit("name")} aria-label={`Rename run ${run.id}`}>
+            <button
+              type="button"
+              onClick={() => onEdit("name")}
+              aria-label={`Rename run ${run.id}`}
+            >
               Rename
             </button>
-            <button type="button" onClick={() => onEdit("tags")} aria-label={`Edit tags of run ${run.id}`}>
+            <button
+              type="button"
+              onClick={() => onEdit("tags")}
+              aria-label={`Edit tags of run ${run.id}`}
+            >
               Tags
             </button>
-            <button type="button" class="danger" onClick={onDelete} aria-label={`Delete run ${run.id}`} data-testid="run-delete">
+            <button
+              type="button"
+              class="danger"
+              onClick={onDelete}
+              aria-label={`Delete run ${run.id}`}
+              data-testid="run-delete"
+            >
               Delete
             </button>
           </div>

@@ -2,9 +2,18 @@
 import { useEffect, useState } from "preact/hooks";
 import type { Catalog } from "../../api/types";
 import type { RunsFilter } from "../../state/route";
-import { STATUSES, withFilter } from "../../state/runsTable";
+import { withFilter } from "../../state/runsTable";
+import { RUN_STATUSES } from "../../state/status";
 
-export function Filters({ filter, catalog, go }: { filter: RunsFilter; catalog: Catalog; go: (f: RunsFilter, replace?: boolean) => void }) {
+export function Filters({
+  filter,
+  catalog,
+  go,
+}: {
+  filter: RunsFilter;
+  catalog: Catalog;
+  go: (f: RunsFilter, replace?: boolean) => void;
+}) {
   // The name box waits for a pause in typing, then filters on the server.
   const [name, setName] = useState(filter.name ?? "");
   useEffect(() => setName(filter.name ?? ""), [filter.name]);
@@ -17,6 +26,7 @@ export function Filters({ filter, catalog, go }: { filter: RunsFilter; catalog: 
   const datasets = catalog.datasets.map((d) => d.id);
   if (filter.dataset && !datasets.includes(filter.dataset)) datasets.push(filter.dataset);
   return (
+    // biome-ignore lint/a11y/useSemanticElements: a form with role="search" is the widely supported way; <search> is new
     <form class="runs-filters row" role="search" onSubmit={(e) => e.preventDefault()}>
       <label>
         <span class="small muted">Name</span>
@@ -33,10 +43,12 @@ export function Filters({ filter, catalog, go }: { filter: RunsFilter; catalog: 
         <select
           value={filter.status ?? ""}
           data-testid="runs-status-filter"
-          onChange={(e) => go(withFilter(filter, { status: (e.target as HTMLSelectElement).value || undefined }))}
+          onChange={(e) =>
+            go(withFilter(filter, { status: (e.target as HTMLSelectElement).value || undefined }))
+          }
         >
           <option value="">Any status</option>
-          {STATUSES.map((s) => (
+          {RUN_STATUSES.map((s) => (
             <option key={s} value={s}>
               {s}
             </option>
@@ -48,7 +60,9 @@ export function Filters({ filter, catalog, go }: { filter: RunsFilter; catalog: 
         <select
           value={filter.dataset ?? ""}
           data-testid="runs-dataset-filter"
-          onChange={(e) => go(withFilter(filter, { dataset: (e.target as HTMLSelectElement).value || undefined }))}
+          onChange={(e) =>
+            go(withFilter(filter, { dataset: (e.target as HTMLSelectElement).value || undefined }))
+          }
         >
           <option value="">Any data set</option>
           {datasets.map((d) => (
@@ -61,7 +75,12 @@ export function Filters({ filter, catalog, go }: { filter: RunsFilter; catalog: 
       {filter.tag && (
         <span class="runs-tag-filter">
           <span class="small muted">Tag</span>
-          <button type="button" class="tag" onClick={() => go(withFilter(filter, { tag: undefined }))} aria-label={`Stop filtering by tag ${filter.tag}`}>
+          <button
+            type="button"
+            class="tag"
+            onClick={() => go(withFilter(filter, { tag: undefined }))}
+            aria-label={`Stop filtering by tag ${filter.tag}`}
+          >
             {filter.tag} ✕
           </button>
         </span>

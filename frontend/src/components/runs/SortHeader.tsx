@@ -1,8 +1,14 @@
 // A runs-table column header that sorts by its column; aria-sort tells which way.
 import type { RunsFilter } from "../../state/route";
-import { ariaSort, sortBy, type SortKey } from "../../state/runsTable";
+import { ariaSort, type SortKey, sortBy } from "../../state/runsTable";
 
-export function SortHeader(props: { label: string; col: SortKey; filter: RunsFilter; go: (f: RunsFilter) => void; num?: boolean }) {
+export function SortHeader(props: {
+  label: string;
+  col: SortKey;
+  filter: RunsFilter;
+  go: (f: RunsFilter) => void;
+  num?: boolean;
+}) {
   const sort = ariaSort(props.filter, props.col);
   const arrow = sort === "ascending" ? "▲" : sort === "descending" ? "▼" : "";
   return (

@@ -1,0 +1,61 @@
+// The playground's run bar: the run's name, Train, and what stops it from training.
+import type { ErrorItem } from "../api/types";
+import { problemsText } from "../state/playground";
+
+interface ControlsProps {
+  name: string;
+  onName: (name: string) => void;
+  onTrain: () => void;
+  errors: ErrorItem[];
+  serverDown: string | null;
+  submitError: string | null;
+}
+
+export function RunControls({
+  name,
+  onName,
+  onTrain,
+  errors,
+  serverDown,
+  submitError,
+}: ControlsProps) {
+  return (
+    <section class="panel run-controls" aria-label="Run">
+      <div class="row">
+        <label class="inline grow">
+          <span class="visually-hidden">Run name</span>
+          <input
+            type="text"
+            placeholder="Run name (optional)"
+            value={name}
+            onInput={(e) => onName((e.target as HTMLInputElement).value)}
+          />
+        </label>
+        <button
+          type="button"
+          class="primary"
+          onClick={onTrain}
+          disabled={errors.length > 0 || serverDown !== null}
+          data-testid="train"
+        >
+          Train
+        </button>
+      </div>
+      {serverDown && (
+        <p class="error-text" role="alert">
+          {serverDown}
+        </p>
+      )}
+      {errors.length > 0 && (
+        <p class="error-text small" role="status" data-testid="spec-errors">
+          {problemsText(errors)}
+        </p>
+      )}
+      {submitError && (
+        <p class="error-text" role="alert">
+          {submitError}
+        </p>
+      )}
+    </section>
+  );
+}

@@ -1,0 +1,36 @@
+// A run page's actions: rename and cancel update the record shown, rerun opens the new run,
+// delete goes back to the list.
+import type { Run, RunStatus } from "../api/types";
+import { navigate } from "../state/route";
+import { useRunActions } from "./useRunActions";
+
+export interface RunPageActions {
+  /** Resolves true once the new name is saved. */
+  rename: (name: string) => Promise<boolean>;
+  cancel: () => void;
+  rerun: () => void;
+  remove: () => void;
+  error: string | null;
+}
+
+export function useRunPageActions(
+  run: Run,
+  status: RunStatus, // the live one: deleting an active run says it cancels it
+  onChange: (run: Run) => void,
+): RunPageActions {
+  const actions = useRunActions();
+  return {
+    rename: (name) =>
+      actions.patch(run.id, { name }, "rename").then((r) => {
+        if (r) onChange(r);
+        return r !== null;
+      }),
+    cancel: () => actions.cancel(run.id).then((r) => r && onChange(r)),
+    rerun: () => actions.rerun(run.id).then((r) => r && navigate({ screen: "run", id: r.id })),
+    remove: () =>
+      actions
+        .remove({ ...run, status })
+        .then((done) => done && navigate({ screen: "runs", filter: {} })),
+    error: actions.error,
+  };
+}
