@@ -94,6 +94,15 @@ def catalog_cmd() -> None:
     sys.stdout.write(json.dumps(catalog(), indent=2) + "\n")
 
 
+@app.command("openapi")
+def openapi_cmd() -> None:
+    """Print the API's OpenAPI document (the frontend's types are generated from it)."""
+    from playground.api.main import create_app
+
+    document = create_app(Settings()).openapi()
+    sys.stdout.write(json.dumps(document, indent=1, sort_keys=True) + "\n")
+
+
 @app.command("serve")
 def serve_cmd(
     host: str = typer.Option("127.0.0.1", help="Interface to listen on."),

@@ -80,15 +80,35 @@ class SummaryOut(BaseModel):
     layers: list[LayerRow]
 
 
-class Param(BaseModel):
-    """One field of a spec class: its JSON Schema (type, bounds, default...) and hints."""
+JsonSchema = dict[str, Any]
 
-    model_config = ConfigDict(extra="allow")
+
+class Param(BaseModel):
+    """One field of a spec class: its JSON Schema (type, bounds, default...) and form hints."""
+
+    model_config = ConfigDict(extra="allow", populate_by_name=True)
 
     name: str
     required: bool
     description: str | None = None
     default: Any = None
+    title: str | None = None
+    type: Literal["integer", "number", "boolean", "string", "array", "object", "null"] | None = None
+    minimum: float | None = None
+    maximum: float | None = None
+    exclusiveMinimum: float | None = None  # noqa: N815 - JSON Schema's own names
+    exclusiveMaximum: float | None = None  # noqa: N815
+    enum: list[str | int | float | bool | None] | None = None
+    pattern: str | None = None
+    items: JsonSchema | None = None
+    prefixItems: list[JsonSchema] | None = None  # noqa: N815
+    minItems: int | None = None  # noqa: N815
+    maxItems: int | None = None  # noqa: N815
+    anyOf: list[JsonSchema] | None = None  # noqa: N815
+    ref: str | None = Field(None, alias="$ref")
+    nullable: bool | None = Field(None, description="Hint: the field may be null.")
+    choices: str | None = Field(None, description="Hint: a catalog key to pick entries from.")
+    object: str | None = Field(None, description="Hint: a key of the catalog's `objects`.")
 
 
 class CatalogEntry(BaseModel):
@@ -234,3 +254,18 @@ class InspectOut(BaseModel):
     run_id: int
     epoch: int = Field(description="The snapshot the view was computed from.")
     view: str
+
+
+class ErrorItem(BaseModel):
+    """One problem with a request: where (a JSON path into the body) and why."""
+
+    loc: list[str | int]
+    path: str = Field(description='"model.layers[2].kernel_size"; "" for the whole body.')
+    msg: str
+    type: str
+
+
+class ErrorBody(BaseModel):
+    """What every 422 carries (and 404, 409, 413 carry `detail` as a plain message)."""
+
+    detail: list[ErrorItem]

@@ -13,7 +13,7 @@ from typing import Annotated, Any, Literal
 from fastapi import FastAPI
 from pydantic import BaseModel, Field, TypeAdapter
 
-from playground.api.schemas import SummaryOut
+from playground.api.schemas import ErrorBody, SummaryOut
 from playground.ml.inspect import View
 from playground.store.states import RunStatus
 
@@ -133,7 +133,12 @@ RunEvent = Annotated[StatusMessage | DeletedMessage, Field(discriminator="type")
 
 STREAM = TypeAdapter(list[StreamMessage])  # a frame of WS /api/runs/{id}/stream
 EVENTS = TypeAdapter(list[RunEvent])  # a frame of WS /api/events
-_NAMED: dict[str, Any] = {"StreamMessage": StreamMessage, "RunEvent": RunEvent, "View": View}
+_NAMED: dict[str, Any] = {
+    "StreamMessage": StreamMessage,
+    "RunEvent": RunEvent,
+    "View": View,
+    "ErrorBody": ErrorBody,  # FastAPI documents its own 422 shape; ours is this
+}
 VIEW_BODY = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/View"}}}}
 
 

@@ -25,7 +25,7 @@ from playground.store.states import ACTIVE, TERMINAL, RunStatus
 class RunView(RunRecord):
     """A stored run with its place in the executor's queue, as clients see it."""
 
-    queue_position: int | None = None  # 0 = next to start; None unless queued
+    queue_position: int | None  # 0 = next to start; None unless queued
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,7 +7,7 @@ import "./charts.css";
 
 export interface ConfusionMatrixProps {
   confusion: number[][]; // [true class][predicted class] counts
-  perClassAccuracy?: number[] | null;
+  perClassAccuracy?: (number | null)[] | null;
   classNames?: string[] | null;
 }
 

@@ -27,7 +27,7 @@ export function ChoiceField({ param, kind, value, path, onChange }: Props) {
   const noneLabel = param.name === "activation" ? "none" : "default";
   return (
     <div class={`field choice${entry?.params.length ? " wide" : ""}`}>
-      <label for={id} class="field-label" title={param.description}>
+      <label for={id} class="field-label" title={param.description ?? undefined}>
         {param.name}
       </label>
       <select

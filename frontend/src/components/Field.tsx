@@ -79,7 +79,7 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
       <label
         id={`${id}-label`}
         for={kind.kind === "multi" ? undefined : id}
-        title={param.description}
+        title={param.description ?? undefined}
         class="field-label"
       >
         {param.name}

@@ -25,7 +25,7 @@ export function ObjectField({ param, kind, value, path, onChange }: Props) {
   const id = fieldId(path);
   return (
     <fieldset class="field wide object">
-      <legend title={param.description}>
+      <legend title={param.description ?? undefined}>
         {kind.nullable ? (
           <label class="inline" for={id}>
             <input

@@ -12,7 +12,7 @@ const METRIC_LABELS: Record<string, string> = {
 
 /** Test metrics in a fixed order, formatted: accuracy as %, the rest to 4 digits. */
 export function testMetricRows(
-  test: Record<string, number>,
+  test: Record<string, number | null>,
 ): { key: string; label: string; value: string }[] {
   const keys = Object.keys(test).sort((a, b) => rank(a) - rank(b) || a.localeCompare(b));
   return keys.map((key) => ({

@@ -17,6 +17,7 @@ const page = (...ids: number[]): Page => ({ rows: ids.map((id) => makeRun({ id }
 const status = (run_id: number, s: "queued" | "running"): RunEvent => ({
   type: "status",
   run_id,
+  seq: 1,
   status: s,
   error: null,
 });

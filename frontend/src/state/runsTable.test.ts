@@ -250,7 +250,8 @@ describe("applyEvents", () => {
   });
 
   it("ignores unknown message types", () => {
-    expect(applyEvents(rows, [{ type: "hello", run_id: 3 }], {}, T0)).toEqual({
+    const unknown = { type: "hello", run_id: 3 } as unknown as RunEvent; // from a newer server
+    expect(applyEvents(rows, [unknown], {}, T0)).toEqual({
       rows,
       refresh: [],
       refetch: false,
