@@ -16,7 +16,6 @@
 from __future__ import annotations
 
 import argparse
-import ctypes
 import json
 import multiprocessing
 import statistics
@@ -30,6 +29,7 @@ from typing import Any
 import torch
 from torch import nn
 
+from playground.executors.control import RunControl
 from playground.executors.probes import Probe, ProbePool
 from playground.executors.reporting import PipeHooks
 from playground.ml.snapshots import snapshot_path
@@ -59,7 +59,7 @@ class TimedHooks(PipeHooks):
     """The worker's hooks, sending nowhere, timing the snapshot writer."""
 
     def __init__(self, root: Path | None) -> None:
-        super().__init__(1, lambda _: None, ctypes.c_bool(False), root)
+        super().__init__(1, lambda _: None, RunControl.local(), root)
         self.saving = 0.0  # seconds inside on_snapshot
 
     def on_snapshot(self, epoch: int, model: nn.Module) -> None:
@@ -95,7 +95,7 @@ def snapshot_cost(name: str, rounds: int) -> dict[str, Any]:
 
 def trained_snapshot(name: str, root: Path) -> Probe:
     spec = preset(name)
-    train(spec, PipeHooks(1, lambda _: None, ctypes.c_bool(False), root))
+    train(spec, PipeHooks(1, lambda _: None, RunControl.local(), root))
     epoch = max(int(p.stem.split("-")[1]) for p in (root / "runs" / "1").glob("*.safetensors"))
     return Probe(spec.model_dump_json(), snapshot_path(root, 1, epoch), {})
 

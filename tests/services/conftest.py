@@ -12,6 +12,7 @@ import pytest
 
 from playground.config import Settings
 from playground.executors.base import ExecutorStatus
+from playground.executors.control import Hold
 from playground.services.hub import Frame
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
@@ -39,6 +40,9 @@ class FakeExecutor:
             self.queue.remove(run_id)
             return True
         return False
+
+    def hold(self, run_id: int, hold: Hold) -> bool:
+        return False  # nothing runs here
 
     def queue_position(self, run_id: int) -> int | None:
         return self.queue.index(run_id) if run_id in self.queue else None

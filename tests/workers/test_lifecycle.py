@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import ctypes
 import multiprocessing
 import time
 from collections.abc import Iterator
@@ -11,6 +10,7 @@ from typing import Any, cast
 
 import pytest
 
+from playground.executors.control import RunControl
 from playground.executors.lifecycle import (
     ENDED,
     RUNNING,
@@ -99,7 +99,7 @@ class _Process:
 def worker() -> Iterator[tuple[Worker, Any]]:
     """A worker on a real pipe with no process behind it; yields it and the child's end."""
     parent, child = multiprocessing.Pipe()
-    w = Worker(0, "cpu", cast(Any, _Process()), 1, parent, ctypes.c_bool(False), 0.0)
+    w = Worker(0, "cpu", cast(Any, _Process()), 1, parent, RunControl.local(), 0.0)
     yield w, child
     parent.close()
     child.close()
@@ -113,7 +113,7 @@ def test_a_worker_boots_runs_and_is_cancelled_then_killed(worker: tuple[Worker, 
     assert (w.state, w.run_id, child.recv()) == (S.BUSY, 7, (7, "{}"))
 
     w.cancel(deadline=time.perf_counter() + 60)
-    assert (w.state, bool(w.flag.value)) == (S.CANCELLING, True)
+    assert (w.state, bool(w.control.cancel.value)) == (S.CANCELLING, True)
     w.kill_if_overdue(time.perf_counter())
     assert w.state is S.CANCELLING  # not yet due
     w.kill_if_overdue(time.perf_counter() + 120)
@@ -141,7 +141,7 @@ def test_a_finished_run_makes_the_worker_idle_and_clears_the_cancel(
     w.finished(3)
     assert (w.state, w.run_id, w.cancel_deadline) == (S.IDLE, None, None)
     assert w.assign(4, "{}")
-    assert not w.flag.value  # reset for the next run
+    assert not w.control.cancel.value  # reset for the next run
 
 
 def test_a_job_sent_down_a_closed_pipe_leaves_the_worker_idle(worker: tuple[Worker, Any]) -> None:

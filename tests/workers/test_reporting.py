@@ -2,8 +2,7 @@
 
 from __future__ import annotations
 
-import ctypes
-
+from playground.executors.control import Hold, RunControl
 from playground.executors.events import Progress
 from playground.executors.reporting import PipeHooks
 from playground.ml.hooks import EpochReport, Hooks, StepReport
@@ -30,8 +29,8 @@ def test_the_loop_ticks_before_every_step_and_before_each_validation() -> None:
 
 def test_reading_cancelled_sends_nothing_and_a_tick_sends_what_is_due() -> None:
     sent: list[object] = []
-    flag = ctypes.c_bool(False)
-    hooks = PipeHooks(1, sent.append, flag)
+    control = RunControl.local()
+    hooks = PipeHooks(1, sent.append, control)
     hooks.on_epoch(EpochReport(0, 0, {"val_loss": 1.0}, [], 0.0))  # urgent: first sign of life
     assert sent == []
     assert not hooks.cancelled
@@ -47,5 +46,20 @@ def test_reading_cancelled_sends_nothing_and_a_tick_sends_what_is_due() -> None:
     hooks.tick()
     assert len(sent) == 1  # buffered until due
 
-    flag.value = True
+    control.cancel.value = True
     assert hooks.cancelled
+
+
+def test_a_forgotten_pause_ends_by_itself_and_says_so() -> None:
+    sent: list[object] = []
+    control = RunControl.local()
+    hooks = PipeHooks(1, sent.append, control, max_pause=0.2)
+    control.set_hold(Hold.PAUSE)
+    held = hooks.tick()
+    assert 0.2 <= held < 1.0
+    assert [(type(e).__name__, getattr(e, "paused", None)) for e in sent] == [
+        ("Paused", True),
+        ("Paused", False),
+    ]
+    assert not control.holding()  # resumed: the slot is free to train again
+    assert hooks.tick() == 0.0

@@ -94,6 +94,14 @@ class SnapshotMessage(_Message):
     bytes: int
 
 
+class PausedMessage(_Message):
+    """The run holds before its next step (paused) or goes on (not paused)."""
+
+    type: Literal["paused"]
+    paused: bool
+    epoch: int = Field(description="The last finished epoch.")
+
+
 class ResultMessage(_Message):
     type: Literal["result"]
     status: RunStatus
@@ -116,6 +124,7 @@ StreamMessage = Annotated[
     | EpochMessage
     | BoundaryMessage
     | SnapshotMessage
+    | PausedMessage
     | ResultMessage,
     Field(discriminator="type"),
 ]

@@ -12,6 +12,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Protocol, TypedDict
 
+from playground.executors.control import Hold
 from playground.executors.events import Event
 
 EventCallback = Callable[[Event], None]
@@ -54,6 +55,11 @@ class Executor(Protocol):
     def cancel(self, run_id: int) -> bool:
         """Stop a run: a queued one is dropped with Finished(cancelled), a running one is
         flagged and ends with Finished(cancelled) shortly. False when the run is unknown."""
+
+    def hold(self, run_id: int, hold: Hold) -> bool:
+        """Pause a running run before its next step, resume it, or let it train one more
+        epoch and pause again (the worker keeps its state and its slot while paused, up to
+        Limits.max_pause_seconds). False when the run is not running here."""
 
     def queue_position(self, run_id: int) -> int | None:
         """0 for the next run to start; None when the run is not waiting."""

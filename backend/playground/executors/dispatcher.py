@@ -18,8 +18,10 @@ from typing import Any
 
 from playground.executors import worker
 from playground.executors.base import EventCallback, WorkerInfo
+from playground.executors.control import Hold
 from playground.executors.events import Event, Finished
 from playground.executors.lifecycle import ENDED, WorkerState
+from playground.executors.lifecycle import WorkerState as S
 from playground.executors.slots import Slots, Worker
 from playground.ml.hooks import RunResult
 
@@ -77,6 +79,15 @@ class Dispatcher:
                     return False
                 w.cancel(deadline=time.perf_counter() + self._slots.grace)
         self._wake()
+        return True
+
+    def hold(self, run_id: int, hold: Hold) -> bool:
+        """Pause, resume or step a running run; False when it is not running here."""
+        with self.lock:
+            w = self._slots.running(run_id)
+            if w is None or w.state is not S.BUSY:
+                return False
+            w.control.set_hold(hold)
         return True
 
     def position(self, run_id: int) -> int | None:

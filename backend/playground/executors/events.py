@@ -40,6 +40,15 @@ class Progress:
 
 
 @dataclass(frozen=True)
+class Paused:
+    """The run is holding before its next step (paused), or goes on again (not paused)."""
+
+    run_id: int
+    paused: bool
+    epoch: int  # the last finished epoch
+
+
+@dataclass(frozen=True)
 class Finished:
     """The run ended; `result.status` is succeeded, failed, cancelled or diverged."""
 
@@ -55,5 +64,5 @@ class WorkerLost:
     reason: str
 
 
-Event = Started | Progress | Finished | WorkerLost
+Event = Started | Progress | Paused | Finished | WorkerLost
 TERMINAL_EVENTS = (Finished, WorkerLost)  # the event types that end a run

@@ -14,6 +14,7 @@ from types import TracebackType
 
 from playground.executors import worker
 from playground.executors.base import EventCallback, Executor, ExecutorStatus
+from playground.executors.control import Hold
 from playground.executors.dispatcher import Dispatcher
 from playground.executors.host import default_devices, threads_per_worker
 from playground.executors.slots import Slots
@@ -69,6 +70,10 @@ class LocalExecutor(Executor):
     def cancel(self, run_id: int) -> bool:
         """Drop a queued run (emitting Finished(cancelled)) or flag a running one."""
         return self._dispatcher.cancel(run_id)
+
+    def hold(self, run_id: int, hold: Hold) -> bool:
+        """Pause, resume or step (one epoch) a running run; False when it is not running."""
+        return self._dispatcher.hold(run_id, hold)
 
     def queue_position(self, run_id: int) -> int | None:
         """0 for the next run to start; None when the run is not waiting."""

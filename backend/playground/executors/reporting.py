@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
-import ctypes
 import time
 from collections.abc import Callable
 from pathlib import Path
 
 from torch import nn
 
-from playground.executors.events import Finished, Progress, SnapshotSaved, Started
+from playground.executors.control import Hold, RunControl
+from playground.executors.events import Finished, Paused, Progress, SnapshotSaved, Started
 from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks, RunResult, RunStart, StepReport
 from playground.ml.snapshots import save_snapshot, snapshot_path
 
 FLUSH_INTERVAL = 1 / 30  # seconds: at most ~30 Progress batches a second leave a worker
+HOLD_POLL = 0.02  # seconds between looks at the control block while paused
 
-Send = Callable[[Started | Progress | Finished], None]
+Send = Callable[[Started | Progress | Paused | Finished], None]
 
 
 class PipeHooks(Hooks):
@@ -28,12 +29,19 @@ class PipeHooks(Hooks):
     """
 
     def __init__(
-        self, run_id: int, send: Send, flag: ctypes.c_bool, artifacts: Path | None = None
+        self,
+        run_id: int,
+        send: Send,
+        control: RunControl,
+        artifacts: Path | None = None,
+        max_pause: float = 600.0,
     ) -> None:
         self.run_id = run_id
         self._artifacts = artifacts  # snapshot root; None: keep no snapshots
         self._send = send
-        self._flag = flag  # shared memory the parent sets to cancel
+        self._control = control  # shared memory the parent sets: cancel, pause, step
+        self._max_pause = max_pause  # seconds one pause may hold the worker's slot
+        self._epoch = 0  # the last epoch reported
         self._steps: list[StepReport] = []
         self._epochs: list[EpochReport] = []
         self._grids: list[BoundaryGrid] = []
@@ -43,21 +51,40 @@ class PipeHooks(Hooks):
         self._last_flush = time.perf_counter()
         self.ended = False
 
-    def tick(self) -> None:
-        """Before every step: send the buffer when it is due (the bound in the class doc)."""
+    def tick(self) -> float:
+        """Before every step: send the buffer when it is due (the bound in the class doc),
+        and hold while the run is paused; returns the seconds it held."""
         if self._pending and (
             self._urgent or time.perf_counter() - self._last_flush >= FLUSH_INTERVAL
         ):
             self.flush()
+        if not self._control.holding() or self.cancelled:
+            return 0.0
+        return self._hold()
+
+    def _hold(self) -> float:
+        """Wait until resumed, stepped, cancelled, or the pause limit passes (then resume:
+        a forgotten pause must not hold a worker slot for ever)."""
+        started = time.perf_counter()
+        self.flush()
+        self._send(Paused(self.run_id, True, self._epoch))
+        while self._control.holding() and not self.cancelled:
+            if time.perf_counter() - started >= self._max_pause:
+                self._control.set_hold(Hold.RUN)
+                break
+            time.sleep(HOLD_POLL)
+        self._send(Paused(self.run_id, False, self._epoch))
+        self._last_flush = time.perf_counter()
+        return self._last_flush - started
 
     @property
     def cancelled(self) -> bool:
         """Read before every step: a shared-memory byte, no syscall."""
-        return bool(self._flag.value)
+        return bool(self._control.cancel.value)
 
     @cancelled.setter
     def cancelled(self, value: bool) -> None:
-        self._flag.value = value
+        self._control.cancel.value = value
 
     def on_start(self, start: RunStart) -> None:
         self._send(Started(self.run_id, start))
@@ -69,6 +96,9 @@ class PipeHooks(Hooks):
 
     def on_epoch(self, report: EpochReport) -> None:
         self._epochs.append(report)
+        self._epoch = report.epoch
+        if report.epoch > 0:
+            self._control.epoch_done()  # a requested one-epoch step ends here
         if report.epoch == 0:
             # The first sign of life goes out at the next report or step, so that
             # epoch 0's boundary grid (sent right after it) travels in the same batch.

@@ -6,7 +6,6 @@ worker's pipe (the dispatcher does); this module spawns, signals, reaps and repl
 
 from __future__ import annotations
 
-import ctypes
 import dataclasses
 import logging
 import signal
@@ -17,6 +16,7 @@ from multiprocessing.context import SpawnContext, SpawnProcess
 
 from playground.executors import worker
 from playground.executors.base import WorkerInfo
+from playground.executors.control import RunControl
 from playground.executors.events import Finished, WorkerLost
 from playground.executors.lifecycle import ENDED, RUNNING, SHOWN, WorkerState, check_transition
 from playground.ml.hooks import RunResult
@@ -37,7 +37,7 @@ class Worker:
     process: SpawnProcess
     pid: int
     conn: Connection[worker.Job, worker.WorkerMessage]  # closed once it reads EOF
-    flag: ctypes.c_bool  # shared memory: True asks the current run to stop
+    control: RunControl  # shared memory: cancel, pause/resume/step
     spawned: float  # perf_counter seconds
     boot_failures: int = 0  # of this slot, before this process
     state: WorkerState = S.STARTING
@@ -65,7 +65,7 @@ class Worker:
 
     def assign(self, run_id: int, spec_json: str) -> bool:
         """IDLE -> BUSY with the run sent; False (still IDLE) when the pipe is broken."""
-        self.flag.value = False  # reset only here, never in the worker
+        self.control.reset()  # only here, never in the worker
         if not self.send((run_id, spec_json)):
             return False
         self.move(S.BUSY)
@@ -83,7 +83,7 @@ class Worker:
 
     def cancel(self, deadline: float | None) -> None:
         """Ask its run to stop: BUSY -> CANCELLING; `deadline` (perf_counter s) arms the kill."""
-        self.flag.value = True
+        self.control.cancel.value = True
         if self.state is S.BUSY:
             self.move(S.CANCELLING)
         if self.state is S.CANCELLING and self.cancel_deadline is None:
@@ -195,11 +195,11 @@ class Slots:
 
     def _spawn(self, slot: int, device: str, boot_failures: int = 0) -> Worker:
         parent, child = self._ctx.Pipe()
-        flag = self._ctx.RawValue(ctypes.c_bool, False)
+        control = RunControl.create(self._ctx)
         config = dataclasses.replace(self._config, device=device)
         process = self._ctx.Process(
             target=worker.main,
-            args=(child, flag, config),
+            args=(child, control, config),
             name=f"playground-worker-{slot}",
             daemon=True,  # ended by multiprocessing's atexit if stop() is never called
         )
@@ -207,7 +207,7 @@ class Slots:
         child.close()  # only the worker holds its end now, so its exit reads as EOF here
         assert process.pid is not None
         return Worker(
-            slot, device, process, process.pid, parent, flag, time.perf_counter(), boot_failures
+            slot, device, process, process.pid, parent, control, time.perf_counter(), boot_failures
         )
 
 

@@ -7,7 +7,6 @@ idle again as soon as it has sent `Finished`.
 
 from __future__ import annotations
 
-import ctypes
 import gc
 import logging
 import os
@@ -23,7 +22,8 @@ from typing import Any
 import torch
 from pydantic import ValidationError
 
-from playground.executors.events import Finished, Progress, Started
+from playground.executors.control import RunControl
+from playground.executors.events import Finished, Paused, Progress, Started
 from playground.executors.reporting import PipeHooks
 from playground.ml.datasets import DataContext
 from playground.ml.device import resolve_device
@@ -71,11 +71,11 @@ class Ready:
 
 
 Job = tuple[int, str] | None  # (run_id, spec JSON text); None: exit
-WorkerMessage = Ready | Started | Progress | Finished  # what a worker sends its parent
+WorkerMessage = Ready | Started | Progress | Paused | Finished  # what a worker sends its parent
 Send = Callable[[WorkerMessage], None]
 
 
-def main(conn: Connection[WorkerMessage, Job], flag: ctypes.c_bool, config: WorkerConfig) -> None:
+def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: WorkerConfig) -> None:
     """Process entry point: boot, say Ready, train jobs until told to stop or orphaned."""
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when
     # workers stop (through stop()), so a worker must not die mid-run on SIGINT.
@@ -102,7 +102,7 @@ def main(conn: Connection[WorkerMessage, Job], flag: ctypes.c_bool, config: Work
         if job is None:
             break
         run_id, spec_json = job
-        _run_job(run_id, spec_json, send, flag, config, ctx)
+        _run_job(run_id, spec_json, send, control, config, ctx)
         # Free the run's tensors held in cycles now, not in the middle of the next run,
         # then freeze what is left (modules a run imported lazily), as at boot.
         gc.collect()
@@ -118,12 +118,12 @@ def _run_job(
     run_id: int,
     spec_json: str,
     send: Send,
-    flag: ctypes.c_bool,
+    control: RunControl,
     config: WorkerConfig,
     ctx: DataContext,
 ) -> None:
     """Parse and train one spec; every job ends with exactly one Finished."""
-    hooks = PipeHooks(run_id, send, flag, config.artifacts_dir)
+    hooks = PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds)
     try:
         spec = _parse(spec_json)
         train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)

@@ -106,8 +106,11 @@ class Hooks:
 
     cancelled: bool = False
 
-    def tick(self) -> None:
-        """Called by the training loop once before every step (and before validating each epoch)."""
+    def tick(self) -> float:
+        """Called by the training loop once before every step (and before validating each
+        epoch); returns the seconds it held the loop (a pause), which the time limit and the
+        reported times leave out."""
+        return 0.0
 
     def on_start(self, start: RunStart) -> None:
         """Training is about to begin."""

@@ -17,3 +17,6 @@ class Limits(BaseModel):
     max_samples: int = Field(200_000, ge=1, description="Samples in all splits together.")
     max_steps: int = Field(2_000_000, ge=1, description="Optimizer steps (epochs x batches).")
     max_seconds: float = Field(3600, gt=0, description="Wall time one run may train (seconds).")
+    max_pause_seconds: float = Field(
+        600, gt=0, description="How long a paused run holds its worker before it resumes."
+    )

@@ -219,7 +219,10 @@ class _Run:
 
     def _check_stop(self) -> None:
         """Raise when the hooks asked to cancel or the time limit passed (read every step)."""
-        self.hooks.tick()
+        held = self.hooks.tick()
+        if held:  # paused: not training time
+            self.deadline += held
+            self.started += held
         if self.hooks.cancelled:
             raise CancelledError
         if time.perf_counter() > self.deadline:

@@ -15,7 +15,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from playground.executors.events import Event, Finished, Progress, Started, WorkerLost
+from playground.executors.events import Event, Finished, Paused, Progress, Started, WorkerLost
 from playground.ml.snapshots import snapshot_path
 from playground.services.hub import Frame
 from playground.services.messages import StreamMessage, epoch_rows, payload, render, step_rows
@@ -102,6 +102,8 @@ class RunManager:
             files = [SnapshotRecord(f.epoch, f.bytes) for f in event.snapshots]
             last_epoch = max((ep.epoch for ep in event.epochs), default=None)
             self._append(rid, metrics=rows, events=events, snapshots=files, epochs_done=last_epoch)
+        elif isinstance(event, Paused):
+            self._append(rid, events=[("paused", payload(event, skip="run_id"))])
         elif isinstance(event, Finished):
             result = payload(event.result)
             self._append(rid, events=[("result", result)])

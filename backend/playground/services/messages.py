@@ -102,7 +102,10 @@ def _add_epoch_value(msg: StreamMessage, m: MetricRecord) -> None:
         msg["metrics"][f"{m.split}_{m.name}"] = m.value
 
 
-_ORDER = {"status": 0, "start": 1, "step": 2, "epoch": 3, "boundary": 4, "snapshot": 5, "result": 6}
+_ORDER = {
+    "status": 0, "start": 1, "step": 2, "epoch": 3, "boundary": 4, "snapshot": 5,
+    "paused": 6, "result": 7,
+}  # fmt: skip
 
 
 def _ordered(messages: list[StreamMessage]) -> list[StreamMessage]:
@@ -124,6 +127,8 @@ def is_final(message: StreamMessage) -> bool:
     return message.get("type") == "status" and message.get("status") in TERMINAL
 
 
-def payload(obj: Any) -> dict[str, Any]:
-    """A report dataclass as a JSON-ready dict."""
-    return asdict(obj)
+def payload(obj: Any, skip: str = "") -> dict[str, Any]:
+    """A report dataclass as a JSON-ready dict (without the field named `skip`)."""
+    body = asdict(obj)
+    body.pop(skip, None)
+    return body

@@ -4,10 +4,11 @@ from __future__ import annotations
 
 import shutil
 from dataclasses import dataclass, fields
-from typing import Any
+from typing import Any, Literal
 
 from playground.config import Settings
 from playground.executors.base import Executor, ExecutorStatus
+from playground.executors.control import Hold
 from playground.ml.datasets import DataSpec
 from playground.ml.preview import preview as preview_data
 from playground.ml.snapshots import run_dir
@@ -43,6 +44,13 @@ class Replay:
     messages: list[StreamMessage]
     last_seq: int  # the newest batch committed when the replay was read
     finished: bool  # the run had ended: nothing more will follow
+
+
+class NotRunningError(Exception):
+    """Pause, resume and step need a running run."""
+
+
+HOLDS = {"pause": Hold.PAUSE, "resume": Hold.RUN, "step": Hold.STEP}
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,14 @@ class Runs:
         rec = self.get(run_id)
         if rec.status in ACTIVE:
             self.executor.cancel(run_id)
+        return self.view(rec)
+
+    def hold(self, *, run_id: int, action: Literal["pause", "resume", "step"]) -> RunView:
+        """Pause a running run before its next step, resume it, or train one more epoch
+        and pause again; the stream says when it holds ("paused" messages)."""
+        rec = self.get(run_id)
+        if rec.status != RunStatus.RUNNING or not self.executor.hold(run_id, HOLDS[action]):
+            raise NotRunningError(f"run {run_id} is {rec.status}: only a running run can {action}")
         return self.view(rec)
 
     def delete(self, *, run_id: int) -> None:

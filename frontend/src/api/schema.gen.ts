@@ -78,6 +78,14 @@ export interface paths {
      */
     get: operations["metrics_api_runs__run_id__metrics_get"];
   };
+  "/api/runs/{run_id}/pause": {
+    /**
+     * Pause Run
+     * @description Hold a running run before its next step; its worker keeps its state (409 unless it
+     * is running). It resumes by itself after PLAYGROUND_LIMITS__MAX_PAUSE_SECONDS.
+     */
+    post: operations["pause_run_api_runs__run_id__pause_post"];
+  };
   "/api/runs/{run_id}/rerun": {
     /**
      * Rerun
@@ -85,12 +93,26 @@ export interface paths {
      */
     post: operations["rerun_api_runs__run_id__rerun_post"];
   };
+  "/api/runs/{run_id}/resume": {
+    /**
+     * Resume Run
+     * @description Let a paused run go on.
+     */
+    post: operations["resume_run_api_runs__run_id__resume_post"];
+  };
   "/api/runs/{run_id}/snapshots": {
     /**
      * Snapshots
      * @description The epochs whose weights were kept (about 20 per run; first, last, restored best).
      */
     get: operations["snapshots_api_runs__run_id__snapshots_get"];
+  };
+  "/api/runs/{run_id}/step": {
+    /**
+     * Step Run
+     * @description Train to the end of the current epoch, then pause again.
+     */
+    post: operations["step_run_api_runs__run_id__step_post"];
   };
   "/api/system": {
     /**
@@ -2961,6 +2983,31 @@ export interface components {
       targets?: "last" | "every_step";
     };
     /**
+     * PausedMessage
+     * @description The run holds before its next step (paused) or goes on (not paused).
+     */
+    PausedMessage: {
+      /**
+       * Epoch
+       * @description The last finished epoch.
+       */
+      epoch: number;
+      /** Paused */
+      paused: boolean;
+      /** Run Id */
+      run_id: number;
+      /**
+       * Seq
+       * @description Per run; a batch stored together shares one seq.
+       */
+      seq: number;
+      /**
+       * Type
+       * @constant
+       */
+      type: "paused";
+    };
+    /**
      * Perceptron
      * @description Rosenblatt's error-driven rule w <- w + lr * (d - o) * x, d and o in {-1, +1}.
      *
@@ -4009,7 +4056,7 @@ export interface components {
        */
       type: "step";
     };
-    StreamMessage: components["schemas"]["StatusMessage"] | components["schemas"]["StartMessage"] | components["schemas"]["StepMessage"] | components["schemas"]["EpochMessage"] | components["schemas"]["BoundaryMessage"] | components["schemas"]["SnapshotMessage"] | components["schemas"]["ResultMessage"];
+    StreamMessage: components["schemas"]["StatusMessage"] | components["schemas"]["StartMessage"] | components["schemas"]["StepMessage"] | components["schemas"]["EpochMessage"] | components["schemas"]["BoundaryMessage"] | components["schemas"]["SnapshotMessage"] | components["schemas"]["PausedMessage"] | components["schemas"]["ResultMessage"];
     /**
      * SummaryOut
      * @description The product's model.summary(): per-layer shapes, parameters and FLOPs.
@@ -4840,6 +4887,32 @@ export interface operations {
     };
   };
   /**
+   * Pause Run
+   * @description Hold a running run before its next step; its worker keeps its state (409 unless it
+   * is running). It resumes by itself after PLAYGROUND_LIMITS__MAX_PAUSE_SECONDS.
+   */
+  pause_run_api_runs__run_id__pause_post: {
+    parameters: {
+      path: {
+        run_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
    * Rerun
    * @description Queue the same spec again, optionally with a new seed.
    */
@@ -4870,6 +4943,31 @@ export interface operations {
     };
   };
   /**
+   * Resume Run
+   * @description Let a paused run go on.
+   */
+  resume_run_api_runs__run_id__resume_post: {
+    parameters: {
+      path: {
+        run_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
    * Snapshots
    * @description The epochs whose weights were kept (about 20 per run; first, last, restored best).
    */
@@ -4884,6 +4982,31 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SnapshotOut"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Step Run
+   * @description Train to the end of the current epoch, then pause again.
+   */
+  step_run_api_runs__run_id__step_post: {
+    parameters: {
+      path: {
+        run_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["RunView"];
         };
       };
       /** @description Validation Error */

@@ -70,6 +70,25 @@ def cancel_run(run: RunDep, runs: RunsDep) -> RunView:
     return runs.cancel(run_id=run.id)
 
 
+@router.post("/{run_id}/pause")
+def pause_run(run: RunDep, runs: RunsDep) -> RunView:
+    """Hold a running run before its next step; its worker keeps its state (409 unless it
+    is running). It resumes by itself after PLAYGROUND_LIMITS__MAX_PAUSE_SECONDS."""
+    return runs.hold(run_id=run.id, action="pause")
+
+
+@router.post("/{run_id}/resume")
+def resume_run(run: RunDep, runs: RunsDep) -> RunView:
+    """Let a paused run go on."""
+    return runs.hold(run_id=run.id, action="resume")
+
+
+@router.post("/{run_id}/step")
+def step_run(run: RunDep, runs: RunsDep) -> RunView:
+    """Train to the end of the current epoch, then pause again."""
+    return runs.hold(run_id=run.id, action="step")
+
+
 @router.post("/{run_id}/rerun", status_code=status.HTTP_201_CREATED)
 def rerun(run: RunDep, runs: RunsDep, body: Rerun | None = None) -> RunView:
     """Queue the same spec again, optionally with a new seed."""
