@@ -8,27 +8,13 @@ import pytest
 import torch
 from torch import Tensor, nn
 
-from playground.ml.builder import build_model
-from playground.ml.datasets import DataContext, LoadedData, load
+from playground.ml.datasets import LoadedData
 from playground.ml.datasets.text import vocabulary
 from playground.ml.errors import SpecError
-from playground.ml.inspect import inspect, parse_view
 from playground.ml.inspect.common import ungrid
 from playground.ml.spec import RunSpec
-from tests.factories import layers, linear, make_spec
-
-DIGITS = {"dataset": "digits", "n_samples": 100}
-
-
-def built(**sections: Any) -> tuple[RunSpec, nn.Sequential, LoadedData]:
-    spec = make_spec(**sections)
-    data = load(spec.data, DataContext())
-    torch.manual_seed(0)
-    return spec, build_model(spec.model.layers, data.info.input).eval(), data
-
-
-def view(spec: RunSpec, model: nn.Module, data: LoadedData, **request: Any) -> dict[str, Any]:
-    return inspect(spec, model, data, parse_view(request))
+from tests.factories import layers, linear
+from tests.unit.inspect_kit import DIGITS, built, close_to_grid, view
 
 
 def cnn() -> tuple[RunSpec, nn.Sequential, LoadedData]:
@@ -46,12 +32,6 @@ def score_grad(model: nn.Module, x: Tensor, score: Any) -> Tensor:
     x = x.clone().requires_grad_(True)
     (grad,) = torch.autograd.grad(score(model(x)), x)
     return grad
-
-
-def close_to_grid(encoded: dict[str, Any], oracle: Tensor) -> None:
-    assert encoded["shape"] == list(oracle.shape)
-    step = (encoded["hi"] - encoded["lo"]) / 255
-    assert (ungrid(encoded) - oracle).abs().max() <= step / 2 + 1e-6
 
 
 def test_saliency_is_the_absolute_gradient_of_the_class_score() -> None:

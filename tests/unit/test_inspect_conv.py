@@ -8,35 +8,17 @@ from typing import Any
 
 import pytest
 import torch
-from torch import Tensor, nn
+from torch import nn
 
 from playground.ml.builder import build_model
 from playground.ml.datasets import DataContext, LoadedData, load
 from playground.ml.errors import SpecError
 from playground.ml.inspect import inspect, parse_view
-from playground.ml.inspect.common import ungrid
 from playground.ml.spec import RunSpec
-from tests.factories import layers, linear, make_spec
+from tests.factories import layers, linear
+from tests.unit.inspect_kit import DIGITS, built, close_to_grid, view
 
-DIGITS = {"dataset": "digits", "n_samples": 100}
 EXAMPLES = Path(__file__).resolve().parents[2] / "examples"
-
-
-def built(**sections: Any) -> tuple[RunSpec, nn.Sequential, LoadedData]:
-    spec = make_spec(**sections)
-    data = load(spec.data, DataContext())
-    torch.manual_seed(0)
-    return spec, build_model(spec.model.layers, data.info.input).eval(), data
-
-
-def view(spec: RunSpec, model: nn.Module, data: LoadedData, **request: Any) -> dict[str, Any]:
-    return inspect(spec, model, data, parse_view(request))
-
-
-def close_to_grid(encoded: dict[str, Any], oracle: Tensor) -> None:
-    assert encoded["shape"] == list(oracle.shape)
-    step = (encoded["hi"] - encoded["lo"]) / 255
-    assert (ungrid(encoded) - oracle).abs().max() <= step / 2 + 1e-5
 
 
 def cnn() -> tuple[RunSpec, nn.Sequential, LoadedData]:

@@ -2,40 +2,15 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import numpy as np
 import pytest
 import torch
-from torch import Tensor, nn
+from torch import Tensor
 
-from playground.ml.builder import build_model
-from playground.ml.datasets import DataContext, LoadedData, load
+from playground.ml.datasets import LoadedData
 from playground.ml.errors import SpecError
-from playground.ml.inspect import inspect, parse_view
-from playground.ml.inspect.common import ungrid
-from playground.ml.spec import RunSpec
-from tests.factories import layers, linear, make_spec
-
-
-def built(**sections: Any) -> tuple[RunSpec, nn.Sequential, LoadedData]:
-    """A spec, its freshly initialised model (seed 0, eval mode) and its data."""
-    spec = make_spec(**sections)
-    data = load(spec.data, DataContext())
-    torch.manual_seed(0)
-    return spec, build_model(spec.model.layers, data.info.input).eval(), data
-
-
-def view(spec: RunSpec, model: nn.Module, data: LoadedData, **request: Any) -> dict[str, Any]:
-    return inspect(spec, model, data, parse_view(request))
-
-
-def close_to_grid(encoded: dict[str, Any], oracle: Tensor) -> None:
-    """Decoded bytes within half a quantisation step of the oracle; the scale is its range."""
-    assert encoded["lo"] == pytest.approx(float(oracle.min()), abs=1e-5)
-    assert encoded["hi"] == pytest.approx(float(oracle.max()), abs=1e-5)
-    step = (encoded["hi"] - encoded["lo"]) / 255
-    assert (ungrid(encoded) - oracle).abs().max() <= step / 2 + 1e-5
+from tests.factories import layers, linear
+from tests.unit.inspect_kit import built, close_to_grid, view
 
 
 def grid_inputs(data: LoadedData) -> Tensor:
@@ -84,9 +59,9 @@ def test_neuron_maps_are_each_unit_after_its_activation_on_the_boundary_grid() -
     for entry, oracle in zip(out["layers"], (h0, inner, h3, h4), strict=True):
         for unit, encoded in enumerate(entry["units"]):
             assert encoded["shape"] == [50, 50]
-            close_to_grid(encoded, oracle[:, unit].reshape(50, 50))
+            close_to_grid(encoded, oracle[:, unit].reshape(50, 50), own_range=True)
     assert [f["name"] for f in out["features"]] == ["x", "y", "x2"]
-    close_to_grid(out["features"][2], x[:, 2].reshape(50, 50))
+    close_to_grid(out["features"][2], x[:, 2].reshape(50, 50), own_range=True)
 
 
 def test_neurons_needs_two_d_points() -> None:

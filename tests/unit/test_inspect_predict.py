@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
 
 import numpy as np
 import pytest
@@ -17,19 +16,7 @@ from playground.ml.errors import SpecError
 from playground.ml.inspect import inspect, parse_view
 from playground.ml.spec import RunSpec
 from tests.factories import layers, linear, make_spec
-
-DIGITS = {"dataset": "digits", "n_samples": 100}
-
-
-def built(**sections: Any) -> tuple[RunSpec, nn.Sequential, LoadedData]:
-    spec = make_spec(**sections)
-    data = load(spec.data, DataContext())
-    torch.manual_seed(0)
-    return spec, build_model(spec.model.layers, data.info.input).eval(), data
-
-
-def view(spec: RunSpec, model: nn.Module, data: LoadedData, **request: Any) -> dict[str, Any]:
-    return inspect(spec, model, data, parse_view(request))
+from tests.unit.inspect_kit import DIGITS, built, view
 
 
 def raw_test(spec: RunSpec) -> LoadedData:

@@ -9,27 +9,13 @@ import pytest
 import torch
 from torch import Tensor, nn
 
-from playground.ml.builder import build_model
-from playground.ml.datasets import DataContext, LoadedData, load
 from playground.ml.datasets.text import vocabulary
 from playground.ml.errors import SpecError
-from playground.ml.inspect import inspect, parse_view
 from playground.ml.inspect.common import ungrid
-from playground.ml.spec import RunSpec
-from tests.factories import layers, linear, make_spec
+from tests.factories import layers, linear
+from tests.unit.inspect_kit import built, view
 
 CHARS = {"dataset": "chars", "n_samples": 60, "seq_len": 8}
-
-
-def built(**sections: Any) -> tuple[RunSpec, nn.Sequential, LoadedData]:
-    spec = make_spec(**sections)
-    data = load(spec.data, DataContext())
-    torch.manual_seed(0)
-    return spec, build_model(spec.model.layers, data.info.input).eval(), data
-
-
-def view(spec: RunSpec, model: nn.Module, data: LoadedData, **request: Any) -> dict[str, Any]:
-    return inspect(spec, model, data, parse_view(request))
 
 
 def attention_by_hand(mha: nn.MultiheadAttention, x: Tensor, causal: bool) -> Tensor:

@@ -30,14 +30,6 @@ class RunView(RunRecord):
 
 
 @dataclass(frozen=True, slots=True)
-class ViewPage:
-    """One page of runs and the cursor of the next (None on the last page)."""
-
-    items: list[RunView]
-    next_cursor: str | None
-
-
-@dataclass(frozen=True, slots=True)
 class Replay:
     """What a new viewer of a run gets first: every stored message after its seq."""
 
@@ -149,10 +141,10 @@ class Runs:
             raw["training"] = {**raw["training"], "seed": seed}
         return self.create(spec=RunSpec.model_validate(raw))
 
-    def page(self, **filters: Any) -> ViewPage:
+    def page(self, **filters: Any) -> Page[RunView]:
         """A page of runs (filters as in RunStore.list_runs)."""
-        page: Page = self.store.list_runs(**filters)
-        return ViewPage([self.view(r) for r in page.items], page.next_cursor)
+        page = self.store.list_runs(**filters)
+        return Page([self.view(r) for r in page.items], page.next_cursor)
 
     def metrics(self, *, run_id: int, **query: Any) -> dict[str, list[Point]]:
         """Stored series keyed 'split/name' (query as in RunStore.metrics)."""

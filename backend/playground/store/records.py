@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Any, NamedTuple
+from typing import Any, Generic, NamedTuple, TypeVar
 
 from playground.store.states import RunStatus
 
@@ -35,11 +35,14 @@ class RunRecord:
     last_seq: int
 
 
+Item = TypeVar("Item", bound="RunRecord")
+
+
 @dataclass(frozen=True, slots=True)
-class Page:
+class Page(Generic[Item]):
     """One page of runs and the cursor of the next (None on the last page)."""
 
-    items: list[RunRecord]
+    items: list[Item]
     next_cursor: str | None
 
 

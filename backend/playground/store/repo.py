@@ -95,7 +95,7 @@ class RunStore:
         descending: bool = True,
         limit: int = 50,
         cursor: str | None = None,
-    ) -> Page:
+    ) -> Page[RunRecord]:
         """One page of runs; pass the returned next_cursor (same sort) for the next page.
 
         `name` matches a substring, ignoring case (ASCII only on SQLite); `tag` matches a
