@@ -44,6 +44,21 @@ def one_thread() -> Iterator[None]:
     torch.set_num_threads(before)
 
 
+# Curriculum ideas that are pictures or numbers on screen: each has a preset that says so.
+SHOWN = ("H1", "H2", "H3", "H4", "H5", "H6", "H7", "A5", "A12", "A13", "B10", "B11", "D13",
+         "D14", "E2", "E8", "F3", "G7", "G8", "G9")  # fmt: skip
+
+
+def test_every_picture_of_the_course_has_a_preset() -> None:
+    ids = {i for name in PRESETS for i in re.findall(r"\b[A-H]\d{1,2}\b", load(name).description)}
+    assert [i for i in SHOWN if i not in ids] == []
+
+
+def test_the_examples_readme_lists_every_preset() -> None:
+    listed = re.findall(r"^\| \[`([\w]+)\.json`\]", (EXAMPLES / "README.md").read_text(), re.M)
+    assert listed == PRESETS
+
+
 def test_bench_only_names_real_presets() -> None:
     assert set(BENCH_ONLY) <= set(PRESETS)
 

@@ -10,6 +10,7 @@ by `check()` here, by tests/unit/test_preset_claims.py and by bench/presets.py.
 
 from __future__ import annotations
 
+import copy
 import itertools
 import math
 import statistics
@@ -18,6 +19,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Annotated, Any, get_args
 
 from pydantic import AfterValidator
+from torch import nn
 
 from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, Status, StepReport
 
@@ -56,6 +58,13 @@ KEYS: dict[str, str] = {
     "step_loss.noise": "mean |change| between consecutive step losses / mean step loss (D14)",
     "step_loss.smoothed_noise": f"the same for the EMA-smoothed step loss (weight {SMOOTHING})",
     "rerun.max_diff": "largest difference of any epoch or test metric when trained again (G9)",
+    # Measured with the inspect views on the trained model (what the pictures show):
+    "view.dead_fraction": "largest fraction of dead ReLU units in any layer (activations, B10)",
+    "view.saturated_fraction": "largest fraction of saturated tanh/sigmoid outputs (B11)",
+    "view.zero_weights": "fraction of weights with |w| < 1e-3, over all layers (weights, E2)",
+    "view.gradcheck_error": "largest relative error of autograd vs finite differences (D13)",
+    "view.flip_eps": "smallest FGSM eps of 0.05..3 that flips test sample 0 (adversarial, H5)",
+    "view.receptive_field": "receptive field (pixels) of the last conv/pool layer (H6)",
 }
 for _prefix, (_names, _what) in FAMILIES.items():
     for _name in _names:
@@ -94,6 +103,10 @@ class Record(Hooks):
 
     epochs: list[EpochReport] = field(default_factory=list)
     steps: list[StepReport] = field(default_factory=list)
+    model: nn.Module | None = None  # the trained model, for the view claims
+
+    def on_model(self, model: nn.Module) -> None:
+        self.model = model
 
     def on_epoch(self, report: EpochReport) -> None:
         self.epochs.append(report)
@@ -121,7 +134,11 @@ class Check:
 
 
 def measure(
-    key: str, result: RunResult, record: Record, rerun: Callable[[], Any] | None = None
+    key: str,
+    result: RunResult,
+    record: Record,
+    rerun: Callable[[], Any] | None = None,
+    spec: RunSpec | None = None,
 ) -> float | str | None:
     """The value of one claim key for a finished run (None: the run did not report it)."""
     if key == "status":
@@ -156,6 +173,8 @@ def measure(
         return _noise(_ema(losses) if name == "smoothed_noise" else losses)
     if key == "rerun.max_diff":
         return rerun() if rerun is not None else None
+    if prefix == "view":
+        return view_claim(name, spec, record.model) if spec and record.model else None
     raise KeyError(key)  # unreachable: keys are validated
 
 
@@ -164,12 +183,13 @@ def evaluate(
     result: RunResult,
     record: Record,
     rerun: Callable[[], Any] | None = None,
+    spec: RunSpec | None = None,
 ) -> list[Check]:
     """Every claim of `expect` against one finished run; `status` is implied "succeeded"."""
     claims: dict[str, Bound | str] = {"status": "succeeded", **expect}
     checks = []
     for key, bound in claims.items():
-        value = measure(key, result, record, rerun)
+        value = measure(key, result, record, rerun, spec)
         if isinstance(bound, str):
             ok = value == bound
         else:
@@ -190,7 +210,7 @@ def check(spec: RunSpec) -> tuple[RunResult, list[Check]]:
         second = train(spec, again)
         return max_difference(result, record, second, again)
 
-    return result, evaluate(spec.expect or {}, result, record, rerun)
+    return result, evaluate(spec.expect or {}, result, record, rerun, spec)
 
 
 def max_difference(a: RunResult, ra: Record, b: RunResult, rb: Record) -> float:
@@ -213,6 +233,41 @@ def max_difference(a: RunResult, ra: Record, b: RunResult, rb: Record) -> float:
         for k in x:
             worst = max(worst, abs(x[k] - y[k]))
     return worst
+
+
+FLIP_EPS = (0.05, 0.1, 0.2, 0.3, 0.5, 1.0, 2.0, 3.0)
+
+
+def view_claim(name: str, spec: RunSpec, model: nn.Module) -> float | None:
+    """A number read off an inspect view of the trained model (on the CPU, in eval mode)."""
+    from playground.ml.datasets import DataContext, load  # the views import the registry
+    from playground.ml.inspect import inspect, parse_view
+
+    model = copy.deepcopy(model).to("cpu").eval()
+    data = load(spec.data, DataContext())
+
+    def view(**request: Any) -> dict[str, Any]:
+        return inspect(spec, model, data, parse_view(request))
+
+    if name in ("dead_fraction", "saturated_fraction"):
+        values = [layer[name] for layer in view(view="activations")["layers"]]
+        return max((v for v in values if v is not None), default=None)
+    if name == "zero_weights":
+        weights = [p for n, p in model.named_parameters() if n.endswith("weight")]
+        small = sum(int((w.abs() < 1e-3).sum()) for w in weights)
+        return small / max(1, sum(w.numel() for w in weights))
+    if name == "gradcheck_error":
+        return float(view(view="gradcheck")["max_rel_error"])
+    if name == "flip_eps":
+        for eps in FLIP_EPS:
+            out = view(view="adversarial", index=0, eps=eps)
+            if out["after"]["predicted"] != out["before"]["predicted"]:
+                return eps
+        return None
+    if name == "receptive_field":
+        rows = view(view="receptive_field")["layers"]
+        return float(max(rows[-1]["size"])) if rows else None
+    raise KeyError(name)
 
 
 def _within(value: float, lo: float | None, hi: float | None) -> bool:
