@@ -93,6 +93,14 @@ function keyboardLegend(u: uPlot): void {
   });
 }
 
+/** Legend values only while the cursor is on a point: an idle legend ("epoch: —") is clutter,
+ * so until then it shows just the series' names (and none at all for a single series). */
+function legendValues(u: uPlot): void {
+  const idle = u.cursor.idx === null || u.cursor.idx === undefined;
+  u.root.classList.toggle("legend-idle", idle);
+  u.root.classList.toggle("legend-single", u.series.length <= 2);
+}
+
 function syncPressed(u: uPlot): void {
   u.root.querySelectorAll(".u-legend .u-series th[role=button]").forEach((th, j) => {
     th.setAttribute("aria-pressed", String(u.series[j + 1]?.show !== false));
@@ -158,7 +166,8 @@ function plotOptions(p: LineChartProps, width: number, onZoom: () => void): uPlo
       })),
     ],
     hooks: {
-      init: [keyboardLegend],
+      init: [keyboardLegend, legendValues],
+      setLegend: [legendValues],
       setSeries: [syncPressed],
       setSelect: [(u) => u.select.width > 0 && onZoom()],
     },

@@ -1,7 +1,7 @@
 // A finished run's test-set metrics: accuracy and loss, or MSE / MAE / R² for regression.
 import { useId } from "preact/hooks";
 import type { RunResult } from "../api/types";
-import { testMetricRows } from "../state/results";
+import { resultCounts, testMetricRows } from "../state/results";
 import "./charts.css";
 
 export function TestMetrics({ result }: { result: RunResult }) {
@@ -24,12 +24,8 @@ export function TestMetrics({ result }: { result: RunResult }) {
           No test metrics (the run has no test split, or stopped before the end).
         </p>
       )}
-      <p class="muted small">
-        {result.epochs} epochs, {result.steps} steps
-        {result.best_epoch !== null && result.best_epoch !== undefined
-          ? `; best epoch ${result.best_epoch}`
-          : ""}
-        {result.stopped_early ? "; stopped early" : ""}
+      <p class="muted small" data-testid="result-counts">
+        {resultCounts(result)}
       </p>
     </section>
   );

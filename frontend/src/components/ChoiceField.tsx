@@ -3,6 +3,7 @@ import type { Json, JsonObject, Param } from "../api/types";
 import { choiceType, type FieldKind } from "../state/fields";
 import { findEntry } from "../state/spec";
 import { fieldId } from "./Field";
+import { FieldLabel } from "./FieldLabel";
 import { errorsAt, useForm } from "./formContext";
 import { ParamForm } from "./ParamForm";
 
@@ -27,9 +28,7 @@ export function ChoiceField({ param, kind, value, path, onChange }: Props) {
   const noneLabel = param.name === "activation" ? "none" : "default";
   return (
     <div class={`field choice${entry?.params.length ? " wide" : ""}`}>
-      <label for={id} class="field-label" title={param.description ?? undefined}>
-        {param.name}
-      </label>
+      <FieldLabel param={param} htmlFor={id} />
       <select
         id={id}
         value={type ?? ""}

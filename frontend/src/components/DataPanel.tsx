@@ -17,7 +17,7 @@ const KIND_LABEL: Record<DatasetEntry["kind"], string> = {
   file: "Your files",
 };
 
-export function DataPanel({ data }: { data: SpecJson["data"] }) {
+export function DataPanel({ data, generation }: { data: SpecJson["data"]; generation: number }) {
   const { catalog, update } = useForm();
   const entry = catalog.datasets.find((d) => d.id === data.dataset);
   const kinds = [...new Set(catalog.datasets.map((d) => d.kind))];
@@ -25,13 +25,15 @@ export function DataPanel({ data }: { data: SpecJson["data"] }) {
     JSON.stringify(data),
     (signal) => api.preview(data, signal),
     300,
+    // Another data set, or a new spec, never shows the old preview while the new one loads.
+    `${generation}:${data.dataset}`,
   );
   return (
     <section class="panel" aria-labelledby="data-h">
       <h2 id="data-h">Data</h2>
       <div class="field wide">
         <label for="dataset" class="field-label">
-          data set
+          data set <code class="py-name">dataset</code>
         </label>
         <select
           id="dataset"
@@ -66,7 +68,7 @@ export function DataPanel({ data }: { data: SpecJson["data"] }) {
           onChange={(v) => update((s) => ({ ...s, data: { ...v, dataset: data.dataset } }))}
         />
       )}
-      <div class="preview-box" aria-live="polite">
+      <div class="preview-box" aria-live="polite" data-dataset={data.dataset}>
         {preview.data && <DataPreview preview={preview.data} />}
         {!preview.data && preview.pending && <p class="muted small">Loading a preview…</p>}
         {preview.error && <p class="error-text small">No preview: {preview.error.message}</p>}

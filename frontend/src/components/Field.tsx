@@ -2,11 +2,14 @@
 import type { JSX } from "preact";
 import type { Json, JsonObject, Param } from "../api/types";
 import { fieldKind } from "../state/fields";
+import { learnerLabel, logSliderRange } from "../state/labels";
 import type { LayerAddr } from "../state/spec";
 import { ChoiceField } from "./ChoiceField";
 import { EnumField } from "./EnumField";
+import { FieldLabel } from "./FieldLabel";
 import { errorsAt, useForm } from "./formContext";
 import { LayerStack } from "./LayerStack";
+import { LogSlider } from "./LogSlider";
 import { MultiField } from "./MultiField";
 import { ObjectField } from "./ObjectField";
 import { TextField } from "./TextField";
@@ -23,7 +26,11 @@ export function fieldId(path: string): string {
   return `f-${path.replace(/[^A-Za-z0-9_]+/g, "-").replace(/-$/, "")}`;
 }
 
-// About 70 lines on purpose: one branch per kind of field, read top to bottom.
+function slider(param: Param, kind: { kind: string }): boolean {
+  return kind.kind === "number" && logSliderRange(param.name) !== null;
+}
+
+// About 80 lines on purpose: one branch per kind of field, read top to bottom.
 export function Field({ param, value, path, onChange, layerAddr }: Props) {
   const { errors } = useForm();
   const kind = fieldKind(param);
@@ -31,7 +38,7 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
   if (kind.kind === "layers") {
     return (
       <div class="field wide">
-        <span class="field-label">{param.name}</span>
+        <FieldLabel param={param} />
         <LayerStack parent={layerAddr ?? []} layers={(value as JsonObject[]) ?? []} />
       </div>
     );
@@ -62,7 +69,8 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
     widget = <MultiField id={id} kind={kind} value={value} onChange={onChange} />;
   } else {
     const nullable = (kind.kind === "text" || kind.kind === "number") && kind.nullable;
-    widget = (
+    const slider = kind.kind === "number" ? logSliderRange(param.name) : null;
+    const box = (
       <TextField
         id={id}
         kind={kind}
@@ -73,18 +81,27 @@ export function Field({ param, value, path, onChange, layerAddr }: Props) {
         onChange={onChange}
       />
     );
+    widget = slider ? (
+      <span class="with-slider">
+        {box}
+        <LogSlider
+          label={learnerLabel(param.name)}
+          range={slider}
+          value={value}
+          onChange={onChange}
+        />
+      </span>
+    ) : (
+      box
+    );
   }
   return (
-    <div class={`field${kind.kind === "multi" ? " wide" : ""}`}>
-      <label
+    <div class={`field${kind.kind === "multi" || slider(param, kind) ? " wide" : ""}`}>
+      <FieldLabel
+        param={param}
         id={`${id}-label`}
-        for={kind.kind === "multi" ? undefined : id}
-        title={param.description ?? undefined}
-        class="field-label"
-      >
-        {param.name}
-        {param.required && <span aria-hidden="true">*</span>}
-      </label>
+        htmlFor={kind.kind === "multi" ? undefined : id}
+      />
       {widget}
       {errs.length > 0 && (
         <span id={helpId} class="field-error" role="alert">

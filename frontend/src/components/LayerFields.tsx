@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import type { Entry, JsonObject } from "../api/types";
 import { splitParams } from "../state/fields";
+import { learnerLabel } from "../state/labels";
 import type { LayerAddr } from "../state/spec";
 import { errorsAt, useForm } from "./formContext";
 import { ParamForm } from "./ParamForm";
@@ -30,7 +31,7 @@ export function LayerFields({ entry, layer, addr, path, onChange }: Props) {
         <details class="more-options" open={open || undefined}>
           <summary class="small muted">
             {more.length} more option{more.length > 1 ? "s" : ""}:{" "}
-            {more.map((p) => p.name).join(", ")}
+            {more.map((p) => learnerLabel(p.name)).join(", ")}
           </summary>
           <ParamForm params={more} value={layer} path={path} layerAddr={addr} onChange={onChange} />
         </details>

@@ -3,6 +3,7 @@
 import type { Json, JsonObject, Param } from "../api/types";
 import type { FieldKind } from "../state/fields";
 import { fieldId } from "./Field";
+import { FieldLabel } from "./FieldLabel";
 import { useForm } from "./formContext";
 import { ParamForm } from "./ParamForm";
 
@@ -25,9 +26,9 @@ export function ObjectField({ param, kind, value, path, onChange }: Props) {
   const id = fieldId(path);
   return (
     <fieldset class="field wide object">
-      <legend title={param.description ?? undefined}>
+      <legend>
         {kind.nullable ? (
-          <label class="inline" for={id}>
+          <FieldLabel param={param} htmlFor={id}>
             <input
               id={id}
               type="checkbox"
@@ -36,10 +37,9 @@ export function ObjectField({ param, kind, value, path, onChange }: Props) {
                 onChange((e.target as HTMLInputElement).checked ? { ...STARTERS[kind.name] } : null)
               }
             />
-            {param.name}
-          </label>
+          </FieldLabel>
         ) : (
-          param.name
+          <FieldLabel param={param} />
         )}
       </legend>
       {(on || !kind.nullable) && (

@@ -1,14 +1,23 @@
-// A run's training progress as a bar (fraction of its steps done; empty while unknown).
-export function ProgressBar({ fraction }: { fraction: number | null }) {
+// A run's training progress as a bar (fraction done; empty while unknown); a stopped run's
+// bar stays where it stopped, striped, so it never reads as finished.
+export function ProgressBar({
+  fraction,
+  state = "active",
+}: {
+  fraction: number | null;
+  state?: "active" | "done" | "stopped";
+}) {
   const f = fraction ?? 0;
   return (
     <div
-      class="progress"
+      class={`progress ${state}`}
       role="progressbar"
-      aria-label="Training progress"
+      aria-label={state === "stopped" ? "Training progress (stopped)" : "Training progress"}
       aria-valuemin={0}
       aria-valuemax={100}
       aria-valuenow={Math.round(f * 100)}
+      data-state={state}
+      data-fraction={f.toFixed(4)}
     >
       <div style={{ width: `${f * 100}%` }} />
     </div>

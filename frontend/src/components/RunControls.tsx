@@ -1,6 +1,7 @@
 // The playground's run bar: the run's name, Train, and what stops it from training.
 import type { ErrorItem } from "../api/types";
 import { problemsText } from "../state/playground";
+import { type TrainState, trainButton } from "../state/train";
 
 interface ControlsProps {
   name: string;
@@ -8,17 +9,12 @@ interface ControlsProps {
   onTrain: () => void;
   errors: ErrorItem[];
   serverDown: string | null;
-  submitError: string | null;
+  train: TrainState;
 }
 
-export function RunControls({
-  name,
-  onName,
-  onTrain,
-  errors,
-  serverDown,
-  submitError,
-}: ControlsProps) {
+export function RunControls({ name, onName, onTrain, errors, serverDown, train }: ControlsProps) {
+  const button = trainButton(train, { errors: errors.length, serverDown: serverDown !== null });
+  const submitError = train.phase === "failed" ? train.error : null;
   return (
     <section class="panel run-controls" aria-label="Run">
       <div class="row">
@@ -35,10 +31,11 @@ export function RunControls({
           type="button"
           class="primary"
           onClick={onTrain}
-          disabled={errors.length > 0 || serverDown !== null}
+          disabled={button.disabled}
+          aria-busy={button.busy}
           data-testid="train"
         >
-          Train
+          {button.label}
         </button>
       </div>
       {serverDown && (

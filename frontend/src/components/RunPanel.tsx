@@ -1,15 +1,27 @@
-// The live view of the run the playground started: status, progress, Stop, and its charts.
-import { useState } from "preact/hooks";
+// The live view of the run the playground started: status, progress, Stop, and its charts;
+// once it ends, whether the preset's claims held.
+import { useMemo, useState } from "preact/hooks";
+import type { Json, SpecJson } from "../api/types";
 import { useRunActions } from "../hooks/useRunActions";
 import { useRunStream } from "../hooks/useRunStream";
+import { checkClaims } from "../state/claims";
 import { formatDuration } from "../state/format";
+import { progressView } from "../state/runProgress";
 import { isActive } from "../state/status";
 import { ErrorLines } from "./ErrorLines";
 import { ProgressBar } from "./ProgressBar";
 import { RunCharts } from "./RunCharts";
+import { RunClaims } from "./RunClaims";
+import { RunDataContext } from "./runDataContext";
 import { SmoothingControl } from "./SmoothingControl";
 
-export function RunPanel({ runId }: { runId: number }) {
+interface Props {
+  runId: number;
+  expect?: Record<string, Json>; // the preset's claims, checked when the run ends
+  data?: SpecJson["data"]; // the run's data spec (class names for its results)
+}
+
+export function RunPanel({ runId, expect, data }: Props) {
   const live = useRunStream(runId);
   const { history } = live;
   const [smoothing, setSmoothing] = useState(0.6);
@@ -17,18 +29,23 @@ export function RunPanel({ runId }: { runId: number }) {
   const status = history.status ?? "queued";
   const active = isActive(status);
   const p = history.progress();
+  const view = progressView(status, p, history.result);
   const stop = () => actions.cancel(runId);
+  const result = history.result;
+  const checks = useMemo(
+    () => (result && expect ? checkClaims(expect, { result, epochs: history.epochs }) : []),
+    [result, expect, live.version],
+  );
   return (
-    <>
+    <RunDataContext.Provider value={data ?? null}>
       <section class="panel" aria-label="Run status">
         <div class="status-line" data-testid="run-status-line">
           <span class={`badge ${status}`} data-testid="run-status" data-status={status}>
             {status}
           </span>
           <a href={`#/runs/${runId}`}>run #{runId}</a>
-          <span class="stat" data-testid="run-epoch">
-            epoch {p.epoch}
-            {p.totalEpochs ? ` / ${p.totalEpochs}` : ""}
+          <span class="stat" data-testid="run-epoch" data-state={view.state}>
+            {view.text}
           </span>
           <span class="stat">elapsed {formatDuration(p.elapsedSeconds)}</span>
           {active && <span class="stat">ETA {formatDuration(p.etaSeconds)}</span>}
@@ -45,7 +62,7 @@ export function RunPanel({ runId }: { runId: number }) {
             </button>
           )}
         </div>
-        <ProgressBar fraction={p.fraction} />
+        <ProgressBar fraction={view.fraction} state={view.state} />
         {history.error && (
           <p class="error-text" role="alert" data-testid="run-error">
             {status}: {history.error}
@@ -53,7 +70,8 @@ export function RunPanel({ runId }: { runId: number }) {
         )}
         <ErrorLines messages={[live.error, actions.error]} />
       </section>
+      <RunClaims checks={checks} />
       <RunCharts history={history} version={live.version} smoothing={smoothing} />
-    </>
+    </RunDataContext.Provider>
   );
 }

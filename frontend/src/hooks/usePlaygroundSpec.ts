@@ -1,9 +1,11 @@
-// The playground's spec and run, kept in the URL: edits replace the URL (no history entry), a
-// followed link replaces the spec; `generation` tells editors to start over with a new spec.
-import { useEffect, useMemo, useRef, useState } from "preact/hooks";
+// The playground's spec and run (state/screen.ts decides), kept in the URL: edits replace the
+// URL (no history entry), a followed link replaces the spec; `generation` tells editors and
+// server answers to start over with a new spec.
+import { useEffect, useMemo, useReducer, useRef } from "preact/hooks";
 import type { SpecJson } from "../api/types";
 import { isBadLink, linkedSpec } from "../state/playground";
 import { navigate } from "../state/route";
+import { initialScreen, screenReducer } from "../state/screen";
 import { starterSpec } from "../state/spec";
 import { decodeSpec, encodeSpec } from "../state/url";
 
@@ -11,7 +13,7 @@ export interface PlaygroundSpec {
   spec: SpecJson;
   token: string; // the spec as the URL holds it
   update: (edit: (spec: SpecJson) => SpecJson) => void;
-  /** A whole new spec (a preset): editors start over. */
+  /** A whole new spec (a preset): editors start over and the run on screen goes. */
   load: (spec: SpecJson) => void;
   generation: number;
   badLink: boolean;
@@ -20,23 +22,17 @@ export interface PlaygroundSpec {
 }
 
 export function usePlaygroundSpec(route: { spec?: string; run?: number }): PlaygroundSpec {
-  const [spec, setSpec] = useState<SpecJson>(
-    () => (route.spec && decodeSpec(route.spec)) || starterSpec(),
+  const [state, dispatch] = useReducer(screenReducer, undefined, () =>
+    initialScreen((route.spec && decodeSpec(route.spec)) || starterSpec(), route.run),
   );
-  const [runId, setRunId] = useState<number | undefined>(route.run);
-  const [generation, setGeneration] = useState(0);
-  const load = (s: SpecJson) => {
-    setSpec(s);
-    setGeneration((g) => g + 1);
-  };
+  const { spec, generation, runId } = state;
   const token = useMemo(() => encodeSpec(spec), [spec]);
 
   // A link pasted or followed (hashchange) replaces what is on screen.
   const own = useRef(token);
   useEffect(() => {
     const linked = linkedSpec(route.spec, own.current);
-    if (linked) load(linked);
-    if (route.run !== undefined) setRunId(route.run);
+    dispatch({ type: "link", spec: linked, runId: route.run });
   }, [route.spec, route.run]);
 
   // Edits go into the URL without adding history entries.
@@ -48,11 +44,11 @@ export function usePlaygroundSpec(route: { spec?: string; run?: number }): Playg
   return {
     spec,
     token,
-    update: (edit) => setSpec((s) => edit(s)),
-    load,
+    update: (edit) => dispatch({ type: "edit", edit }),
+    load: (s) => dispatch({ type: "load", spec: s }),
     generation,
     badLink: isBadLink(route.spec),
     runId,
-    setRunId,
+    setRunId: (id) => dispatch({ type: "run", runId: id }),
   };
 }

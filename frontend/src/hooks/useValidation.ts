@@ -1,8 +1,10 @@
 // The spec checked by POST /api/validate as it is edited (debounced): layer rows and errors.
-import { useMemo } from "preact/hooks";
+// Answers about an earlier generation (another preset) are never shown; while the spec does not
+// validate, the layers before the first error keep their rows (state/prefixRows).
+import { useMemo, useRef } from "preact/hooks";
 import { api } from "../api/client";
 import type { ErrorItem, LayerRow, SpecJson, Summary } from "../api/types";
-import { rowsByPath } from "../state/playground";
+import { type Checked, layerRows } from "../state/prefixRows";
 import { useDebouncedRequest } from "./useDebouncedRequest";
 
 export interface Validation {
@@ -16,12 +18,23 @@ export interface Validation {
 
 const DEBOUNCE_MS = 250;
 
-export function useValidation(spec: SpecJson, token: string): Validation {
-  const v = useDebouncedRequest(token, (signal) => api.validate(spec, signal), DEBOUNCE_MS);
-  const rows = useMemo(() => rowsByPath(v.data), [v.data]);
+export function useValidation(spec: SpecJson, token: string, generation = 0): Validation {
+  const v = useDebouncedRequest<Checked>(
+    token,
+    (signal) => api.validate(spec, signal).then((summary) => ({ spec, summary })),
+    DEBOUNCE_MS,
+    String(generation),
+  );
+  const lastGood = useRef<Checked | null>(null);
+  if (v.data) lastGood.current = v.data;
   const errors = useMemo(() => v.error?.items ?? [], [v.error]);
+  const summary = v.data?.summary ?? null;
+  const rows = useMemo(
+    () => layerRows(spec, summary, errors, lastGood.current),
+    [v.data, errors, spec],
+  );
   return {
-    summary: v.data,
+    summary,
     pending: v.pending,
     errors,
     rows,

@@ -1,5 +1,6 @@
 // The home screen: build a spec (data, model, training), train it, watch it learn.
-// Data: hooks/usePlaygroundSpec (spec <-> URL), hooks/useValidation, hooks/useTrain.
+// Data: hooks/usePlaygroundSpec (the spec and run on screen, state/screen.ts), useValidation,
+// useTrain (state/train.ts).
 import { useMemo } from "preact/hooks";
 import type { Catalog } from "../api/types";
 import { DataPanel } from "../components/DataPanel";
@@ -8,6 +9,7 @@ import { ModelPanel } from "../components/ModelPanel";
 import { PresetPicker } from "../components/PresetPicker";
 import { RunControls } from "../components/RunControls";
 import { RunPanel } from "../components/RunPanel";
+import { RunQueuing } from "../components/RunQueuing";
 import { TrainingPanel } from "../components/TrainingPanel";
 import { usePlaygroundSpec } from "../hooks/usePlaygroundSpec";
 import { useTrain } from "../hooks/useTrain";
@@ -20,13 +22,14 @@ type PlayRoute = Extract<Route, { screen: "play" }>;
 export function Playground({ route, catalog }: { route: PlayRoute; catalog: Catalog }) {
   const { spec, token, update, load, generation, badLink, runId, setRunId } =
     usePlaygroundSpec(route);
-  const validation = useValidation(spec, token);
+  const validation = useValidation(spec, token, generation);
   const { errors, rows } = validation;
   const submit = useTrain(setRunId);
   const form: FormState = useMemo(
     () => ({ catalog, errors, rows, update }),
     [catalog, errors, rows],
   );
+  const queuing = submit.state.phase === "submitting";
 
   return (
     <FormContext.Provider value={form}>
@@ -37,15 +40,15 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
               The spec in this link is damaged; showing the starter network.
             </div>
           )}
-          <PresetPicker key={generation} spec={spec} onLoad={load} />
-          <DataPanel data={spec.data} />
+          <PresetPicker spec={spec} onLoad={load} />
+          <DataPanel key={generation} data={spec.data} generation={generation} />
           <ModelPanel
             key={generation}
             layers={spec.model.layers}
             summary={validation.summary}
             pending={validation.pending}
           />
-          <TrainingPanel training={spec.training} />
+          <TrainingPanel key={generation} training={spec.training} />
         </div>
         <div class="viewer">
           <RunControls
@@ -54,10 +57,12 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
             onTrain={() => submit.train(spec)}
             errors={errors}
             serverDown={validation.serverDown}
-            submitError={submit.error?.message ?? null}
+            train={submit.state}
           />
-          {runId !== undefined ? (
-            <RunPanel key={runId} runId={runId} />
+          {queuing ? (
+            <RunQueuing />
+          ) : runId !== undefined ? (
+            <RunPanel key={runId} runId={runId} expect={spec.expect} data={spec.data} />
           ) : (
             <section class="panel empty">
               <p>

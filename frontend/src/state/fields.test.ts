@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Param } from "../api/types";
-import { choiceType, fieldKind, parseText, splitParams, toText } from "./fields";
+import { choiceType, fieldKind, isDefining, parseText, splitParams, toText } from "./fields";
 
 const p = (x: Partial<Param>): Param => ({ name: "f", required: false, ...x });
 
@@ -87,16 +87,40 @@ describe("parseText", () => {
 });
 
 describe("splitParams", () => {
-  it("keeps required, set and activation fields in view and folds the rest", () => {
-    const params = [
-      { name: "activation", required: false },
-      { name: "init", required: false },
-      { name: "out_channels", required: true },
-      { name: "kernel_size", required: false, default: 3 },
-      { name: "stride", required: false, default: 1 },
-    ] as Param[];
-    const { main, more } = splitParams(params, { type: "Conv2d", out_channels: 8, stride: 2 });
-    expect(main.map((p) => p.name)).toEqual(["out_channels", "stride", "activation"]);
-    expect(more.map((p) => p.name)).toEqual(["init", "kernel_size"]);
+  const conv = [
+    { name: "activation", required: false },
+    { name: "init", required: false },
+    { name: "out_channels", required: true },
+    { name: "kernel_size", required: false, default: 3 },
+    { name: "stride", required: false, default: 1 },
+    { name: "padding", required: false, default: 0 },
+    { name: "dilation", required: false, default: 1 },
+    { name: "groups", required: false, default: 1 },
+  ] as Param[];
+
+  it("keeps a layer's defining fields in view even at their default", () => {
+    const { main, more } = splitParams(conv, { type: "Conv2d", out_channels: 8 });
+    expect(main.map((p) => p.name)).toEqual([
+      "out_channels",
+      "kernel_size",
+      "stride",
+      "padding",
+      "activation",
+    ]);
+    expect(more.map((p) => p.name)).toEqual(["init", "dilation", "groups"]);
+  });
+
+  it("shows a rarely used field once the spec sets it", () => {
+    const { main, more } = splitParams(conv, { type: "Conv2d", out_channels: 8, dilation: 2 });
+    expect(main.map((p) => p.name)).toContain("dilation");
+    expect(more.map((p) => p.name)).toEqual(["init", "groups"]);
+  });
+
+  it("names the defining fields explicitly", () => {
+    const is = (name: string, required = false) => isDefining({ name, required } as Param);
+    for (const name of ["out_features", "kernel_size", "padding", "hidden_size", "num_heads", "p"])
+      expect(is(name)).toBe(true);
+    for (const name of ["dilation", "groups", "bias", "eps", "init"]) expect(is(name)).toBe(false);
+    expect(is("unflattened_size", true)).toBe(true); // required: always defining
   });
 });

@@ -114,15 +114,43 @@ export function choiceType(v: unknown): string | null {
   return null;
 }
 
+// The fields that define a layer, shown on its card even at their default: a learner reads a
+// Conv2d as "8 channels, 3x3 kernel, padding 1", so those stay in view; what is rarely changed
+// (dilation, groups, bias, eps, ...) folds away. Required fields are always defining.
+export const DEFINING_FIELDS: readonly string[] = [
+  "out_features",
+  "out_channels",
+  "kernel_size",
+  "stride",
+  "padding",
+  "output_size",
+  "hidden_size",
+  "num_layers",
+  "return_sequences",
+  "embedding_dim",
+  "num_heads",
+  "nhead",
+  "causal",
+  "p",
+  "mode",
+  "kind",
+  "shape",
+];
 // Shown on every layer even at its default: the activation is the choice people make most.
 const ALWAYS_SHOWN = ["activation"];
 
-/** A layer's params in view (required, set in the spec, the activation) and folded away (the rest). */
+/** Whether a param defines its layer (always in view) rather than tuning it (folded). */
+export function isDefining(p: Param): boolean {
+  return Boolean(p.required) || DEFINING_FIELDS.includes(p.name) || ALWAYS_SHOWN.includes(p.name);
+}
+
+/** A layer's params in view (defining ones, those set in the spec, the activation) and folded
+ * away (the rest). */
 export function splitParams(
   params: Param[],
   value: Record<string, unknown>,
 ): { main: Param[]; more: Param[] } {
-  const shown = (p: Param) => p.required || p.name in value || ALWAYS_SHOWN.includes(p.name);
+  const shown = (p: Param) => isDefining(p) || p.name in value;
   // The layer's own arguments first; the activation every layer shares comes last.
   const main = params
     .filter(shown)

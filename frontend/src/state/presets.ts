@@ -1,5 +1,6 @@
 // Presets: the curriculum examples in examples/*.json, bundled at build time (one source of truth).
 import type { SpecJson } from "../api/types";
+import { jsonEqual } from "./json";
 import { asSpec } from "./spec";
 
 export interface Preset {
@@ -42,3 +43,10 @@ export function loadPresets(files: Record<string, unknown> = FILES): Preset[] {
 }
 
 export const PRESETS: Preset[] = loadPresets();
+
+export const CUSTOM = "custom";
+
+/** The id of the preset whose spec is exactly the one on screen, else "custom". */
+export function presetOnScreen(spec: SpecJson, presets: readonly Preset[] = PRESETS): string {
+  return presets.find((p) => jsonEqual(p.spec, spec))?.id ?? CUSTOM;
+}
