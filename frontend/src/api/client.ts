@@ -81,6 +81,8 @@ function query(params: object): string {
   return s ? `?${s}` : "";
 }
 
+export type HoldAction = "pause" | "step" | "resume";
+
 export type MetricSeries = Record<string, [number, number, number][]>; // "val/loss": [[step, epoch, value]]
 
 export const api = {
@@ -94,6 +96,8 @@ export const api = {
     request<Run>("PATCH", `/api/runs/${id}`, patch),
   deleteRun: (id: number) => request<void>("DELETE", `/api/runs/${id}`),
   cancelRun: (id: number) => request<Run>("POST", `/api/runs/${id}/cancel`),
+  /** Pause before the next step, train one more epoch then pause, or go on. */
+  holdRun: (id: number, action: HoldAction) => request<Run>("POST", `/api/runs/${id}/${action}`),
   rerun: (id: number, seed?: number) =>
     request<Run>("POST", `/api/runs/${id}/rerun`, seed === undefined ? undefined : { seed }),
   /** `names` keeps only those metrics ("loss" gives train/loss, val/loss, step/loss, ...);

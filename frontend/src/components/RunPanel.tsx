@@ -9,6 +9,7 @@ import { formatDuration } from "../state/format";
 import { progressView } from "../state/runProgress";
 import { isActive } from "../state/status";
 import { ErrorLines } from "./ErrorLines";
+import { HoldButtons } from "./HoldButtons";
 import { ProgressBar } from "./ProgressBar";
 import { RunCharts } from "./RunCharts";
 import { RunClaims } from "./RunClaims";
@@ -56,6 +57,9 @@ export function RunPanel({ runId, expect, data }: Props) {
           )}
           <span class="spacer" />
           <SmoothingControl value={smoothing} onChange={setSmoothing} />
+          {status === "running" && (
+            <HoldButtons paused={history.paused} onHold={(a) => actions.hold(runId, a)} />
+          )}
           {active && (
             <button type="button" class="danger" onClick={stop} data-testid="stop">
               Stop

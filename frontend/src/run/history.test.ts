@@ -83,6 +83,25 @@ describe("RunHistory on the recorded spiral stream", () => {
     }
   });
 
+  it("knows when the run holds after an epoch and when it goes on", () => {
+    const h = new RunHistory();
+    const paused = (seq: number, on: boolean, epoch: number): StreamMessage => ({
+      type: "paused",
+      run_id: 1,
+      seq,
+      paused: on,
+      epoch,
+    });
+    expect(h.paused).toBeNull();
+    h.apply(paused(5, true, 3));
+    expect(h.paused).toBe(3);
+    h.apply(paused(6, false, 3));
+    expect(h.paused).toBeNull();
+    h.apply(paused(7, true, 4));
+    expect(h.apply(paused(7, true, 4))).toBe(false); // a resent message changes nothing
+    expect(h.paused).toBe(4);
+  });
+
   it("changes nothing when the same frames come again", () => {
     const h = replayed();
     const before = snapshot(h);

@@ -78,6 +78,8 @@ export class RunHistory {
   /** The newest decision-boundary grid (2-D data sets); its epoch is boundary.epoch. */
   boundary: BoundaryMessage | null = null;
   result: RunResult | null = null;
+  /** The epoch after which the run holds (paused), or null while it trains. */
+  paused: number | null = null;
   /** The highest seq applied. */
   lastSeq = 0;
   private readonly totalEpochsOption: number | null;
@@ -216,7 +218,11 @@ export class RunHistory {
       case "boundary":
         if (!this.boundary || msg.epoch >= this.boundary.epoch) this.boundary = msg;
         break;
+      case "paused":
+        this.paused = msg.paused ? msg.epoch : null;
+        break;
       case "result": {
+        this.paused = null;
         const { type: _t, run_id: _r, seq: _s, summary, ...result } = msg;
         this.result = result;
         if (summary && !this.summary) this.setSummary(summary);
@@ -274,7 +280,10 @@ function messageKey(msg: StreamMessage): string | null {
       return `step:${msg.step}`;
     case "epoch":
     case "boundary":
+    case "snapshot":
       return `${msg.type}:${msg.epoch}`;
+    case "paused":
+      return `paused:${msg.paused}:${msg.epoch}`;
     default:
       return null;
   }

@@ -14,6 +14,7 @@ function setup(opts: { fail?: boolean; confirm?: boolean } = {}) {
     api: {
       patchRun: (id, patch) => answer(`patch ${id}`, makeRun({ id, ...patch })),
       cancelRun: (id) => answer(`cancel ${id}`, makeRun({ id, status: "cancelled" })),
+      holdRun: (id, action) => answer(`${action} ${id}`, makeRun({ id, status: "running" })),
       rerun: (id) => answer(`rerun ${id}`, makeRun({ id: id + 1 })),
       deleteRun: (id) => answer(`delete ${id}`, undefined),
     },
@@ -32,6 +33,15 @@ describe("run actions", () => {
     expect(await actions.remove(makeRun({ id: 3 }))).toBe(true);
     expect(calls).toEqual(["patch 3", "cancel 3", "rerun 3", "delete 3"]);
     expect(reports).toEqual([null, null, null, null]);
+  });
+
+  it("pause, step and resume a running run, and say which one failed", async () => {
+    const { actions, calls } = setup();
+    for (const action of ["pause", "step", "resume"] as const) await actions.hold(7, action);
+    expect(calls).toEqual(["pause 7", "step 7", "resume 7"]);
+    const failing = setup({ fail: true });
+    expect(await failing.actions.hold(7, "step")).toBeNull();
+    expect(failing.reports.at(-1)).toBe("Could not step run 7: not now");
   });
 
   it("report a failure as one message and resolve to null", async () => {

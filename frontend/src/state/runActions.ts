@@ -1,6 +1,6 @@
 // What a user can do to a run (rename, tag, cancel, rerun, delete) with its failure reported
 // as one message; plain, with the server and the confirm dialog passed in (hooks/useRunActions).
-import { errorMessage } from "../api/client";
+import { errorMessage, type HoldAction } from "../api/client";
 import type { Run } from "../api/types";
 import { isActive } from "./status";
 
@@ -8,6 +8,7 @@ export interface RunActionDeps {
   api: {
     patchRun(id: number, patch: RunPatch): Promise<Run>;
     cancelRun(id: number): Promise<Run>;
+    holdRun(id: number, action: HoldAction): Promise<Run>;
     rerun(id: number): Promise<Run>;
     deleteRun(id: number): Promise<void>;
   };
@@ -22,6 +23,7 @@ export type RunPatch = { name?: string; tags?: string[] };
 export interface RunActions {
   patch(id: number, patch: RunPatch, what?: string): Promise<Run | null>;
   cancel(id: number): Promise<Run | null>;
+  hold(id: number, action: HoldAction): Promise<Run | null>;
   rerun(id: number): Promise<Run | null>;
   remove(run: Pick<Run, "id" | "name" | "status">): Promise<true | null>;
 }
@@ -37,6 +39,7 @@ export function runActions({ api, confirm, report }: RunActionDeps): RunActions 
   return {
     patch: (id, patch, what = "change") => attempt(what, id, () => api.patchRun(id, patch)),
     cancel: (id) => attempt("cancel", id, () => api.cancelRun(id)),
+    hold: (id, action) => attempt(action, id, () => api.holdRun(id, action)),
     rerun: (id) => attempt("rerun", id, () => api.rerun(id)),
     remove: (run) => {
       if (!confirm(deletePrompt(run))) return Promise.resolve(null);
