@@ -57,8 +57,17 @@ def snapshot_every(epochs: int, grid_every: int) -> int:
 
 def save_snapshot(model: nn.Module, path: Path) -> int:
     """Write the model's state_dict to `path` atomically; returns the bytes written."""
-    # Copies on the CPU: safetensors needs contiguous tensors that share no storage.
-    tensors = {k: _cpu_copy(t) for k, t in model.state_dict().items()}
+    return write_state(snapshot_state(model), path)
+
+
+def snapshot_state(model: nn.Module) -> dict[str, Tensor]:
+    """The model's state_dict as CPU copies: safe to write later, on another thread, while
+    training goes on (and safetensors needs contiguous tensors that share no storage)."""
+    return {k: _cpu_copy(t) for k, t in model.state_dict().items()}
+
+
+def write_state(tensors: dict[str, Tensor], path: Path) -> int:
+    """Write tensors to `path` atomically; returns the bytes written."""
     path.parent.mkdir(parents=True, exist_ok=True)
     fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
     os.close(fd)
