@@ -90,5 +90,7 @@ describe("choosePanels", () => {
     expect(dataKind({ summary: summary(["Embedding"], [16]), plane: false })).toBe("text");
     expect(pixelMax("digits")).toBe(16);
     expect(pixelMax("mnist")).toBe(255);
+    expect(pixelMax(null, [1, 8, 8])).toBe(16);
+    expect(pixelMax(null, [1, 28, 28])).toBe(255);
   });
 });

@@ -93,7 +93,8 @@ export function choosePanels(input: PanelInput): PanelId[] {
   return out;
 }
 
-/** Largest raw pixel value a drawing is scaled to: digits are 0..16, other images 0..255. */
-export function pixelMax(dataset: string | null | undefined): number {
-  return dataset === "digits" ? 16 : 255;
+/** Largest raw pixel value a drawing is scaled to: digits (8x8) are 0..16, other images 0..255. */
+export function pixelMax(dataset: string | null | undefined, inputShape: number[] = []): number {
+  if (dataset) return dataset === "digits" ? 16 : 255;
+  return inputShape[inputShape.length - 1] === 8 ? 16 : 255;
 }

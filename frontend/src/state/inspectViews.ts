@@ -122,7 +122,7 @@ export function readWeights(out: InspectOut): { epoch: number; layers: WeightLay
 /** Weight (out, in) of a Linear layer from a weights layer: rows of incoming weights per unit. */
 export function weightMatrix(l: WeightLayer | undefined): number[][] | null {
   const t = l?.tensors.find((x) => x.name === "weight");
-  if (!t || t.shape.length !== 2 || t.truncated) return null;
+  if (t?.shape.length !== 2 || t.truncated) return null;
   const [rows, cols] = t.shape;
   const out: number[][] = [];
   for (let r = 0; r < rows; r++) out.push(t.values.slice(r * cols, (r + 1) * cols));

@@ -1,0 +1,60 @@
+// Per-layer output histograms over a test batch, dead ReLU units (B10) and saturated
+// tanh/sigmoid outputs (B11) in red.
+import { HistogramBars } from "../../charts/HistogramBars";
+import { useInspectView } from "../../hooks/useInspectView";
+import { histogramBars, percent } from "../../state/inspectHist";
+import { viewBody } from "../../state/inspectRequest";
+import { readActivations } from "../../state/inspectViews";
+import { InsidePanel } from "./InsidePanel";
+
+export function ActivationsPanel({ runId, snapshot }: { runId: number; snapshot: number | null }) {
+  const view = useInspectView(runId, viewBody("activations", snapshot), readActivations, 1500);
+  const a = view.data;
+  return (
+    <InsidePanel
+      title={`Activations${a ? ` · epoch ${a.epoch}` : ""}`}
+      explain="How each layer's outputs are spread over a batch of test samples. Units whose output is always 0 are dead: they no longer learn. Outputs piled at ±1 (tanh) or 0 and 1 (sigmoid) are saturated: their gradient vanishes."
+      testId="activations"
+      loading={view.loading}
+      error={view.error}
+      waiting={a || view.error ? null : "Loading…"}
+    >
+      {a && (
+        <div class="hist-list">
+          {a.layers.map((l) => {
+            const dead = percent(l.dead);
+            const sat = percent(l.saturated);
+            return (
+              <div class="hist-row" key={l.layer} data-layer={l.layer}>
+                <span class="small hist-name">
+                  {l.layer.replace("model.", "")} {l.type}
+                </span>
+                <HistogramBars
+                  bars={histogramBars(l.histogram, l.activation)}
+                  label={`outputs of ${l.layer}`}
+                />
+                <span class="small">
+                  {dead && (
+                    <span
+                      class={`badge ${l.dead && l.dead > 0 ? "failed" : "succeeded"}`}
+                      data-testid="dead-fraction"
+                    >
+                      dead {dead}
+                    </span>
+                  )}
+                  {sat && (
+                    <span
+                      class={`badge ${l.saturated && l.saturated > 0.2 ? "failed" : "succeeded"}`}
+                    >
+                      saturated {sat}
+                    </span>
+                  )}
+                </span>
+              </div>
+            );
+          })}
+        </div>
+      )}
+    </InsidePanel>
+  );
+}

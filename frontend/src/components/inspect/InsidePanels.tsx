@@ -1,0 +1,127 @@
+// "Inside the network": the epoch slider and every picture that fits the run (chosen by
+// state/inspectPanels from its summary), each reading the snapshot at or before that epoch.
+// Mounted by RunCharts, so the playground's live run and the run page share it.
+import { useState } from "preact/hooks";
+import { useInspectTimeline } from "../../hooks/useInspectTimeline";
+import type { RunHistory } from "../../run/history";
+import { choosePanels, dataKind, type PanelId, pixelMax } from "../../state/inspectPanels";
+import { ActivationsPanel } from "./ActivationsPanel";
+import { AdversarialPanel } from "./AdversarialPanel";
+import { AttentionPanel } from "./AttentionPanel";
+import { BoundaryPanel } from "./BoundaryPanel";
+import { FeatureMapsPanel } from "./FeatureMapsPanel";
+import { FiltersPanel } from "./FiltersPanel";
+import { GradcheckPanel } from "./GradcheckPanel";
+import { HiddenStatesPanel } from "./HiddenStatesPanel";
+import { NetworkGraph } from "./NetworkGraph";
+import { ReceptiveFieldPanel } from "./ReceptiveFieldPanel";
+import { SaliencyPanel } from "./SaliencyPanel";
+import { SamplePicker } from "./SamplePicker";
+import { TimelineSlider } from "./TimelineSlider";
+import { TryDraw } from "./TryDraw";
+import { TrySequence } from "./TrySequence";
+import { TryText } from "./TryText";
+import { WeightsPanel } from "./WeightsPanel";
+import "./inspect.css";
+
+export interface InsidePanelsProps {
+  runId: number;
+  history: RunHistory;
+  /** history.version when the parent rendered. */
+  version: number;
+  /** spec.data.dataset when known. */
+  dataset?: string | null;
+}
+
+const ONE_SAMPLE: PanelId[] = [
+  "feature_maps",
+  "saliency",
+  "adversarial",
+  "attention",
+  "hidden_states",
+];
+
+export function InsidePanels({ runId, history: h, dataset }: InsidePanelsProps) {
+  const { timeline } = useInspectTimeline(runId);
+  const [chosen, setChosen] = useState<number | null>(null);
+  const [index, setIndex] = useState(0);
+  const summary = h.summary;
+  const input = { summary, plane: h.plane !== null, dataset };
+  const panels = choosePanels(input);
+  if (!summary || !panels.length) return null;
+  const live = !h.terminal;
+  const snapshot = timeline.snapshotAt(chosen);
+  const has = (id: PanelId) => panels.includes(id);
+  const gap = live ? 1500 : 0;
+  const kind = dataKind(input);
+  const shape = summary.input_shape;
+  const convs = summary.layers
+    .filter((r) => r.type === "Conv1d" || r.type === "Conv2d")
+    .map((r) => ({ path: r.path, label: `${r.path.replace("model.", "")} ${r.label}` }));
+  // One-sample views wait for a snapshot: before the first one there are no weights to read.
+  const ready = snapshot !== null;
+  return (
+    <section class="panel inside" aria-labelledby="inside-title" data-testid="inside">
+      <h2 id="inside-title">Inside the network</h2>
+      <p class="muted small">
+        Pictures of what the network computes, from the weights saved at about 20 epochs. Move the
+        slider to go back in training.
+      </p>
+      <TimelineSlider epochs={timeline.epochs()} value={chosen} onChange={setChosen} live={live} />
+      {ONE_SAMPLE.some(has) && (
+        <SamplePicker index={index} count={summary.samples.test} onChange={setIndex} />
+      )}
+      {!ready && <p class="chart-empty">The pictures appear once the first weights are saved.</p>}
+      <div class="inside-grid">
+        {kind === "2d" && (
+          <BoundaryPanel
+            runId={runId}
+            boundary={timeline.boundaryAt(chosen) ?? (chosen === null ? h.boundary : null)}
+            points={h.plane}
+            task={h.task}
+            snapshot={snapshot}
+            pickable={has("try_plane") && ready}
+          />
+        )}
+        {ready && has("graph") && <NetworkGraph runId={runId} snapshot={snapshot} gapMs={gap} />}
+        {ready && has("filters") && (
+          <FiltersPanel runId={runId} snapshot={snapshot} convs={convs} />
+        )}
+        {ready && has("receptive_field") && (
+          <ReceptiveFieldPanel runId={runId} inputShape={shape} />
+        )}
+        {ready && has("feature_maps") && (
+          <FeatureMapsPanel runId={runId} snapshot={snapshot} index={index} />
+        )}
+        {ready && has("saliency") && (
+          <SaliencyPanel runId={runId} snapshot={snapshot} index={index} />
+        )}
+        {ready && has("try_draw") && (
+          <TryDraw
+            runId={runId}
+            snapshot={snapshot}
+            height={shape[shape.length - 2] ?? 8}
+            width={shape[shape.length - 1] ?? 8}
+            max={pixelMax(dataset, shape)}
+          />
+        )}
+        {ready && has("adversarial") && (
+          <AdversarialPanel runId={runId} snapshot={snapshot} index={index} />
+        )}
+        {ready && has("attention") && (
+          <AttentionPanel runId={runId} snapshot={snapshot} index={index} />
+        )}
+        {ready && has("hidden_states") && (
+          <HiddenStatesPanel runId={runId} snapshot={snapshot} index={index} />
+        )}
+        {ready && has("try_text") && <TryText runId={runId} snapshot={snapshot} />}
+        {ready && has("try_sequence") && (
+          <TrySequence runId={runId} snapshot={snapshot} inputShape={shape} />
+        )}
+        {ready && has("activations") && <ActivationsPanel runId={runId} snapshot={snapshot} />}
+        {ready && has("weights") && <WeightsPanel runId={runId} snapshot={snapshot} />}
+        {ready && has("gradcheck") && <GradcheckPanel runId={runId} snapshot={snapshot} />}
+      </div>
+    </section>
+  );
+}
