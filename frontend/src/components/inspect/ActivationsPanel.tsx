@@ -20,6 +20,12 @@ export function ActivationsPanel({ runId, snapshot }: { runId: number; snapshot:
       waiting={a || view.error ? null : "Loading…"}
     >
       {a && (
+        <p class="small muted hist-legend">
+          <span class="swatch" aria-hidden="true" /> red bars: outputs at exactly 0 after a ReLU, or
+          at the flat ends of tanh and sigmoid
+        </p>
+      )}
+      {a && (
         <div class="hist-list">
           {a.layers.map((l) => {
             const dead = percent(l.dead);
@@ -35,20 +41,11 @@ export function ActivationsPanel({ runId, snapshot }: { runId: number; snapshot:
                 />
                 <span class="small">
                   {dead && (
-                    <span
-                      class={`badge ${l.dead && l.dead > 0 ? "failed" : "succeeded"}`}
-                      data-testid="dead-fraction"
-                    >
+                    <span class={`badge ${level(l.dead)}`} data-testid="dead-fraction">
                       dead {dead}
                     </span>
                   )}
-                  {sat && (
-                    <span
-                      class={`badge ${l.saturated && l.saturated > 0.2 ? "failed" : "succeeded"}`}
-                    >
-                      saturated {sat}
-                    </span>
-                  )}
+                  {sat && <span class={`badge ${level(l.saturated)}`}>saturated {sat}</span>}
                 </span>
               </div>
             );
@@ -57,4 +54,10 @@ export function ActivationsPanel({ runId, snapshot }: { runId: number; snapshot:
       )}
     </InsidePanel>
   );
+}
+
+/** Badge colour of a dead or saturated fraction: none green, some amber, a quarter or more red. */
+function level(f: number | null): string {
+  if (!f) return "succeeded";
+  return f >= 0.25 ? "failed" : "cancelled";
 }

@@ -40,7 +40,7 @@ export function HiddenStatesPanel({
             tokens={h.tokens}
             map="diverging"
             cell={Math.max(4, Math.min(12, Math.floor(480 / Math.max(1, plane.w))))}
-            caption={`${l.layer.replace("model.", "")} ${l.type}: ${plane.h} steps × ${plane.w} units${l.directions > 1 ? " (both directions)" : ""}`}
+            caption={`${l.layer.replace("model.", "")} ${l.type}: time ↓ (${plane.h} steps), hidden units → (${plane.w})${l.directions > 1 ? ", both directions" : ""}`}
             testId="hidden-map"
           />
         );

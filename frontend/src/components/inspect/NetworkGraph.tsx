@@ -37,9 +37,12 @@ export function NetworkGraph({ runId, snapshot, gapMs }: NetworkGraphProps) {
       units: l.units.length,
       weights: weightMatrix(byPath.get(l.layer)),
     }));
+    const last = layers[layers.length - 1];
+    if (last) last.label = `output · ${last.label}`;
     return graphLayout(
       n.features.map((f) => f.name),
       layers,
+      { node: 44, gapX: 80 },
     );
   }, [n, weights.data]);
   const pictures = useMemo(() => (n ? unitPictures(n) : null), [n]);
@@ -47,12 +50,11 @@ export function NetworkGraph({ runId, snapshot, gapMs }: NetworkGraphProps) {
   return (
     <InsidePanel
       title={`The network${n ? ` · epoch ${n.epoch}` : ""}`}
-      explain="Each square is one unit's output over the input plane (blue positive, orange negative); lines are weights, blue positive, orange negative, wider when larger. Watch the first layer draw straight lines and later layers combine them into curves."
+      explain="Each square is one unit's output over the input plane, blue where it is positive and orange where negative. Lines are weights in the same colours, wider when larger. The first layer can only draw straight edges; later layers combine them into curves."
       testId="network-graph"
       loading={neurons.loading || weights.loading}
       error={error}
       waiting={n || error ? null : "Loading the units…"}
-      wide
     >
       {layout && pictures && n && (
         <div class="graph-wrap">
@@ -129,6 +131,9 @@ export function NetworkGraph({ runId, snapshot, gapMs }: NetworkGraphProps) {
                             : { "data-unit": node.id }
                         }
                       />
+                      {isInput && (
+                        <span class="graph-feature small">{n.features[node.index]?.name}</span>
+                      )}
                     </button>
                   );
                 })}

@@ -30,12 +30,15 @@ export function ReceptiveFieldPanel({
       {r && (
         <div class="row rf">
           <svg
-            width={130}
+            width={160}
             height={130}
             role="img"
             aria-label="receptive fields drawn over the input"
           >
             <rect x={4} y={4} width={side * scale} height={side * scale} class="rf-input" />
+            <text x={6 + side * scale} y={side * scale} class="rf-input-label">
+              input
+            </text>
             {r.layers.map((l, i) => {
               const s = (l.size[l.size.length - 1] ?? 1) * scale;
               return (
