@@ -198,3 +198,22 @@ def test_rnn_hidden_states(page: Page, api: httpx.Client) -> None:
     page.get_by_role("button", name="Predict").click()
     expect(page.get_by_test_id("sequence-answer")).to_contain_text("The model answers")
     shots(page, "hidden-states", page.get_by_test_id("hidden-states"))
+
+
+def test_compare_shows_boundaries_side_by_side(page: Page, api: httpx.Client) -> None:
+    slow = example("mlp_spiral", epochs=4)
+    fast = example("mlp_spiral", epochs=4)
+    fast["name"] = "e2e inside fast"
+    fast["training"]["optimizer"]["lr"] = 0.1
+    ids = [finished_run(api, slow), finished_run(api, fast)]
+    page.goto(f"/#/compare?ids={ids[0]},{ids[1]}")
+    figures = page.get_by_test_id("compare-boundary")
+    expect(figures).to_have_count(2)
+    for run_id in ids:
+        expect(
+            page.locator(f'[data-testid="compare-boundary"][data-run-id="{run_id}"]')
+        ).to_have_attribute("data-epoch", "4")
+    page.get_by_test_id("compare-epoch-slider").fill("1")
+    expect(figures.nth(0)).to_have_attribute("data-epoch", "1")
+    expect(figures.nth(1)).to_have_attribute("data-epoch", "1")
+    shots(page, "compare-boundaries", page.get_by_test_id("compare-boundaries"))

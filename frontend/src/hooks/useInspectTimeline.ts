@@ -22,12 +22,15 @@ class TimelineFeed extends RunHistory {
 
 export interface LiveTimeline {
   timeline: InsideTimeline;
+  /** The stream's own history: the plane's points, the status. */
+  history: RunHistory;
   /** timeline.version when last rendered. */
   version: number;
 }
 
 export function useInspectTimeline(runId: number): LiveTimeline {
   const [timeline] = useState(() => new InsideTimeline());
+  const [history] = useState(() => new TimelineFeed(timeline));
   const [version, setVersion] = useState(0);
   useEffect(() => {
     let frame = 0;
@@ -46,12 +49,12 @@ export function useInspectTimeline(runId: number): LiveTimeline {
       },
       () => {}, // the stream brings them too
     );
-    const stream = new RunStream(runId, { history: new TimelineFeed(timeline), onUpdate: bump });
+    const stream = new RunStream(runId, { history, onUpdate: bump });
     return () => {
       ctrl.abort();
       stream.close();
       if (frame) cancelAnimationFrame(frame);
     };
   }, [runId]);
-  return { timeline, version };
+  return { timeline, history, version };
 }

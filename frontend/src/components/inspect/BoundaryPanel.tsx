@@ -77,6 +77,7 @@ export function BoundaryPanel({
         discretize={discretize}
         onPick={pickable ? (x, y) => setPoint([x, y]) : undefined}
         mark={point}
+        classNames={answer.data?.classes}
         testId="timeline-boundary"
       />
       {point && (

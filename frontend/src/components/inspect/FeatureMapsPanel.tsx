@@ -26,7 +26,7 @@ export function FeatureMapsPanel({
   return (
     <InsidePanel
       title={`Feature maps · sample ${index}`}
-      explain="What each channel sees in this sample: dark where the channel responds strongly. Early layers keep the digit's shape; after pooling the maps get smaller and more abstract."
+      explain="What each channel sees in this sample: dark where it responds strongly (one scale per layer, so a pale map is a quiet channel). Early layers keep the digit's shape; after pooling the maps get smaller and more abstract."
       testId="feature-maps"
       loading={view.loading}
       error={view.error}
@@ -54,7 +54,15 @@ export function FeatureMapsPanel({
               </span>
               <div class="tiles">
                 {l.channels.slice(0, MAX_CHANNELS).map((c, i) => (
-                  <ImageTile key={i} plane={gridPlane(c)} map="ink" caption={`${i}`} size={40} />
+                  <ImageTile
+                    key={i}
+                    plane={gridPlane(c)}
+                    map="ink"
+                    lo={Math.min(...l.channels.map((x) => x.lo))}
+                    hi={Math.max(...l.channels.map((x) => x.hi))}
+                    caption={`${i}`}
+                    size={40}
+                  />
                 ))}
                 {l.channels.length > MAX_CHANNELS && (
                   <span class="small muted">and {l.channels.length - MAX_CHANNELS} more</span>

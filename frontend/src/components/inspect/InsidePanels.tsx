@@ -67,7 +67,13 @@ export function InsidePanels({ runId, history: h, dataset }: InsidePanelsProps) 
         Pictures of what the network computes, from the weights saved at about 20 epochs. Move the
         slider to go back in training.
       </p>
-      <TimelineSlider epochs={timeline.epochs()} value={chosen} onChange={setChosen} live={live} />
+      <TimelineSlider
+        epochs={timeline.epochs()}
+        value={chosen}
+        onChange={setChosen}
+        live={live}
+        total={h.progress().totalEpochs}
+      />
       {ONE_SAMPLE.some(has) && (
         <SamplePicker index={index} count={summary.samples.test} onChange={setIndex} />
       )}

@@ -38,7 +38,7 @@ export function NetworkGraph({ runId, snapshot, gapMs }: NetworkGraphProps) {
       weights: weightMatrix(byPath.get(l.layer)),
     }));
     const last = layers[layers.length - 1];
-    if (last) last.label = `output · ${last.label}`;
+    if (last) last.label = "output";
     return graphLayout(
       n.features.map((f) => f.name),
       layers,

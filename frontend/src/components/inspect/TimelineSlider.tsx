@@ -6,9 +6,11 @@ export interface TimelineSliderProps {
   value: number | null;
   onChange: (epoch: number | null) => void;
   live: boolean;
+  /** The run's planned epochs, when known. */
+  total?: number | null;
 }
 
-export function TimelineSlider({ epochs, value, onChange, live }: TimelineSliderProps) {
+export function TimelineSlider({ epochs, value, onChange, live, total }: TimelineSliderProps) {
   if (!epochs.length) return <p class="chart-empty">Waiting for the first saved epoch…</p>;
   const last = epochs.length - 1;
   const shown = value ?? epochs[last];
@@ -18,7 +20,10 @@ export function TimelineSlider({ epochs, value, onChange, live }: TimelineSlider
     <div class="timeline row" data-testid="timeline">
       <label class="timeline-label" for="timeline-range">
         Epoch <strong data-testid="timeline-epoch">{epochs[at]}</strong>
-        <span class="muted"> of {epochs[last]}</span>
+        <span class="muted">
+          {" "}
+          of {live && total ? `${epochs[last]} so far (${total} planned)` : epochs[last]}
+        </span>
       </label>
       <input
         id="timeline-range"
