@@ -1,6 +1,12 @@
 import { describe, expect, it } from "vitest";
 import type { BoundaryMessage } from "../api/types";
-import { atOrBefore, InsideTimeline, throttleWait } from "./inspectTimeline";
+import {
+  atOrBefore,
+  epochRange,
+  InsideTimeline,
+  throttleWait,
+  timelineEnd,
+} from "./inspectTimeline";
 
 function boundary(epoch: number): BoundaryMessage {
   return {
@@ -28,7 +34,6 @@ describe("timeline", () => {
     t.addSnapshots([0, 3]);
     expect(t.take({ type: "epoch", epoch: 1 })).toBe(false);
     expect(t.snapshots).toEqual([0, 3, 5]);
-    expect(t.epochs()).toEqual([0, 3, 5]);
     expect(t.boundaryAt(4)?.epoch).toBe(0);
     expect(t.boundaryAt(null)?.epoch).toBe(5);
     expect(t.snapshotAt(4)).toBe(3);
@@ -39,6 +44,13 @@ describe("timeline", () => {
     expect(atOrBefore([], 3)).toBeNull();
     expect(atOrBefore([2, 4], 1)).toBe(2);
     expect(atOrBefore([2, 4], 9)).toBe(4);
+  });
+
+  it("the slider runs from 0 to the furthest epoch known", () => {
+    expect(timelineEnd(4, [0, 3], 4)).toBe(4);
+    expect(timelineEnd(0, [0, 6], null)).toBe(6);
+    expect(epochRange(3)).toEqual([0, 1, 2, 3]);
+    expect(epochRange(0)).toEqual([0]);
   });
 
   it("throttles fetches to one per gap", () => {

@@ -35,11 +35,6 @@ export class InsideTimeline {
     this.version++;
   }
 
-  /** Every epoch the slider can stop at: those with a boundary or a snapshot, ascending. */
-  epochs(): number[] {
-    return [...new Set([...this.boundaries.keys(), ...this.snapshots])].sort((a, b) => a - b);
-  }
-
   /** The boundary grid at `epoch` or the latest before it. */
   boundaryAt(epoch: number | null): BoundaryMessage | null {
     const e = atOrBefore(
@@ -71,4 +66,18 @@ export function atOrBefore(epochs: number[], epoch: number | null): number | nul
 export function throttleWait(lastAt: number | null, now: number, gap: number): number {
   if (lastAt === null) return 0;
   return Math.max(0, lastAt + gap - now);
+}
+
+/** The slider's last epoch: the furthest of the epochs reported, saved and drawn. */
+export function timelineEnd(
+  reported: number,
+  snapshots: number[],
+  boundary: number | null,
+): number {
+  return Math.max(0, reported, snapshots[snapshots.length - 1] ?? 0, boundary ?? 0);
+}
+
+/** Every epoch 0..last: the slider stops at each (views show the snapshot at or before). */
+export function epochRange(last: number): number[] {
+  return Array.from({ length: Math.max(0, Math.floor(last)) + 1 }, (_, i) => i);
 }

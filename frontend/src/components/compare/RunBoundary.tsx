@@ -6,7 +6,7 @@ import { useInspectTimeline } from "../../hooks/useInspectTimeline";
 import { runLabel } from "../../state/compare";
 
 export function RunBoundary({ run, epoch, color }: { run: Run; epoch: number; color: string }) {
-  const { timeline, history } = useInspectTimeline(run.id);
+  const { timeline, history } = useInspectTimeline(run.id, { boundaries: true });
   const boundary = timeline.boundaryAt(epoch);
   return (
     <figure

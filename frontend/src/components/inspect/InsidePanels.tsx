@@ -5,6 +5,7 @@ import { useState } from "preact/hooks";
 import { useInspectTimeline } from "../../hooks/useInspectTimeline";
 import type { RunHistory } from "../../run/history";
 import { choosePanels, dataKind, type PanelId, pixelMax } from "../../state/inspectPanels";
+import { epochRange, timelineEnd } from "../../state/inspectTimeline";
 import { ActivationsPanel } from "./ActivationsPanel";
 import { AdversarialPanel } from "./AdversarialPanel";
 import { AttentionPanel } from "./AttentionPanel";
@@ -41,9 +42,15 @@ const ONE_SAMPLE: PanelId[] = [
   "hidden_states",
 ];
 
-export function InsidePanels({ runId, history: h, dataset }: InsidePanelsProps) {
-  const { timeline } = useInspectTimeline(runId);
+export function InsidePanels({ runId, history: h, version, dataset }: InsidePanelsProps) {
   const [chosen, setChosen] = useState<number | null>(null);
+  // Past boundary grids are replayed only once the slider is moved (a second stream).
+  const [scrubbed, setScrubbed] = useState(false);
+  const { timeline } = useInspectTimeline(runId, { boundaries: scrubbed, version });
+  const choose = (epoch: number | null) => {
+    if (epoch !== null) setScrubbed(true);
+    setChosen(epoch);
+  };
   const [index, setIndex] = useState(0);
   const summary = h.summary;
   const input = { summary, plane: h.plane !== null, dataset };
@@ -68,9 +75,11 @@ export function InsidePanels({ runId, history: h, dataset }: InsidePanelsProps) 
         slider to go back in training.
       </p>
       <TimelineSlider
-        epochs={timeline.epochs()}
+        epochs={epochRange(
+          timelineEnd(h.progress().epoch, timeline.snapshots, h.boundary?.epoch ?? null),
+        )}
         value={chosen}
-        onChange={setChosen}
+        onChange={choose}
         live={live}
         total={h.progress().totalEpochs}
       />
@@ -82,7 +91,7 @@ export function InsidePanels({ runId, history: h, dataset }: InsidePanelsProps) 
         {kind === "2d" && (
           <BoundaryPanel
             runId={runId}
-            boundary={timeline.boundaryAt(chosen) ?? (chosen === null ? h.boundary : null)}
+            boundary={chosen === null ? h.boundary : (timeline.boundaryAt(chosen) ?? h.boundary)}
             points={h.plane}
             task={h.task}
             snapshot={snapshot}

@@ -1,4 +1,4 @@
-// The epoch slider: every epoch with a boundary grid or a snapshot; while the run trains it
+// The epoch slider over every epoch so far (views read the snapshot at or before it); while the run trains it
 // follows the newest until moved, and "Follow training" lets it go again.
 export interface TimelineSliderProps {
   epochs: number[];
