@@ -69,6 +69,11 @@ describe("inspect readers", () => {
     expect(m?.[0]).toHaveLength(2);
     expect(r.layers[0].tensors[0].histogram.counts.length).toBeGreaterThan(1);
     expect(weightMatrix(undefined)).toBeNull();
+    const cut = {
+      ...r.layers[1],
+      tensors: [{ ...r.layers[1].tensors[0], values: new Array(20).fill(1), truncated: true }],
+    };
+    expect(weightMatrix(cut)).toHaveLength(2); // 8x8 cut to 20 values: 2 whole rows
   });
 
   it("activations: histograms with saturated fractions for tanh", () => {

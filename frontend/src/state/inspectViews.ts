@@ -119,11 +119,13 @@ export function readWeights(out: InspectOut): { epoch: number; layers: WeightLay
   };
 }
 
-/** Weight (out, in) of a Linear layer from a weights layer: rows of incoming weights per unit. */
+/** Weight (out, in) of a Linear layer from a weights layer: rows of incoming weights per unit;
+ * a cut tensor (values capped) gives only its complete rows, the first units. */
 export function weightMatrix(l: WeightLayer | undefined): number[][] | null {
   const t = l?.tensors.find((x) => x.name === "weight");
-  if (t?.shape.length !== 2 || t.truncated) return null;
-  const [rows, cols] = t.shape;
+  if (t?.shape.length !== 2) return null;
+  const cols = t.shape[1];
+  const rows = Math.min(t.shape[0], cols > 0 ? Math.floor(t.values.length / cols) : 0);
   const out: number[][] = [];
   for (let r = 0; r < rows; r++) out.push(t.values.slice(r * cols, (r + 1) * cols));
   return out;

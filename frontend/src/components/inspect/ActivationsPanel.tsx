@@ -7,8 +7,16 @@ import { viewBody } from "../../state/inspectRequest";
 import { readActivations } from "../../state/inspectViews";
 import { InsidePanel } from "./InsidePanel";
 
-export function ActivationsPanel({ runId, snapshot }: { runId: number; snapshot: number | null }) {
-  const view = useInspectView(runId, viewBody("activations", snapshot), readActivations, 1500);
+export function ActivationsPanel({
+  runId,
+  snapshot,
+  gapMs,
+}: {
+  runId: number;
+  snapshot: number | null;
+  gapMs: number;
+}) {
+  const view = useInspectView(runId, viewBody("activations", snapshot), readActivations, gapMs);
   const a = view.data;
   return (
     <InsidePanel

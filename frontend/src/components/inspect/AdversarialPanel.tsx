@@ -12,17 +12,19 @@ export function AdversarialPanel({
   runId,
   snapshot,
   index,
+  gapMs,
 }: {
   runId: number;
   snapshot: number | null;
   index: number;
+  gapMs: number;
 }) {
   const [eps, setEps] = useState(0.1);
   const view = useInspectView(
     runId,
     viewBody("adversarial", snapshot, { index, eps }),
     readAdversarial,
-    250,
+    Math.max(250, gapMs),
   );
   const a = view.data;
   const flipped = a ? a.before.predicted !== a.after.predicted : false;

@@ -11,12 +11,19 @@ export function AttentionPanel({
   runId,
   snapshot,
   index,
+  gapMs,
 }: {
   runId: number;
   snapshot: number | null;
   index: number;
+  gapMs: number;
 }) {
-  const view = useInspectView(runId, viewBody("attention", snapshot, { index }), readAttention);
+  const view = useInspectView(
+    runId,
+    viewBody("attention", snapshot, { index }),
+    readAttention,
+    gapMs,
+  );
   const a = view.data;
   return (
     <InsidePanel

@@ -12,15 +12,18 @@ export function FeatureMapsPanel({
   runId,
   snapshot,
   index,
+  gapMs,
 }: {
   runId: number;
   snapshot: number | null;
   index: number;
+  gapMs: number;
 }) {
   const view = useInspectView(
     runId,
     viewBody("feature_maps", snapshot, { index }),
     readFeatureMaps,
+    gapMs,
   );
   const f = view.data;
   return (

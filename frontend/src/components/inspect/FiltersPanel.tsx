@@ -12,14 +12,17 @@ export interface FiltersPanelProps {
   snapshot: number | null;
   /** The conv layers' spec paths and labels, to choose from. */
   convs: { path: string; label: string }[];
+  /** Least ms between two fetches. */
+  gapMs: number;
 }
 
-export function FiltersPanel({ runId, snapshot, convs }: FiltersPanelProps) {
+export function FiltersPanel({ runId, snapshot, convs, gapMs }: FiltersPanelProps) {
   const [layer, setLayer] = useState(convs[0]?.path ?? null);
   const view = useInspectView(
     runId,
     viewBody("filters", snapshot, { layer: layer ?? undefined }),
     readFilters,
+    gapMs,
   );
   const f = view.data;
   // (out, in, kh, kw) -> out x in planes; each kernel drawn for its first input channel.

@@ -10,15 +10,18 @@ export function HiddenStatesPanel({
   runId,
   snapshot,
   index,
+  gapMs,
 }: {
   runId: number;
   snapshot: number | null;
   index: number;
+  gapMs: number;
 }) {
   const view = useInspectView(
     runId,
     viewBody("hidden_states", snapshot, { index }),
     readHiddenStates,
+    gapMs,
   );
   const h = view.data;
   return (

@@ -59,7 +59,8 @@ export function InsidePanels({ runId, history: h, version, dataset }: InsidePane
   const live = !h.terminal;
   const snapshot = timeline.snapshotAt(chosen);
   const has = (id: PanelId) => panels.includes(id);
-  const gap = live ? 1500 : 0;
+  // Least ms between two fetches of a view: a live run saves weights often, a slider drags.
+  const gap = live ? 1500 : 300;
   const kind = dataKind(input);
   const shape = summary.input_shape;
   const convs = summary.layers
@@ -86,7 +87,13 @@ export function InsidePanels({ runId, history: h, version, dataset }: InsidePane
       {ONE_SAMPLE.some(has) && (
         <SamplePicker index={index} count={summary.samples.test} onChange={setIndex} />
       )}
-      {!ready && <p class="chart-empty">The pictures appear once the first weights are saved.</p>}
+      {!ready && (
+        <p class="chart-empty">
+          {live
+            ? "The pictures appear once the first weights are saved."
+            : "This run saved no weights to look into."}
+        </p>
+      )}
       <div class="inside-grid">
         {kind === "2d" && (
           <BoundaryPanel
@@ -100,16 +107,16 @@ export function InsidePanels({ runId, history: h, version, dataset }: InsidePane
         )}
         {ready && has("graph") && <NetworkGraph runId={runId} snapshot={snapshot} gapMs={gap} />}
         {ready && has("filters") && (
-          <FiltersPanel runId={runId} snapshot={snapshot} convs={convs} />
+          <FiltersPanel gapMs={gap} runId={runId} snapshot={snapshot} convs={convs} />
         )}
         {ready && has("receptive_field") && (
           <ReceptiveFieldPanel runId={runId} inputShape={shape} />
         )}
         {ready && has("feature_maps") && (
-          <FeatureMapsPanel runId={runId} snapshot={snapshot} index={index} />
+          <FeatureMapsPanel gapMs={gap} runId={runId} snapshot={snapshot} index={index} />
         )}
         {ready && has("saliency") && (
-          <SaliencyPanel runId={runId} snapshot={snapshot} index={index} />
+          <SaliencyPanel gapMs={gap} runId={runId} snapshot={snapshot} index={index} />
         )}
         {ready && has("try_draw") && (
           <TryDraw
@@ -121,20 +128,22 @@ export function InsidePanels({ runId, history: h, version, dataset }: InsidePane
           />
         )}
         {ready && has("adversarial") && (
-          <AdversarialPanel runId={runId} snapshot={snapshot} index={index} />
+          <AdversarialPanel gapMs={gap} runId={runId} snapshot={snapshot} index={index} />
         )}
         {ready && has("attention") && (
-          <AttentionPanel runId={runId} snapshot={snapshot} index={index} />
+          <AttentionPanel gapMs={gap} runId={runId} snapshot={snapshot} index={index} />
         )}
         {ready && has("hidden_states") && (
-          <HiddenStatesPanel runId={runId} snapshot={snapshot} index={index} />
+          <HiddenStatesPanel gapMs={gap} runId={runId} snapshot={snapshot} index={index} />
         )}
         {ready && has("try_text") && <TryText runId={runId} snapshot={snapshot} />}
         {ready && has("try_sequence") && (
           <TrySequence runId={runId} snapshot={snapshot} inputShape={shape} />
         )}
-        {ready && has("activations") && <ActivationsPanel runId={runId} snapshot={snapshot} />}
-        {ready && has("weights") && <WeightsPanel runId={runId} snapshot={snapshot} />}
+        {ready && has("activations") && (
+          <ActivationsPanel runId={runId} snapshot={snapshot} gapMs={gap} />
+        )}
+        {ready && has("weights") && <WeightsPanel runId={runId} snapshot={snapshot} gapMs={gap} />}
         {ready && has("gradcheck") && <GradcheckPanel runId={runId} snapshot={snapshot} />}
       </div>
     </section>

@@ -11,12 +11,19 @@ export function SaliencyPanel({
   runId,
   snapshot,
   index,
+  gapMs,
 }: {
   runId: number;
   snapshot: number | null;
   index: number;
+  gapMs: number;
 }) {
-  const view = useInspectView(runId, viewBody("saliency", snapshot, { index }), readSaliency);
+  const view = useInspectView(
+    runId,
+    viewBody("saliency", snapshot, { index }),
+    readSaliency,
+    gapMs,
+  );
   const s = view.data;
   return (
     <InsidePanel

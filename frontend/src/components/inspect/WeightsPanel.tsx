@@ -7,12 +7,20 @@ import { viewBody } from "../../state/inspectRequest";
 import { readWeights } from "../../state/inspectViews";
 import { InsidePanel } from "./InsidePanel";
 
-export function WeightsPanel({ runId, snapshot }: { runId: number; snapshot: number | null }) {
+export function WeightsPanel({
+  runId,
+  snapshot,
+  gapMs,
+}: {
+  runId: number;
+  snapshot: number | null;
+  gapMs: number;
+}) {
   const view = useInspectView(
     runId,
     viewBody("weights", snapshot, { max_values: 1 }),
     readWeights,
-    1500,
+    gapMs,
   );
   const w = view.data;
   return (
