@@ -155,7 +155,8 @@ def test_cnn_filters_maps_saliency_fgsm_and_drawing(page: Page, api: httpx.Clien
 
     # (d) draw a 1: a vertical stroke with the mouse, classified.
     pad = page.get_by_test_id("draw-pad")
-    pad.scroll_into_view_if_needed()
+    # Mid-screen, clear of the sticky top bar and slider, which would take the mouse events.
+    pad.evaluate("e => e.scrollIntoView({block: 'center'})")
     box = pad.bounding_box()
     assert box
     x = box["x"] + box["width"] / 2
