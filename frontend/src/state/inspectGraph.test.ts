@@ -7,6 +7,7 @@ import {
   NEGATIVE,
   POSITIVE,
   shownUnits,
+  unitPictures,
 } from "./inspectGraph";
 
 describe("graph layout", () => {
@@ -70,5 +71,27 @@ describe("graph layout", () => {
   it("the weights into a unit, strongest first", () => {
     const g = graphLayout(["x", "y"], layers);
     expect(incomingWeights(g, "model.layers[2]:0").map((w) => w.weight)).toEqual([-4, 2, 0]);
+  });
+});
+
+describe("unit pictures", () => {
+  it("one per feature and unit, on one colour range per layer", () => {
+    const grid = (lo: number, hi: number) => ({ shape: [1, 1], lo, hi, data: btoa("\0") });
+    const pics = unitPictures({
+      epoch: 0,
+      xRange: [0, 1],
+      yRange: [0, 1],
+      features: [{ ...grid(-1, 1), name: "x" }],
+      layers: [
+        {
+          layer: "model.layers[0]",
+          type: "Linear",
+          activation: "Tanh",
+          units: [grid(-0.5, 0.2), grid(-0.1, 0.9)],
+        },
+      ],
+    });
+    expect([...pics.keys()]).toEqual(["input:0", "model.layers[0]:0", "model.layers[0]:1"]);
+    expect(pics.get("model.layers[0]:0")).toMatchObject({ lo: -0.5, hi: 0.9 });
   });
 });

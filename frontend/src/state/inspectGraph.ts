@@ -3,6 +3,8 @@
 // by lines whose colour is the weight's sign and whose width its size. Larger layers show
 // their first units and "and M more". Pure: NetworkGraph draws what this returns.
 import { CLASS_COLORS } from "../charts/colors";
+import { gridPlane, type Plane2d } from "./inspectGrid";
+import type { NeuronsResult } from "./inspectViews";
 
 export interface GraphNode {
   id: string; // "input:0", "model.layers[0]:3": what data-unit carries
@@ -163,4 +165,29 @@ export function incomingWeights(
     .filter((e) => e.to === unitId)
     .map((e) => ({ from: e.from, weight: e.weight }))
     .sort((a, b) => Math.abs(b.weight) - Math.abs(a.weight));
+}
+
+export interface UnitPicture {
+  plane: Plane2d;
+  /** The colour range, shared by the units of one layer so their colours compare. */
+  lo: number;
+  hi: number;
+}
+
+/** Node id -> its picture: "input:i" for features, "<layer path>:<unit>" for units. */
+export function unitPictures(n: NeuronsResult): Map<string, UnitPicture> {
+  const out = new Map<string, UnitPicture>();
+  const fLo = Math.min(...n.features.map((f) => f.lo));
+  const fHi = Math.max(...n.features.map((f) => f.hi));
+  n.features.forEach((f, i) => {
+    out.set(`input:${i}`, { plane: gridPlane(f), lo: fLo, hi: fHi });
+  });
+  for (const l of n.layers) {
+    const lo = Math.min(...l.units.map((u) => u.lo));
+    const hi = Math.max(...l.units.map((u) => u.hi));
+    l.units.forEach((u, i) => {
+      out.set(`${l.layer}:${i}`, { plane: gridPlane(u), lo, hi });
+    });
+  }
+  return out;
 }

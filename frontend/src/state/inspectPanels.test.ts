@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { Summary } from "../api/types";
-import { choosePanels, dataKind, pixelMax } from "./inspectPanels";
+import { choosePanels, convLayers, dataKind, pixelMax } from "./inspectPanels";
 
 function summary(
   types: string[],
@@ -83,6 +83,12 @@ describe("choosePanels", () => {
     expect(q).toContain("hidden_states");
     expect(q).toContain("try_sequence");
     expect(q).not.toContain("attention");
+  });
+
+  it("lists the convolutions to pick filters from", () => {
+    const s = summary(["Conv2d", "MaxPool2d", "Conv2d", "Linear"], [1, 8, 8]);
+    expect(convLayers(s).map((c) => c.path)).toEqual(["model.layers[0]", "model.layers[2]"]);
+    expect(convLayers(s)[0].label).toBe("layers[0] Conv2d");
   });
 
   it("data kinds and pixel ranges", () => {

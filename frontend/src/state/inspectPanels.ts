@@ -98,3 +98,10 @@ export function pixelMax(dataset: string | null | undefined, inputShape: number[
   if (dataset) return dataset === "digits" ? 16 : 255;
   return inputShape[inputShape.length - 1] === 8 ? 16 : 255;
 }
+
+/** The convolution layers a filters picture can show: spec path and a label ("layers[0] Conv2d(16, k=3)"). */
+export function convLayers(summary: Summary): { path: string; label: string }[] {
+  return summary.layers
+    .filter((r) => CONV.has(r.type))
+    .map((r) => ({ path: r.path, label: `${r.path.replace("model.", "")} ${r.label}` }));
+}

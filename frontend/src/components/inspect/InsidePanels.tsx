@@ -4,7 +4,13 @@
 import { useState } from "preact/hooks";
 import { useInspectTimeline } from "../../hooks/useInspectTimeline";
 import type { RunHistory } from "../../run/history";
-import { choosePanels, dataKind, type PanelId, pixelMax } from "../../state/inspectPanels";
+import {
+  choosePanels,
+  convLayers,
+  dataKind,
+  type PanelId,
+  pixelMax,
+} from "../../state/inspectPanels";
 import { epochRange, timelineEnd } from "../../state/inspectTimeline";
 import { ActivationsPanel } from "./ActivationsPanel";
 import { AdversarialPanel } from "./AdversarialPanel";
@@ -63,9 +69,7 @@ export function InsidePanels({ runId, history: h, version, dataset }: InsidePane
   const gap = live ? 1500 : 300;
   const kind = dataKind(input);
   const shape = summary.input_shape;
-  const convs = summary.layers
-    .filter((r) => r.type === "Conv1d" || r.type === "Conv2d")
-    .map((r) => ({ path: r.path, label: `${r.path.replace("model.", "")} ${r.label}` }));
+  const convs = convLayers(summary);
   // One-sample views wait for a snapshot: before the first one there are no weights to read.
   const ready = snapshot !== null;
   return (

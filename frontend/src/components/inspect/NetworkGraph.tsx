@@ -4,15 +4,9 @@
 import { useMemo, useState } from "preact/hooks";
 import { HeatCanvas } from "../../charts/HeatCanvas";
 import { useInspectView } from "../../hooks/useInspectView";
-import { edgeEnds, type GraphLayer, graphLayout } from "../../state/inspectGraph";
-import { gridPlane } from "../../state/inspectGrid";
+import { edgeEnds, type GraphLayer, graphLayout, unitPictures } from "../../state/inspectGraph";
 import { viewBody } from "../../state/inspectRequest";
-import {
-  type NeuronsResult,
-  readNeurons,
-  readWeights,
-  weightMatrix,
-} from "../../state/inspectViews";
+import { readNeurons, readWeights, weightMatrix } from "../../state/inspectViews";
 import { InsidePanel } from "./InsidePanel";
 import { UnitCard } from "./UnitCard";
 
@@ -157,29 +151,4 @@ export function NetworkGraph({ runId, snapshot, gapMs }: NetworkGraphProps) {
       )}
     </InsidePanel>
   );
-}
-
-export interface UnitPicture {
-  plane: ReturnType<typeof gridPlane>;
-  /** The colour range, shared by the units of one layer so their colours compare. */
-  lo: number;
-  hi: number;
-}
-
-/** Node id -> its picture: "input:i" for features, "<layer path>:<unit>" for units. */
-function unitPictures(n: NeuronsResult): Map<string, UnitPicture> {
-  const out = new Map<string, UnitPicture>();
-  const fLo = Math.min(...n.features.map((f) => f.lo));
-  const fHi = Math.max(...n.features.map((f) => f.hi));
-  n.features.forEach((f, i) => {
-    out.set(`input:${i}`, { plane: gridPlane(f), lo: fLo, hi: fHi });
-  });
-  for (const l of n.layers) {
-    const lo = Math.min(...l.units.map((u) => u.lo));
-    const hi = Math.max(...l.units.map((u) => u.hi));
-    l.units.forEach((u, i) => {
-      out.set(`${l.layer}:${i}`, { plane: gridPlane(u), lo, hi });
-    });
-  }
-  return out;
 }

@@ -1,8 +1,13 @@
 // The hovered unit of the network graph, enlarged, with the weights coming into it.
 import { HeatCanvas } from "../../charts/HeatCanvas";
-import { type GraphLayout, incomingWeights, NEGATIVE, POSITIVE } from "../../state/inspectGraph";
+import {
+  type GraphLayout,
+  incomingWeights,
+  NEGATIVE,
+  POSITIVE,
+  type UnitPicture,
+} from "../../state/inspectGraph";
 import type { NeuronsResult } from "../../state/inspectViews";
-import type { UnitPicture } from "./NetworkGraph";
 
 export interface UnitCardProps {
   layout: GraphLayout;
