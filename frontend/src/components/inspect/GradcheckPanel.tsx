@@ -17,7 +17,7 @@ export function GradcheckPanel({ runId, snapshot }: { runId: number; snapshot: n
   return (
     <InsidePanel
       title="Gradient check"
-      explain="Compares the gradients back-propagation computes with slow numerical ones, (f(w+h) − f(w−h)) / 2h, in float64. A relative error below about 1e-7 means back-propagation is right."
+      explain="Compares the gradients back-propagation computes with slow numerical ones, (f(w+h) − f(w−h)) / 2h, in float64. A relative error of about 1e-7 or less means back-propagation is right; above 1e-5 something is off."
       testId="gradcheck"
       loading={view.loading}
       error={view.error}
