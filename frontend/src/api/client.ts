@@ -1,5 +1,14 @@
 // The REST client: one function per endpoint the app uses; errors become ApiError.
-import type { Catalog, ErrorItem, Run, RunPage, SpecJson, Summary } from "./types";
+import type {
+  Catalog,
+  ErrorItem,
+  InspectOut,
+  Run,
+  RunPage,
+  Snapshot,
+  SpecJson,
+  Summary,
+} from "./types";
 
 /** A failed request: HTTP status (0 = server unreachable), a message, and 422 items if any. */
 export class ApiError extends Error {
@@ -107,6 +116,12 @@ export const api = {
       "GET",
       `/api/runs/${id}/metrics${query({ max_points: maxPoints, names })}`,
     ),
+  /** The epochs whose weights were saved: what inspect views can show. */
+  snapshots: (id: number, signal?: AbortSignal) =>
+    request<Snapshot[]>("GET", `/api/runs/${id}/snapshots`, undefined, signal),
+  /** One view inside the network: `body` is {view, epoch, ...the view's fields}. */
+  inspect: (id: number, body: { view: string } & Record<string, unknown>, signal?: AbortSignal) =>
+    request<InspectOut>("POST", `/api/runs/${id}/inspect`, body, signal),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
 };

@@ -8,6 +8,7 @@ import {
   boundaryPixels,
   divergingColor,
   type Extent,
+  fromCanvas,
   labelRange,
   toCanvas,
   valueScale,
@@ -22,6 +23,15 @@ export interface BoundaryCanvasProps {
   /** Colour points by class, or by value on the diverging map; default: from the grid. */
   task?: "classification" | "regression" | null;
   classNames?: string[] | null;
+  /** Draw the test points (rings); default true. */
+  showTest?: boolean;
+  /** Paint each cell in its most likely class's colour instead of blending by confidence. */
+  discretize?: boolean;
+  /** A click on the plane, in data units (the canvas is then a button). */
+  onPick?: (x: number, y: number) => void;
+  /** A point to mark with a cross (the last one picked). */
+  mark?: [number, number] | null;
+  testId?: string;
 }
 
 export function BoundaryCanvas({
@@ -30,6 +40,11 @@ export function BoundaryCanvas({
   size = 300,
   task,
   classNames,
+  showTest = true,
+  discretize = false,
+  onPick,
+  mark,
+  testId = "boundary",
 }: BoundaryCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const regression = task ? task === "regression" : boundary?.channels === 1;
@@ -42,8 +57,9 @@ export function BoundaryCanvas({
     return Number.isFinite(lo) && Number.isFinite(hi) ? valueScale(lo, hi) : valueScale(0, 1);
   }, [regression, boundary, points]);
   const pixels = useMemo(
-    () => (boundary ? boundaryPixels(boundary, scale ? { scale } : {}) : null),
-    [boundary, scale],
+    () =>
+      boundary ? boundaryPixels(boundary, scale ? { scale, discretize } : { discretize }) : null,
+    [boundary, scale, discretize],
   );
   const extent: Extent | null = boundary
     ? boundaryExtent(boundary)
@@ -91,7 +107,7 @@ export function BoundaryCanvas({
       ctx.strokeStyle = scale ? "rgba(29, 35, 48, 0.7)" : "#ffffff";
       ctx.stroke();
     }
-    for (const [x, y, label] of points.test) {
+    for (const [x, y, label] of showTest ? points.test : []) {
       const [px, py] = toCanvas(extent, size, size, x, y);
       ctx.beginPath();
       ctx.arc(px, py, r, 0, 2 * Math.PI);
@@ -102,7 +118,16 @@ export function BoundaryCanvas({
       ctx.strokeStyle = colorOf(label);
       ctx.stroke();
     }
-  }, [boundary, pixels, points, size, scale]);
+    if (mark) drawMark(ctx, toCanvas(extent, size, size, mark[0], mark[1]));
+  }, [boundary, pixels, points, size, scale, showTest, mark]);
+
+  const pick = (e: MouseEvent) => {
+    const canvas = e.currentTarget as HTMLCanvasElement;
+    if (!onPick || !extent) return;
+    const r = canvas.getBoundingClientRect();
+    const [x, y] = fromCanvas(extent, r.width, r.height, e.clientX - r.left, e.clientY - r.top);
+    onPick(x, y);
+  };
 
   const dpr = typeof window === "undefined" ? 1 : window.devicePixelRatio || 1;
   const classes =
@@ -120,7 +145,9 @@ export function BoundaryCanvas({
         width={Math.round(size * dpr)}
         height={Math.round(size * dpr)}
         style={{ width: `${size}px` }}
-        data-testid="boundary"
+        data-testid={testId}
+        onClick={onPick ? pick : undefined}
+        class={onPick ? "pickable" : undefined}
         data-epoch={boundary ? boundary.epoch : undefined}
         role="img"
         aria-label={label}
@@ -134,7 +161,11 @@ export function BoundaryCanvas({
         )}
         <span class="small">
           <span class="dot filled" aria-hidden="true" /> train{" "}
-          <span class="dot ring" aria-hidden="true" /> test
+          {showTest && (
+            <>
+              <span class="dot ring" aria-hidden="true" /> test
+            </>
+          )}
         </span>
         {classes.length > 0 && classes.length <= 10 && (
           <span class="small">
@@ -174,5 +205,25 @@ function drawAxes(ctx: CanvasRenderingContext2D, extent: Extent, size: number): 
     ctx.lineTo(size, y0);
   }
   ctx.stroke();
+  ctx.restore();
+}
+
+/** A dark cross with a white halo at canvas point p: the point the model was asked about. */
+function drawMark(ctx: CanvasRenderingContext2D, p: [number, number]): void {
+  ctx.save();
+  ctx.lineCap = "round";
+  for (const [color, width] of [
+    ["#ffffff", 5],
+    ["#1d2330", 2],
+  ] as const) {
+    ctx.strokeStyle = color;
+    ctx.lineWidth = width;
+    ctx.beginPath();
+    ctx.moveTo(p[0] - 7, p[1] - 7);
+    ctx.lineTo(p[0] + 7, p[1] + 7);
+    ctx.moveTo(p[0] + 7, p[1] - 7);
+    ctx.lineTo(p[0] - 7, p[1] + 7);
+    ctx.stroke();
+  }
   ctx.restore();
 }

@@ -7,7 +7,9 @@ import {
   boundaryPixels,
   boundaryValues,
   decodeBase64,
+  discreteColor,
   divergingColor,
+  fromCanvas,
   imagePixels,
   labelRange,
   toCanvas,
@@ -144,5 +146,24 @@ describe("colors", () => {
     for (const c of SERIES_COLORS) expect(contrastRatio(c)).toBeGreaterThanOrEqual(3);
     expect(new Set(SERIES_COLORS).size).toBe(SERIES_COLORS.length);
     expect(contrastRatio("#000000")).toBeCloseTo(21);
+  });
+});
+
+describe("discretized boundaries and clicks on the plane", () => {
+  it("paints the most likely class in its own colour", () => {
+    const rgbs = CLASS_COLORS.map(hexToRgb);
+    expect(discreteColor([0.4, 0.6], 0, 2, (v) => v, rgbs)).toEqual(rgbs[1]);
+    expect(discreteColor([-0.2], 0, 1, (v) => v, rgbs)).toEqual(rgbs[0]);
+    const b = grid([255, 0, 200, 55, 10, 245, 128, 127]);
+    const px = boundaryPixels(b, { discretize: true });
+    expect([px[0], px[1], px[2]]).toEqual(rgbs[1]); // top-left = grid row 1, col 0: p1 = 245
+  });
+
+  it("a click maps back to the point drawn there", () => {
+    const extent = { x: [-2, 2] as [number, number], y: [0, 4] as [number, number] };
+    const [px, py] = toCanvas(extent, 200, 100, 1, 3);
+    const [x, y] = fromCanvas(extent, 200, 100, px, py);
+    expect(x).toBeCloseTo(1);
+    expect(y).toBeCloseTo(3);
   });
 });

@@ -77,7 +77,7 @@ export function valueScale(lo: number, hi: number): (v: number) => number {
  */
 export function boundaryPixels(
   b: BoundaryMessage,
-  opts: { colors?: readonly string[]; scale?: (v: number) => number } = {},
+  opts: { colors?: readonly string[]; scale?: (v: number) => number; discretize?: boolean } = {},
 ): Uint8ClampedArray<ArrayBuffer> {
   const colors = opts.colors ?? CLASS_COLORS;
   const rgbs = colors.map(hexToRgb);
@@ -90,8 +90,11 @@ export function boundaryPixels(
     const top = res - 1 - row; // image row of grid row `row`
     for (let col = 0; col < res; col++) {
       const at = (row * res + col) * k;
-      const rgb =
-        k === 1 ? divergingColor(scale(values[at]), colors) : blendClasses(values, at, k, rgbs);
+      let rgb: Rgb;
+      if (opts.discretize) rgb = discreteColor(values, at, k, scale, rgbs);
+      else
+        rgb =
+          k === 1 ? divergingColor(scale(values[at]), colors) : blendClasses(values, at, k, rgbs);
       const o = (top * res + col) * 4;
       out[o] = rgb[0];
       out[o + 1] = rgb[1];
@@ -100,6 +103,20 @@ export function boundaryPixels(
     }
   }
   return out;
+}
+
+/** "Discretize output": the most likely class's own colour; one channel, its side of the middle. */
+export function discreteColor(
+  p: ArrayLike<number>,
+  offset: number,
+  k: number,
+  scale: (v: number) => number,
+  colors: readonly Rgb[],
+): Rgb {
+  if (k === 1) return colors[scale(p[offset]) >= 0 ? 1 : 0];
+  let best = 0;
+  for (let c = 1; c < k; c++) if (p[offset + c] > p[offset + best]) best = c;
+  return colors[best % colors.length];
 }
 
 export interface Extent {
@@ -117,6 +134,19 @@ export function boundaryExtent(b: BoundaryMessage): Extent {
     return [r[0] - half, r[1] + half];
   };
   return { x: pad(b.x_range), y: pad(b.y_range) };
+}
+
+/** Canvas pixel -> data (the inverse of toCanvas): where a click on the plane falls. */
+export function fromCanvas(
+  extent: Extent,
+  width: number,
+  height: number,
+  px: number,
+  py: number,
+): [number, number] {
+  const x = extent.x[0] + (px / width) * (extent.x[1] - extent.x[0]);
+  const y = extent.y[0] + ((height - py) / height) * (extent.y[1] - extent.y[0]);
+  return [x, y];
 }
 
 /** Data -> canvas pixel (y up), for a canvas of width x height showing `extent`. */

@@ -1,11 +1,15 @@
 // One run's charts, live or replayed: the test results once it ends, then loss, the decision
-// boundary of 2-D sets, accuracy or error, learning rate and per-layer gradients.
+// boundary of 2-D sets, accuracy or error, learning rate and per-layer gradients; then the
+// pictures inside the network (components/inspect) for the run `runId` names, or for the
+// playground's run (its URL) when none is given.
 import { useMemo } from "preact/hooks";
 import { BoundaryCanvas } from "../charts/BoundaryCanvas";
 import { ChartCell } from "../charts/ChartCell";
 import "../charts/charts.css";
 import { epochChart, layerChart, lossChart, taskCharts } from "../charts/runCharts";
+import { useInspectRunId } from "../hooks/useInspectRunId";
 import type { RunHistory } from "../run/history";
+import { InsidePanels } from "./inspect/InsidePanels";
 import { RunResults } from "./RunResults";
 
 export interface RunChartsProps {
@@ -14,9 +18,14 @@ export interface RunChartsProps {
   version: number;
   /** EMA weight of the step loss; 0 = raw only, > 0 = raw faint under the smoothed line. */
   smoothing: number;
+  /** The run, for the pictures inside it; left out, the playground URL's run, if any. */
+  runId?: number;
+  /** Leave the pictures inside the network out (the run page shows them on their own). */
+  noInside?: boolean;
 }
 
-export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
+export function RunCharts({ history: h, version, smoothing, runId, noInside }: RunChartsProps) {
+  const insideId = useInspectRunId(runId);
   const loss = useMemo(() => lossChart(h, smoothing), [h, version, smoothing]);
   const tasks = useMemo(() => taskCharts(h), [h, version]);
   const lr = useMemo(() => epochChart(h, ["lr"]), [h, version]);
@@ -72,6 +81,9 @@ export function RunCharts({ history: h, version, smoothing }: RunChartsProps) {
           <ChartCell title="Update ratio" xLabel="epoch" data={ratios} version={version} logY />
         )}
       </div>
+      {!noInside && insideId !== null && (
+        <InsidePanels key={insideId} runId={insideId} history={h} version={version} />
+      )}
     </div>
   );
 }

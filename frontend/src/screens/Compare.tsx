@@ -1,13 +1,16 @@
-// Compare: pick runs, overlay their epoch curves, and tabulate only what differs between them.
+// Compare: pick runs, overlay their epoch curves, show their decision boundaries side by side
+// (runs on one 2-D set), and tabulate only what differs between them.
 // Data: hooks/useCompareRuns; what to show: state/compare.compareView.
 import type { Catalog } from "../api/types";
 import { seriesColor } from "../charts/colors";
 import { Ablation } from "../components/compare/AblationTable";
+import { CompareBoundaries } from "../components/compare/CompareBoundaries";
 import { Charts } from "../components/compare/CompareCharts";
 import { Legend } from "../components/compare/CompareLegend";
 import { RunPicker } from "../components/compare/RunPicker";
 import { useCompareRuns } from "../hooks/useCompareRuns";
 import { compareView } from "../state/compare";
+import { sharedPlaneDataset } from "../state/inspectCompare";
 import { navigate } from "../state/route";
 import { toggleId } from "../state/runsTable";
 import "./runs.css";
@@ -49,6 +52,10 @@ export function Compare({ ids, catalog }: { ids: number[]; catalog: Catalog }) {
           {view === "ready" && (
             <>
               <Charts loaded={loaded} colorOf={colorOf} version={version} />
+              {sharedPlaneDataset(
+                loaded.map((l) => l.run),
+                catalog,
+              ) && <CompareBoundaries runs={loaded.map((l) => l.run)} colorOf={colorOf} />}
               <Ablation loaded={loaded} colorOf={colorOf} catalog={catalog} />
             </>
           )}

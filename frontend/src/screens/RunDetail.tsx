@@ -1,7 +1,9 @@
-// One run: its header and actions, its full curves (stored history, then live), spec and layers.
+// One run: its header and actions, its full curves (stored history, then live), the pictures
+// inside the network with their epoch slider, spec and layers.
 // Data: hooks/useRunRecord (state/runRecord), hooks/useRunStream, hooks/useRunPageActions.
 import { useEffect } from "preact/hooks";
 import type { Catalog, Run, RunStatus } from "../api/types";
+import { InsidePanels } from "../components/inspect/InsidePanels";
 import { LayerTable } from "../components/run/LayerTable";
 import { RunActionBar } from "../components/run/RunActionBar";
 import { RunCurves } from "../components/run/RunCurves";
@@ -95,6 +97,15 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
       </header>
 
       <RunCurves history={history} version={live.version} />
+
+      {summary && (
+        <InsidePanels
+          runId={run.id}
+          history={history}
+          version={live.version}
+          dataset={run.dataset}
+        />
+      )}
 
       {summary && <LayerTable summary={summary} />}
 

@@ -12,7 +12,7 @@ export function RunCurves({ history, version }: { history: RunHistory; version: 
         Curves <span class="spacer" />
         <SmoothingControl value={smoothing} onChange={setSmoothing} />
       </h2>
-      <RunCharts history={history} version={version} smoothing={smoothing} />
+      <RunCharts history={history} version={version} smoothing={smoothing} noInside />
     </section>
   );
 }

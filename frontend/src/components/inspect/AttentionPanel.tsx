@@ -1,0 +1,61 @@
+// Attention weights of every head for one sequence (A13): row = the position that looks,
+// column = the position it looks at.
+import { useInspectView } from "../../hooks/useInspectView";
+import { gridPlane } from "../../state/inspectGrid";
+import { viewBody } from "../../state/inspectRequest";
+import { readAttention } from "../../state/inspectViews";
+import { InsidePanel } from "./InsidePanel";
+import { TokenMap } from "./TokenMap";
+
+export function AttentionPanel({
+  runId,
+  snapshot,
+  index,
+  gapMs,
+}: {
+  runId: number;
+  snapshot: number | null;
+  index: number;
+  gapMs: number;
+}) {
+  const view = useInspectView(
+    runId,
+    viewBody("attention", snapshot, { index }),
+    readAttention,
+    gapMs,
+  );
+  const a = view.data;
+  return (
+    <InsidePanel
+      title={`Attention · sample ${index}`}
+      explain="One map per head: each row is a position, red where it looks. Heads often specialise: one looks at the previous character, another at the start of the word. A causal model's maps are empty above the diagonal."
+      testId="attention"
+      loading={view.loading}
+      error={view.error}
+      waiting={a || view.error ? null : "Loading…"}
+      wide
+    >
+      {a?.layers.map((l) => (
+        <div key={l.layer} class="attention-layer">
+          <p class="small muted">
+            {l.layer.replace("model.", "")} {l.type}: {l.heads.length} head
+            {l.heads.length === 1 ? "" : "s"}
+          </p>
+          <div class="tiles">
+            {l.heads.map((h, i) => (
+              <TokenMap
+                key={i}
+                plane={gridPlane(h)}
+                tokens={a.tokens}
+                lo={0}
+                hi={1}
+                caption={`head ${i}`}
+                testId="attention-head"
+              />
+            ))}
+          </div>
+        </div>
+      ))}
+    </InsidePanel>
+  );
+}

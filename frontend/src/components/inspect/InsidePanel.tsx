@@ -1,0 +1,38 @@
+// One picture of the network's insides: a title, one line on what it shows and what to look
+// for, then the picture, or why it is not there yet.
+import type { ComponentChildren } from "preact";
+
+export interface InsidePanelProps {
+  title: string;
+  explain: string;
+  testId: string;
+  loading?: boolean;
+  error?: string | null;
+  /** Shown when there is nothing else to show (no error, no children yet). */
+  waiting?: string | null;
+  wide?: boolean;
+  children?: ComponentChildren;
+}
+
+export function InsidePanel(p: InsidePanelProps) {
+  return (
+    <section
+      class={`panel inside-panel${p.wide ? " wide" : ""}`}
+      data-testid={p.testId}
+      aria-busy={p.loading ? "true" : "false"}
+      aria-label={p.title}
+    >
+      <h3 class="chart-title">
+        {p.title}
+        {p.loading && <span class="inside-loading muted small"> updating…</span>}
+      </h3>
+      <p class="inside-explain muted small">{p.explain}</p>
+      {p.error && (
+        <p class="error-text small" role="alert">
+          {p.error}
+        </p>
+      )}
+      {p.waiting && !p.error ? <p class="chart-empty">{p.waiting}</p> : p.children}
+    </section>
+  );
+}

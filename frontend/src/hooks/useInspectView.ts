@@ -1,0 +1,54 @@
+// One inspect view of a run: fetched when its request changes, at most one fetch per `gapMs`
+// (a live run changes its snapshot often), the previous answer kept on screen meanwhile and a
+// stale request aborted.
+import { useEffect, useRef, useState } from "preact/hooks";
+import { api, errorMessage } from "../api/client";
+import type { InspectOut } from "../api/types";
+import { bodyKey, type ViewBody } from "../state/inspectRequest";
+import { throttleWait } from "../state/inspectTimeline";
+
+export interface ViewState<T> {
+  data: T | null;
+  error: string | null;
+  loading: boolean;
+}
+
+export function useInspectView<T>(
+  runId: number,
+  body: ViewBody | null,
+  read: (out: InspectOut) => T,
+  gapMs = 0,
+): ViewState<T> {
+  const [state, setState] = useState<ViewState<T>>({ data: null, error: null, loading: false });
+  const lastAt = useRef<number | null>(null);
+  const key = body ? bodyKey(runId, body) : null;
+  useEffect(() => {
+    if (!body) return;
+    const ctrl = new AbortController();
+    setState((s) => ({ ...s, loading: true }));
+    const timer = setTimeout(
+      () => {
+        lastAt.current = Date.now();
+        api.inspect(runId, body, ctrl.signal).then(
+          (out) => {
+            try {
+              setState({ data: read(out), error: null, loading: false });
+            } catch (e) {
+              setState({ data: null, error: errorMessage(e), loading: false });
+            }
+          },
+          (e: unknown) => {
+            if ((e as Error).name !== "AbortError")
+              setState((s) => ({ ...s, error: errorMessage(e), loading: false }));
+          },
+        );
+      },
+      throttleWait(lastAt.current, Date.now(), gapMs),
+    );
+    return () => {
+      clearTimeout(timer);
+      ctrl.abort();
+    };
+  }, [key]);
+  return state;
+}
