@@ -1,13 +1,12 @@
 // One run's charts, live or replayed: the test results once it ends, then loss, the decision
 // boundary of 2-D sets, accuracy or error, learning rate and per-layer gradients; then the
-// pictures inside the network (components/inspect) for the run `runId` names, or for the
-// playground's run (its URL) when none is given.
+// pictures inside the network (components/inspect) for the run `runId` names.
 import { useMemo } from "preact/hooks";
 import { BoundaryCanvas } from "../charts/BoundaryCanvas";
 import { ChartCell } from "../charts/ChartCell";
 import "../charts/charts.css";
+import { LearningRateCell } from "../charts/LearningRateCell";
 import { epochChart, layerChart, lossChart, taskCharts } from "../charts/runCharts";
-import { useInspectRunId } from "../hooks/useInspectRunId";
 import type { RunHistory } from "../run/history";
 import { InsidePanels } from "./inspect/InsidePanels";
 import { RunResults } from "./RunResults";
@@ -18,14 +17,14 @@ export interface RunChartsProps {
   version: number;
   /** EMA weight of the step loss; 0 = raw only, > 0 = raw faint under the smoothed line. */
   smoothing: number;
-  /** The run, for the pictures inside it; left out, the playground URL's run, if any. */
+  /** The run, for the pictures inside it; left out, none are shown. */
   runId?: number;
   /** Leave the pictures inside the network out (the run page shows them on their own). */
   noInside?: boolean;
 }
 
 export function RunCharts({ history: h, version, smoothing, runId, noInside }: RunChartsProps) {
-  const insideId = useInspectRunId(runId);
+  const insideId = runId ?? null;
   const loss = useMemo(() => lossChart(h, smoothing), [h, version, smoothing]);
   const tasks = useMemo(() => taskCharts(h), [h, version]);
   const lr = useMemo(() => epochChart(h, ["lr"]), [h, version]);
@@ -65,7 +64,7 @@ export function RunCharts({ history: h, version, smoothing, runId, noInside }: R
             />
           ))}
         {lr.series.length > 0 && (
-          <ChartCell title="Learning rate" xLabel="epoch" data={lr} version={version} />
+          <LearningRateCell data={lr} lr={h.epochs.metrics.lr} version={version} />
         )}
         {started && (
           <ChartCell

@@ -75,7 +75,7 @@ export function RunPanel({ runId, expect, data }: Props) {
         <ErrorLines messages={[live.error, actions.error]} />
       </section>
       <RunClaims checks={checks} />
-      <RunCharts history={history} version={live.version} smoothing={smoothing} />
+      <RunCharts history={history} version={live.version} smoothing={smoothing} runId={runId} />
     </RunDataContext.Provider>
   );
 }
