@@ -7,7 +7,6 @@ import json
 import os
 import signal
 import time
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -19,18 +18,7 @@ from playground.api.wire import EVENTS, STREAM
 from tests.factories import layers, linear, spec_dict
 from tests.server import Server, collect, wait_status
 
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("srv"), workers=2).start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def client(server: Server) -> Iterator[httpx.Client]:
-    with server.client() as c:
-        yield c
+SERVER_WORKERS = 2  # cancels and a killed worker need a second one
 
 
 def small(epochs: int = 5, **training: Any) -> dict[str, Any]:

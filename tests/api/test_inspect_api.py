@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -34,13 +33,6 @@ CNN = {
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("srv")).start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture(scope="module")
 def runs(server: Server) -> dict[str, int]:
     """A trained spiral MLP and a trained digits CNN."""
     with server.client() as client:
@@ -51,12 +43,6 @@ def runs(server: Server) -> dict[str, int]:
         for run_id in ids.values():
             wait_status(client, run_id, {"succeeded"})
     return ids
-
-
-@pytest.fixture
-def client(server: Server) -> Iterator[httpx.Client]:
-    with server.client() as c:
-        yield c
 
 
 def inspect(client: httpx.Client, run_id: int, **body: Any) -> httpx.Response:

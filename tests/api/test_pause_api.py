@@ -3,22 +3,13 @@
 from __future__ import annotations
 
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import httpx
-import pytest
 
 from playground.api.wire import STREAM
 from tests.factories import spec_dict
 from tests.server import Server, collect, wait_status
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("srv")).start()
-    yield srv
-    srv.stop()
 
 
 def _epochs(client: httpx.Client, run_id: int) -> int:

@@ -2,29 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import httpx
-import pytest
 import torch
 from safetensors.torch import load_file
 
 from playground.ml.snapshots import run_dir, snapshot_path
 from tests.factories import spec_dict
 from tests.server import Server, collect, wait_status
-
-
-@pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    srv = Server(tmp_path_factory.mktemp("srv")).start()
-    yield srv
-    srv.stop()
-
-
-@pytest.fixture
-def client(server: Server) -> Iterator[httpx.Client]:
-    with server.client() as c:
-        yield c
 
 
 def test_a_run_keeps_its_weights_and_loses_them_with_the_run(

@@ -4,7 +4,7 @@
 import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorMessage } from "../api/client";
 import type { InspectOut } from "../api/types";
-import { bodyKey, type ViewBody } from "../state/inspectRequest";
+import { bodyKey, type ViewBody, type ViewName, viewBody } from "../state/inspectRequest";
 import { throttleWait } from "../state/inspectTimeline";
 
 export interface ViewState<T> {
@@ -51,4 +51,29 @@ export function useInspectView<T>(
     };
   }, [key]);
   return state;
+}
+
+/** What every one-sample panel is given: the run, the snapshot epoch on screen, the sample
+ * chosen, and the least time between two fetches. */
+export interface SampleViewProps {
+  runId: number;
+  snapshot: number | null;
+  index: number;
+  gapMs: number;
+}
+
+/** A one-sample view (`index` and any `extra` fields) of the snapshot on screen. */
+export function useSampleView<T>(
+  view: ViewName,
+  p: SampleViewProps,
+  read: (out: InspectOut) => T,
+  extra: Record<string, number> = {},
+  minGapMs = 0,
+): ViewState<T> {
+  return useInspectView(
+    p.runId,
+    viewBody(view, p.snapshot, { index: p.index, ...extra }),
+    read,
+    Math.max(minGapMs, p.gapMs),
+  );
 }

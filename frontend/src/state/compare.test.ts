@@ -18,31 +18,17 @@ function points(values: number[], stepsPerEpoch = 10): Point[] {
   return values.map((v, e) => [e * stepsPerEpoch, e, v]);
 }
 
+/** A finished run of 3 epochs with a minimal spec: what these tests compare. */
 function run(over: Partial<Run>): Run {
-  return {
-    id: 1,
-    name: "r",
-    status: "succeeded",
-    dataset: "spiral",
+  return makeRun({
     spec: { data: { dataset: "spiral" }, model: { layers: [] }, training: {} },
-    seed: 0,
-    device: "cpu",
-    tags: [],
-    notes: "",
-    summary: null,
-    result: null,
-    error: null,
-    versions: null,
-    created_at: "2025-01-01T00:00:00Z",
     started_at: "2025-01-01T00:00:00Z",
     finished_at: "2025-01-01T00:01:05Z",
     epochs_done: 3,
     best_val_accuracy: null,
     test_accuracy: null,
-    last_seq: 1,
-    queue_position: null,
     ...over,
-  };
+  });
 }
 
 describe("alignByEpoch", () => {

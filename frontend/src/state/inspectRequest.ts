@@ -1,6 +1,10 @@
 // Bodies of POST /api/runs/{id}/inspect: a view, the epoch whose snapshot it reads ("last" when
 // none is chosen) and the view's own fields.
+import type { View } from "../api/types";
+
 export type Epoch = number | "last";
+/** "neurons", "saliency", ...: the views the server knows (from its OpenAPI document). */
+export type ViewName = NonNullable<View["view"]>;
 
 export type ViewBody = { view: string; epoch: Epoch } & Record<string, unknown>;
 

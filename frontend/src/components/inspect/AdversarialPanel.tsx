@@ -1,31 +1,16 @@
 // FGSM: x' = x + eps * sign(grad of the loss) for one sample, and how the prediction changes (H5).
 import { useState } from "preact/hooks";
-import { useInspectView } from "../../hooks/useInspectView";
+import { type SampleViewProps, useSampleView } from "../../hooks/useInspectView";
 import { gridPlane } from "../../state/inspectGrid";
-import { viewBody } from "../../state/inspectRequest";
 import { readAdversarial } from "../../state/inspectViews";
 import { ImageTile } from "./ImageTile";
 import { InsidePanel } from "./InsidePanel";
 import { ProbabilityBars } from "./ProbabilityBars";
 
-export function AdversarialPanel({
-  runId,
-  snapshot,
-  index,
-  gapMs,
-}: {
-  runId: number;
-  snapshot: number | null;
-  index: number;
-  gapMs: number;
-}) {
+export function AdversarialPanel(p: SampleViewProps) {
+  const { index } = p;
   const [eps, setEps] = useState(0.1);
-  const view = useInspectView(
-    runId,
-    viewBody("adversarial", snapshot, { index, eps }),
-    readAdversarial,
-    Math.max(250, gapMs),
-  );
+  const view = useSampleView("adversarial", p, readAdversarial, { eps }, 250);
   const a = view.data;
   const flipped = a ? a.before.predicted !== a.after.predicted : false;
   return (

@@ -1,29 +1,14 @@
 // Attention weights of every head for one sequence (A13): row = the position that looks,
 // column = the position it looks at.
-import { useInspectView } from "../../hooks/useInspectView";
+import { type SampleViewProps, useSampleView } from "../../hooks/useInspectView";
 import { gridPlane } from "../../state/inspectGrid";
-import { viewBody } from "../../state/inspectRequest";
 import { readAttention } from "../../state/inspectViews";
 import { InsidePanel } from "./InsidePanel";
 import { TokenMap } from "./TokenMap";
 
-export function AttentionPanel({
-  runId,
-  snapshot,
-  index,
-  gapMs,
-}: {
-  runId: number;
-  snapshot: number | null;
-  index: number;
-  gapMs: number;
-}) {
-  const view = useInspectView(
-    runId,
-    viewBody("attention", snapshot, { index }),
-    readAttention,
-    gapMs,
-  );
+export function AttentionPanel(p: SampleViewProps) {
+  const { index } = p;
+  const view = useSampleView("attention", p, readAttention);
   const a = view.data;
   return (
     <InsidePanel

@@ -1,30 +1,15 @@
 // The output maps of every convolution and pooling layer for one sample (H3).
-import { useInspectView } from "../../hooks/useInspectView";
+import { type SampleViewProps, useSampleView } from "../../hooks/useInspectView";
 import { gridPlane } from "../../state/inspectGrid";
-import { viewBody } from "../../state/inspectRequest";
 import { readFeatureMaps } from "../../state/inspectViews";
 import { ImageTile } from "./ImageTile";
 import { InsidePanel } from "./InsidePanel";
 
 const MAX_CHANNELS = 16;
 
-export function FeatureMapsPanel({
-  runId,
-  snapshot,
-  index,
-  gapMs,
-}: {
-  runId: number;
-  snapshot: number | null;
-  index: number;
-  gapMs: number;
-}) {
-  const view = useInspectView(
-    runId,
-    viewBody("feature_maps", snapshot, { index }),
-    readFeatureMaps,
-    gapMs,
-  );
+export function FeatureMapsPanel(p: SampleViewProps) {
+  const { index } = p;
+  const view = useSampleView("feature_maps", p, readFeatureMaps);
   const f = view.data;
   return (
     <InsidePanel

@@ -1,28 +1,13 @@
 // The hidden state of every recurrent layer over time for one sample (A12).
-import { useInspectView } from "../../hooks/useInspectView";
+import { type SampleViewProps, useSampleView } from "../../hooks/useInspectView";
 import { gridPlane } from "../../state/inspectGrid";
-import { viewBody } from "../../state/inspectRequest";
 import { readHiddenStates } from "../../state/inspectViews";
 import { InsidePanel } from "./InsidePanel";
 import { TokenMap } from "./TokenMap";
 
-export function HiddenStatesPanel({
-  runId,
-  snapshot,
-  index,
-  gapMs,
-}: {
-  runId: number;
-  snapshot: number | null;
-  index: number;
-  gapMs: number;
-}) {
-  const view = useInspectView(
-    runId,
-    viewBody("hidden_states", snapshot, { index }),
-    readHiddenStates,
-    gapMs,
-  );
+export function HiddenStatesPanel(p: SampleViewProps) {
+  const { index } = p;
+  const view = useSampleView("hidden_states", p, readHiddenStates);
   const h = view.data;
   return (
     <InsidePanel

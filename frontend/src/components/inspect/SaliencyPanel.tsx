@@ -1,29 +1,14 @@
 // |d score / d input| for one sample: which pixels the class score is sensitive to (H4).
-import { useInspectView } from "../../hooks/useInspectView";
+import { type SampleViewProps, useSampleView } from "../../hooks/useInspectView";
 import { gridPlane } from "../../state/inspectGrid";
-import { viewBody } from "../../state/inspectRequest";
 import { readSaliency } from "../../state/inspectViews";
 import { ImageTile } from "./ImageTile";
 import { InsidePanel } from "./InsidePanel";
 import { ProbabilityBars } from "./ProbabilityBars";
 
-export function SaliencyPanel({
-  runId,
-  snapshot,
-  index,
-  gapMs,
-}: {
-  runId: number;
-  snapshot: number | null;
-  index: number;
-  gapMs: number;
-}) {
-  const view = useInspectView(
-    runId,
-    viewBody("saliency", snapshot, { index }),
-    readSaliency,
-    gapMs,
-  );
+export function SaliencyPanel(p: SampleViewProps) {
+  const { index } = p;
+  const view = useSampleView("saliency", p, readSaliency);
   const s = view.data;
   return (
     <InsidePanel
