@@ -1,6 +1,8 @@
 """The training loop: `train(spec, hooks)` builds, trains and evaluates one run.
 
-What a step does to gradients is in step.py; evaluation over a split in metrics.py.
+What a step does to gradients is in step.py; evaluation over a split in metrics.py. The
+module is a little over 300 lines on purpose: `_Run` is one run's state, and its loop,
+reporting and snapshot points read best side by side.
 
 The whole data set lives on the device as tensors; a step is index -> forward -> loss ->
 backward -> step with no host sync. Losses are kept on the device and read in one

@@ -1,6 +1,8 @@
 // Typed readers of POST /api/runs/{id}/inspect results. The wire types view results as open
 // objects; each reader checks the parts its panel draws and returns them typed, or throws a
 // ViewShapeError naming what is missing (a server newer than this app, say).
+// Over 300 lines on purpose: one small reader per view (twelve), kept in one module because
+// together they are the app's one statement of the views' wire format.
 import type { InspectOut } from "../api/types";
 import { type Grid, isGrid } from "./inspectGrid";
 
