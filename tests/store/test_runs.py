@@ -7,7 +7,14 @@ from datetime import UTC, timedelta
 import pytest
 from sqlalchemy import Engine
 
-from playground.store import RunNotFoundError, RunStatus, RunStore, status_event
+from playground.store import (
+    RunNotFoundError,
+    RunStatus,
+    RunStore,
+    make_engine,
+    migrate,
+    status_event,
+)
 from tests.store.builders import T0, count_rows, insert_runs, new_run, run_row, series, status_of
 
 S = RunStatus
@@ -174,3 +181,25 @@ def test_runs_with_status(store: RunStore) -> None:
     store.set_status(c.id, S.CANCELLED)
     assert store.runs_with_status(S.QUEUED, "running") == [a.id, b.id]
     assert store.runs_with_status() == []
+
+
+def test_restart_recovery_on_a_new_engine(store: RunStore, engine: Engine) -> None:
+    # What a restarted server sees: the same database through a new engine, migrated again.
+    queued = [new_run(store, name=f"q{i}") for i in range(3)]
+    running = [new_run(store, name=f"r{i}") for i in range(2)]
+    for run in (*running, queued[1]):
+        store.set_status(run.id, S.RUNNING)
+    store.set_status(queued[1].id, S.SUCCEEDED)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+
+    after = make_engine(url)
+    try:
+        migrate(after)
+        restarted = RunStore(after)
+        assert restarted.fail_interrupted("the server restarted") == [r.id for r in running]
+        assert restarted.queued_ids() == [queued[0].id, queued[2].id]
+        assert restarted.runs_with_status(S.RUNNING) == []
+        assert [status_of(restarted, r.id) for r in running] == [S.FAILED, S.FAILED]
+    finally:
+        after.dispose()
