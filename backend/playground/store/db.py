@@ -35,6 +35,18 @@ def make_engine(url: str) -> Engine:
     return engine
 
 
+def snapshot_reads(engine: Engine) -> Engine:
+    """`engine` for reads of several statements that must all see one snapshot.
+
+    A SQLite read transaction already sees one snapshot (WAL). PostgreSQL's default, READ
+    COMMITTED, takes a new snapshot per statement; REPEATABLE READ takes one per transaction,
+    and a transaction that only reads never fails to serialize.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ")
+
+
 def migrate(engine: Engine) -> None:
     """Bring the schema to the newest Alembic revision (a no-op when it is there already)."""
     config = Config()  # built in code: never looks for an alembic.ini in the CWD

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
 from playground.store.models import Run, RunEvent, RunTag, Snapshot
 from playground.store.pagination import Keyset
@@ -54,6 +55,7 @@ class RunStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._snapshot = snapshot_reads(engine)  # for reads of several queries
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -254,7 +256,7 @@ class RunStore:
         """
         if max_points is not None and max_points < 3:
             raise ValueError(f"max_points must be at least 3, got {max_points}")
-        with self._engine.connect() as conn:  # one read transaction: a consistent snapshot
+        with self._snapshot.connect() as conn:  # one read transaction: a consistent snapshot
             return read_series(conn, run_id, names=names, split=split, max_points=max_points)
 
     def metrics_after(self, run_id: int, seq: int) -> list[MetricRecord]:
