@@ -72,6 +72,22 @@ def test_bad_names(store: RunStore) -> None:
         store.update_meta(run.id, name="n" * 201)
 
 
+def test_nul_characters(store: RunStore) -> None:
+    # PostgreSQL cannot store a NUL in text: the same refusal on both backends, and an
+    # error message (say, quoting a broken CSV line) is stored with a stand-in instead.
+    with pytest.raises(ValueError, match="NUL"):
+        new_run(store, name="a\x00b")
+    with pytest.raises(ValueError, match="NUL"):
+        new_run(store, tags=["ok", "a\x00"])
+    run = new_run(store, spec={"data": {"file": "a\x00.csv"}})  # JSON escapes it: fine
+    with pytest.raises(ValueError, match="NUL"):
+        store.update_meta(run.id, notes="x\x00")
+    failed = store.set_status(run.id, S.FAILED, error="could not convert '\x00\x01' to float")
+    assert failed.error == "could not convert '\ufffd\x01' to float"
+    assert store.get_run(run.id) == failed
+    assert failed.spec == {"data": {"file": "a\x00.csv"}}
+
+
 def test_unknown_run_raises_on_writes(store: RunStore) -> None:
     with pytest.raises(RunNotFoundError, match="run 99"):
         store.update_meta(99, notes="x")
