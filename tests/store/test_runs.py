@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, timedelta
 
 import pytest
@@ -219,3 +220,15 @@ def test_restart_recovery_on_a_new_engine(store: RunStore, engine: Engine) -> No
         assert [status_of(restarted, r.id) for r in running] == [S.FAILED, S.FAILED]
     finally:
         after.dispose()
+
+
+def test_non_finite_numbers_in_json_are_stored_as_null(store: RunStore) -> None:
+    # PostgreSQL's json type rejects Python's NaN and Infinity tokens; SQLite took them.
+    run = new_run(store)
+    store.set_status(run.id, S.RUNNING, summary={"flops": math.inf, "layers": [1.5, math.nan]})
+    seq = store.append(run.id, events=[("boundary", {"lo": math.nan, "hi": -math.inf})])
+    done = store.set_status(run.id, S.SUCCEEDED, result={"test": {"loss": math.inf}})
+    assert done.summary == {"flops": None, "layers": [1.5, None]}
+    assert done.result == {"test": {"loss": None}}
+    assert store.get_run(run.id) == done
+    assert store.events_after(run.id, seq - 1)[0].payload == {"lo": None, "hi": None}
