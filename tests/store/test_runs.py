@@ -232,3 +232,12 @@ def test_non_finite_numbers_in_json_are_stored_as_null(store: RunStore) -> None:
     assert done.result == {"test": {"loss": None}}
     assert store.get_run(run.id) == done
     assert store.events_after(run.id, seq - 1)[0].payload == {"lo": None, "hi": None}
+
+
+def test_seeds_up_to_32_bits(store: RunStore) -> None:
+    # ml.spec allows seeds up to 2**32 - 1: past PostgreSQL's INTEGER.
+    run = new_run(store, seed=2**32 - 1)
+    assert run.seed == 2**32 - 1
+    stored = store.get_run(run.id)
+    assert stored is not None
+    assert stored.seed == 2**32 - 1
