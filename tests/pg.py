@@ -185,9 +185,9 @@ def _start() -> PostgresServer | str:
     server = PostgresServer(directory)
     try:
         return server.start()
-    except (OSError, RuntimeError, subprocess.SubprocessError) as e:
+    except Exception as e:  # whatever failed (initdb, pg_ctl, connecting, migrating): say it
         server.stop()
-        return f"could not start PostgreSQL from {directory}: {e}"
+        return f"could not start PostgreSQL from {directory}: {type(e).__name__}: {e}"
 
 
 def server(config: pytest.Config) -> PostgresServer:
