@@ -19,7 +19,7 @@ FRONTEND_SOURCES := $(shell find $(FRONTEND)/src -type f 2>/dev/null) \
 	           $(FRONTEND)/tsconfig.json examples/*.json)
 
 .PHONY: install run test lint typecheck unit bench clean types types-check \
-	frontend-deps frontend frontend-test chromium e2e-deps e2e
+	frontend-deps frontend frontend-test chromium postgres e2e-deps e2e
 
 # torch==2.13.0 first: it is the CPU wheel; a bare `torch` would pull a multi-GB CUDA build.
 $(STAMP): pyproject.toml
@@ -56,8 +56,9 @@ lint: install
 typecheck: install
 	$(VENV)/bin/mypy
 
-# tests/e2e runs in `make e2e`, once, against the built app.
-unit: install
+# tests/e2e runs in `make e2e`, once, against the built app. tests/store and tests/services
+# run on SQLite and on a throwaway PostgreSQL server (tests/pg.py), hence `postgres`.
+unit: install postgres
 	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/e2e
 
 # Static checks of the container files; no Docker needed. Compose runs as the binary inside the
@@ -106,6 +107,25 @@ chromium:
 	$$apt install -y --no-install-recommends chromium \
 		|| { $$apt update && $$apt install -y --no-install-recommends chromium; }; \
 	test -x "$(CHROMIUM)" || { echo "$(CHROMIUM) is still missing after apt-get" >&2; exit 1; }
+
+# PostgreSQL from Debian: tests/pg.py runs its initdb and pg_ctl in a temporary directory.
+# Installed like chromium. Where it cannot be (no root, no sudo, apt fails) the PostgreSQL
+# variants of the tests are skipped and say so, except under CI (CI=true): there it is an error.
+postgres:
+	@if ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1; then exit 0; fi; \
+	missing() { echo "PostgreSQL is missing: $$1" >&2; \
+		case "$${CI:-}" in 1|true|TRUE|True|yes) exit 1;; esac; \
+		echo "the PostgreSQL variants of the store and service tests will be skipped" >&2; exit 0; }; \
+	if [ "$$(id -u)" = 0 ]; then sudo=""; \
+	elif command -v sudo > /dev/null; then sudo="sudo"; \
+	else missing "install Debian's postgresql package as root"; fi; \
+	apt="$$sudo env DEBIAN_FRONTEND=noninteractive apt-get"; \
+	echo "installing postgresql (Debian) for the store and service tests"; \
+	$$apt install -y --no-install-recommends postgresql \
+		|| { $$apt update && $$apt install -y --no-install-recommends postgresql; } \
+		|| missing "apt-get could not install postgresql"; \
+	ls /usr/lib/postgresql/*/bin/initdb > /dev/null 2>&1 \
+		|| missing "no /usr/lib/postgresql/*/bin/initdb after apt-get"
 
 e2e-deps: install frontend chromium
 

@@ -1,5 +1,6 @@
-"""The Runs service on a real SQLite file and a real RunManager; the executor is a fake
-that records what it is asked (the seam these tests are not about)."""
+"""The Runs service on a real database (a SQLite file, then a PostgreSQL database: see
+tests/databases.py) and a real RunManager; the executor is a fake that records what it is
+asked (the seam these tests are not about)."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ from playground.executors.control import Hold
 from playground.services.hub import Frame
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
-from playground.store import RunStore, make_engine, migrate
+from playground.store import RunStore
+from tests.databases import BACKENDS, migrated_engine
 
 
 @dataclass
@@ -83,16 +85,16 @@ class Service:
         self.loop.run_until_complete(asyncio.sleep(0))  # run call_soon_threadsafe callbacks
 
 
-@pytest.fixture
-def service(tmp_path: Path) -> Iterator[Service]:
+@pytest.fixture(params=BACKENDS)
+def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]:
     settings = Settings(data_dir=tmp_path / "data")
-    engine = make_engine(f"sqlite:///{tmp_path / 'runs.sqlite'}")
-    migrate(engine)
-    loop = asyncio.new_event_loop()
-    published, executor = Published(), FakeExecutor()
-    manager = RunManager(RunStore(engine), published, loop)
-    manager.start()
-    yield Service(Runs(RunStore(engine), executor, manager, settings), executor, published, loop)
-    manager.stop()
-    loop.close()
-    engine.dispose()
+    with migrated_engine(request.param, request.config, tmp_path) as engine:
+        loop = asyncio.new_event_loop()
+        published, executor = Published(), FakeExecutor()
+        manager = RunManager(RunStore(engine), published, loop)
+        manager.start()
+        yield Service(
+            Runs(RunStore(engine), executor, manager, settings), executor, published, loop
+        )
+        manager.stop()
+        loop.close()

@@ -1,4 +1,9 @@
-"""A migrated SQLite file per test; the engine is disposed of afterwards."""
+"""A freshly migrated database per test, once on SQLite (a file) and once on PostgreSQL (a
+database on the session's server): see tests/databases.py.
+
+A test that only makes sense on one backend narrows it with
+`@pytest.mark.parametrize("engine", ["sqlite"], indirect=True)` and says why.
+"""
 
 from __future__ import annotations
 
@@ -8,15 +13,14 @@ from pathlib import Path
 import pytest
 from sqlalchemy import Engine
 
-from playground.store import RunStore, make_engine, migrate
+from playground.store import RunStore
+from tests.databases import BACKENDS, migrated_engine
 
 
-@pytest.fixture
-def engine(tmp_path: Path) -> Iterator[Engine]:
-    engine = make_engine(f"sqlite:///{tmp_path / 'db' / 'runs.sqlite'}")
-    migrate(engine)
-    yield engine
-    engine.dispose()
+@pytest.fixture(params=BACKENDS)
+def engine(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Engine]:
+    with migrated_engine(request.param, request.config, tmp_path) as engine:
+        yield engine
 
 
 @pytest.fixture

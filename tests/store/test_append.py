@@ -15,6 +15,7 @@ from playground.store import (
     MetricRow,
     RunStatus,
     RunStore,
+    make_engine,
 )
 from tests.store.builders import count_rows, new_run, series
 
@@ -140,3 +141,40 @@ def test_racing_status_changes_have_one_winner(store: RunStore) -> None:
             "cancelled",
         }
         assert len(store.events_after(run_id, 0)) == 3
+
+
+def test_two_writers_with_their_own_engines_never_share_a_seq(
+    store: RunStore, engine: Engine
+) -> None:
+    # Two engines on one database, as two server processes would have: their own
+    # connections, so only the database's locking keeps the seqs apart.
+    run = new_run(store)
+    url = engine.url.render_as_string(hide_password=False)
+    batches = 50
+    start = threading.Barrier(2)
+
+    def writer(worker: int) -> list[int]:
+        own = make_engine(url)
+        writes = RunStore(own)
+        try:
+            start.wait()
+            return [
+                writes.append(run.id, metrics=series(f"w{worker}", [float(b)]), events=[("t", {})])
+                for b in range(batches)
+            ]
+        finally:
+            own.dispose()
+
+    with ThreadPoolExecutor(2) as pool:
+        a, b = pool.map(writer, range(2))
+    assert not set(a) & set(b)
+    assert sorted(a + b) == list(range(2, 2 + 2 * batches))
+    assert a == sorted(a)
+    assert b == sorted(b)
+    stored = store.get_run(run.id)
+    assert stored is not None
+    assert stored.last_seq == 1 + 2 * batches
+    assert {(m.seq, m.name) for m in store.metrics_after(run.id, 1)} == {
+        *((seq, "w0") for seq in a),
+        *((seq, "w1") for seq in b),
+    }

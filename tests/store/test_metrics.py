@@ -5,8 +5,9 @@ from __future__ import annotations
 import math
 
 import pytest
+from sqlalchemy import Engine, event
 
-from playground.store import MetricRow, RunStore
+from playground.store import MetricRow, RunStore, make_engine
 from tests.store.builders import new_run, series
 
 
@@ -77,3 +78,30 @@ def test_max_points_with_nan(store: RunStore) -> None:
 def test_max_points_too_small(store: RunStore) -> None:
     with pytest.raises(ValueError, match="at least 3"):
         store.metrics(1, max_points=2)
+
+
+def test_series_come_from_one_snapshot(store: RunStore, engine: Engine) -> None:
+    # A batch stored while the series are read (one query each) is in none of them, not in
+    # the series read after it only: a chart never shows val one step ahead of train.
+    run = new_run(store)
+    store.append(run.id, metrics=series("loss", [1.0]) + series("loss", [2.0], split="val"))
+    writer = make_engine(engine.url.render_as_string(hide_password=False))
+    batch = [MetricRow(1, 0, "train", "loss", 0.5), MetricRow(1, 0, "val", "loss", 1.5)]
+    written: list[int] = []
+
+    def write_between(_conn: object, _cursor: object, statement: str, *_: object) -> None:
+        if "metrics.step" in statement and not written:  # the first series' query ran
+            written.append(RunStore(writer).append(run.id, metrics=batch))
+
+    event.listen(engine, "after_cursor_execute", write_between)
+    try:
+        read = store.metrics(run.id)
+    finally:
+        event.remove(engine, "after_cursor_execute", write_between)
+        writer.dispose()
+    assert written
+    assert read == {"train/loss": [(0, 0, 1.0)], "val/loss": [(0, 0, 2.0)]}
+    assert store.metrics(run.id) == {
+        "train/loss": [(0, 0, 1.0), (1, 0, 0.5)],
+        "val/loss": [(0, 0, 2.0), (1, 0, 1.5)],
+    }

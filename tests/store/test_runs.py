@@ -2,12 +2,20 @@
 
 from __future__ import annotations
 
+import math
 from datetime import UTC, timedelta
 
 import pytest
 from sqlalchemy import Engine
 
-from playground.store import RunNotFoundError, RunStatus, RunStore, status_event
+from playground.store import (
+    RunNotFoundError,
+    RunStatus,
+    RunStore,
+    make_engine,
+    migrate,
+    status_event,
+)
 from tests.store.builders import T0, count_rows, insert_runs, new_run, run_row, series, status_of
 
 S = RunStatus
@@ -63,6 +71,22 @@ def test_bad_names(store: RunStore) -> None:
     run = new_run(store)
     with pytest.raises(ValueError, match="name"):
         store.update_meta(run.id, name="n" * 201)
+
+
+def test_nul_characters(store: RunStore) -> None:
+    # PostgreSQL cannot store a NUL in text: the same refusal on both backends, and an
+    # error message (say, quoting a broken CSV line) is stored with a stand-in instead.
+    with pytest.raises(ValueError, match="NUL"):
+        new_run(store, name="a\x00b")
+    with pytest.raises(ValueError, match="NUL"):
+        new_run(store, tags=["ok", "a\x00"])
+    run = new_run(store, spec={"data": {"file": "a\x00.csv"}})  # JSON escapes it: fine
+    with pytest.raises(ValueError, match="NUL"):
+        store.update_meta(run.id, notes="x\x00")
+    failed = store.set_status(run.id, S.FAILED, error="could not convert '\x00\x01' to float")
+    assert failed.error == "could not convert '\ufffd\x01' to float"
+    assert store.get_run(run.id) == failed
+    assert failed.spec == {"data": {"file": "a\x00.csv"}}
 
 
 def test_unknown_run_raises_on_writes(store: RunStore) -> None:
@@ -174,3 +198,46 @@ def test_runs_with_status(store: RunStore) -> None:
     store.set_status(c.id, S.CANCELLED)
     assert store.runs_with_status(S.QUEUED, "running") == [a.id, b.id]
     assert store.runs_with_status() == []
+
+
+def test_restart_recovery_on_a_new_engine(store: RunStore, engine: Engine) -> None:
+    # What a restarted server sees: the same database through a new engine, migrated again.
+    queued = [new_run(store, name=f"q{i}") for i in range(3)]
+    running = [new_run(store, name=f"r{i}") for i in range(2)]
+    for run in (*running, queued[1]):
+        store.set_status(run.id, S.RUNNING)
+    store.set_status(queued[1].id, S.SUCCEEDED)
+    url = engine.url.render_as_string(hide_password=False)
+    engine.dispose()
+
+    after = make_engine(url)
+    try:
+        migrate(after)
+        restarted = RunStore(after)
+        assert restarted.fail_interrupted("the server restarted") == [r.id for r in running]
+        assert restarted.queued_ids() == [queued[0].id, queued[2].id]
+        assert restarted.runs_with_status(S.RUNNING) == []
+        assert [status_of(restarted, r.id) for r in running] == [S.FAILED, S.FAILED]
+    finally:
+        after.dispose()
+
+
+def test_non_finite_numbers_in_json_are_stored_as_null(store: RunStore) -> None:
+    # PostgreSQL's json type rejects Python's NaN and Infinity tokens; SQLite took them.
+    run = new_run(store)
+    store.set_status(run.id, S.RUNNING, summary={"flops": math.inf, "layers": [1.5, math.nan]})
+    seq = store.append(run.id, events=[("boundary", {"lo": math.nan, "hi": -math.inf})])
+    done = store.set_status(run.id, S.SUCCEEDED, result={"test": {"loss": math.inf}})
+    assert done.summary == {"flops": None, "layers": [1.5, None]}
+    assert done.result == {"test": {"loss": None}}
+    assert store.get_run(run.id) == done
+    assert store.events_after(run.id, seq - 1)[0].payload == {"lo": None, "hi": None}
+
+
+def test_seeds_up_to_32_bits(store: RunStore) -> None:
+    # ml.spec allows seeds up to 2**32 - 1: past PostgreSQL's INTEGER.
+    run = new_run(store, seed=2**32 - 1)
+    assert run.seed == 2**32 - 1
+    stored = store.get_run(run.id)
+    assert stored is not None
+    assert stored.seed == 2**32 - 1

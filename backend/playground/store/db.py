@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import json
+import math
 import sqlite3
 from pathlib import Path
+from typing import Any
 
 from alembic import command
 from alembic.config import Config
@@ -27,12 +30,46 @@ def make_engine(url: str) -> Engine:
     """A synchronous engine for `url`; SQLite gets WAL, a busy timeout and foreign keys."""
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        return create_engine(parsed, pool_pre_ping=True)
+        return create_engine(parsed, pool_pre_ping=True, json_serializer=dump_json)
     _make_parent_dir(parsed)
-    engine = create_engine(parsed)
+    engine = create_engine(parsed, json_serializer=dump_json)
     event.listen(engine, "connect", _on_sqlite_connect)
     event.listen(engine, "begin", _on_sqlite_begin)
     return engine
+
+
+def dump_json(value: Any) -> str:
+    """JSON column text, with NaN and infinities as null on every backend.
+
+    PostgreSQL's json type rejects the NaN and Infinity tokens Python writes (SQLite stores
+    them), and null is what the API sends for a non-finite number anyway.
+    """
+    try:
+        return json.dumps(value, allow_nan=False)
+    except ValueError:  # a non-finite float somewhere: rare, so only then walk the value
+        return json.dumps(_finite(value), allow_nan=False)
+
+
+def _finite(value: Any) -> Any:
+    if isinstance(value, float):
+        return value if math.isfinite(value) else None
+    if isinstance(value, dict):
+        return {k: _finite(v) for k, v in value.items()}
+    if isinstance(value, list | tuple):
+        return [_finite(v) for v in value]
+    return value
+
+
+def snapshot_reads(engine: Engine) -> Engine:
+    """`engine` for reads of several statements that must all see one snapshot.
+
+    A SQLite read transaction already sees one snapshot (WAL). PostgreSQL's default, READ
+    COMMITTED, takes a new snapshot per statement; REPEATABLE READ takes one per transaction,
+    and a transaction that only reads never fails to serialize.
+    """
+    if engine.dialect.name == "sqlite":
+        return engine
+    return engine.execution_options(isolation_level="REPEATABLE READ")
 
 
 def migrate(engine: Engine) -> None:

@@ -36,6 +36,8 @@ STATUS_CHECK = "status IN ({})".format(", ".join(f"'{s.value}'" for s in RunStat
 # Row ids of the long tables can pass 2**31 on a busy server; SQLite needs INTEGER for
 # its rowid alias (and its integers are 64-bit anyway).
 RowId = BigInteger().with_variant(Integer(), "sqlite")
+# Seeds go up to 2**32 - 1 (ml.spec): past PostgreSQL's INTEGER, not SQLite's.
+Seed = BigInteger().with_variant(Integer(), "sqlite")
 # A None in a nullable JSON column means SQL NULL, not the JSON text "null".
 Json = JSON(none_as_null=True)
 
@@ -89,7 +91,7 @@ class Run(Base):
     status: Mapped[str] = mapped_column(String(16))
     dataset: Mapped[str] = mapped_column(String(100), index=True)  # copied from spec
     spec: Mapped[dict[str, Any]] = mapped_column(JSON)  # full resolved spec
-    seed: Mapped[int] = mapped_column(Integer)
+    seed: Mapped[int] = mapped_column(Seed)
     device: Mapped[str | None] = mapped_column(String(64))
     tags: Mapped[list[str]] = mapped_column(JSON, default=list)  # in order; see RunTag
     notes: Mapped[str] = mapped_column(Text, default="")

@@ -14,6 +14,7 @@ from typing import Any
 from sqlalchemy import Engine, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
 from playground.store.models import Run, RunEvent, RunTag, Snapshot
 from playground.store.pagination import Keyset
@@ -37,8 +38,10 @@ from playground.store.rows import (
     insert_snapshots,
     insert_tags,
     move,
+    no_nul,
     raised,
     status_payload,
+    storable_message,
     test_accuracy_of,
     to_record,
     update_run,
@@ -54,6 +57,7 @@ class RunStore:
 
     def __init__(self, engine: Engine) -> None:
         self._engine = engine
+        self._snapshot = snapshot_reads(engine)  # for reads of several queries
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
     @contextmanager
@@ -128,7 +132,7 @@ class RunStore:
         if name is not None:
             values["name"] = clean_name(name)
         if notes is not None:
-            values["notes"] = notes
+            values["notes"] = no_nul(notes, "notes")
         clean = None if tags is None else clean_tags(tags)
         if clean is not None:
             values["tags"] = clean
@@ -155,11 +159,12 @@ class RunStore:
         """Move a run to `new` through the state machine, recording a 'status' event.
 
         Sets started_at on 'running' and finished_at on a terminal state; copies
-        result['test']['accuracy'] to test_accuracy. Raises IllegalTransition or RunNotFoundError.
+        result['test']['accuracy'] to test_accuracy; a NUL in `error` is stored as U+FFFD.
+        Raises IllegalTransition or RunNotFoundError.
         """
         target = RunStatus(new)
         fields: dict[str, Any] = {
-            "error": error,
+            "error": None if error is None else storable_message(error),
             "device": device,
             "summary": summary,
             "versions": versions,
@@ -202,7 +207,7 @@ class RunStore:
         """At startup: fail every run left 'running' by a previous process; their ids."""
         running = Run.status == RunStatus.RUNNING.value
         with self._tx() as s:
-            moved = move(s, RunStatus.FAILED, running, {"error": message})
+            moved = move(s, RunStatus.FAILED, running, {"error": storable_message(message)})
             return sorted(run.id for run in moved)
 
     # ---- metrics and events -------------------------------------------------------------
@@ -254,7 +259,7 @@ class RunStore:
         """
         if max_points is not None and max_points < 3:
             raise ValueError(f"max_points must be at least 3, got {max_points}")
-        with self._engine.connect() as conn:  # one read transaction: a consistent snapshot
+        with self._snapshot.connect() as conn:  # one read transaction: a consistent snapshot
             return read_series(conn, run_id, names=names, split=split, max_points=max_points)
 
     def metrics_after(self, run_id: int, seq: int) -> list[MetricRecord]:

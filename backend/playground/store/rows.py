@@ -42,8 +42,8 @@ def status_event(record: RunRecord) -> EventRecord:
 
 
 def clean_name(name: str) -> str:
-    """A run name, stripped; ValueError if empty or too long."""
-    name = name.strip()
+    """A run name, stripped; ValueError if empty, too long or holding a NUL."""
+    name = no_nul(name.strip(), "a run name")
     if not 1 <= len(name) <= MAX_NAME:
         raise ValueError(f"a run name needs 1 to {MAX_NAME} characters")
     return name
@@ -53,11 +53,25 @@ def clean_tags(tags: Iterable[str]) -> list[str]:
     """Tags stripped and deduplicated, in order; ValueError for an empty or long one."""
     if isinstance(tags, str):  # a lone string would iterate as its characters
         raise TypeError("tags must be a list of strings, not one string")
-    clean = [t.strip() for t in tags]
+    clean = [no_nul(t.strip(), "a tag") for t in tags]
     bad = [t for t in clean if not 1 <= len(t) <= MAX_TAG]
     if bad:
         raise ValueError(f"a tag needs 1 to {MAX_TAG} characters, got {bad[0]!r}")
     return list(dict.fromkeys(clean))
+
+
+# PostgreSQL's text types cannot hold a NUL character (SQLite's can): text from users is
+# refused on every backend alike, and messages we store anyway get a visible stand-in.
+def no_nul(text: str, what: str) -> str:
+    """`text` itself; ValueError if it holds a NUL character."""
+    if "\x00" in text:
+        raise ValueError(f"{what} cannot contain a NUL character")
+    return text
+
+
+def storable_message(text: str) -> str:
+    """An error message with each NUL replaced by U+FFFD, so that it can always be stored."""
+    return text.replace("\x00", "\N{REPLACEMENT CHARACTER}")
 
 
 def test_accuracy_of(result: dict[str, Any]) -> float | None:
