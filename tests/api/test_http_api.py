@@ -304,3 +304,22 @@ def _alive(pid: int) -> bool:
     # A zombie (exited, not yet reaped: its parent was killed) counts as gone.
     stat = Path(f"/proc/{pid}/stat")
     return stat.exists() and stat.read_text().split()[2] != "Z"
+
+
+def test_names_and_tags_the_store_cannot_keep_are_422_not_500(client: httpx.Client) -> None:
+    # Found by running the store on PostgreSQL: these reached the store and came back as 500s.
+    run_id = client.post("/api/runs", json=small(epochs=1)).json()["id"]
+    for body, path in [({"name": "   "}, "name"), ({"name": "a\x00b"}, "name"),
+                       ({"tags": ["ok", " "]}, "tags[1]"), ({"notes": "x\x00"}, "notes")]:  # fmt: skip
+        r = client.patch(f"/api/runs/{run_id}", json=body)
+        assert r.status_code == 422, (body, r.text)
+        assert r.json()["detail"][0]["path"] == path
+    assert client.post("/api/runs", json=small(epochs=1), params={"tags": [""]}).status_code == 422
+    bad_name = client.post("/api/runs", json={**small(epochs=1), "name": "x\x00"})
+    assert bad_name.status_code == 422
+    assert bad_name.json()["detail"][0]["path"] == "name"
+    blank = client.post("/api/runs", json={**small(epochs=1), "name": "   "})
+    assert blank.status_code == 201
+    assert blank.json()["name"] == "spiral run"  # blank: named after its data set
+    renamed = client.patch(f"/api/runs/{run_id}", json={"name": "  kept  "}).json()
+    assert renamed["name"] == "kept"

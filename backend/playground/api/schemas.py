@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
 from playground.services.runs import RunView
 from playground.store.records import Point
@@ -23,14 +23,26 @@ class RunPage(BaseModel):
     next_cursor: str | None
 
 
+NO_NUL = r"^[^\x00]*$"  # PostgreSQL's text cannot hold NUL; refused on every backend alike
+Tag = Annotated[
+    str, StringConstraints(strip_whitespace=True, min_length=1, max_length=64, pattern=NO_NUL)
+]
+
+
 class RunPatch(BaseModel):
     """Fields a user may change after creation."""
 
     model_config = ConfigDict(extra="forbid")
 
-    name: str | None = Field(None, max_length=200)
-    tags: list[str] | None = Field(None, max_length=32)
-    notes: str | None = Field(None, max_length=10_000)
+    name: (
+        Annotated[
+            str,
+            StringConstraints(strip_whitespace=True, min_length=1, max_length=200, pattern=NO_NUL),
+        ]
+        | None
+    ) = None
+    tags: list[Tag] | None = Field(None, max_length=32)
+    notes: str | None = Field(None, max_length=10_000, pattern=NO_NUL)
 
 
 class Rerun(BaseModel):

@@ -19,6 +19,8 @@ from playground.ml.optimizers import Adam, Optimizer
 from playground.ml.schedulers import Constant, Scheduler
 from playground.ml.spec_model import SpecModel
 
+NO_NUL = r"^[^\x00]*$"  # stored text: PostgreSQL cannot hold a NUL character
+
 
 class ModelSpec(SpecModel):
     """A feed-forward stack; each layer's input size is inferred from the previous one."""
@@ -94,8 +96,10 @@ class TrainingSpec(SpecModel):
 class RunSpec(SpecModel):
     """One experiment: which data, which network, how to train it."""
 
-    name: str = Field("", max_length=200, description="A label for the run.")
-    description: str = Field("", max_length=2000, description="What the run demonstrates.")
+    name: str = Field("", max_length=200, pattern=NO_NUL, description="A label for the run.")
+    description: str = Field(
+        "", max_length=2000, pattern=NO_NUL, description="What the run demonstrates."
+    )
     data: DataSpec = Field(description="The data set and its parameters.")
     model: ModelSpec = Field(description="The network.")
     training: TrainingSpec = Field(default_factory=TrainingSpec, description="Training settings.")

@@ -77,7 +77,7 @@ class Runs:
         self.check(spec)
         resolved = spec.model_dump(mode="json")  # the full spec, defaults filled in
         rec = self.store.create_run(
-            name=spec.name or f"{spec.data.dataset} run", spec=resolved,
+            name=spec.name.strip() or f"{spec.data.dataset} run", spec=resolved,
             dataset=spec.data.dataset, seed=spec.training.seed, tags=tags or (),
         )  # fmt: skip
         self.manager.publish_status(rec)

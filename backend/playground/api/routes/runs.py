@@ -7,7 +7,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Response, status
 
 from playground.api.deps import InspectorDep, RunDep, RunsDep
-from playground.api.schemas import InspectOut, MetricsOut, Rerun, RunPage, RunPatch, SnapshotOut
+from playground.api.schemas import (
+    InspectOut,
+    MetricsOut,
+    Rerun,
+    RunPage,
+    RunPatch,
+    SnapshotOut,
+    Tag,
+)
 from playground.api.wire import VIEW_BODY
 from playground.ml.spec import RunSpec
 from playground.services.runs import RunView
@@ -19,7 +27,9 @@ Sort = Literal["created_at", "name", "status", "test_accuracy", "best_val_accura
 
 @router.post("", status_code=status.HTTP_201_CREATED)
 def create_run(
-    spec: RunSpec, runs: RunsDep, tags: Annotated[list[str] | None, Query()] = None
+    spec: RunSpec,
+    runs: RunsDep,
+    tags: Annotated[list[Tag] | None, Query(max_length=32)] = None,
 ) -> RunView:
     """Validate a spec (shapes, limits) and queue it for a worker."""
     return runs.create(spec=spec, tags=tags)
