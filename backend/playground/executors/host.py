@@ -35,8 +35,8 @@ def cores() -> int:
 def free_cores() -> int:
     """cores() less those other processes keep busy (1-minute load average), at least 1.
 
-    On 2 shared cores with one kept busy, 2 torch threads ran a training step 5-90x slower
-    than 1 at every size measured (up to 150M FLOPs per step), because an OpenMP region
+    On 2 shared cores kept busy by others, 2 torch threads ran a training step 1.5-100x
+    slower than 1 at every size measured (up to 150M FLOPs per step): an OpenMP region
     waits for its descheduled thread. The load average counts the whole machine, so only
     our part of it (cores / all CPUs) is taken off.
     """

@@ -20,14 +20,14 @@ from playground.ml.validate import Summary, validate
 # Forward FLOPs in one optimizer step of the model's largest single layer (FLOPs per sample
 # x batch; a recurrent layer: one timestep) from which a second intra-op thread pays off,
 # and each further thread needs as much again. Threads split one op at a time, so the
-# largest op, not the total, decides (an MLP of many 1M-FLOP matmuls gains nothing).
-# Measured on this 2-core machine (bench/cli_threads.py --crossover; fwd + bwd + Adam, 1 vs
-# 2 threads, median of 3 alternating rounds, load ~1.2): MLPs (64-W-W-10) gained nothing up
-# to ~2M (w128 b128 at 4.2M: 1.10x slower), 0.91x at 4.2M (w256 b32), 0.72x at 17M
-# (w512 b32); CNNs (16x16, two 3x3 convs) lost up to 9.4M (ch8 b32 1.07x, ch16 b8 1.15x)
-# and gained from 38M (ch16 b32, 0.82x). With the other core busy, 2 threads ran 10-90x
-# slower at every size up to 9M; so the line sits at the CNN crossover, not the MLP's:
-# a wrong 1 costs at most ~1.4x, a wrong 2 on a busy core can cost 10x or more.
+# largest op decides, not the total (an MLP of several 1M-FLOP matmuls gains nothing).
+# Measured on this 2-core machine (`bench/cli_threads.py --crossover`: one step, fwd + bwd
+# + Adam, time with 2 threads / with 1, median of 3 alternating rounds). Calm (load 0.9):
+# MLPs 1.00 up to 4M (w128 b128), 0.71-0.89 at 4-5M, 0.75-0.78 at 17M, 0.64-0.70 at 67M;
+# CNNs 0.87-0.97 at 9.4M, 0.77-0.86 at 38M, 0.71-0.82 at 75M. Busy (load 6: other work on
+# both cores): 2 threads ran 1.6-100x slower at every size up to 75M. The line sits where
+# both families gain clearly; below it a wrong 1 costs 1.0-1.4x, a wrong 2 on a busy core
+# 5x and more (the CLI also takes busy cores off: executors/host.py free_cores).
 PARALLEL_WORK = 16_000_000
 
 RECURRENT = frozenset({"RNN", "LSTM", "GRU"})  # layers that run their timesteps in order
