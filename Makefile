@@ -141,6 +141,7 @@ bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; bro
 	$(PY) bench/frontend.py
 	$(PY) bench/presets.py
 	$(PY) bench/snapshots.py
+	$(PY) bench/cli_threads.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

@@ -30,3 +30,19 @@ def cores() -> int:
         return len(os.sched_getaffinity(0))
     except AttributeError:  # not on Linux
         return os.cpu_count() or 1
+
+
+def free_cores() -> int:
+    """cores() less those other processes keep busy (1-minute load average), at least 1.
+
+    On 2 shared cores kept busy by others, 2 torch threads ran a training step 1.5-100x
+    slower than 1 at every size measured (up to 150M FLOPs per step): an OpenMP region
+    waits for its descheduled thread. The load average counts the whole machine, so only
+    our part of it (cores / all CPUs) is taken off.
+    """
+    try:
+        load = os.getloadavg()[0]
+    except OSError:  # not available here
+        return cores()
+    busy = load * cores() / (os.cpu_count() or cores())
+    return max(1, cores() - round(busy))

@@ -24,6 +24,7 @@ from playground.ml.errors import ErrorItem, SpecError
 from playground.ml.inspect import inspect, parse_view
 from playground.ml.snapshots import SnapshotError, load_snapshot
 from playground.ml.spec import RunSpec
+from playground.ml.threads import choose_threads, use_threads
 
 CACHED = 4  # data sets and models each process keeps
 TIMEOUT = 60.0  # seconds a view may take before the caller gives up
@@ -77,7 +78,7 @@ _models: OrderedDict[tuple[str, Path, int], nn.Module] = OrderedDict()  # by fil
 
 def _init(data_dir: Path | None) -> None:
     global _ctx
-    torch.set_num_threads(1)  # views are small; the cores belong to training
+    use_threads(choose_threads(0, cores=1))  # views are small; the cores belong to training
     _ctx = DataContext(data_dir=data_dir)
 
 

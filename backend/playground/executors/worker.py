@@ -31,6 +31,7 @@ from playground.ml.errors import SpecError, from_validation_error
 from playground.ml.hooks import Hooks, RunResult
 from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
+from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
 
 log = logging.getLogger(__name__)
@@ -55,7 +56,7 @@ class WorkerConfig:
     """What a worker needs to know; pickled once, when the process is spawned."""
 
     device: str  # "cpu" or "cuda:N"; replaces a spec's "auto"
-    threads: int  # torch intra-op threads
+    threads: int  # torch intra-op threads at most: this worker's share of the cores
     limits: Limits
     data_dir: Path | None
     warm_up: bool = True
@@ -81,8 +82,9 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
     # workers stop (through stop()), so a worker must not die mid-run on SIGINT.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     # N workers each using every core would oversubscribe the CPU and run slower than
-    # one; the parent gives each worker its share of the cores.
-    torch.set_num_threads(config.threads)
+    # one; the parent gives each worker its share of the cores (config.threads), and each
+    # job uses as many of them as its size pays for (ml/threads.py). The warm-up is tiny.
+    use_threads(choose_threads(0, cores=config.threads))
     device = resolve_device(config.device)  # a clear error for a missing GPU
     if device.type == "cuda":
         torch.cuda.set_device(device)
@@ -126,6 +128,7 @@ def _run_job(
     hooks = PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds)
     try:
         spec = _parse(spec_json)
+        use_threads(threads_for(spec, cores=config.threads, limits=config.limits, ctx=ctx))
         train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)
     except SpecError as e:
         hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))
