@@ -11,6 +11,8 @@
    neurons / predict on the spiral MLP, feature_maps / saliency / predict on the digits CNN.
    p50 and p95 over repeated calls, on a calm machine and again while a second process
    trains on the other core. Target: p50 <= 100 ms.
+3. The same views as a browser waits for them: POST /api/runs/{id}/inspect on a real
+   server (uvicorn, worker, probe process, SQLite), after training the two presets there.
 
     .venv/bin/python bench/snapshots.py [--rounds 3] [--calls 30]
 """
@@ -21,6 +23,7 @@ import argparse
 import json
 import multiprocessing
 import statistics
+import sys
 import tempfile
 import time
 from collections.abc import Iterator
@@ -28,8 +31,12 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+import httpx
 import torch
 from torch import nn
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.server import Server, wait_status
 
 from playground.executors.control import RunControl
 from playground.executors.probes import Probe, ProbePool
@@ -122,6 +129,37 @@ def latency(pool: ProbePool, probe: Probe, request: dict[str, Any], calls: int) 
     return times
 
 
+def http_latency(calls: int) -> None:
+    """p50/p95 of POST /inspect through a real server, per view (ms)."""
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp) / "srv").start()
+        try:
+            with server.client() as client:
+                ids = {}
+                for name in VIEWS:
+                    spec = json.loads((EXAMPLES / f"{name}.json").read_text())
+                    ids[name] = client.post("/api/runs", json=spec).json()["id"]
+                for run_id in ids.values():
+                    wait_status(client, run_id, {"succeeded"}, timeout=300)
+                print("\nview latency through the API (ms; POST /inspect, a real server)")
+                for name, requests in VIEWS.items():
+                    for request in requests:
+                        url = f"/api/runs/{ids[name]}/inspect"
+                        client.post(url, json=request).raise_for_status()  # loads once
+                        t = sorted(_timed_post(client, url, request) for _ in range(calls))
+                        p95 = t[int(0.95 * (len(t) - 1))]
+                        print(f"{name:12} {request['view']:13} p50 {statistics.median(t):7.2f}"
+                              f"  p95 {p95:7.2f}")  # fmt: skip
+        finally:
+            server.stop()
+
+
+def _timed_post(client: httpx.Client, url: str, body: dict[str, Any]) -> float:
+    started = time.perf_counter()
+    client.post(url, json=body).raise_for_status()
+    return (time.perf_counter() - started) * 1000
+
+
 def _busy(stop: Any) -> None:
     torch.set_num_threads(1)
     spec = preset("cnn_digits")
@@ -180,6 +218,7 @@ def main() -> None:
                                   f"  p95 {p95:7.2f}")  # fmt: skip
         finally:
             pool.stop()
+    http_latency(args.calls)
 
 
 if __name__ == "__main__":
