@@ -323,3 +323,19 @@ def test_names_and_tags_the_store_cannot_keep_are_422_not_500(client: httpx.Clie
     assert blank.json()["name"] == "spiral run"  # blank: named after its data set
     renamed = client.patch(f"/api/runs/{run_id}", json={"name": "  kept  "}).json()
     assert renamed["name"] == "kept"
+
+
+def test_a_spec_nested_too_deep_is_a_422_at_model(client: httpx.Client) -> None:
+    layer: dict[str, Any] = {"type": "Linear", "out_features": 2}
+    for _ in range(300):
+        layer = {"type": "Residual", "layers": [layer]}
+    r = client.post(
+        "/api/validate", json={"data": {"dataset": "xor"}, "model": {"layers": [layer]}}
+    )
+    assert r.status_code == 422
+    assert r.json()["detail"][0]["path"] == "model"
+    deep = (
+        '{"data": {"dataset": "xor"}, "model": {"layers": [' + "[" * 100_000 + "]" * 100_000 + "]}}"
+    )
+    r = client.post("/api/validate", content=deep, headers={"content-type": "application/json"})
+    assert r.status_code in (400, 422)  # refused as a body, never a 500

@@ -9,7 +9,7 @@ from pydantic import ValidationError
 
 from playground.ml.errors import ErrorItem, SpecError, from_validation_error
 from playground.ml.limits import Limits
-from playground.ml.spec import RunSpec
+from playground.ml.spec import MAX_NESTING, RunSpec
 from playground.ml.validate import validate
 from tests.factories import layers, linear, spec_dict
 
@@ -161,3 +161,40 @@ def test_perceptron_rejects_a_loss() -> None:
 def test_error_text_does_not_repeat_the_path() -> None:
     item = ErrorItem(("model", "layers", 2), "model.layers[2] (Conv2d): bad")
     assert SpecError([item]).args[0] == "model.layers[2] (Conv2d): bad"
+
+
+def _nested(depth: int) -> dict[str, Any]:
+    layer: dict[str, Any] = {"type": "Linear", "out_features": 2}
+    for _ in range(depth):
+        layer = {"type": "Residual", "layers": [layer]}
+    return layer
+
+
+def test_deeply_nested_blocks_are_refused_before_they_are_parsed() -> None:
+    # 300 levels used to overflow the parser's recursion (a 500 through the API).
+    for depth, ok in [(MAX_NESTING, True), (MAX_NESTING + 1, False), (300, False)]:
+        raw = {"data": {"dataset": "xor"}, "model": {"layers": [_nested(depth)]}}
+        if ok:
+            RunSpec.model_validate(raw)
+            continue
+        with pytest.raises(ValidationError) as raised:
+            RunSpec.model_validate(raw)
+        error = raised.value.errors()[0]
+        assert error["loc"] == ("model",)
+        assert f"deeper than {MAX_NESTING} levels" in error["msg"]
+
+
+def test_too_many_layers_fail_before_any_shape_inference(monkeypatch: pytest.MonkeyPatch) -> None:
+    # A 25,000-layer spec cost seconds of shape inference before its 422.
+    raw = {"data": {"dataset": "xor"}, "model": {"layers": [{"type": "Tanh"}] * 25_000}}
+    with pytest.raises(ValidationError) as raised:
+        RunSpec.model_validate(raw)
+    assert raised.value.errors()[0]["loc"] == ("model",)
+
+    def no_inference(*args: Any, **kwargs: Any) -> None:
+        raise AssertionError("shape inference ran before the layer count was checked")
+
+    monkeypatch.setattr("playground.ml.validate.infer_layers", no_inference)
+    spec = RunSpec.model_validate({**raw, "model": {"layers": [{"type": "Tanh"}] * 300}})
+    with pytest.raises(SpecError, match="300 layers; the limit is 200"):
+        validate(spec, limits=Limits())

@@ -6,7 +6,7 @@ and a description; the catalog is generated from these models.
 
 from __future__ import annotations
 
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, model_validator
 
@@ -22,10 +22,42 @@ from playground.ml.spec_model import SpecModel
 NO_NUL = r"^[^\x00]*$"  # stored text: PostgreSQL cannot hold a NUL character
 
 
+# Read before the layers are parsed, so that no spec costs more than a bounded amount of
+# CPU (a 25,000-layer spec took seconds of shape inference before its 422; blocks nested
+# hundreds deep overflowed the parser's recursion). Deployments' own limits come later.
+MAX_NESTING = 8  # blocks (Residual) inside blocks
+MAX_LAYERS_READ = 10_000  # layers in all, nested ones included
+
+
+def count_layers(model: Any) -> tuple[int, int]:
+    """(layers in all, deepest nesting: 0 = no blocks) of a raw `model` section, walked
+    without recursion and stopping once either bound is passed."""
+    count, deepest = 0, 0
+    stack: list[tuple[Any, int]] = [(model.get("layers") if isinstance(model, dict) else None, 0)]
+    while stack and count <= MAX_LAYERS_READ and deepest <= MAX_NESTING:
+        layers, depth = stack.pop()
+        if not isinstance(layers, list):
+            continue
+        deepest = max(deepest, depth)
+        count += len(layers)
+        stack += [(x["layers"], depth + 1) for x in layers if isinstance(x, dict) and "layers" in x]
+    return count, deepest
+
+
 class ModelSpec(SpecModel):
     """A feed-forward stack; each layer's input size is inferred from the previous one."""
 
     layers: list[Layer] = Field(min_length=1, description="Layers from input to output.")
+
+    @model_validator(mode="before")
+    @classmethod
+    def _bounded(cls, data: Any) -> Any:
+        count, depth = count_layers(data)
+        if depth > MAX_NESTING:
+            raise ValueError(f"blocks are nested deeper than {MAX_NESTING} levels")
+        if count > MAX_LAYERS_READ:
+            raise ValueError(f"more than {MAX_LAYERS_READ} layers in all; that many are not read")
+        return data
 
 
 class GradClip(SpecModel):

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from playground.ml.datasets import DataContext, DataInfo, describe
 from playground.ml.errors import SpecError, format_path
+from playground.ml.layers import Layer
 from playground.ml.layers.activations import Sign
 from playground.ml.limits import Limits
 from playground.ml.objective import Objective
@@ -51,6 +52,11 @@ class Summary:
         }
 
 
+def _layer_count(layers: list[Layer]) -> int:
+    """Layers in all, those inside blocks included."""
+    return sum(1 + _layer_count(getattr(x, "layers", [])) for x in layers)
+
+
 def batch_count(n: int, batch_size: int | str) -> int:
     size = n if batch_size == "full" else int(batch_size)
     return max(1, math.ceil(n / max(1, size)))
@@ -61,6 +67,13 @@ def validate(
 ) -> Summary:
     """Check everything pydantic cannot see; raise SpecError naming the field and reason."""
     limits = limits or Limits()
+    total = _layer_count(spec.model.layers)  # before any shape inference: it costs per layer
+    if total > limits.max_layers:
+        raise SpecError.at(
+            ("model", "layers"),
+            f"{total} layers; the limit is {limits.max_layers}",
+            "limit_exceeded",
+        )
     info = describe(spec.data, ctx or DataContext())
     _check_sizes(spec, info, limits)
     rows = infer_layers(spec.model.layers, info.input, ("model", "layers"))
