@@ -1,9 +1,11 @@
 """The dispatcher: one FIFO queue of runs, and the one thread that owns every worker pipe.
 
 The thread hands queued jobs to idle workers, forwards worker events to `on_event`, and
-notices dead workers through their process sentinels, having `Slots` replace them. The
-other methods run on the caller's thread: they only touch shared state under `lock` and
-wake the thread; they never do pipe I/O to a worker themselves.
+notices dead workers through their process sentinels, having `Slots` replace them. It
+wakes for the first deadline (an ignored cancel, a run past its time limit) and kills that
+worker, which is then reaped and replaced like any other. The other methods run on the
+caller's thread: they only touch shared state under `lock` and wake the thread; they never
+do pipe I/O to a worker themselves.
 """
 
 from __future__ import annotations
@@ -19,7 +21,7 @@ from typing import Any
 from playground.executors import worker
 from playground.executors.base import EventCallback, WorkerInfo
 from playground.executors.control import Hold
-from playground.executors.events import Event, Finished
+from playground.executors.events import Event, Finished, Paused, Started
 from playground.executors.lifecycle import ENDED, WorkerState
 from playground.executors.lifecycle import WorkerState as S
 from playground.executors.slots import Slots, Worker
@@ -217,9 +219,15 @@ class Dispatcher:
                 w.pid, w.device, w.boot_seconds, message.warm_up_seconds,
             )  # fmt: skip
             return
-        if isinstance(message, Finished):
-            with self.lock:
-                w.finished(message.run_id)
+        if isinstance(message, Finished | Started | Paused):
+            now = time.perf_counter()
+            with self.lock:  # the moves that end a run, or start or stop its clock
+                if isinstance(message, Finished):
+                    w.finished(message.run_id)
+                elif isinstance(message, Started):
+                    w.started(message.run_id, now)
+                else:
+                    w.held(message.run_id, message.paused, now)
         self._emit(message)
 
     def _reap(self, w: Worker) -> None:

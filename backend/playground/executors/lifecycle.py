@@ -4,6 +4,7 @@
 STARTING --Ready--> IDLE --job sent--> BUSY --cancel/stop--> CANCELLING --grace passed--> KILLED
                      ^                  |                        |
                      +----Finished------+------------------------+
+BUSY or CANCELLING --its run's time limit (+ allowance) passed--> TIMED_OUT   (SIGKILL sent)
 IDLE --stop--> EXITING
 every state above --process ended--> REAPED   (the slot gets a new worker in STARTING)
 STARTING --ended, MAX_BOOT_FAILURES-th boot death in a row--> BROKEN   (the slot gives up)
@@ -25,6 +26,7 @@ class WorkerState(StrEnum):
     BUSY = "busy"  # was sent a run; idle again once it sends Finished
     CANCELLING = "cancelling"  # its run's cancel flag is set (a deadline once cancel() asks)
     KILLED = "killed"  # ignored a cancel past the grace period: SIGKILL sent
+    TIMED_OUT = "timed_out"  # its run went on past its time limit: SIGKILL sent
     EXITING = "exiting"  # told to exit (stop); only the process's end is left
     REAPED = "reaped"  # the process ended and was joined
     BROKEN = "broken"  # ended while booting too many times in a row; not replaced
@@ -43,15 +45,18 @@ S = WorkerState
 TRANSITIONS: dict[WorkerState, frozenset[WorkerState]] = {
     S.STARTING: frozenset({S.IDLE, S.REAPED, S.BROKEN}),
     S.IDLE: frozenset({S.BUSY, S.EXITING, S.REAPED}),
-    S.BUSY: frozenset({S.IDLE, S.CANCELLING, S.REAPED}),
-    S.CANCELLING: frozenset({S.IDLE, S.KILLED, S.REAPED}),
+    S.BUSY: frozenset({S.IDLE, S.CANCELLING, S.TIMED_OUT, S.REAPED}),
+    S.CANCELLING: frozenset({S.IDLE, S.KILLED, S.TIMED_OUT, S.REAPED}),
     S.KILLED: frozenset({S.REAPED}),
+    S.TIMED_OUT: frozenset({S.REAPED}),
     S.EXITING: frozenset({S.REAPED}),
     S.REAPED: frozenset(),
     S.BROKEN: frozenset(),
 }
 ENDED = frozenset(s for s, exits in TRANSITIONS.items() if not exits)  # no process left
-RUNNING = frozenset({S.BUSY, S.CANCELLING, S.KILLED})  # states that may hold a run
+RUNNING = frozenset({S.BUSY, S.CANCELLING, S.KILLED, S.TIMED_OUT})  # states that may hold a run
+TIMED = frozenset({S.BUSY, S.CANCELLING})  # its run's time limit runs: the parent may kill it
+KILLING = frozenset({S.KILLED, S.TIMED_OUT})  # SIGKILL sent: only the process's end is left
 
 # What `status()` shows (base.WorkerInfo.state): a worker with a run is "busy" until its
 # run ends; one told to exit, or already reaped (only after stop()), has nothing to do.
@@ -61,6 +66,7 @@ SHOWN: dict[WorkerState, str] = {
     S.BUSY: "busy",
     S.CANCELLING: "busy",
     S.KILLED: "busy",
+    S.TIMED_OUT: "busy",
     S.EXITING: "idle",
     S.REAPED: "idle",
     S.BROKEN: "broken",

@@ -18,12 +18,29 @@ from playground.executors import worker
 from playground.executors.base import WorkerInfo
 from playground.executors.control import RunControl
 from playground.executors.events import Finished, WorkerLost
-from playground.executors.lifecycle import ENDED, RUNNING, SHOWN, WorkerState, check_transition
+from playground.executors.lifecycle import (
+    ENDED,
+    KILLING,
+    RUNNING,
+    SHOWN,
+    TIMED,
+    WorkerState,
+    check_transition,
+)
 from playground.ml.hooks import RunResult
 
 log = logging.getLogger(__name__)
 
 MAX_BOOT_FAILURES = 3  # consecutive deaths before `Ready` after which a slot gives up
+# Seconds past Limits.max_seconds before the parent kills a run's worker. The training
+# loop stops a run cleanly at its limit, but only between steps; this is the hard stop for
+# a step (or a data load) that goes on. The deadline is armed when the worker takes the
+# job (so setup is bounded too) and armed again when the run says Started, since the
+# loop's clock starts there (after data loading) and so does the run's `started_at`; time
+# the run holds paused (Paused(True) to Paused(False)) is added, as the loop leaves it out.
+# 5 s leaves the clean stop (the last snapshot, Finished) room, and the kill still lands
+# within 10 s of the limit: the dispatcher wakes at the deadline, and reaping takes ms.
+TIME_LIMIT_ALLOWANCE = 5.0
 
 S = WorkerState
 
@@ -42,8 +59,14 @@ class Worker:
     boot_failures: int = 0  # of this slot, before this process
     state: WorkerState = S.STARTING
     boot_seconds: float | None = None  # spawn -> Ready; None until booted
-    run_id: int | None = None  # while BUSY, CANCELLING or KILLED
+    run_id: int | None = None  # in a RUNNING state (BUSY, CANCELLING, KILLED, TIMED_OUT)
     cancel_deadline: float | None = None  # perf_counter seconds; CANCELLING only
+    # Seconds a run may take here before it is killed (its limit + TIME_LIMIT_ALLOWANCE),
+    # and how long one pause may hold (the worker resumes by itself then); None: no limit.
+    time_allowed: float | None = None
+    max_pause: float = 600.0
+    time_deadline: float | None = None  # perf_counter s, paused time added; TIMED only
+    held_since: float | None = None  # its run said Paused(True) then, and not yet False
 
     def move(self, new: WorkerState) -> None:
         """The one place a worker changes state; IllegalWorkerTransition on a bad move."""
@@ -53,6 +76,8 @@ class Worker:
             self.run_id = None
         if new is not S.CANCELLING:
             self.cancel_deadline = None
+        if new not in TIMED:
+            self.time_deadline = self.held_since = None
 
     @property
     def takes_jobs(self) -> bool:
@@ -70,13 +95,42 @@ class Worker:
             return False
         self.move(S.BUSY)
         self.run_id = run_id
+        self._arm(time.perf_counter())
         return True
 
+    def started(self, run_id: int, now: float) -> None:
+        """Its run said Started: training (and the loop's own clock) begins now."""
+        if self.run_id == run_id and self.state in TIMED:
+            self._arm(now)
+
+    def held(self, run_id: int, paused: bool, now: float) -> None:
+        """Its run said Paused: the time limit stops while it holds, and the held time is
+        added to the deadline when it goes on."""
+        if self.run_id != run_id or self.time_deadline is None:
+            return
+        if paused and self.held_since is None:
+            self.held_since = now
+        elif not paused and self.held_since is not None:
+            self.time_deadline += now - self.held_since
+            self.held_since = None
+
+    def _arm(self, now: float) -> None:
+        self.held_since = None
+        self.time_deadline = None if self.time_allowed is None else now + self.time_allowed
+
+    def time_due(self) -> float | None:
+        """When its run's time is up (perf_counter s); None when no limit runs. While held
+        the clock stops, but for at most `max_pause` (+ the allowance): by then the worker
+        has resumed by itself and said so."""
+        if self.time_deadline is None or self.held_since is None:
+            return self.time_deadline
+        return self.time_deadline + self.max_pause + TIME_LIMIT_ALLOWANCE
+
     def finished(self, run_id: int) -> None:
-        """Its run sent Finished: idle again (a KILLED worker just drops the run)."""
+        """Its run sent Finished: idle again (a killed worker just drops the run)."""
         if self.run_id != run_id:
             return
-        if self.state is S.KILLED:
+        if self.state in KILLING:
             self.run_id = None  # reported; its reaping must not report the run again
         else:
             self.move(S.IDLE)
@@ -89,11 +143,23 @@ class Worker:
         if self.state is S.CANCELLING and self.cancel_deadline is None:
             self.cancel_deadline = deadline
 
-    def kill_if_overdue(self, now: float) -> None:
-        """CANCELLING -> KILLED (SIGKILL) once the cancel deadline has passed."""
-        if self.cancel_deadline is not None and now >= self.cancel_deadline:
+    def next_due(self) -> float | None:
+        """The first of its cancel and time deadlines (perf_counter s), if any."""
+        due = [d for d in (self.cancel_deadline, self.time_due()) if d is not None]
+        return min(due, default=None)
+
+    def kill_if_overdue(self, now: float) -> bool:
+        """SIGKILL once a deadline has passed, moving by the first one to pass: CANCELLING
+        -> KILLED (the cancel was ignored), BUSY or CANCELLING -> TIMED_OUT (time limit)."""
+        cancel, time_up = self.cancel_deadline, self.time_due()
+        if time_up is not None and now >= time_up and (cancel is None or time_up <= cancel):
+            self.move(S.TIMED_OUT)
+        elif cancel is not None and now >= cancel:
             self.move(S.KILLED)
-            self.process.kill()
+        else:
+            return False
+        self.process.kill()
+        return True
 
     def tell_to_exit(self) -> None:
         """IDLE -> EXITING; the process ends by itself and is reaped like any other."""
@@ -144,14 +210,19 @@ class Slots:
         return bool(self.workers) and all(w.state is S.BROKEN for w in self.workers)
 
     def next_deadline(self) -> float | None:
-        """Seconds until the first cancel deadline; None when none is armed."""
-        deadlines = [w.cancel_deadline for w in self.workers if w.cancel_deadline is not None]
+        """Seconds until the first cancel or time deadline; None when none is armed."""
+        deadlines = [d for w in self.workers if (d := w.next_due()) is not None]
         return max(0.0, min(deadlines) - time.perf_counter()) if deadlines else None
 
     def kill_overdue(self) -> None:
         now = time.perf_counter()
         for w in self.workers:
-            w.kill_if_overdue(now)
+            run_id = w.run_id
+            if w.kill_if_overdue(now) and w.state is S.TIMED_OUT:
+                log.warning(
+                    "run %s went %g s past its time limit of %g s; killing worker %s",
+                    run_id, TIME_LIMIT_ALLOWANCE, self._config.limits.max_seconds, w.pid,
+                )  # fmt: skip
 
     def signal_all(self, force: bool) -> None:
         """SIGTERM (or SIGKILL) to every worker still running; the dispatcher reaps them."""
@@ -182,7 +253,7 @@ class Slots:
         else:
             w.move(S.REAPED)
         if replace and w.state is S.REAPED:
-            if was is not S.KILLED:
+            if was not in KILLING:
                 stage = {S.STARTING: "while booting", S.IDLE: "while idle"}.get(was, "mid-run")
                 log.warning("worker %s (%s) %s %s; starting another", w.pid, w.device, how, stage)
             self.workers[w.slot] = self._spawn(w.slot, w.device, failures)
@@ -191,6 +262,10 @@ class Slots:
         if was is S.KILLED:
             error = f"the run ignored the cancel for {self.grace:g} s; its worker was killed"
             return Finished(lost, RunResult("cancelled", error=error))
+        if was is S.TIMED_OUT:
+            limit = self._config.limits.max_seconds
+            error = f"the run exceeded its time limit of {limit:g} s; its worker was stopped"
+            return Finished(lost, RunResult("failed", error=error))
         return WorkerLost(lost, f"worker process {how}")
 
     def _spawn(self, slot: int, device: str, boot_failures: int = 0) -> Worker:
@@ -206,9 +281,12 @@ class Slots:
         process.start()
         child.close()  # only the worker holds its end now, so its exit reads as EOF here
         assert process.pid is not None
+        limits = self._config.limits
         return Worker(
-            slot, device, process, process.pid, parent, control, time.perf_counter(), boot_failures
-        )
+            slot, device, process, process.pid, parent, control, time.perf_counter(), boot_failures,
+            time_allowed=limits.max_seconds + TIME_LIMIT_ALLOWANCE,
+            max_pause=limits.max_pause_seconds,
+        )  # fmt: skip
 
 
 def describe_exit(code: int | None) -> str:
