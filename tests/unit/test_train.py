@@ -386,3 +386,19 @@ def test_time_limit_fails_the_run_with_a_message() -> None:
     assert result.error == "the run exceeded its time limit of 0.5 s"
     assert 0 < result.epochs < 10_000
     assert result.seconds < 5
+
+
+def test_a_2d_run_without_a_test_split_trains() -> None:
+    # "split": {"test": 0} turns the test split off; plotting its (no) points used to fail.
+    spec = make_spec(data={"dataset": "spiral", "n_samples": 200, "split": {"test": 0.0}})
+    starts: list[RunStart] = []
+
+    class Starts(Hooks):
+        def on_start(self, start: RunStart) -> None:
+            starts.append(start)
+
+    result = train(spec, Starts())
+    assert result.status == "succeeded", result.error
+    assert result.test == {}
+    assert starts[0].plane is not None
+    assert starts[0].plane["test"] == []

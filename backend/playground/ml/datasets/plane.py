@@ -61,4 +61,6 @@ def plane_points(plane: Plane | None, limit: int = 1000) -> dict[str, object] | 
 
 def _rows(xy: np.ndarray, labels: np.ndarray) -> list[list[float]]:
     """[[x, y, label], ...]; labels are class ids or regression targets."""
+    if len(xy) == 0:  # an empty split (data.split.test = 0): reshape cannot infer a width
+        return []
     return np.column_stack([xy, labels.reshape(len(xy), -1)[:, :1]]).astype(float).round(5).tolist()  # type: ignore[no-any-return]
