@@ -72,6 +72,8 @@ def threads_for(
     """choose_threads for a spec; 1 for a spec that does not validate (training reports why)."""
     if override is not None:
         return choose_threads(0, cores=cores, override=override)
+    if cores <= 1:  # nothing to choose: spare the validation (it is repeated by training)
+        return 1
     try:
         summary = validate(spec, limits=limits, ctx=ctx)
     except SpecError:
