@@ -116,8 +116,9 @@ class RunManager:
 
     def _remove_files(self, event: Progress) -> None:
         """Snapshots a worker wrote for a run deleted meanwhile: nobody will list them."""
-        for f in event.snapshots if self._artifacts else ():
-            assert self._artifacts is not None
+        if self._artifacts is None:
+            return
+        for f in event.snapshots:
             snapshot_path(self._artifacts, event.run_id, f.epoch).unlink(missing_ok=True)
 
     def _append(self, run_id: int, **batch: Any) -> None:

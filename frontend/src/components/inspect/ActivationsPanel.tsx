@@ -23,9 +23,7 @@ export function ActivationsPanel({
       title={`Activations${a ? ` · epoch ${a.epoch}` : ""}`}
       explain="How each layer's outputs are spread over a batch of test samples. Units whose output is always 0 are dead: they no longer learn. Outputs piled at ±1 (tanh) or 0 and 1 (sigmoid) are saturated: their gradient vanishes."
       testId="activations"
-      loading={view.loading}
-      error={view.error}
-      waiting={a || view.error ? null : "Loading…"}
+      view={view}
     >
       {a && (
         <p class="small muted hist-legend">

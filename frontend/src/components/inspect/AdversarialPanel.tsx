@@ -18,9 +18,7 @@ export function AdversarialPanel(p: SampleViewProps) {
       title={`Adversarial example (FGSM) · sample ${index}`}
       explain="A small push of every pixel in the direction that raises the loss. Grow eps and watch the prediction flip while the picture still looks like the same digit to you."
       testId="adversarial"
-      loading={view.loading}
-      error={view.error}
-      waiting={a || view.error ? null : "Loading…"}
+      view={view}
       wide
     >
       <label class="row small">

@@ -15,9 +15,7 @@ export function AttentionPanel(p: SampleViewProps) {
       title={`Attention · sample ${index}`}
       explain="One map per head: each row is a position, red where it looks. Heads often specialise: one looks at the previous character, another at the start of the word. A causal model's maps are empty above the diagonal."
       testId="attention"
-      loading={view.loading}
-      error={view.error}
-      waiting={a || view.error ? null : "Loading…"}
+      view={view}
       wide
     >
       {a?.layers.map((l) => (

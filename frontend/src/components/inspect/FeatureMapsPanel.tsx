@@ -16,9 +16,8 @@ export function FeatureMapsPanel(p: SampleViewProps) {
       title={`Feature maps · sample ${index}`}
       explain="What each channel sees in this sample: dark where it responds strongly (one scale per layer, so a pale map is a quiet channel). Early layers keep the digit's shape; after pooling the maps get smaller and more abstract."
       testId="feature-maps"
-      loading={view.loading}
-      error={view.error}
-      waiting={f || view.error ? null : "Loading the maps…"}
+      view={view}
+      waiting="Loading the maps…"
       wide
     >
       {f && (

@@ -38,9 +38,8 @@ export function FiltersPanel({ runId, snapshot, convs, gapMs }: FiltersPanelProp
       title={`Filters${f ? ` · epoch ${f.epoch}` : ""}`}
       explain="Each tile is one kernel: the pattern its feature map responds to (blue weights add, orange subtract). Trained first-layer filters often look like edge and stroke detectors; untrained ones look like noise."
       testId="filters"
-      loading={view.loading}
-      error={view.error}
-      waiting={f || view.error ? null : "Loading the filters…"}
+      view={view}
+      waiting="Loading the filters…"
     >
       {convs.length > 1 && (
         <label class="small">

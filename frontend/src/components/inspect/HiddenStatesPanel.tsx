@@ -14,9 +14,7 @@ export function HiddenStatesPanel(p: SampleViewProps) {
       title={`Hidden states · sample ${index}`}
       explain="Time runs down, one column per hidden unit (blue positive, orange negative). Units that change colour along the sequence carry what the network remembers; columns stuck at full colour are saturated."
       testId="hidden-states"
-      loading={view.loading}
-      error={view.error}
-      waiting={h || view.error ? null : "Loading…"}
+      view={view}
       wide
     >
       {h?.layers.map((l) => {

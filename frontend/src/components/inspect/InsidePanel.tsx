@@ -1,6 +1,7 @@
 // One picture of the network's insides: a title, one line on what it shows and what to look
 // for, then the picture, or why it is not there yet.
 import type { ComponentChildren } from "preact";
+import type { ViewState } from "../../hooks/useInspectView";
 
 export interface InsidePanelProps {
   title: string;
@@ -11,10 +12,22 @@ export interface InsidePanelProps {
   /** Shown when there is nothing else to show (no error, no children yet). */
   waiting?: string | null;
   wide?: boolean;
+  /** A fetched view: its loading and error states, and `waiting` (default "Loading…")
+   * until its data arrives. */
+  view?: ViewState<unknown>;
   children?: ComponentChildren;
 }
 
-export function InsidePanel(p: InsidePanelProps) {
+export function InsidePanel(props: InsidePanelProps) {
+  const v = props.view;
+  const p = v
+    ? {
+        ...props,
+        loading: v.loading,
+        error: v.error,
+        waiting: v.data || v.error ? null : (props.waiting ?? "Loading…"),
+      }
+    : props;
   return (
     <section
       class={`panel inside-panel${p.wide ? " wide" : ""}`}

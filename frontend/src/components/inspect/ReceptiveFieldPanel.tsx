@@ -23,9 +23,7 @@ export function ReceptiveFieldPanel({
       title="Receptive field"
       explain="How many input pixels one unit of each layer can see (size), and how far apart neighbouring units look (jump). Stacking layers and pooling let later units see more of the picture."
       testId="receptive-field"
-      loading={view.loading}
-      error={view.error}
-      waiting={r || view.error ? null : "Loading…"}
+      view={view}
     >
       {r && (
         <div class="row rf">

@@ -15,9 +15,8 @@ export function SaliencyPanel(p: SampleViewProps) {
       title={`Saliency · sample ${index}`}
       explain="Red pixels are the ones whose change would move the predicted class's score most. A good model looks at the strokes of the digit, not at the empty background."
       testId="saliency"
-      loading={view.loading}
-      error={view.error}
-      waiting={s || view.error ? null : "Loading the saliency…"}
+      view={view}
+      waiting="Loading the saliency…"
     >
       {s && (
         <div class="row saliency" data-index={s.index} data-predicted={s.predicted}>

@@ -28,9 +28,7 @@ export function WeightsPanel({
       title={`Weights${w ? ` · epoch ${w.epoch}` : ""}`}
       explain="How the weights of each layer are spread. Move the epoch slider: they start narrow around 0 (the initialisation) and spread as the network learns; weight decay keeps them narrow."
       testId="weights"
-      loading={view.loading}
-      error={view.error}
-      waiting={w || view.error ? null : "Loading…"}
+      view={view}
     >
       {w && (
         <div class="hist-list">
