@@ -97,7 +97,9 @@ def alone_and_grouped(
 def assert_same_run(a: Recorder, g: Recorder) -> None:
     """Trial g (grouped) reported what run a (alone) reported, within TOL."""
     assert g.calls == a.calls
-    assert a.end is not None and g.end is not None and a.start is not None
+    assert a.end is not None
+    assert g.end is not None
+    assert a.start is not None
     assert g.start == a.start
     assert (g.end.status, g.end.epochs, g.end.steps, g.end.error) == (
         a.end.status, a.end.epochs, a.end.steps, a.end.error,
@@ -124,7 +126,8 @@ def assert_same_run(a: Recorder, g: Recorder) -> None:
             torch.testing.assert_close(wg, wa, atol=TOL, rtol=0)
     assert g.end.test == pytest.approx(a.end.test, abs=TOL)
     assert g.end.confusion == a.end.confusion
-    assert a.model is not None and g.model is not None
+    assert a.model is not None
+    assert g.model is not None
     for pa, pg in zip(a.model.parameters(), g.model.parameters(), strict=True):
         torch.testing.assert_close(pg, pa, atol=TOL, rtol=0, equal_nan=True)
 
@@ -152,27 +155,27 @@ def test_a_group_trains_each_trial_as_it_trains_alone() -> None:
 
 
 @pytest.mark.parametrize(
-    "optimizers, extra",
+    ("optimizers", "extra"),
     [
         (
             [
                 {"type": "Adam", "lr": 0.01},
                 {"type": "Adam", "lr": 0.003, "betas": [0.8, 0.99], "weight_decay": 0.01},
-            ],  # fmt: skip
+            ],
             [
                 {"scheduler": "ExponentialLR", "l2": 0.01},
                 {"scheduler": {"type": "StepLR", "step_size": 2, "gamma": 0.5}, "l1": 0.001},
-            ],  # fmt: skip
+            ],
         ),
         (
             [
                 {"type": "AdamW", "lr": 0.01},
                 {"type": "AdamW", "lr": 0.02, "weight_decay": 0.2, "eps": 1e-6},
-            ],  # fmt: skip
+            ],
             [
                 {"grad_clip": {"max_norm": 0.5}, "scheduler": "CosineAnnealingLR"},
                 {"grad_clip": {"max_norm": 5}},
-            ],  # fmt: skip
+            ],
         ),
         (
             [
@@ -184,7 +187,7 @@ def test_a_group_trains_each_trial_as_it_trains_alone() -> None:
                     "nesterov": True,
                     "weight_decay": 0.01,
                 },
-            ],  # fmt: skip
+            ],
             [
                 {"grad_clip": {"value": 0.1}, "scheduler": "LinearWarmup"},
                 {"grad_clip": {"value": 1}},
@@ -194,7 +197,7 @@ def test_a_group_trains_each_trial_as_it_trains_alone() -> None:
             [
                 {"type": "SGD", "lr": 0.05, "momentum": 0.9, "dampening": 0.5},
                 {"type": "SGD", "lr": 0.1},
-            ],  # fmt: skip
+            ],
             [{}, {"init": {"weight": "xavier_uniform", "bias": "zeros"}}],
         ),
     ],
@@ -314,7 +317,7 @@ def test_group_keys() -> None:
         data={"dataset": "digits"},
         model=layers(
             {"type": "Conv2d", "out_channels": 4, "kernel_size": 3}, {"type": "Flatten"}, linear(10)
-        ),  # fmt: skip
+        ),
     )
     assert group_key(cnn) is None
     dropout = make_spec(model=layers(linear(8, activation="ReLU"), {"type": "Dropout"}, linear(2)))
@@ -334,7 +337,7 @@ def test_log_softmax_with_nll_groups_and_matches() -> None:
                 "loss": "NLLLoss",
                 "seed": s,
                 "optimizer": {"type": "Adam", "lr": 0.02},
-            },  # fmt: skip
+            },
         )
         for s in range(2)
     ]

@@ -48,8 +48,9 @@ from playground.ml.run_reports import (
     time_limit_message,
 )
 from playground.ml.spec import RunSpec
-from playground.ml.train import READS_PER_SECOND, to_device
+from playground.ml.train import READS_PER_SECOND, to_device, train
 from playground.ml.validate import Summary, validate
+from playground.ml.vectorized.key import group_key
 from playground.ml.vectorized.optim import StackedOptimizer
 from playground.ml.vectorized.stack import Stack
 
@@ -73,6 +74,9 @@ class _Trial:
     snapshotted: set[int] = field(default_factory=set)
     active: bool = True
 
+    def __post_init__(self) -> None:
+        self.params = list(self.model.parameters())  # in parameters_to_vector's order
+
 
 def train_group(
     specs: Sequence[RunSpec],
@@ -88,13 +92,17 @@ def train_group(
     A trial whose hooks set `cancelled` ends "cancelled" alone, one whose loss diverges
     ends "diverged" alone; the others go on.
     """
+    keys = {group_key(s) for s in specs}
+    if len(keys) > 1 or None in keys:  # not one group: each trial as an ordinary run
+        return [train(s, h, limits=limits, ctx=ctx) for s, h in zip(specs, hooks, strict=True)]
     started = time.perf_counter()
     limits = limits or Limits()
     results: list[RunResult | None] = [None] * len(specs)
     valid: list[tuple[int, Summary]] = []
+    summaries: dict[str, Summary] = {}
     for i, (spec, h) in enumerate(zip(specs, hooks, strict=True)):
         try:
-            valid.append((i, validate(spec, limits=limits, ctx=ctx)))
+            valid.append((i, _validate(spec, summaries, limits, ctx)))
         except SpecError as e:
             results[i] = _finish(h, RunResult("failed", error=str(e)), started)
     if valid:
@@ -105,6 +113,22 @@ def train_group(
         for (i, _), result in zip(valid, group.run(), strict=True):
             results[i] = result
     return [r for r in results if r is not None]
+
+
+def _validate(
+    spec: RunSpec, seen: dict[str, Summary], limits: Limits, ctx: DataContext | None
+) -> Summary:
+    """validate(), once per distinct spec: it reads none of the per-trial settings of a
+    group (seed, init, optimizer settings, penalties, clipping, schedule) but costs
+    milliseconds of shape inference, which 256 trials would repeat for nothing."""
+    key = spec.model_copy(update={"name": "", "description": "", "expect": None})
+    per_trial = dict.fromkeys(("init", "grad_clip")) | {"seed": 0, "l1": 0.0, "l2": 0.0}
+    t = spec.training
+    training = t.model_copy(update=per_trial | {"optimizer": type(t.optimizer)()})
+    text = key.model_copy(update={"training": training}).model_dump_json()
+    if text not in seen:
+        seen[text] = validate(spec, limits=limits, ctx=ctx)
+    return seen[text]
 
 
 def _finish(hooks: Hooks, result: RunResult, started: float) -> RunResult:
@@ -152,6 +176,10 @@ class _Group:
             self.trials.append(_Trial(spec, h, summary, model, gen, *every))
         self.index = {id(trial): i for i, trial in enumerate(self.trials)}  # in `specs`
         self.row = dict(self.index)  # in the stack
+        self.live = list(
+            self.trials
+        )  # not ended (ended ones stay in the stack until the epoch ends)
+        self.live_hooks = [t.hooks for t in self.live]
         self.objective = Objective.create(first, info.target)
         per_row = self.objective.spec.build()
         per_row.reduction = "none"  # type: ignore[assignment]  # per-sample losses, averaged per trial
@@ -213,7 +241,7 @@ class _Group:
             self._end(trial, "succeeded", None)
 
     def _active(self) -> list[_Trial]:
-        return [trial for trial in self.trials if trial.active]
+        return [trial for trial in self.trials if trial.active]  # a copy: _end() may follow
 
     # ---- one epoch ----------------------------------------------------------------------
     def _train_epoch(self) -> dict[str, Tensor]:
@@ -226,7 +254,7 @@ class _Group:
         last = len(self.batches) - 1
         for b, (lo, hi) in enumerate(self.batches):
             self._check_stop()
-            if not self._active():
+            if not self.live:
                 break
             out, loss = self._step(xs[:, lo:hi], ys[:, lo:hi], measure=b == last)
             losses.append(loss)
@@ -273,9 +301,13 @@ class _Group:
     def _check_stop(self) -> None:
         """Tick every trial's hooks; end those that asked to cancel; raise past the limit."""
         held = 0.0
+        cancelled = []
+        for hooks in self.live_hooks:  # the one per-trial loop of a step: keep it bare
+            held += hooks.tick()
+            if hooks.cancelled:
+                cancelled.append(hooks)
         for trial in self._active():
-            held += trial.hooks.tick()
-            if trial.hooks.cancelled:
+            if trial.hooks in cancelled:
                 self._end(trial, "cancelled", None)
         if held:  # paused: not training time, for the whole group
             self.deadline += held
@@ -365,11 +397,14 @@ class _Group:
             trial.hooks.on_snapshot(epoch, self._unstacked(trial))
 
     def _unstacked(self, trial: _Trial) -> nn.Module:
-        return self.stack.unstack(self.row[id(trial)], trial.model)
+        self.stack.unstack(self.row[id(trial)], trial.params)
+        return trial.model
 
     def _end(self, trial: _Trial, status: Status, error: str | None, *, model: bool = True) -> None:
         """End one trial as train() ends a run with this status; the rest go on."""
         trial.active = False
+        self.live = self._active()
+        self.live_hooks = [t.hooks for t in self.live]
         if model and status != "diverged":  # the last epoch's weights; a diverged model is NaN
             self._snapshot(trial, self.epoch)
         result = RunResult(

@@ -8,6 +8,7 @@ all parameters of all trials with a few whole-tensor operations.
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import torch
@@ -88,10 +89,10 @@ class Stack:
             if isinstance(op, Dense):
                 w, b = next(params)
                 shape = h.shape
-                h3 = h.reshape(t, -1, shape[-1])
+                h3 = h if h.dim() == 3 else h.reshape(t, -1, shape[-1])  # (T, rows, in)
                 wt = w.transpose(1, 2)
                 h3 = torch.baddbmm(b.unsqueeze(1), h3, wt) if b is not None else torch.bmm(h3, wt)
-                h = h3.reshape(*shape[:-1], op.out_features)
+                h = h3 if h.dim() == 3 else h3.reshape(*shape[:-1], op.out_features)
             else:
                 h = op(h)
         return h
@@ -101,15 +102,14 @@ class Stack:
         (T, P) tensor, as LayerWatch measures one layer's parameters or gradients."""
         return (values.square() @ self.layer_of).sqrt()
 
-    def unstack(self, row: int, model: nn.Module) -> nn.Module:
-        """Copy trial `row`'s parameters into `model` (built like the trial's own)."""
+    def unstack(self, row: int, params: Sequence[Tensor]) -> None:
+        """Copy trial `row`'s parameters into a model's `params` (in `parameters()` order)."""
         with torch.no_grad():
             offset = 0
-            for p in model.parameters():
+            for p in params:
                 n = p.numel()
                 p.copy_(self.flat[row, offset : offset + n].view_as(p))
                 offset += n
-        return model
 
 
 def _batched(module: nn.Module) -> nn.Module:
