@@ -458,7 +458,8 @@ class _Group:
         """(T, N, ...) outputs of every trial for shared inputs, in bounded chunks."""
         width = max(d.out_features for d in self.stack.dense)
         rows = max(1, min(EVAL_ROWS, EVAL_VALUES // (self.stack.trials * width)))
-        return torch.cat([self.stack.forward(c, shared=True) for c in torch.split(x, rows)], 1)
+        chunks = [self.stack.evaluate(c) for c in torch.split(x, rows)]
+        return chunks[0] if len(chunks) == 1 else torch.cat(chunks, 1)
 
     def _weight_stats(self) -> Tensor:
         return self.stack.layer_norms(self.stack.flat.detach())
