@@ -7,7 +7,7 @@ the order, so that drift on the machine hits every side alike):
             with every report it makes (step losses, epoch metrics, layer stats, boundary
             grids, snapshots, test metrics) going to no-op hooks;
   group T:  playground.ml.vectorized.train_group of T trials of that spec (an lr x seed
-            grid: 8 learning rates 0.005..0.64, T/8 seeds), every trial reporting as above;
+            grid: 8 learning rates 0.005..0.64 x T/8 seeds), every trial reporting as above;
   JS:       bench/js/tfp_net.mjs under node: TF Playground's algorithm (neuron objects,
             per-point forward and backprop, update every 10 points, lr 0.03, tanh) on the
             same 2-8-8-2 net and 250 spiral points.
@@ -16,10 +16,14 @@ of each group (T x steps / wall time of the whole group, reports included), JS s
 and the wall time of a group / that of one run. Targets (issue 9): group of 64 <= 3x one
 run's wall time; per-net steps/s >= TF Playground's.
 
-    .venv/bin/python bench/sweep_speed.py [--epochs 30] [--rounds 3] [--sizes 64 256] [--busy]
+    .venv/bin/python bench/sweep_speed.py [--epochs 100] [--rounds 3] [--sizes 64 256] [--busy]
+                                          [--boundary-every N]
 
 --busy keeps one core busy with a spinning process while measuring (as bench/cli_threads.py
-does), the situation of a worker sharing its machine.
+does), the situation of a worker sharing its machine. --boundary-every N sets the spec's
+boundary_every for every run (default: automatic, a grid every 2 epochs at 100 epochs): a
+group's grids put T x 2,500 points through every layer, which in FLOPs is more than its
+training steps, so --boundary-every 1000 shows what the steps alone cost.
 """
 
 from __future__ import annotations
@@ -48,7 +52,9 @@ JS = Path(__file__).resolve().parent / "js" / "tfp_net.mjs"
 LRS = [0.005 * 2**k for k in range(8)]  # 0.005 .. 0.64
 
 
-def spiral_spec(epochs: int, seed: int = 0, lr: float = 0.03) -> RunSpec:
+def spiral_spec(
+    epochs: int, seed: int = 0, lr: float = 0.03, boundary_every: int | None = None
+) -> RunSpec:
     raw: dict[str, Any] = {
         "data": {"dataset": "spiral"},
         "model": {"layers": [
@@ -57,31 +63,31 @@ def spiral_spec(epochs: int, seed: int = 0, lr: float = 0.03) -> RunSpec:
             {"type": "Linear", "out_features": 2},
         ]},
         "training": {
-            "epochs": epochs, "batch_size": 10, "seed": seed,
+            "epochs": epochs, "batch_size": 10, "seed": seed, "boundary_every": boundary_every,
             "optimizer": {"type": "SGD", "lr": lr, "momentum": 0.9},
         },
     }  # fmt: skip
     return RunSpec.model_validate(raw)
 
 
-def one_run(epochs: int) -> tuple[float, int]:
+def one_run(epochs: int, boundary_every: int | None) -> tuple[float, int]:
     """(wall seconds, steps) of train() alone."""
     started = time.perf_counter()
-    result = train(spiral_spec(epochs), Hooks())
+    result = train(spiral_spec(epochs, boundary_every=boundary_every), Hooks())
     assert result.status == "succeeded", result.error
     return time.perf_counter() - started, result.steps
 
 
-def group(epochs: int, size: int) -> tuple[float, int, float]:
+def group(epochs: int, size: int, boundary_every: int | None) -> tuple[float, int, float]:
     """(wall seconds, steps per trial, best test accuracy) of train_group of `size` trials."""
-    specs = [spiral_spec(epochs, seed, LRS[i % 8]) for i, seed in enumerate(range(size))]
+    specs = [spiral_spec(epochs, i // 8, LRS[i % 8], boundary_every) for i in range(size)]
     assert len({group_key(s) for s in specs}) == 1
     started = time.perf_counter()
     results = train_group(specs, [Hooks() for _ in specs])
     seconds = time.perf_counter() - started
     assert all(r.status in ("succeeded", "diverged") for r in results), results[0].error
     best = max(r.test.get("accuracy", 0.0) for r in results)
-    return seconds, results[0].steps, best
+    return seconds, max(r.steps for r in results), best
 
 
 def javascript(epochs: int) -> dict[str, float] | None:
@@ -103,15 +109,18 @@ def spread(values: list[float], fmt: str = "{:.0f}") -> str:
 
 def main() -> None:
     parser = argparse.ArgumentParser()
-    parser.add_argument("--epochs", type=int, default=30)
+    parser.add_argument("--epochs", type=int, default=100)
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--sizes", type=int, nargs="+", default=[64, 256])
     parser.add_argument("--js-epochs", type=int, default=400)
     parser.add_argument("--busy", action="store_true", help="keep one core busy meanwhile")
+    parser.add_argument("--boundary-every", type=int, default=None)
     args = parser.parse_args()
     torch.set_num_threads(1)
-    print(f"torch {torch.__version__}, 1 thread, {args.epochs} epochs, rounds {args.rounds}")
-    one_run(2), group(2, 8)  # warm-up: imports, allocator, first optimizer
+    every = args.boundary_every
+    grids = f"boundary_every {every}" if every else "automatic boundary_every"
+    print(f"torch {torch.__version__}, 1 thread, {args.epochs} epochs, {grids}")
+    one_run(2, every), group(2, 8, every)  # warm-up: imports, allocator, first optimizer
     one_s: list[float] = []
     one_rate: list[float] = []
     group_s: dict[int, list[float]] = {n: [] for n in args.sizes}
@@ -124,7 +133,7 @@ def main() -> None:
             sides = ["one", *args.sizes, "js"]
             for side in sides if r % 2 == 0 else sides[::-1]:
                 if side == "one":
-                    seconds, steps = one_run(args.epochs)
+                    seconds, steps = one_run(args.epochs, every)
                     one_s.append(seconds)
                     one_rate.append(steps / seconds)
                 elif side == "js":
@@ -133,7 +142,7 @@ def main() -> None:
                         js_rate.append(js["steps_per_s"])
                 else:
                     n = int(side)
-                    seconds, steps, best[n] = group(args.epochs, n)
+                    seconds, steps, best[n] = group(args.epochs, n, every)
                     group_s[n].append(seconds)
                     group_rate[n].append(n * steps / seconds)
             for n in args.sizes:  # each group against the one run of the same round
