@@ -1,5 +1,8 @@
 """The grouped training loop: T trials step together; each reports as if it ran alone.
 
+Like train.py it is one state class on purpose: its loop, its per-trial reporting and the
+way a trial ends read best side by side with train()'s, which they mirror step by step.
+
 Per step there is no loop over trials except the hooks' `tick()` (the hooks contract: once
 per trial before every step). Per epoch, metrics, layer statistics and boundary grids of all
 trials come from batched computations and one host transfer; only the hook calls and the
@@ -12,19 +15,17 @@ dropped from it. A time limit or an error ends every trial still training.
 
 from __future__ import annotations
 
-import dataclasses
 import time
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 import torch
 from torch import Tensor, nn
-from torch.func import vmap
 
 from playground.ml.batches import batch_slices
 from playground.ml.boundary import BoundaryMaker
 from playground.ml.builder import build_model
-from playground.ml.datasets import DataContext, LoadedData, Split, load
+from playground.ml.datasets import DataContext, LoadedData, load
 from playground.ml.device import resolve_device
 from playground.ml.errors import SpecError
 from playground.ml.hooks import (
@@ -37,7 +38,7 @@ from playground.ml.hooks import (
     StepReport,
 )
 from playground.ml.limits import Limits
-from playground.ml.metrics import EVAL_ROWS, INITIAL_SAMPLE, record_test, regression_metrics
+from playground.ml.metrics import record_test
 from playground.ml.objective import Objective
 from playground.ml.run_reports import (
     failure_message,
@@ -50,11 +51,10 @@ from playground.ml.run_reports import (
 from playground.ml.spec import RunSpec
 from playground.ml.train import READS_PER_SECOND, to_device, train
 from playground.ml.validate import Summary, validate
+from playground.ml.vectorized.evaluate import Evaluator
 from playground.ml.vectorized.key import group_key
 from playground.ml.vectorized.optim import StackedOptimizer
 from playground.ml.vectorized.stack import Stack
-
-EVAL_VALUES = 1 << 24  # activations per batched evaluation pass (trials x rows x width)
 
 
 class _TimeLimitError(Exception):
@@ -181,10 +181,8 @@ class _Group:
         )  # not ended (ended ones stay in the stack until the epoch ends)
         self.live_hooks = [t.hooks for t in self.live]
         self.objective = Objective.create(first, info.target)
-        per_row = self.objective.spec.build()
-        per_row.reduction = "none"  # type: ignore[assignment]  # per-sample losses, averaged per trial
-        self.per_row = dataclasses.replace(self.objective, fn=per_row)
         self.stack = Stack([trial.model for trial in self.trials])
+        self.evaluator = Evaluator(self.stack, self.objective)
         self.optimizer = StackedOptimizer([s.training for s in specs], self.stack.weight_mask)
         top = [r.type for r in summaries[0].rows if r.depth == 0]
         self.layer_types = [top[d.index] for d in self.stack.dense]
@@ -218,7 +216,9 @@ class _Group:
             t.hooks.on_start(
                 start_report(t.spec, t.summary, self.device, t.log_every, steps, self.data)
             )
-        self._report_epoch(self._initial_metrics(), self._weight_stats())
+        metrics = self.evaluator.initial(self.train_set, self.val_set)
+        metrics["lr"] = torch.tensor(self.optimizer.lrs(), device=self.device)
+        self._report_epoch(metrics, self._weight_stats())
         epochs = self.trials[0].spec.training.epochs
         try:
             for epoch in range(1, epochs + 1):
@@ -230,7 +230,7 @@ class _Group:
                 stats = self._stats()
                 metrics["lr"] = torch.tensor(self.optimizer.lrs(), device=self.device)
                 self.optimizer.schedule_step()
-                metrics |= self._evaluate(self.val_set, "val_")
+                metrics |= self.evaluator.metrics(self.val_set, "val_")
                 self._report_epoch(metrics, stats)
                 self._drop_ended()
         except _TimeLimitError:
@@ -279,7 +279,7 @@ class _Group:
     def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
         """One optimizer step of every trial; returns the detached outputs and (T,) losses."""
         out = self.stack.forward(xb)
-        loss = self._losses(out, yb)
+        loss = self.evaluator.losses(out, yb)
         # Summing trials' mean losses keeps each trial's gradient its own.
         grads = torch.autograd.grad(loss.sum(), self.stack.params)
         t = self.stack.trials
@@ -291,12 +291,6 @@ class _Group:
                 self.measured = (self.stack.layer_norms(grad), flat.clone())
             self.optimizer.step(flat, self.optimizer.clip(grad))
         return out.detach(), loss.detach()
-
-    def _losses(self, out: Tensor, y: Tensor) -> Tensor:
-        """(T,) mean loss of each trial: outputs (T, B, ...) against targets (T, B, ...)."""
-        t = out.shape[0]
-        rows = self.per_row.loss(out.flatten(0, 1), y.flatten(0, 1))
-        return rows.reshape(t, -1).mean(1)
 
     def _check_stop(self) -> None:
         """Tick every trial's hooks; end those that asked to cancel; raise past the limit."""
@@ -376,7 +370,9 @@ class _Group:
         ]
         if not rows:
             return {}
-        outputs = self._predict(self.boundary.inputs)[torch.tensor(rows, device=self.device)]
+        outputs = self.evaluator.predict(self.boundary.inputs)[
+            torch.tensor(rows, device=self.device)
+        ]
         return dict(zip(rows, self.boundary.grids(outputs, self.epoch), strict=True))
 
     def _layer_stats(self, flat: list[float]) -> list[LayerStats]:
@@ -427,39 +423,6 @@ class _Group:
             self.optimizer.keep(rows)
             self.trials = [self.trials[r] for r in rows]
             self.row = {id(trial): r for r, trial in enumerate(self.trials)}
-
-    # ---- evaluation ---------------------------------------------------------------------
-    def _initial_metrics(self) -> dict[str, Tensor]:
-        """Epoch 0, as metrics.initial_metrics reports it, for every trial."""
-        sample = Split(self.train_set.x[:INITIAL_SAMPLE], self.train_set.y[:INITIAL_SAMPLE])
-        metrics = self._evaluate(sample, "train_")
-        metrics = {k: v for k, v in metrics.items() if k in ("train_loss", "train_accuracy")}
-        metrics |= self._evaluate(self.val_set, "val_")
-        metrics["lr"] = torch.tensor(self.optimizer.lrs(), device=self.device)
-        return metrics
-
-    @torch.no_grad()
-    def _evaluate(self, split: Split, prefix: str) -> dict[str, Tensor]:
-        """(T,) metrics of every trial over a split, as metrics.split_metrics computes them."""
-        if split.x.shape[0] == 0:
-            return {}
-        out, y = self._predict(split.x), split.y
-        t = out.shape[0]
-        m = {f"{prefix}loss": self._losses(out, y.expand(t, *y.shape))}
-        if self.objective.classify:
-            hits = self.objective.predict(out) == y
-            m[f"{prefix}accuracy"] = hits.flatten(1).sum(1) / y.numel()
-        else:
-            m |= vmap(lambda o: regression_metrics(o.reshape(y.shape), y, prefix))(out)
-        return m
-
-    @torch.no_grad()
-    def _predict(self, x: Tensor) -> Tensor:
-        """(T, N, ...) outputs of every trial for shared inputs, in bounded chunks."""
-        width = max(d.out_features for d in self.stack.dense)
-        rows = max(1, min(EVAL_ROWS, EVAL_VALUES // (self.stack.trials * width)))
-        chunks = [self.stack.evaluate(c) for c in torch.split(x, rows)]
-        return chunks[0] if len(chunks) == 1 else torch.cat(chunks, 1)
 
     def _weight_stats(self) -> Tensor:
         return self.stack.layer_norms(self.stack.flat.detach())
