@@ -28,6 +28,7 @@ class FakeExecutor:
     queue: list[int] = field(default_factory=list)
     submitted: list[tuple[int, str]] = field(default_factory=list)
     cancelled: list[int] = field(default_factory=list)
+    grouped: set[int] = field(default_factory=set)  # runs to report as training in a group
 
     def start(self) -> None:
         pass
@@ -35,6 +36,10 @@ class FakeExecutor:
     def submit(self, run_id: int, spec_json: str) -> None:
         self.submitted.append((run_id, spec_json))
         self.queue.append(run_id)
+
+    def submit_group(self, jobs: list[tuple[int, str]]) -> None:
+        for run_id, spec_json in jobs:
+            self.submit(run_id, spec_json)
 
     def cancel(self, run_id: int) -> bool:
         self.cancelled.append(run_id)
@@ -45,6 +50,9 @@ class FakeExecutor:
 
     def hold(self, run_id: int, hold: Hold) -> bool:
         return False  # nothing runs here
+
+    def in_group(self, run_id: int) -> bool:
+        return run_id in self.grouped
 
     def queue_position(self, run_id: int) -> int | None:
         return self.queue.index(run_id) if run_id in self.queue else None

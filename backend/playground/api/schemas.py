@@ -170,7 +170,10 @@ class WorkerOut(BaseModel):
     pid: int | None
     device: str
     state: Literal["starting", "idle", "busy", "broken"]
-    run_id: int | None
+    run_id: int | None = Field(description="The first of run_ids; null when idle.")
+    run_ids: list[int] = Field(
+        description="The runs this worker trains: one, or a sweep group's unfinished trials."
+    )
     boot_seconds: float | None
 
 

@@ -1,4 +1,8 @@
-"""Worker-side hooks: turn one run's reports into events, coalescing progress into batches."""
+"""Worker-side hooks: turn one run's reports into events, coalescing progress into batches.
+
+A group job gives each of its trials its own PipeHooks (its own run id, buffer, snapshot
+writer and cancel flag); they share the worker's pipe and control block.
+"""
 
 from __future__ import annotations
 
@@ -39,10 +43,14 @@ class PipeHooks(Hooks):
         control: RunControl,
         artifacts: Path | None = None,
         max_pause: float = 600.0,
+        trial: int = 0,
     ) -> None:
         self.run_id = run_id
         self._send = send
         self._control = control  # shared memory the parent sets: cancel, pause, step
+        # This run's cancel flag: its place in its group job (0: a run alone). The flags
+        # are read directly: `cancelled` is read before every step of every trial.
+        self._cancels, self._trial = control.cancels, trial
         self._max_pause = max_pause  # seconds one pause may hold the worker's slot
         # Snapshot files are written off the training thread (about 0.5 ms each, mostly
         # file-system calls, would otherwise be ~3 % of a small run); None: keep none.
@@ -88,11 +96,11 @@ class PipeHooks(Hooks):
     @property
     def cancelled(self) -> bool:
         """Read before every step: a shared-memory byte, no syscall."""
-        return bool(self._control.cancel.value)
+        return bool(self._cancels[self._trial])
 
     @cancelled.setter
     def cancelled(self, value: bool) -> None:
-        self._control.cancel.value = value
+        self._cancels[self._trial] = value
 
     def on_start(self, start: RunStart) -> None:
         self._send(Started(self.run_id, start))

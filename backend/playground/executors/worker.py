@@ -1,8 +1,9 @@
 """The worker process: boots warm, then trains the jobs its parent sends, one at a time.
 
-Parent -> worker: `(run_id, spec_json)` to train, `None` to exit. Worker -> parent:
-`Ready` once, then for each job the run's events (ending with `Finished`) — a worker is
-idle again as soon as it has sent `Finished`.
+Parent -> worker: `(run_id, spec_json)` to train one run, a list of them to train a sweep
+group together (`ml.vectorized.train_group`), `None` to exit. Worker -> parent: `Ready`
+once, then for each job its runs' events (each run's ending with its `Finished`) — a
+worker is idle again as soon as every run of its job has sent `Finished`.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
+from playground.ml.vectorized import train_group
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,8 @@ class Ready:
     warm_up_seconds: float  # the throwaway run; the rest of the boot is imports
 
 
-Job = tuple[int, str] | None  # (run_id, spec JSON text); None: exit
+RunJob = tuple[int, str]  # (run_id, spec JSON text)
+Job = RunJob | list[RunJob] | None  # a run, a group's trials in order (its cancel flags'), or exit
 WorkerMessage = Ready | Started | Progress | Paused | Finished  # what a worker sends its parent
 Send = Callable[[WorkerMessage], None]
 
@@ -103,8 +106,10 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
             break
         if job is None:
             break
-        run_id, spec_json = job
-        _run_job(run_id, spec_json, send, control, config, ctx)
+        if isinstance(job, list):
+            _run_group(job, send, control, config, ctx)
+        else:
+            _run_job(*job, send, control, config, ctx)
         # Free the run's tensors held in cycles now, not in the middle of the next run,
         # then freeze what is left (modules a run imported lazily), as at boot.
         gc.collect()
@@ -136,6 +141,35 @@ def _run_job(
         log.exception("run %s failed outside train()", run_id)
         if not hooks.ended:
             hooks.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
+
+
+def _run_group(
+    jobs: list[RunJob], send: Send, control: RunControl, config: WorkerConfig, ctx: DataContext
+) -> None:
+    """Train a sweep group with train_group, each trial reporting through its own hooks
+    (trial i reads cancel flag i); every trial ends with exactly one Finished."""
+    hooks = [
+        PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds, i)
+        for i, (run_id, _) in enumerate(jobs)
+    ]
+    specs, members = [], []
+    for (_, spec_json), trial in zip(jobs, hooks, strict=True):
+        try:
+            specs.append(_on_device(_parse(spec_json), config.device))
+            members.append(trial)
+        except SpecError as e:  # the executor sends such a spec alone; be safe anyway
+            trial.on_end(RunResult("failed", error=f"invalid spec: {e}"))
+    try:
+        if specs:
+            cores, limits = config.threads, config.limits
+            n = len(specs)
+            use_threads(threads_for(specs[0], cores=cores, limits=limits, ctx=ctx, trials=n))
+            train_group(specs, members, limits=limits, ctx=ctx)
+    except Exception as e:  # train_group should not raise, but a job must never kill the worker
+        log.exception("group of runs %s failed outside train_group()", [h.run_id for h in members])
+        for trial in members:
+            if not trial.ended:
+                trial.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
 
 
 def _parse(spec_json: str) -> RunSpec:

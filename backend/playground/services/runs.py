@@ -119,6 +119,11 @@ class Runs:
         """Pause a running run before its next step, resume it, or train one more epoch
         and pause again; the stream says when it holds ("paused" messages)."""
         rec = self.get(run_id)
+        if rec.status == RunStatus.RUNNING and self.executor.in_group(run_id):
+            raise NotRunningError(
+                f"run {run_id} is a trial of a sweep group: trials of a sweep group train "
+                f"together and cannot be paused one by one"
+            )
         if rec.status != RunStatus.RUNNING or not self.executor.hold(run_id, HOLDS[action]):
             raise NotRunningError(f"run {run_id} is {rec.status}: only a running run can {action}")
         return self.view(rec)
