@@ -151,3 +151,39 @@ def test_a_job_sent_down_a_closed_pipe_leaves_the_worker_idle(worker: tuple[Work
     assert not w.takes_jobs
     assert not w.assign([(1, "{}")])
     assert (w.state, w.run_ids) == (S.IDLE, [])
+
+
+def test_a_group_worker_cancels_trials_one_by_one_and_idles_when_all_have_finished(
+    worker: tuple[Worker, Any],
+) -> None:
+    w, child = worker
+    w.booted()
+    assert w.assign([(1, "a"), (2, "b"), (3, "c")])
+    assert child.recv() == [(1, "a"), (2, "b"), (3, "c")]  # one job: the group
+    assert (w.state, w.run_ids, w.grouped) == (S.BUSY, [1, 2, 3], True)
+    assert (w.info()["run_id"], w.info()["run_ids"]) == (1, [1, 2, 3])
+
+    w.cancel(2, deadline=10.0)  # one trial: only its flag, and no kill (it would take all)
+    assert [w.control.cancelled(i) for i in range(3)] == [False, True, False]
+    assert (w.state, w.next_due()) == (S.BUSY, None)
+    w.finished(1)
+    w.cancel(3, deadline=20.0)  # every unfinished trial cancelled: the kill is armed
+    assert (w.state, w.run_ids, w.cancel_deadline) == (S.CANCELLING, [2, 3], 20.0)
+    w.finished(2)
+    assert (w.state, w.run_ids) == (S.CANCELLING, [3])
+    w.finished(3)
+    assert (w.state, w.run_ids, w.grouped, w.info()["run_id"]) == (S.IDLE, [], False, None)
+
+
+def test_a_group_whose_last_trials_left_are_cancelled_becomes_cancelling(
+    worker: tuple[Worker, Any],
+) -> None:
+    w, _ = worker
+    w.booted()
+    w.assign([(1, "a"), (2, "b")])
+    w.cancel(2, deadline=10.0)
+    assert w.state is S.BUSY
+    w.finished(1)  # only the cancelled trial is left: it may now be killed if it ignores it
+    assert (w.state, w.cancel_deadline) == (S.CANCELLING, 10.0)
+    w.kill_if_overdue(11.0)
+    assert (w.state, w.run_ids, w.process.killed) == (S.KILLED, [2], True)
