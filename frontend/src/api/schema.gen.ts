@@ -4454,8 +4454,16 @@ export interface components {
       device: string;
       /** Pid */
       pid: number | null;
-      /** Run Id */
+      /**
+       * Run Id
+       * @description The first of run_ids; null when idle.
+       */
       run_id: number | null;
+      /**
+       * Run Ids
+       * @description The runs this worker trains: one, or a sweep group's unfinished trials.
+       */
+      run_ids: number[];
       /**
        * State
        * @enum {string}
