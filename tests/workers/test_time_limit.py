@@ -94,6 +94,22 @@ def test_the_clock_starts_at_the_job_again_at_started_and_stops_while_held(
     assert (w.state, w.run_ids) == (S.TIMED_OUT, [])
 
 
+def test_a_group_gets_the_time_of_one_run_from_each_trial_s_start(worker: Worker) -> None:
+    """A batched group starts every trial at once: one run's time for all of them. The
+    sequential fallback starts each trial as the one before ends, and each trial's loop
+    keeps its own limit, so the deadline follows the latest start."""
+    w = worker
+    w.assign([(1, "a"), (2, "b"), (3, "c")])
+    for run in (1, 2, 3):
+        w.started(run, now=1000.0)
+    assert w.time_due() == 1010.0
+    w.finished(1)
+    w.started(2, now=1008.0)
+    assert w.time_due() == 1018.0
+    assert w.kill_if_overdue(1018.0)
+    assert (w.state, w.run_ids) == (S.TIMED_OUT, [2, 3])  # each gets its failure at reaping
+
+
 def test_a_finished_run_disarms_the_clock(worker: Worker) -> None:
     w = worker
     w.assign([(3, "{}")])
