@@ -11,6 +11,7 @@ from __future__ import annotations
 import os
 import signal
 from collections.abc import Iterator
+from pathlib import Path
 
 import pytest
 
@@ -18,6 +19,7 @@ from playground.executors.base import ExecutorStatus
 from playground.executors.control import Hold
 from playground.executors.events import Event, Finished, Progress, Started, WorkerLost
 from playground.executors.local import LocalExecutor
+from playground.ml.snapshots import snapshot_path
 from playground.ml.spec import RunSpec
 from tests.workers.harness import TIMEOUT, EventLog, check_sequence, spec_json
 
@@ -44,9 +46,16 @@ class StatusLog(EventLog):
 
 
 @pytest.fixture(scope="module")
-def pool() -> Iterator[tuple[LocalExecutor, StatusLog]]:
+def artifacts(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("artifacts")
+
+
+@pytest.fixture(scope="module")
+def pool(artifacts: Path) -> Iterator[tuple[LocalExecutor, StatusLog]]:
     log = StatusLog()
-    executor = LocalExecutor(log, workers=2, warm_up=False, grouper=same_shape)
+    executor = LocalExecutor(
+        log, workers=2, warm_up=False, grouper=same_shape, artifacts_dir=artifacts
+    )
     log.executor = executor
     with executor:
         assert executor.wait_ready(TIMEOUT)
@@ -93,7 +102,7 @@ def ids(jobs: list[tuple[int, str]]) -> list[int]:
 
 
 def test_a_group_of_four_trains_in_one_worker_each_trial_reporting_alone(
-    group_pool: tuple[LocalExecutor, StatusLog],
+    group_pool: tuple[LocalExecutor, StatusLog], artifacts: Path
 ) -> None:
     executor, log = group_pool
     group = trials(4, epochs=3)
@@ -105,6 +114,11 @@ def test_a_group_of_four_trains_in_one_worker_each_trial_reporting_alone(
         check_sequence(log.of(r), epochs=3)  # Started, every epoch once in order, Finished
     # each with its own metrics: different seeds and learning rates, different nets
     assert len({r.test["loss"] for r in results}) == 4
+    # and its own snapshot files, each reported once it is on disk (one writer for all)
+    for r in ids(group):
+        saved = [s.epoch for e in log.of(r) if isinstance(e, Progress) for s in e.snapshots]
+        assert saved == [0, 1, 2, 3]
+        assert all(snapshot_path(artifacts, r, epoch).is_file() for epoch in saved)
     # one worker held the whole group, the other none of it
     status = log.at_start[ids(group)[0]]
     busy = [w for w in status["pool"] if w["run_ids"]]

@@ -25,7 +25,7 @@ from pydantic import ValidationError
 
 from playground.executors.control import RunControl
 from playground.executors.events import Finished, Paused, Progress, Started
-from playground.executors.reporting import PipeHooks
+from playground.executors.reporting import PipeHooks, SnapshotWriter
 from playground.ml.datasets import DataContext
 from playground.ml.device import resolve_device
 from playground.ml.errors import SpecError, from_validation_error
@@ -148,8 +148,27 @@ def _run_group(
 ) -> None:
     """Train a sweep group with train_group, each trial reporting through its own hooks
     (trial i reads cancel flag i); every trial ends with exactly one Finished."""
+    root = config.artifacts_dir
+    writer = SnapshotWriter(root) if root is not None else None  # one thread for all trials
+    try:
+        _train_group(jobs, send, control, config, ctx, writer)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _train_group(
+    jobs: list[RunJob],
+    send: Send,
+    control: RunControl,
+    config: WorkerConfig,
+    ctx: DataContext,
+    writer: SnapshotWriter | None,
+) -> None:
+    """_run_group's body: hooks for every trial, the bad specs failed, the rest trained."""
+    pause = config.limits.max_pause_seconds
     hooks = [
-        PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds, i)
+        PipeHooks(run_id, send, control, max_pause=pause, trial=i, writer=writer)
         for i, (run_id, _) in enumerate(jobs)
     ]
     specs, members = [], []
