@@ -33,6 +33,8 @@ from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
+from playground.ml.transfer import Job as TransferJob
+from playground.ml.transfer import Transfer
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +73,9 @@ class Ready:
     warm_up_seconds: float  # the throwaway run; the rest of the boot is imports
 
 
-Job = tuple[int, str] | None  # (run_id, spec JSON text); None: exit
+# (run_id, job JSON text: a spec, or {"spec", "transfers"} for a run whose layers start
+# from stored runs' weights, ml.transfer.Job); None: exit
+Job = tuple[int, str] | None
 WorkerMessage = Ready | Started | Progress | Paused | Finished  # what a worker sends its parent
 Send = Callable[[WorkerMessage], None]
 
@@ -127,9 +131,10 @@ def _run_job(
     """Parse and train one spec; every job ends with exactly one Finished."""
     hooks = PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds)
     try:
-        spec = _parse(spec_json)
+        spec, transfers = _parse(spec_json)
         use_threads(threads_for(spec, cores=config.threads, limits=config.limits, ctx=ctx))
-        train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)
+        device_spec = _on_device(spec, config.device)
+        train(device_spec, hooks, limits=config.limits, ctx=ctx, transfers=transfers)
     except SpecError as e:
         hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))
     except Exception as e:  # train() never raises, but a job must never kill the worker
@@ -138,10 +143,13 @@ def _run_job(
             hooks.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
 
 
-def _parse(spec_json: str) -> RunSpec:
-    """JSON text -> RunSpec; user data is parsed, never unpickled."""
+def _parse(job_json: str) -> tuple[RunSpec, list[Transfer]]:
+    """JSON text -> the spec and its resolved transfers; parsed, never unpickled."""
     try:
-        return RunSpec.model_validate_json(spec_json)
+        if job_json.startswith('{"spec":'):  # the service's envelope (TransferJob)
+            job = TransferJob.model_validate_json(job_json)
+            return job.spec, job.transfers
+        return RunSpec.model_validate_json(job_json), []
     except ValidationError as e:
         raise SpecError(from_validation_error(e)) from None
 
