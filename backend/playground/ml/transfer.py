@@ -112,7 +112,7 @@ def snapshot_shapes(file: Path) -> dict[str, tuple[int, ...]]:
     """Names and shapes from a safetensors file's header; no tensor is read."""
     try:
         with safe_open(str(file), framework="pt") as f:
-            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}  # noqa: SIM118
+            return {k: tuple(f.get_slice(k).get_shape()) for k in f.keys()}  # noqa: SIM118 - not a mapping
     except (SafetensorError, OSError) as e:
         raise SpecError.at((), f"the snapshot {file.name} cannot be read ({e})") from e
 
