@@ -20,6 +20,7 @@ from playground.ml.train import train
 from playground.ml.transfer import (
     Transfer,
     check_source,
+    frozen_prefixes,
     layer_prefix,
     model_shapes,
     parse_path,
@@ -101,6 +102,10 @@ def test_prefixes_follow_the_builder() -> None:
     assert layer_prefix(layers, (0,)) == "0.0."  # inside its (Linear, ReLU) pair
     assert layer_prefix(layers, (1,)) == "1."
     assert layer_prefix(layers, (1, 0)) == "1.body.0."
+    frozen = make_spec(
+        model={"layers": [{"type": "Linear", "out_features": 2, "activation": "ReLU", "freeze": True}]}
+    )
+    assert frozen_prefixes(frozen.model.layers) == ["0."]  # the layer and its activation
     keys = set(model_shapes(spec, validate(spec).data.input))
     assert {"0.0.weight", "1.body.0.weight", "2.weight"} <= keys
 

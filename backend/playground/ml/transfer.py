@@ -167,8 +167,15 @@ def _shown(shapes: dict[str, tuple[int, ...]]) -> str:
 
 
 def frozen_prefixes(layers: list[Layer]) -> list[str]:
-    """State_dict prefixes of the frozen layers (a frozen block freezes all it holds)."""
-    return [layer_prefix(layers, indices(loc)) for loc, layer in walk(layers) if layer.freeze]
+    """State_dict prefixes of the frozen layers: a frozen block freezes all it holds, and a
+    layer its `activation` shorthand too (a PReLU's slope), so the whole entry."""
+    out = []
+    for loc, layer in walk(layers):
+        if layer.freeze:
+            prefix = layer_prefix(layers, indices(loc))
+            pair = not isinstance(layer, Residual) and shortcut_activation(layer) is not None
+            out.append(prefix.removesuffix("0.") if pair else prefix)
+    return out
 
 
 def apply(model: nn.Module, spec: RunSpec, transfers: list[Transfer]) -> list[nn.Module]:
