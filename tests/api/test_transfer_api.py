@@ -17,9 +17,12 @@ def from_base(base: int, out: int = 8, layer: str = "model.layers[0]") -> dict[s
         model={
             "layers": [
                 {
-                    "type": "Linear", "out_features": out, "activation": "Tanh", "freeze": True,
+                    "type": "Linear",
+                    "out_features": out,
+                    "activation": "Tanh",
+                    "freeze": True,
                     "from_run": {"run": base, "layer": layer, "epoch": "last"},
-                },  # fmt: skip
+                },
                 {"type": "Linear", "out_features": 2},
             ]
         },
@@ -58,4 +61,5 @@ def test_transfer_errors_are_422s_naming_the_path(client: httpx.Client) -> None:
     assert reply.status_code == 422
     (item,) = reply.json()["detail"]
     assert item["path"] == "model.layers[0].from_run"
-    assert "weight 5x2" in item["msg"] and "weight 8x2" in item["msg"]
+    assert "weight 5x2" in item["msg"]
+    assert "weight 8x2" in item["msg"]

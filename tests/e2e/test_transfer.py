@@ -53,4 +53,3 @@ def test_a_layer_from_a_trained_run_frozen_trains_and_shows_frozen(
     assert isinstance(layer["from_run"]["epoch"], int)  # "last", stored as its number
     expect(page.get_by_test_id("layer-card").nth(0).get_by_test_id("layer-frozen")).to_be_visible()
     shot(page, "transfer-trained")
-

@@ -28,7 +28,9 @@ def trained_source(service: Service) -> int:
 
     class Saver(Hooks):
         def on_snapshot(self, epoch: int, model: nn.Module) -> None:
-            saved.append(SnapshotRecord(epoch, save_snapshot(model, snapshot_path(root, run_id, epoch))))
+            saved.append(
+                SnapshotRecord(epoch, save_snapshot(model, snapshot_path(root, run_id, epoch)))
+            )
 
     assert train(spec, Saver()).status == "succeeded"
     service.runs.store.append(run_id, snapshots=saved)
@@ -40,9 +42,11 @@ def target(run: int, out: int = 8, **origin: Any) -> RunSpec:
         model={
             "layers": [
                 {
-                    "type": "Linear", "out_features": out, "freeze": True,
+                    "type": "Linear",
+                    "out_features": out,
+                    "freeze": True,
                     "from_run": {"run": run, "layer": "model.layers[0]", **origin},
-                },  # fmt: skip
+                },
                 {"type": "Linear", "out_features": 2},
             ]
         }
@@ -55,7 +59,7 @@ def test_last_is_stored_as_a_number_and_the_worker_gets_the_file(service: Servic
     stored = service.runs.get(run.id).spec["model"]["layers"][0]
     assert stored["from_run"] == {"run": source, "layer": "model.layers[0]", "epoch": 2}
     assert stored["freeze"] is True
-    run_id, sent = service.executor.submitted[-1]
+    _, sent = service.executor.submitted[-1]
     job = Job.model_validate_json(sent)
     assert job.spec.model_dump(mode="json") == service.runs.get(run.id).spec
     (copy,) = job.transfers
@@ -84,7 +88,8 @@ def test_a_missing_epoch_and_a_shape_mismatch_are_refused(service: Service) -> N
         service.runs.create(spec=target(source, out=3))
     err = raised.value.errors[0]
     assert err.path == "model.layers[0].from_run"
-    assert "weight 3x2" in err.msg and "weight 8x2" in err.msg
+    assert "weight 3x2" in err.msg
+    assert "weight 8x2" in err.msg
     assert len(service.executor.submitted) == submitted
 
 

@@ -437,7 +437,6 @@ def test_digits_are_scaled_images_and_can_be_subsampled() -> None:
     assert small.n_train + small.n_val + small.n_test == 100
 
 
-
 def test_digit_class_subsets_keep_those_classes_relabelled_in_the_given_order() -> None:
     bunch = sk.load_digits()
     kept = [7, 2, 9]

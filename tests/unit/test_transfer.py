@@ -103,7 +103,9 @@ def test_prefixes_follow_the_builder() -> None:
     assert layer_prefix(layers, (1,)) == "1."
     assert layer_prefix(layers, (1, 0)) == "1.body.0."
     frozen = make_spec(
-        model={"layers": [{"type": "Linear", "out_features": 2, "activation": "ReLU", "freeze": True}]}
+        model={
+            "layers": [{"type": "Linear", "out_features": 2, "activation": "ReLU", "freeze": True}]
+        }
     )
     assert frozen_prefixes(frozen.model.layers) == ["0."]  # the layer and its activation
     keys = set(model_shapes(spec, validate(spec).data.input))
@@ -113,7 +115,7 @@ def test_prefixes_follow_the_builder() -> None:
 def test_copied_weights_equal_the_source_and_stay_when_frozen(
     source: tuple[RunSpec, Recorder], tmp_path: Path
 ) -> None:
-    src_spec, src = source
+    src_spec, _ = source
     want = load_file(snapshot_path(tmp_path, 1, 3))
     for freeze in (True, False):
         spec = bn_spec(**origin("model.layers[0]", freeze))
@@ -154,7 +156,9 @@ def test_batchnorm_statistics_are_copied_and_kept_when_frozen(
         assert torch.equal(rec.states[3][key], want[key]), key  # eval mode: stats unchanged
 
 
-def test_a_shape_mismatch_names_both_shapes(source: tuple[RunSpec, Recorder], tmp_path: Path) -> None:
+def test_a_shape_mismatch_names_both_shapes(
+    source: tuple[RunSpec, Recorder], tmp_path: Path
+) -> None:
     src_spec, _ = source
     spec = make_spec(
         model={
@@ -168,7 +172,8 @@ def test_a_shape_mismatch_names_both_shapes(source: tuple[RunSpec, Recorder], tm
         resolve(spec, src_spec, tmp_path, 1, 3)
     err = raised.value.errors[0]
     assert err.loc == ("model", "layers", 0, "from_run")
-    assert "weight 4x2" in err.msg and "weight 8x2" in err.msg
+    assert "weight 4x2" in err.msg
+    assert "weight 8x2" in err.msg
 
 
 def test_a_missing_source_layer_is_named(source: tuple[RunSpec, Recorder], tmp_path: Path) -> None:
@@ -205,13 +210,22 @@ def cnn(classes: list[int], n: int | None, epochs: int, seed: int, transfer: boo
     return RunSpec.model_validate(
         {
             "data": {
-                "dataset": "digits", "classes": classes, "n_samples": n, "seed": seed,
+                "dataset": "digits",
+                "classes": classes,
+                "n_samples": n,
+                "seed": seed,
                 **({"split": split} if split else {}),
-            },  # fmt: skip
+            },
             "model": {
                 "layers": [
-                    {"type": "Conv2d", "out_channels": 16, "kernel_size": 3, "padding": 1,
-                     "activation": "ReLU", **first},  # fmt: skip
+                    {
+                        "type": "Conv2d",
+                        "out_channels": 16,
+                        "kernel_size": 3,
+                        "padding": 1,
+                        "activation": "ReLU",
+                        **first,
+                    },
                     {"type": "MaxPool2d", "kernel_size": 2},
                     {"type": "Flatten"},
                     {"type": "Linear", "out_features": 64, "activation": "ReLU"},
@@ -219,9 +233,11 @@ def cnn(classes: list[int], n: int | None, epochs: int, seed: int, transfer: boo
                 ]
             },
             "training": {
-                "epochs": epochs, "batch_size": 10, "seed": seed,
+                "epochs": epochs,
+                "batch_size": 10,
+                "seed": seed,
                 "optimizer": {"type": "Adam", "lr": 0.01},
-            },  # fmt: skip
+            },
         }
     )
 

@@ -35,9 +35,7 @@ def penalized_weights(model: nn.Module) -> list[nn.Parameter]:
     """The parameters l1/l2 act on: weight matrices and kernels, never biases, norms or
     frozen layers (the penalty would add nothing the optimizer could act on)."""
     return [
-        p
-        for n, p in model.named_parameters()
-        if "weight" in n and p.dim() >= 2 and p.requires_grad
+        p for n, p in model.named_parameters() if "weight" in n and p.dim() >= 2 and p.requires_grad
     ]
 
 

@@ -37,14 +37,14 @@ from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
 from playground.ml.snapshots import snapshot_every
 from playground.ml.spec import RunSpec
-from playground.ml.transfer import Transfer, sources
-from playground.ml.transfer import apply as apply_transfers
 from playground.ml.step import (
     clip_gradients,
     penalized_weights,
     perceptron_surrogate,
     weight_penalty,
 )
+from playground.ml.transfer import Transfer, sources
+from playground.ml.transfer import apply as apply_transfers
 from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import torch
@@ -128,7 +127,8 @@ def check_source(
     """The transfer for layer `loc`, or SpecError at its `from_run` naming what differs."""
     target = find(target_spec.model.layers, indices(loc))
     origin = target.from_run if target is not None else None
-    assert target is not None and origin is not None
+    assert target is not None
+    assert origin is not None
     at = (*loc, "from_run")
     path = parse_path(origin.layer)
     source = find(source_spec.model.layers, path)
@@ -146,9 +146,7 @@ def check_source(
         raise SpecError.at(at, str(e)) from e
     want = shapes_under(target_shapes, target_prefix)
     if not want:
-        raise SpecError.at(
-            at, f"{format_path(loc)} ({target.type_name()}) has no weights to copy"
-        )
+        raise SpecError.at(at, f"{format_path(loc)} ({target.type_name()}) has no weights to copy")
     if got != want:
         raise SpecError.at(
             at,

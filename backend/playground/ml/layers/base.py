@@ -35,7 +35,7 @@ class FromRun(SpecModel):
     epoch: int | Literal["last"] = Field(
         "last",
         description='Which snapshot of that run: an epoch number, or "last" for its final '
-        "weights. A new run stores the number that \"last\" meant, so it can be repeated.",
+        'weights. A new run stores the number that "last" meant, so it can be repeated.',
     )
 
 
