@@ -255,3 +255,40 @@ def test_fine_tuning_on_5_to_9_from_a_0_to_4_model_beats_scratch(tmp_path: Path)
         scratch.append(train(cnn([5, 6, 7, 8, 9], 200, 5, seed, False)).test["accuracy"])
     # Measured: 0.85 against 0.71 on average over five seeds.
     assert sum(tuned) / 3 > sum(scratch) / 3 + 0.05, (tuned, scratch)
+
+
+def residual_spec(block: dict[str, Any], inner: dict[str, Any]) -> RunSpec:
+    return make_spec(
+        model={
+            "layers": [
+                {"type": "Linear", "out_features": 8, "activation": "Tanh"},
+                {
+                    "type": "Residual",
+                    "activation": "ReLU",
+                    "layers": [
+                        {"type": "Linear", "out_features": 8, "activation": "Tanh", **inner}
+                    ],
+                    **block,
+                },
+                {"type": "Linear", "out_features": 2},
+            ]
+        },
+        training={"epochs": 2},
+    )
+
+
+def test_a_residual_block_or_a_layer_inside_one_can_be_copied(tmp_path: Path) -> None:
+    source = residual_spec({}, {})
+    rec = Recorder(tmp_path, 1)
+    assert train(source, rec).status == "succeeded"
+    want = load_file(snapshot_path(tmp_path, 1, 2))
+    block = {"from_run": {"run": 1, "layer": "model.layers[1]", "epoch": 2}, "freeze": True}
+    inner = {"from_run": {"run": 1, "layer": "model.layers[1].layers[0]", "epoch": 2}}
+    for n, spec in enumerate([residual_spec(block, {}), residual_spec({}, inner)]):
+        (copy,) = resolve(spec, source, tmp_path, 1, 2)
+        assert (copy.target, copy.source) == (("1.", "1.") if n == 0 else ("1.body.0.0.",) * 2)
+        got = Recorder(tmp_path, 2 + n)
+        assert train(spec, got, transfers=[copy]).status == "succeeded"
+        key = "1.body.0.0.weight"
+        assert torch.equal(got.states[0][key], want[key])
+        assert torch.equal(got.states[2][key], want[key]) is (n == 0)  # frozen block only
