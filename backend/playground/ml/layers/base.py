@@ -50,13 +50,17 @@ class LayerSpec(SpecModel):
 
     # Transfer learning (G6): every layer, a Residual block included, may start from
     # another run's trained weights and may be frozen. Layers without weights ignore both.
+    # Left out of dumps while at their defaults, so stored specs of runs that use neither
+    # (and every activation shorthand) read as they did before these fields existed.
     from_run: FromRun | None = Field(
         None,
+        exclude_if=lambda v: v is None,
         description="Start this layer from the trained weights of a layer of a stored run "
         "(transfer learning) instead of random initial values.",
     )
     freeze: bool = Field(
         False,
+        exclude_if=lambda v: v is False,
         description="Keep this layer's weights fixed: the optimizer never changes them, "
         "they get no gradient and no weight penalty, and the layer runs as it does at test "
         "time (BatchNorm uses its stored statistics). Freeze layers copied from a trained "
