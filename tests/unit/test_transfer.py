@@ -292,3 +292,15 @@ def test_a_residual_block_or_a_layer_inside_one_can_be_copied(tmp_path: Path) ->
         key = "1.body.0.0.weight"
         assert torch.equal(got.states[0][key], want[key])
         assert torch.equal(got.states[2][key], want[key]) is (n == 0)  # frozen block only
+
+
+def test_a_model_with_every_weight_frozen_is_refused() -> None:
+    frozen = {"type": "Linear", "out_features": 2, "freeze": True}
+    with pytest.raises(SpecError, match="every layer with weights is frozen"):
+        validate(
+            make_spec(model={"layers": [{**frozen, "out_features": 8}, {"type": "ReLU"}, frozen]})
+        )
+    block = {"type": "Residual", "freeze": True, "layers": [{"type": "Linear", "out_features": 2}]}
+    with pytest.raises(SpecError, match="every layer with weights is frozen"):
+        validate(make_spec(model={"layers": [frozen, block]}))
+    validate(make_spec(model={"layers": [frozen, {"type": "Linear", "out_features": 2}]}))
