@@ -25,8 +25,10 @@ export function LayerCard({ addr, layer, count }: Props) {
   const own = errorsAt(errors, path, true); // shape errors name the layer itself
   const name = `layer ${addr.map((i) => i + 1).join(".")} (${type})`;
   const frozen = isFrozen(layer);
-  // Transfer controls where there are weights to copy or freeze (or already set).
-  const transfers = (row?.params ?? 0) > 0 || frozen || fromRunOf(layer) !== null;
+  // Transfer controls where there are weights to copy or freeze (or already set); while the
+  // spec does not validate there are no rows, so every non-activation layer keeps them.
+  const weighted = row ? row.params > 0 : findEntry(catalog.layers, type) !== undefined;
+  const transfers = weighted || frozen || fromRunOf(layer) !== null;
   return (
     <li
       class={`layer-card${own.length ? " has-error" : ""}${frozen ? " frozen" : ""}`}
