@@ -34,6 +34,8 @@ from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
+from playground.ml.transfer import Job as TransferJob
+from playground.ml.transfer import Transfer
 from playground.ml.vectorized import train_group
 
 log = logging.getLogger(__name__)
@@ -73,7 +75,9 @@ class Ready:
     warm_up_seconds: float  # the throwaway run; the rest of the boot is imports
 
 
-RunJob = tuple[int, str]  # (run_id, spec JSON text)
+# (run_id, job JSON text: a spec, or {"spec", "transfers"} for a run whose layers start
+# from stored runs' weights, ml.transfer.Job)
+RunJob = tuple[int, str]
 Job = RunJob | list[RunJob] | None  # a run, a group's trials in order (its cancel flags'), or exit
 WorkerMessage = Ready | Started | Progress | Paused | Finished  # what a worker sends its parent
 Send = Callable[[WorkerMessage], None]
@@ -132,9 +136,10 @@ def _run_job(
     """Parse and train one spec; every job ends with exactly one Finished."""
     hooks = PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds)
     try:
-        spec = _parse(spec_json)
+        spec, transfers = _parse(spec_json)
         use_threads(threads_for(spec, cores=config.threads, limits=config.limits, ctx=ctx))
-        train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)
+        device_spec = _on_device(spec, config.device)
+        train(device_spec, hooks, limits=config.limits, ctx=ctx, transfers=transfers)
     except SpecError as e:
         hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))
     except Exception as e:  # train() never raises, but a job must never kill the worker
@@ -174,7 +179,12 @@ def _train_group(
     specs, members = [], []
     for (_, spec_json), trial in zip(jobs, hooks, strict=True):
         try:
-            specs.append(_on_device(_parse(spec_json), config.device))
+            spec, transfers = _parse(spec_json)
+            if transfers:  # grouping never takes these (no key); be safe anyway
+                raise SpecError.at(
+                    ("model",), "a run that starts from another run's weights trains alone"
+                )
+            specs.append(_on_device(spec, config.device))
             members.append(trial)
         except SpecError as e:  # the executor sends such a spec alone; be safe anyway
             trial.on_end(RunResult("failed", error=f"invalid spec: {e}"))
@@ -191,10 +201,13 @@ def _train_group(
                 trial.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
 
 
-def _parse(spec_json: str) -> RunSpec:
-    """JSON text -> RunSpec; user data is parsed, never unpickled."""
+def _parse(job_json: str) -> tuple[RunSpec, list[Transfer]]:
+    """JSON text -> the spec and its resolved transfers; parsed, never unpickled."""
     try:
-        return RunSpec.model_validate_json(spec_json)
+        if job_json.startswith('{"spec":'):  # the service's envelope (TransferJob)
+            job = TransferJob.model_validate_json(job_json)
+            return job.spec, job.transfers
+        return RunSpec.model_validate_json(job_json), []
     except ValidationError as e:
         raise SpecError(from_validation_error(e)) from None
 

@@ -43,6 +43,8 @@ from playground.ml.step import (
     perceptron_surrogate,
     weight_penalty,
 )
+from playground.ml.transfer import Transfer, sources
+from playground.ml.transfer import apply as apply_transfers
 from playground.ml.validate import Summary, validate
 
 STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
@@ -68,9 +70,11 @@ def train(
     *,
     limits: Limits | None = None,
     ctx: DataContext | None = None,
+    transfers: list[Transfer] | None = None,
 ) -> RunResult:
     """Validate, train and test one run; every outcome ends in a RunResult and on_end.
 
+    `transfers` are the weights the service resolved for layers with a `from_run`.
     Failures of the run (bad spec, divergence, errors while training) become the result;
     only an exception raised by `hooks.on_end` itself reaches the caller.
     """
@@ -79,7 +83,9 @@ def train(
     try:
         limits = limits or Limits()
         summary = validate(spec, limits=limits, ctx=ctx)
-        result = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds).run()
+        _check_transfers(spec, transfers or [])
+        run = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds, transfers or [])
+        result = run.run()
     except SpecError as e:
         result = RunResult("failed", error=str(e))
     except torch.cuda.OutOfMemoryError:
@@ -103,7 +109,13 @@ class _Run:
     """State of one training run; `run()` drives it."""
 
     def __init__(
-        self, spec: RunSpec, summary: Summary, hooks: Hooks, ctx: DataContext, max_seconds: float
+        self,
+        spec: RunSpec,
+        summary: Summary,
+        hooks: Hooks,
+        ctx: DataContext,
+        max_seconds: float,
+        transfers: list[Transfer],
     ) -> None:
         self.spec, self.summary, self.hooks = spec, summary, hooks
         self.max_seconds = max_seconds
@@ -115,10 +127,14 @@ class _Run:
         self.train_set = _to(self.data.train, self.device)
         self.val_set = _to(self.data.val, self.device)
         self.test_set = _to(self.data.test, self.device)
-        self.model = build_model(spec.model.layers, self.data.info.input, t.init).to(self.device)
+        model = build_model(spec.model.layers, self.data.info.input, t.init)
+        # After initialisation, so a transfer leaves the seed's other draws as they were.
+        self.frozen = apply_transfers(model, spec, transfers)
+        self.model = model.to(self.device)
         self.objective = Objective.create(t, self.data.info.target)
         self.perceptron = isinstance(t.optimizer, Perceptron)
-        self.optimizer = t.optimizer.build(self.model.parameters())
+        # Frozen weights are not the optimizer's: no step, no momentum, no weight decay.
+        self.optimizer = t.optimizer.build(p for p in self.model.parameters() if p.requires_grad)
         self.scheduler = t.scheduler.build(self.optimizer, t.epochs)
         self.penalized = penalized_weights(self.model)
         self.penalizing = bool(self.penalized) and (t.l1 > 0 or t.l2 > 0)
@@ -193,6 +209,8 @@ class _Run:
         losses, outs = [], []
         last = len(self.batches) - 1
         self.model.train()
+        for m in self.frozen:  # a frozen layer runs as at test time (BatchNorm statistics)
+            m.eval()
         for b, (lo, hi) in enumerate(self.batches):
             self._check_stop()
             xb, yb = x_all[lo:hi], y_all[lo:hi]
@@ -318,6 +336,17 @@ class _Run:
                 raise DivergedError(
                     f"{name} became {metrics[name]} at epoch {self.at.epoch}, step {self.at.step}"
                 )
+
+
+def _check_transfers(spec: RunSpec, transfers: list[Transfer]) -> None:
+    """Weights from stored runs arrive resolved by the service; a bare spec lacks them."""
+    wanted = sources(spec)
+    if len(wanted) != len(transfers):
+        raise SpecError.at(
+            (*wanted[0][0], "from_run"),
+            "weights from a stored run are copied only for runs started through the server "
+            "(it finds the run's snapshot); this spec came without them",
+        )
 
 
 def _to(split: Split, device: torch.device) -> Split:

@@ -307,6 +307,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -332,6 +340,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -357,6 +373,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -536,6 +560,14 @@ export interface components {
        * @default true
        */
       count_include_pad?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -584,6 +616,14 @@ export interface components {
        * @default true
        */
       count_include_pad?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -644,6 +684,14 @@ export interface components {
        * @default 0.00001
        */
       eps?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -681,6 +729,14 @@ export interface components {
        * @default 0.00001
        */
       eps?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -952,6 +1008,14 @@ export interface components {
        */
       dilation?: number | number[];
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Groups
        * @description Channel groups (in and out divisible).
        * @default 1
@@ -1018,6 +1082,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Groups
        * @description Channel groups (in and out divisible).
@@ -1086,6 +1158,14 @@ export interface components {
        */
       dilation?: number | number[];
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Groups
        * @description Channel groups.
        * @default 1
@@ -1151,6 +1231,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Groups
        * @description Channel groups.
@@ -1325,6 +1413,11 @@ export interface components {
      */
     DigitsData: {
       /**
+       * Classes
+       * @description Keep only these classes, e.g. [5, 6, 7, 8, 9]; they are relabelled 0, 1, 2, ... in the order given (so 5 becomes class 0), and the model needs one output per kept class. Empty: every class.
+       */
+      classes?: number[] | null;
+      /**
        * Dataset
        * @default digits
        * @constant
@@ -1332,7 +1425,7 @@ export interface components {
       dataset?: "digits";
       /**
        * N Samples
-       * @description Use a seeded random subset of this many images; empty: all 1797.
+       * @description Use a seeded random subset of this many images (of the kept classes); empty: all 1797 (or all of the kept classes).
        */
       n_samples?: number | null;
       /**
@@ -1366,6 +1459,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1391,6 +1492,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1416,6 +1525,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1442,6 +1559,14 @@ export interface components {
        * @default 1
        */
       alpha?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default ELU
@@ -1495,6 +1620,14 @@ export interface components {
        * @description Size of each token vector.
        */
       embedding_dim: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1688,6 +1821,14 @@ export interface components {
        * @default -1
        */
       end_dim?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1704,6 +1845,28 @@ export interface components {
       type?: "Flatten";
     };
     /**
+     * FromRun
+     * @description Where a layer's starting weights come from: one layer of a stored run's snapshot.
+     */
+    FromRun: {
+      /**
+       * Epoch
+       * @description Which snapshot of that run: an epoch number, or "last" for its final weights. A new run stores the number that "last" meant, so it can be repeated.
+       * @default last
+       */
+      epoch?: number | "last";
+      /**
+       * Layer
+       * @description The layer of that run to copy, as its path: "model.layers[0]", or "model.layers[2].layers[1]" inside a Residual block. Its weights must have the same shapes as this layer's.
+       */
+      layer: string;
+      /**
+       * Run
+       * @description The id of the stored run to copy from.
+       */
+      run: number;
+    };
+    /**
      * GELU
      * @description x * Phi(x), the Gaussian error linear unit (Transformers).
      */
@@ -1715,6 +1878,14 @@ export interface components {
        * @enum {string}
        */
       approximate?: "none" | "tanh";
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default GELU
@@ -1750,6 +1921,14 @@ export interface components {
        * @default 0
        */
       dropout?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Hidden Size
        * @description Units in the hidden state.
@@ -1955,6 +2134,14 @@ export interface components {
      */
     Identity: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Identity
        * @constant
@@ -2158,6 +2345,14 @@ export interface components {
        */
       dropout?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Hidden Size
        * @description Units in the hidden state.
        */
@@ -2205,6 +2400,14 @@ export interface components {
        * @default 0.00001
        */
       eps?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2265,6 +2468,14 @@ export interface components {
      */
     LeakyReLU: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Negative Slope
        * @description Slope for x < 0.
        * @default 0.01
@@ -2293,6 +2504,14 @@ export interface components {
        * @default true
        */
       bias?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2343,6 +2562,14 @@ export interface components {
        */
       dim?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default LogSoftmax
        * @constant
@@ -2383,6 +2610,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2431,6 +2666,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2473,6 +2716,14 @@ export interface components {
        * @default true
        */
       bias?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2712,6 +2963,14 @@ export interface components {
        * @default 0
        */
       dropout?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2848,6 +3107,14 @@ export interface components {
      * @description Leaky ReLU whose negative slope is learned.
      */
     PReLU: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Init
        * @description Initial slope.
@@ -3137,6 +3404,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3298,6 +3573,14 @@ export interface components {
        */
       dropout?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Hidden Size
        * @description Units in the hidden state.
        */
@@ -3335,6 +3618,14 @@ export interface components {
      * @description max(0, x); units stuck below zero stop learning (dead ReLU).
      */
     ReLU: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default ReLU
@@ -3378,6 +3669,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3405,6 +3704,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3679,6 +3986,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3723,6 +4038,14 @@ export interface components {
      */
     SiLU: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default SiLU
        * @constant
@@ -3735,6 +4058,14 @@ export interface components {
      */
     Sigmoid: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Sigmoid
        * @constant
@@ -3746,6 +4077,14 @@ export interface components {
      * @description Step activation: +1 for x >= 0 else -1, with a straight-through gradient.
      */
     Sign: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default Sign
@@ -3854,6 +4193,14 @@ export interface components {
        */
       dim?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Softmax
        * @constant
@@ -3871,6 +4218,14 @@ export interface components {
        * @default 1
        */
       beta?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default Softplus
@@ -4147,6 +4502,14 @@ export interface components {
      */
     Tanh: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Tanh
        * @constant
@@ -4279,6 +4642,14 @@ export interface components {
        * @default 0.1
        */
       dropout?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -4316,6 +4687,14 @@ export interface components {
        * @default 1
        */
       dim?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
