@@ -12,7 +12,9 @@ from tests.store.builders import count_rows, new_run
 
 def trials(n: int) -> list[NewTrial]:
     return [
-        NewTrial(f"t{i}", {"data": {"dataset": "spiral"}}, "spiral", i, {"params": {"x": i}, "index": i})
+        NewTrial(
+            f"t{i}", {"data": {"dataset": "spiral"}}, "spiral", i, {"params": {"x": i}, "index": i}
+        )
         for i in range(n)
     ]
 
@@ -46,7 +48,10 @@ def test_counts_and_final_metrics_span_the_trials(engine: Engine, store: RunStor
     )
     store.set_status(a.id, RunStatus.RUNNING)
     for epoch, loss in enumerate([0.9, 0.5]):
-        rows = [MetricRow(epoch, epoch, "val", "loss", loss), MetricRow(epoch, epoch, "step", "loss", 9)]
+        rows = [
+            MetricRow(epoch, epoch, "val", "loss", loss),
+            MetricRow(epoch, epoch, "step", "loss", 9),
+        ]
         store.append(a.id, metrics=rows, epochs_done=epoch)
     store.append(a.id, events=[("boundary", {"epoch": 0})])
     store.append(a.id, events=[("boundary", {"epoch": 1})])
@@ -81,4 +86,5 @@ def test_deleting_the_base_run_keeps_the_ablation(engine: Engine, store: RunStor
     )  # fmt: skip
     assert store.delete_run(base.id)
     kept = sweeps.get_sweep(sweep.id)
-    assert kept is not None and kept.base_run_id is None
+    assert kept is not None
+    assert kept.base_run_id is None

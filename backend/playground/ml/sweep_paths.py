@@ -240,7 +240,10 @@ def _checked_paths(request: SweepRequest, defaults: Any) -> dict[str, tuple[str,
     """path -> (section, loc); every path parses and leads somewhere in the base."""
     found: dict[str, tuple[str, Loc]] = {}
     errors: list[ErrorItem] = []
-    sections = [("grid", request.grid), ("random", request.random.paths if request.random else {})]
+    sections: list[tuple[str, dict[str, Any]]] = [
+        ("grid", request.grid),
+        ("random", dict(request.random.paths) if request.random else {}),
+    ]
     for section, table in sections:
         for path, values in table.items():
             try:

@@ -5,6 +5,7 @@ Like RunStore, every public method is one short transaction and returns plain re
 
 from __future__ import annotations
 
+import math
 from collections.abc import Sequence
 from typing import Any
 
@@ -56,10 +57,16 @@ class SweepStore:
             s.flush()  # assigns the id
             runs = [
                 Run(
-                    name=clean_name(t.name), status=RunStatus.QUEUED.value, dataset=t.dataset,
-                    spec=t.spec, seed=t.seed, tags=[], last_seq=1, sweep_id=sweep.id,
+                    name=clean_name(t.name),
+                    status=RunStatus.QUEUED.value,
+                    dataset=t.dataset,
+                    spec=t.spec,
+                    seed=t.seed,
+                    tags=[],
+                    last_seq=1,
+                    sweep_id=sweep.id,
                     trial=t.trial,
-                )  # fmt: skip
+                )
                 for t in trials
             ]
             s.add_all(runs)
@@ -97,7 +104,7 @@ class SweepStore:
         counts: dict[int, dict[str, int]] = {i: {} for i in sweep_ids}
         with self._engine.connect() as conn:
             for sweep_id, status, n in conn.execute(query):
-                counts[sweep_id][status] = n
+                counts[sweep_id or 0][status] = n  # never NULL: the WHERE picks sweeps
         return counts
 
     def final_metrics(self, sweep_id: int) -> dict[int, dict[str, float | None]]:
@@ -120,16 +127,25 @@ class SweepStore:
     def epoch_metrics(self, sweep_id: int) -> dict[int, list[MetricRecord]]:
         """run id -> its epoch metrics (train, val, lr, seconds) in seq order, one query."""
         query = (
-            select(Metric.run_id, Metric.seq, Metric.step, Metric.epoch, Metric.split,
-                   Metric.name, Metric.value)  # fmt: skip
+            select(
+                Metric.run_id,
+                Metric.seq,
+                Metric.step,
+                Metric.epoch,
+                Metric.split,
+                Metric.name,
+                Metric.value,
+            )
             .join(Run, Run.id == Metric.run_id)
             .where(Run.sweep_id == sweep_id, Metric.split.in_(CURVE_SPLITS))
             .order_by(Metric.run_id, Metric.seq, Metric.id)
         )
         out: dict[int, list[MetricRecord]] = {}
         with self._engine.connect() as conn:
-            for run_id, *row in conn.execute(query):
-                out.setdefault(run_id, []).append(MetricRecord(*row))
+            for run_id, seq, step, epoch, split, name, value in conn.execute(query):
+                value = math.nan if value is None else value  # NULL is NaN, as in read_after
+                record = MetricRecord(seq, step, epoch, split, name, value)
+                out.setdefault(run_id, []).append(record)
         return out
 
     def last_boundaries(self, sweep_id: int) -> dict[int, EventRecord]:

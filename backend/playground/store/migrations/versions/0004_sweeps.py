@@ -47,8 +47,7 @@ def upgrade() -> None:
         )
     else:
         op.add_column("runs", sa.Column("sweep_id", sa.Integer(), nullable=True))
-        op.create_foreign_key(
-            "fk_runs_sweep_id_sweeps", "runs", "sweeps", ["sweep_id"], ["id"])
+        op.create_foreign_key("fk_runs_sweep_id_sweeps", "runs", "sweeps", ["sweep_id"], ["id"])
     op.add_column("runs", sa.Column("trial", sa.JSON(), nullable=True))
     op.create_index("ix_runs_sweep_id", "runs", ["sweep_id"])
 
