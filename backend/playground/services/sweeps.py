@@ -243,6 +243,17 @@ class Sweeps:
         )
 
 
+def trial_messages(messages: list[StreamMessage]) -> list[StreamMessage]:
+    """A sweep viewer's wrapping of a trial's run messages: epochs, grids, status and
+    result only (not step losses or snapshots), each as {"type": "trial", "run_id",
+    "message"}."""
+    return [
+        {"type": "trial", "run_id": m["run_id"], "message": m}
+        for m in messages
+        if m["type"] in LIVE_TYPES
+    ]
+
+
 def _in_trial(trial: Trial, item: ErrorItem) -> ErrorItem:
     """The error at ("trials", i, *its path), saying which params the trial had."""
     return ErrorItem(
