@@ -141,6 +141,7 @@ class DeletedMessage(BaseModel):
 RunEvent = Annotated[StatusMessage | DeletedMessage, Field(discriminator="type")]
 """A message of WS /api/events: a run's status changed, or it was deleted."""
 
+
 class SweepIntroMessage(BaseModel):
     """WS /api/sweeps/{id}/stream: the first message, the sweep as GET returns it."""
 

@@ -66,7 +66,12 @@ class SweepReplay:
     sweep: SweepView
     messages: list[StreamMessage]  # each a run's message, with its run_id and seq
     last_seq: dict[int, int]  # per trial: the newest batch the replay covers
-    finished: bool  # every trial had ended
+    ended: frozenset[int]  # the trials that had ended
+
+    @property
+    def finished(self) -> bool:
+        """Every trial had ended: nothing more will follow."""
+        return len(self.ended) == len(self.last_seq)
 
 
 @dataclass
@@ -237,9 +242,9 @@ class Sweeps:
             fresh = [m for m in rendered if m["seq"] <= rec.last_seq]
             messages += _thin([m for m in fresh if m["type"] == "epoch"], MAX_CURVE)
             messages += [m for m in fresh if m["type"] == "boundary"]
-        finished = all(r.status in TERMINAL for r in runs)
+        ended = frozenset(r.id for r in runs if r.status in TERMINAL)
         return SweepReplay(
-            view(sweep, runs, self.store.final_metrics(sweep_id)), messages, last, finished
+            view(sweep, runs, self.store.final_metrics(sweep_id)), messages, last, ended
         )
 
 

@@ -13,8 +13,7 @@ from playground.api.wire import SWEEP_VIEW
 from playground.services.hub import Hub, Subscription
 from playground.services.manager import run_topic
 from playground.services.messages import StreamMessage, encode, is_final
-from playground.services.sweeps import Sweeps, SweepReplay, trial_messages
-from playground.store.states import TERMINAL
+from playground.services.sweeps import SweepReplay, Sweeps, trial_messages
 
 router = APIRouter(tags=["stream"])
 
@@ -39,8 +38,7 @@ async def sweep_stream(ws: WebSocket, sweep_id: int) -> None:
             return
         await _replay(ws, replay)
         if not replay.finished:
-            ended = {t.run_id for t in replay.sweep.trials if t.status in TERMINAL}
-            await _follow(ws, sub, dict(replay.last_seq), ended)
+            await _follow(ws, sub, dict(replay.last_seq), set(replay.ended))
     await _close(ws)
 
 
@@ -61,9 +59,7 @@ async def _replay(ws: WebSocket, replay: SweepReplay) -> None:
         await ws.send_text("[" + ",".join(chunk) + "]")
 
 
-async def _follow(
-    ws: WebSocket, sub: Subscription, last: dict[int, int], ended: set[int]
-) -> None:
+async def _follow(ws: WebSocket, sub: Subscription, last: dict[int, int], ended: set[int]) -> None:
     """Forward each trial's live frames (newer than its replay) until every trial ended.
 
     The hub's frames each hold one run's batch; `last` is that run's newest seq sent.
