@@ -212,3 +212,15 @@ def test_an_ablation_that_no_longer_fits_says_why(service: Service) -> None:
     error = by_label["no Dropout at model.layers[1].layers[0]"]
     assert error is not None
     assert "model.layers[1].layers" in error
+
+
+def test_a_base_wrong_everywhere_is_reported_at_base(service: Service) -> None:
+    base = spec_dict(training={"epochz": 3})
+    with pytest.raises(SpecError) as raised:
+        service.sweeps.create(request=SweepRequest(base=base, grid={LR: [0.1, 0.2]}))
+    assert [e.loc for e in raised.value.errors] == [("base", "training", "epochz")]
+    # A field the sweep sets is the trials' business: reported per trial.
+    bad_width = spec_dict(model={"layers": [{"type": "Linear", "out_features": 0}]})
+    with pytest.raises(SpecError) as raised:
+        service.sweeps.create(request=SweepRequest(base=bad_width, grid={WIDTH: [2, 0]}))
+    assert [e.loc[:2] for e in raised.value.errors] == [("trials", 1)]

@@ -187,6 +187,10 @@ class SweepRequest(BaseModel):
             raise ValueError(f"grid.{empty[0]}: give at least one value")
         return self
 
+    def paths(self) -> list[str]:
+        """The paths the sweep varies: the grid's, then the random ones."""
+        return [*self.grid, *(self.random.paths if self.random else {})]
+
     def trial_count(self) -> int:
         """How many trials the request expands to (computed without expanding it)."""
         count = math.prod(len(v) for v in self.grid.values())

@@ -79,7 +79,7 @@ def sweep_status(counts: dict[str, int]) -> SweepStatus:
 def param_paths(sweep: SweepRecord) -> list[str]:
     if sweep.kind == "ablation":
         return ["ablation"]
-    random = sweep.request.get("random") or {}
+    random = sweep.request.get("random") or {}  # SweepRequest as stored (model_dump)
     return [*sweep.request.get("grid", {}), *random.get("paths", {})]
 
 

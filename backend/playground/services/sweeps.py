@@ -17,7 +17,7 @@ from playground.ml import ablation
 from playground.ml.errors import ErrorItem, SpecError, from_validation_error
 from playground.ml.snapshots import run_dir
 from playground.ml.spec import RunSpec
-from playground.ml.sweep_paths import SweepRequest, Trial, expand
+from playground.ml.sweep_paths import SweepRequest, Trial, expand, parse_path
 from playground.services.messages import StreamMessage, render
 from playground.services.runs import Runs
 from playground.services.sweep_views import SweepSummary, SweepView, summary, view
@@ -95,6 +95,7 @@ class Sweeps:
                 "limit_exceeded",
             )
         trials = expand(request)
+        _check_base(request)
         specs = self._validated(trials)
         metric = request.metric or self._default_metric(specs[0])
         dataset = specs[0].data.dataset
@@ -257,6 +258,26 @@ def trial_messages(messages: list[StreamMessage]) -> list[StreamMessage]:
         for m in messages
         if m["type"] in LIVE_TYPES
     ]
+
+
+def _check_base(request: SweepRequest) -> None:
+    """SpecError at ("base", ...) for what is wrong with the base spec's own structure at
+    fields no sweep path changes: it would be wrong in every trial alike."""
+    try:
+        RunSpec.model_validate(request.base)
+        return
+    except ValidationError as e:
+        items = from_validation_error(e)
+    swept = [parse_path(p) for p in request.paths()]
+    own = [i for i in items if not any(_overlap(i.loc, loc) for loc in swept)]
+    if own:
+        raise SpecError([ErrorItem(("base", *i.loc), i.msg, i.type) for i in own])
+
+
+def _overlap(a: tuple[str | int, ...], b: tuple[str | int, ...]) -> bool:
+    """Whether one path lies inside the other (or they are the same)."""
+    n = min(len(a), len(b))
+    return a[:n] == b[:n]
 
 
 def _in_trial(trial: Trial, item: ErrorItem) -> ErrorItem:

@@ -20,6 +20,11 @@ from playground.store.states import RunStatus
 MAX_SWEEPS = 500  # a page of the sweep list
 FINAL_SPLITS = ("train", "val")  # the splits of an epoch's metrics (not step, layer, opt)
 CURVE_SPLITS = ("train", "val", "opt", "time")  # what a sweep's viewer is sent per epoch
+# The names of those series (ml.metrics.split_metrics, the lr, the epoch's seconds): listed,
+# so that ix_metrics_run_id_name_split_step finds them without reading every step's loss
+# and layer statistic (64 trials of 100 epochs: 83 -> 10 ms).
+FINAL_NAMES = ("loss", "accuracy", "mse", "mae", "r2")
+CURVE_NAMES = (*FINAL_NAMES, "lr", "seconds")
 
 
 def to_sweep(sweep: Sweep) -> SweepRecord:
@@ -114,8 +119,9 @@ class SweepStore:
             .join(Run, Run.id == Metric.run_id)
             .where(
                 Run.sweep_id == sweep_id,
-                Metric.epoch == Run.epochs_done,
+                Metric.name.in_(FINAL_NAMES),
                 Metric.split.in_(FINAL_SPLITS),
+                Metric.epoch == Run.epochs_done,
             )
         )
         out: dict[int, dict[str, float | None]] = {}
@@ -137,7 +143,11 @@ class SweepStore:
                 Metric.value,
             )
             .join(Run, Run.id == Metric.run_id)
-            .where(Run.sweep_id == sweep_id, Metric.split.in_(CURVE_SPLITS))
+            .where(
+                Run.sweep_id == sweep_id,
+                Metric.name.in_(CURVE_NAMES),
+                Metric.split.in_(CURVE_SPLITS),
+            )
             .order_by(Metric.run_id, Metric.seq, Metric.id)
         )
         out: dict[int, list[MetricRecord]] = {}
