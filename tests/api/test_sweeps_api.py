@@ -146,6 +146,7 @@ def test_cancel_stops_every_trial_and_delete_removes_the_runs(server: Server) ->
         assert client.post(f"/api/sweeps/{done['id']}/cancel").status_code == 404
         assert client.delete("/api/sweeps/999999").status_code == 404
     assert _close_code(server, 999999) == 4404
+    assert _close_code(server, 2**64) == 4404
 
 
 def _close_code(server: Server, sweep_id: int) -> int | None:
