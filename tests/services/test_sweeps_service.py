@@ -254,3 +254,18 @@ def test_a_late_viewer_gets_thinned_curves_and_the_newest_grid(service: Service)
     assert len(wrapped) == 101  # the step message is not forwarded
     assert wrapped[0] == {"type": "trial", "run_id": a, "message": replay.messages[0]}
     assert service.sweeps.replay(sweep_id=sweep.id + 1) is None
+
+
+def test_recover_resubmits_a_sweeps_queued_trials_as_one_group(service: Service) -> None:
+    plain = service.runs.create(spec=make_spec())
+    sweep = service.sweeps.create(request=request(grid={LR: [0.1, 0.01, 0.001]}))
+    ids = [t.run_id for t in sweep.trials]
+    service.runs.store.set_status(ids[0], RunStatus.RUNNING)
+    service.executor.submitted.clear()
+    service.executor.groups.clear()
+
+    failed, queued = service.runs.recover()
+
+    assert (failed, queued) == ([ids[0]], [plain.id, *ids[1:]])
+    assert service.executor.groups == [ids[1:]]
+    assert [r for r, _ in service.executor.submitted] == [plain.id, *ids[1:]]
