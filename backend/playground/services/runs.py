@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -251,11 +252,19 @@ class Runs:
         """At start: fail runs a previous process left running; re-queue the queued ones."""
         failed = self.store.fail_interrupted("interrupted by server restart")
         queued = self.store.queued_ids()
-        for run_id in queued:
-            spec = RunSpec.model_validate(self.get(run_id).spec)
-            try:
-                _, job = self._job(spec)
-            except SpecError:  # its source run went away: the worker fails it, saying why
-                job = spec.model_dump_json()
-            self.executor.submit(run_id, job)
+        records = [self.get(run_id) for run_id in queued]
+        # A sweep's trials go back as one group (in queue order), so that the executor may
+        # still train them together; other runs one by one.
+        for sweep_id, group in itertools.groupby(records, key=lambda r: r.sweep_id):
+            if sweep_id is not None:
+                jobs = [(r.id, RunSpec.model_validate(r.spec).model_dump_json()) for r in group]
+                self.executor.submit_group(jobs)
+                continue
+            for rec in group:
+                spec = RunSpec.model_validate(rec.spec)
+                try:
+                    _, job = self._job(spec)
+                except SpecError:  # its source run went away: the worker fails it, saying why
+                    job = spec.model_dump_json()
+                self.executor.submit(rec.id, job)
         return failed, queued
