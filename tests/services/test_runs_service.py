@@ -13,6 +13,7 @@ from playground.ml.hooks import EpochReport, RunResult, RunStart, StepReport
 from playground.ml.spec import RunSpec
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import encode
+from playground.services.runs import NotRunningError
 from playground.store.states import RunStatus
 from tests.factories import make_spec, spec_dict
 from tests.services.conftest import Service
@@ -67,6 +68,18 @@ def test_cancel_delete_rerun_and_update(service: Service) -> None:
     assert service.executor.cancelled == [run.id, again.id]  # it was still queued
     service.settle()
     assert {"type": "deleted", "run_id": again.id} in service.published.messages(RUNS_TOPIC)
+
+
+def test_a_grouped_trial_cannot_be_paused_and_the_refusal_says_why(service: Service) -> None:
+    run = service.runs.create(spec=make_spec())
+    service.runs.manager.on_event(_train_events(run.id)[0])  # Started: running
+    service.settle()
+    service.executor.grouped.add(run.id)
+    with pytest.raises(NotRunningError, match="train together and cannot be paused one by one"):
+        service.runs.hold(run_id=run.id, action="pause")
+    service.executor.grouped.clear()
+    with pytest.raises(NotRunningError, match="only a running run can pause"):
+        service.runs.hold(run_id=run.id, action="pause")  # the fake holds nothing
 
 
 def _train_events(run_id: int) -> list[Started | Progress | Finished]:

@@ -95,7 +95,7 @@ def test_every_field_of_every_spec_class_is_listed() -> None:
 def test_residual_lists_its_recursive_fields() -> None:
     residual = next(e for e in catalog()["layers"] if e["type"] == "Residual")
     params = {p["name"]: p for p in residual["params"]}
-    assert set(params) == {"layers", "activation", "init"}
+    assert set(params) == {"layers", "activation", "init", "from_run", "freeze"}
     assert params["layers"]["choices"] == "layers"
     assert params["layers"]["required"] is True
     assert params["layers"]["type"] == "array"
@@ -132,3 +132,15 @@ def test_hints_name_the_catalog_keys_and_objects_that_values_come_from() -> None
     for p in _all_params(cat):
         assert p.get("choices", "layers") in cat
         assert p.get("object", "SplitSpec") in objects
+
+
+def test_every_layer_may_start_from_a_run_and_be_frozen() -> None:
+    cat = catalog()
+    for entry in cat["layers"] + cat["activations"]:
+        params = {p["name"]: p for p in entry["params"]}
+        assert params["from_run"]["object"] == "FromRun", entry["type"]
+        assert params["freeze"]["default"] is False
+        assert "fixed" in params["freeze"]["description"]
+    from_run = {p["name"]: p for p in cat["objects"]["FromRun"]}
+    assert set(from_run) == {"run", "layer", "epoch"}
+    assert "last" in from_run["epoch"]["description"]

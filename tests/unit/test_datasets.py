@@ -437,6 +437,32 @@ def test_digits_are_scaled_images_and_can_be_subsampled() -> None:
     assert small.n_train + small.n_val + small.n_test == 100
 
 
+def test_digit_class_subsets_keep_those_classes_relabelled_in_the_given_order() -> None:
+    bunch = sk.load_digits()
+    kept = [7, 2, 9]
+    spec = spec_of("digits", classes=kept, normalize=False, split={"val": 0.0, "test": 0.0})
+    info = describe(spec, DataContext())
+    data = load(spec, DataContext())
+    counts = [int((bunch.target == c).sum()) for c in kept]
+    assert info.n_train == sum(counts) == len(data.train.y)  # described without loading
+    assert (info.target.n_classes, info.target.class_names) == (3, ("7", "2", "9"))
+    assert torch.bincount(data.train.y).tolist() == counts  # 7 -> 0, 2 -> 1, 9 -> 2
+    # Each relabelled image is an image of its original digit.
+    sevens = {x.tobytes() for x in (bunch.images[bunch.target == 7] / 16).astype(np.float32)}
+    assert all(x[0].numpy().tobytes() in sevens for x in data.train.x[data.train.y == 0])
+    small = describe(spec_of("digits", classes=[5, 6, 7, 8, 9], n_samples=100), DataContext())
+    assert small.n_train + small.n_val + small.n_test == 100
+
+
+def test_digit_class_subsets_are_checked() -> None:
+    with pytest.raises(ValidationError, match="once"):
+        spec_of("digits", classes=[1, 1])
+    with pytest.raises(ValidationError):
+        spec_of("digits", classes=[3, 10])
+    with pytest.raises(SpecError, match="the kept classes have 360 images"):
+        describe(spec_of("digits", classes=[0, 1], n_samples=400), DataContext())
+
+
 # ---- sequences and text ---------------------------------------------------------------------
 
 

@@ -96,6 +96,17 @@ def test_tiny_and_wide_specs() -> None:
     assert threads_for(wide, cores=2) == 2
 
 
+def test_a_group_counts_the_work_of_all_its_trials() -> None:
+    # One trial's largest op: 134M FLOPs per step; a group of 4 batches 4 such ops into one.
+    mid = make_spec(
+        model=layers(linear(1024), linear(1024), linear(2)), training={"batch_size": 64}
+    )
+    work = step_work(validate(mid), 64)
+    assert threads_for(mid, cores=64) == 1 + work // PARALLEL_WORK == 9
+    assert threads_for(mid, cores=64, trials=4) == 1 + 4 * work // PARALLEL_WORK == 34
+    assert threads_for(make_spec(), cores=16, trials=256) == 1  # 256 tiny nets: still tiny
+
+
 def test_an_invalid_spec_gets_one_thread() -> None:
     assert threads_for(make_spec(model=layers(linear(3))), cores=16) == 1
 

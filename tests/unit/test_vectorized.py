@@ -326,6 +326,10 @@ def test_group_keys() -> None:
     assert group_key(make_spec(training={"early_stopping": {"patience": 2}})) is None
     assert group_key(make_spec(training={"optimizer": {"type": "Adagrad"}})) is None
     assert group_key(make_spec(model=layers(linear(8, activation="PReLU"), linear(2)))) is None
+    frozen = make_spec(model=layers(linear(8, activation="Tanh", freeze=True), linear(2)))
+    assert group_key(frozen) is None
+    copied = linear(8, from_run={"run": 1, "layer": "model.layers[0]"})
+    assert group_key(make_spec(model=layers(copied, linear(2)))) is None
 
 
 def test_log_softmax_with_nll_groups_and_matches() -> None:

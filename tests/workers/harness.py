@@ -38,6 +38,11 @@ class EventLog:
         with self._cond:
             return [e for _, e in self._items if e.run_id == run_id]
 
+    def arrived(self, run_id: int, kind: type[Event]) -> float:
+        """When the run's first event of this kind arrived (perf_counter seconds)."""
+        with self._cond:
+            return next(t for t, e in self._items if e.run_id == run_id and isinstance(e, kind))
+
     def wait_for(self, ready: Callable[[], bool], timeout: float = TIMEOUT) -> None:
         with self._cond:
             assert self._cond.wait_for(ready, timeout), "timed out waiting for events"

@@ -109,11 +109,11 @@ def test_a_worker_boots_runs_and_is_cancelled_then_killed(worker: tuple[Worker, 
     w, child = worker
     w.booted()
     assert (w.state, w.boot_seconds is not None) == (S.IDLE, True)
-    assert w.assign(7, "{}")
-    assert (w.state, w.run_id, child.recv()) == (S.BUSY, 7, (7, "{}"))
+    assert w.assign([(7, "{}")])
+    assert (w.state, w.run_ids, child.recv()) == (S.BUSY, [7], (7, "{}"))
 
-    w.cancel(deadline=time.perf_counter() + 60)
-    assert (w.state, bool(w.control.cancel.value)) == (S.CANCELLING, True)
+    w.cancel(7, deadline=time.perf_counter() + 60)
+    assert (w.state, w.control.cancelled(0)) == (S.CANCELLING, True)
     w.kill_if_overdue(time.perf_counter())
     assert w.state is S.CANCELLING  # not yet due
     w.kill_if_overdue(time.perf_counter() + 120)
@@ -121,7 +121,7 @@ def test_a_worker_boots_runs_and_is_cancelled_then_killed(worker: tuple[Worker, 
     assert w.info()["state"] == "busy"
 
     w.finished(7)  # sent just before the kill: reported, so reaping reports nothing more
-    assert (w.state, w.run_id) == (S.KILLED, None)
+    assert (w.state, w.run_ids) == (S.KILLED, [])
     with pytest.raises(IllegalWorkerTransition):
         w.move(S.IDLE)
 
@@ -131,17 +131,17 @@ def test_a_finished_run_makes_the_worker_idle_and_clears_the_cancel(
 ) -> None:
     w, _ = worker
     w.booted()
-    w.assign(3, "{}")
-    w.cancel(deadline=None)  # as stop() does: flagged, no kill deadline
+    w.assign([(3, "{}")])
+    w.cancel(3, deadline=None)  # as stop() does: flagged, no kill deadline
     assert (w.state, w.cancel_deadline) == (S.CANCELLING, None)
-    w.cancel(deadline=5.0)  # a later cancel() arms it
+    w.cancel(3, deadline=5.0)  # a later cancel() arms it
     assert w.cancel_deadline == 5.0
     w.finished(99)  # another run's Finished changes nothing
     assert w.state is S.CANCELLING
     w.finished(3)
-    assert (w.state, w.run_id, w.cancel_deadline) == (S.IDLE, None, None)
-    assert w.assign(4, "{}")
-    assert not w.control.cancel.value  # reset for the next run
+    assert (w.state, w.run_ids, w.cancel_deadline) == (S.IDLE, [], None)
+    assert w.assign([(4, "{}")])
+    assert not w.control.cancelled(0)  # reset for the next run
 
 
 def test_a_job_sent_down_a_closed_pipe_leaves_the_worker_idle(worker: tuple[Worker, Any]) -> None:
@@ -149,5 +149,41 @@ def test_a_job_sent_down_a_closed_pipe_leaves_the_worker_idle(worker: tuple[Work
     w.booted()
     w.conn.close()
     assert not w.takes_jobs
-    assert not w.assign(1, "{}")
-    assert (w.state, w.run_id) == (S.IDLE, None)
+    assert not w.assign([(1, "{}")])
+    assert (w.state, w.run_ids) == (S.IDLE, [])
+
+
+def test_a_group_worker_cancels_trials_one_by_one_and_idles_when_all_have_finished(
+    worker: tuple[Worker, Any],
+) -> None:
+    w, child = worker
+    w.booted()
+    assert w.assign([(1, "a"), (2, "b"), (3, "c")])
+    assert child.recv() == [(1, "a"), (2, "b"), (3, "c")]  # one job: the group
+    assert (w.state, w.run_ids, w.grouped) == (S.BUSY, [1, 2, 3], True)
+    assert (w.info()["run_id"], w.info()["run_ids"]) == (1, [1, 2, 3])
+
+    w.cancel(2, deadline=10.0)  # one trial: only its flag, and no kill (it would take all)
+    assert [w.control.cancelled(i) for i in range(3)] == [False, True, False]
+    assert (w.state, w.next_due()) == (S.BUSY, None)
+    w.finished(1)
+    w.cancel(3, deadline=20.0)  # every unfinished trial cancelled: the kill is armed
+    assert (w.state, w.run_ids, w.cancel_deadline) == (S.CANCELLING, [2, 3], 20.0)
+    w.finished(2)
+    assert (w.state, w.run_ids) == (S.CANCELLING, [3])
+    w.finished(3)
+    assert (w.state, w.run_ids, w.grouped, w.info()["run_id"]) == (S.IDLE, [], False, None)
+
+
+def test_a_group_whose_last_trials_left_are_cancelled_becomes_cancelling(
+    worker: tuple[Worker, Any],
+) -> None:
+    w, _ = worker
+    w.booted()
+    w.assign([(1, "a"), (2, "b")])
+    w.cancel(2, deadline=10.0)
+    assert w.state is S.BUSY
+    w.finished(1)  # only the cancelled trial is left: it may now be killed if it ignores it
+    assert (w.state, w.cancel_deadline) == (S.CANCELLING, 10.0)
+    w.kill_if_overdue(11.0)
+    assert (w.state, w.run_ids, w.process.killed) == (S.KILLED, [2], True)

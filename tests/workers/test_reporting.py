@@ -46,8 +46,19 @@ def test_reading_cancelled_sends_nothing_and_a_tick_sends_what_is_due() -> None:
     hooks.tick()
     assert len(sent) == 1  # buffered until due
 
-    control.cancel.value = True
+    control.cancel(0)
     assert hooks.cancelled
+
+
+def test_each_trial_of_a_group_reads_its_own_cancel_flag() -> None:
+    control = RunControl.local()
+    trials = [PipeHooks(run, lambda _: None, control, trial=i) for i, run in enumerate([5, 6, 7])]
+    control.cancel(1)
+    assert [h.cancelled for h in trials] == [False, True, False]
+    trials[2].cancelled = True  # the setter writes its own flag only
+    assert [control.cancelled(i) for i in range(3)] == [False, True, True]
+    control.reset()
+    assert not any(h.cancelled for h in trials)
 
 
 def test_a_forgotten_pause_ends_by_itself_and_says_so() -> None:

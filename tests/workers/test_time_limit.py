@@ -73,7 +73,7 @@ def test_the_clock_starts_at_the_job_again_at_started_and_stops_while_held(
 ) -> None:
     w = worker
     before = time.perf_counter()
-    assert w.assign(7, "{}")
+    assert w.assign([(7, "{}")])
     due = w.time_due()
     assert due is not None
     assert before + 10.0 <= due <= time.perf_counter() + 10.0
@@ -88,15 +88,31 @@ def test_the_clock_starts_at_the_job_again_at_started_and_stops_while_held(
     assert w.time_due() == 1070.0
     assert not w.kill_if_overdue(1069.9)
     assert w.kill_if_overdue(1070.0)
-    assert (w.state, w.process.killed, w.run_id, w.time_due()) == (S.TIMED_OUT, True, 7, None)
+    assert (w.state, w.process.killed, w.run_ids, w.time_due()) == (S.TIMED_OUT, True, [7], None)
     assert w.info()["state"] == "busy"
     w.finished(7)  # sent just before the kill: it wins, and reaping reports nothing more
-    assert (w.state, w.run_id) == (S.TIMED_OUT, None)
+    assert (w.state, w.run_ids) == (S.TIMED_OUT, [])
+
+
+def test_a_group_gets_the_time_of_one_run_from_each_trial_s_start(worker: Worker) -> None:
+    """A batched group starts every trial at once: one run's time for all of them. The
+    sequential fallback starts each trial as the one before ends, and each trial's loop
+    keeps its own limit, so the deadline follows the latest start."""
+    w = worker
+    w.assign([(1, "a"), (2, "b"), (3, "c")])
+    for run in (1, 2, 3):
+        w.started(run, now=1000.0)
+    assert w.time_due() == 1010.0
+    w.finished(1)
+    w.started(2, now=1008.0)
+    assert w.time_due() == 1018.0
+    assert w.kill_if_overdue(1018.0)
+    assert (w.state, w.run_ids) == (S.TIMED_OUT, [2, 3])  # each gets its failure at reaping
 
 
 def test_a_finished_run_disarms_the_clock(worker: Worker) -> None:
     w = worker
-    w.assign(3, "{}")
+    w.assign([(3, "{}")])
     w.finished(3)
     assert (w.state, w.time_due(), w.next_due()) == (S.IDLE, None, None)
     assert not w.kill_if_overdue(time.perf_counter() + 3600)
@@ -110,9 +126,9 @@ def test_a_cancelling_worker_is_killed_by_its_first_deadline(
     worker: Worker, cancel_at: float, ends: WorkerState
 ) -> None:
     w = worker
-    w.assign(5, "{}")
+    w.assign([(5, "{}")])
     w.started(5, now=1000.0)
-    w.cancel(deadline=cancel_at)
+    w.cancel(5, deadline=cancel_at)
     assert w.next_due() == min(cancel_at, 1010.0)
     assert w.kill_if_overdue(1030.0)
     assert w.state is ends

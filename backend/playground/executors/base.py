@@ -24,7 +24,8 @@ class WorkerInfo(TypedDict):
     pid: int | None  # the worker process; None once it has ended
     device: str  # "cpu" or "cuda:N"
     state: str  # "starting", "idle", "busy" or "broken" (kept failing to start)
-    run_id: int | None
+    run_id: int | None  # the first of run_ids; None when it trains nothing
+    run_ids: list[int]  # the runs it trains: one, or a sweep group's unfinished trials
     boot_seconds: float | None  # spawn -> ready to train, once booted
 
 
@@ -52,6 +53,12 @@ class Executor(Protocol):
 
         ValueError if the run is already queued or running; RuntimeError once stopped."""
 
+    def submit_group(self, jobs: list[tuple[int, str]]) -> None:
+        """Queue a sweep's trials, `(run_id, spec_json)` each, in order: trials the
+        executor can train together go to one worker as a group (one queue entry, FIFO
+        with the runs), the others are queued like `submit`. ValueError (nothing queued)
+        if a run is given twice or is already queued or running; RuntimeError once stopped."""
+
     def cancel(self, run_id: int) -> bool:
         """Stop a run: a queued one is dropped with Finished(cancelled), a running one is
         flagged and ends with Finished(cancelled) shortly. False when the run is unknown."""
@@ -59,10 +66,16 @@ class Executor(Protocol):
     def hold(self, run_id: int, hold: Hold) -> bool:
         """Pause a running run before its next step, resume it, or let it train one more
         epoch and pause again (the worker keeps its state and its slot while paused, up to
-        Limits.max_pause_seconds). False when the run is not running here."""
+        Limits.max_pause_seconds). False when the run is not running here, or trains in a
+        group (see `in_group`)."""
+
+    def in_group(self, run_id: int) -> bool:
+        """Whether the run trains in a group with other trials right now: it can be
+        cancelled alone but not held alone."""
 
     def queue_position(self, run_id: int) -> int | None:
-        """0 for the next run to start; None when the run is not waiting."""
+        """0 for the next run (or group) to start; a queued group's trials share its
+        position; None when the run is not waiting."""
 
     def status(self) -> ExecutorStatus:
         """Worker and queue counts."""

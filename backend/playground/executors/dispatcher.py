@@ -1,4 +1,7 @@
-"""The dispatcher: one FIFO queue of runs, and the one thread that owns every worker pipe.
+"""The dispatcher: one FIFO queue of jobs, and the one thread that owns every worker pipe.
+
+A queue entry is one run, or the trials of a sweep group that one worker trains together
+(grouping.py); an entry is handed out whole, and a queued trial can be dropped from it.
 
 The thread hands queued jobs to idle workers, forwards worker events to `on_event`, and
 notices dead workers through their process sentinels, having `Slots` replace them. It
@@ -14,6 +17,7 @@ import contextlib
 import logging
 import threading
 import time
+from collections.abc import Sequence
 from multiprocessing.connection import wait
 from multiprocessing.context import SpawnContext
 from typing import Any
@@ -22,6 +26,7 @@ from playground.executors import worker
 from playground.executors.base import EventCallback, WorkerInfo
 from playground.executors.control import Hold
 from playground.executors.events import Event, Finished, Paused, Started
+from playground.executors.grouping import Entry
 from playground.executors.lifecycle import ENDED, WorkerState
 from playground.executors.lifecycle import WorkerState as S
 from playground.executors.slots import Slots, Worker
@@ -40,7 +45,8 @@ class Dispatcher:
         self._on_event = on_event
         self.lock = threading.Lock()  # guards everything below and `slots`
         self._booted = threading.Condition(self.lock)
-        self._queue: dict[int, str] = {}  # run_id -> spec JSON, in submission order
+        self._queue: list[Entry] = []  # in submission order; each entry is handed out whole
+        self._queued: dict[int, Entry] = {}  # run_id -> the entry it waits in
         self._outbox: list[Event] = []  # events raised outside the dispatcher thread
         self._wake_r, self._wake_w = ctx.Pipe(duplex=False)
         self._wake_pending = False
@@ -62,56 +68,75 @@ class Dispatcher:
         with self._booted:
             return self._booted.wait_for(self._slots.all_booted, timeout)
 
-    def submit(self, run_id: int, spec_json: str) -> None:
+    def submit(self, entries: list[Entry]) -> None:
+        """Queue entries (each a run alone or a group's trials), all or none."""
+        run_ids = [run_id for entry in entries for run_id, _ in entry]
         with self.lock:
             if self._stopping:
                 raise RuntimeError("the executor is stopped")
-            if run_id in self._queue or self._slots.running(run_id) is not None:
-                raise ValueError(f"run {run_id} is already queued or running")
-            self._queue[run_id] = spec_json
+            seen: set[int] = set()
+            for run_id in run_ids:
+                running = self._slots.running(run_id) is not None
+                if run_id in seen or run_id in self._queued or running:
+                    raise ValueError(f"run {run_id} is already queued or running")
+                seen.add(run_id)
+            for entry in entries:
+                self._queue.append(entry)
+                self._queued.update((run_id, entry) for run_id, _ in entry)
         self._wake()
 
     def cancel(self, run_id: int) -> bool:
         with self.lock:
-            if self._queue.pop(run_id, None) is not None:
+            entry = self._queued.pop(run_id, None)
+            if entry is not None:
+                entry[:] = [job for job in entry if job[0] != run_id]
+                if not entry:
+                    self._queue = [e for e in self._queue if e is not entry]
                 self._outbox.append(Finished(run_id, RunResult("cancelled")))
             else:
                 w = self._slots.running(run_id)
                 if w is None:
                     return False
-                w.cancel(deadline=time.perf_counter() + self._slots.grace)
+                w.cancel(run_id, deadline=time.perf_counter() + self._slots.grace)
         self._wake()
         return True
 
     def hold(self, run_id: int, hold: Hold) -> bool:
-        """Pause, resume or step a running run; False when it is not running here."""
+        """Pause, resume or step a running run; False when it is not running here, or
+        trains in a group (its trials share every step)."""
         with self.lock:
             w = self._slots.running(run_id)
-            if w is None or w.state is not S.BUSY:
+            if w is None or w.state is not S.BUSY or w.grouped:
                 return False
             w.control.set_hold(hold)
         return True
 
-    def position(self, run_id: int) -> int | None:
+    def in_group(self, run_id: int) -> bool:
         with self.lock:
-            for i, queued in enumerate(self._queue):
-                if queued == run_id:
-                    return i
-        return None
+            w = self._slots.running(run_id)
+            return w is not None and w.grouped
+
+    def position(self, run_id: int) -> int | None:
+        """The place of the run's entry in the queue (a group's trials share it)."""
+        with self.lock:
+            entry = self._queued.get(run_id)
+            if entry is None:
+                return None
+            return next(i for i, queued in enumerate(self._queue) if queued is entry)
 
     def snapshot(self) -> tuple[list[WorkerInfo], int]:
-        """Each slot's current worker, and how many runs wait."""
+        """Each slot's current worker, and how many runs wait (each trial of a group)."""
         with self.lock:
-            return [w.info() for w in self._slots.workers], len(self._queue)
+            return [w.info() for w in self._slots.workers], len(self._queued)
 
     def shut_down(self, timeout: float) -> None:
         """Cancel running runs, drop queued ones, end every worker and the thread."""
         with self.lock:
             self._stopping = True
             self._queue.clear()
+            self._queued.clear()
             for w in self._slots.workers:
-                if w.run_id is not None:
-                    w.cancel(deadline=None)  # stop()'s own timeout bounds the wait
+                w.cancel_all(deadline=None)  # stop()'s own timeout bounds the wait
         self._wake()
         if self.thread is not None:
             self.thread.join(timeout)
@@ -173,16 +198,18 @@ class Dispatcher:
                 continue
             if not self._queue:
                 break
-            run_id = next(iter(self._queue))
-            spec_json = self._queue.pop(run_id)
-            if not w.assign(run_id, spec_json):
-                self._queue = {run_id: spec_json, **self._queue}  # back to the front
+            entry = self._queue[0]
+            if w.assign(entry):  # else it stays at the front, for the next worker
+                self._queue.pop(0)
+                for run_id, _ in entry:
+                    del self._queued[run_id]
         if self._queue and self._slots.all_broken():
             reason = self._slots.broken_reason
             error = f"no worker process could start ({reason}); see the server log"
-            for run_id in self._queue:
+            for run_id in self._queued:
                 self._outbox.append(Finished(run_id, RunResult("failed", error=error)))
             self._queue.clear()
+            self._queued.clear()
 
     def _waitables(self) -> dict[Any, Worker]:
         """Under the lock: each live worker's process sentinel and open pipe."""
@@ -231,15 +258,15 @@ class Dispatcher:
         self._emit(message)
 
     def _reap(self, w: Worker) -> None:
-        """A worker process ended: drain its pipe, report its run as lost, replace it."""
+        """A worker process ended: drain its pipe, report its unfinished runs as lost (each
+        trial of a group), replace it."""
         self._read(w, None)  # what it sent before dying still counts
         w.process.join(5.0)  # its sentinel fired, so this returns at once
         with self._booted:
             lost = self._slots.retire(w, replace=not self._stopping)
             if w.state is WorkerState.BROKEN:
                 self._booted.notify_all()
-        if lost is not None:
-            self._emit(lost)
+        self._emit_all(lost)
 
     # ---- wake-ups and events ----------------------------------------------------------
     def _wake(self) -> None:
@@ -257,7 +284,7 @@ class Dispatcher:
                 self._wake_r.recv_bytes()
             self._wake_pending = False
 
-    def _emit_all(self, events: list[Event]) -> None:
+    def _emit_all(self, events: Sequence[Event]) -> None:
         for event in events:
             self._emit(event)
 

@@ -11,6 +11,11 @@ STARTING --ended, MAX_BOOT_FAILURES-th boot death in a row--> BROKEN   (the slot
 ```
 Each worker object is one process: REAPED and BROKEN are final, and a slot that goes
 on does so with a new worker, never by reviving an old one.
+
+A job is one run or a sweep group's trials: "Finished" above means every run of the job
+has sent Finished, and "cancel" that every unfinished one is cancelled (a trial cancelled
+alone stops alone while the worker stays BUSY). A killed or crashed worker's unfinished
+runs all end with it.
 """
 
 from __future__ import annotations
@@ -23,8 +28,8 @@ class WorkerState(StrEnum):
 
     STARTING = "starting"  # spawned; has not said Ready
     IDLE = "idle"  # booted, waits for a job
-    BUSY = "busy"  # was sent a run; idle again once it sends Finished
-    CANCELLING = "cancelling"  # its run's cancel flag is set (a deadline once cancel() asks)
+    BUSY = "busy"  # was sent a job; idle again once each of its runs sends Finished
+    CANCELLING = "cancelling"  # every unfinished run is flagged (a deadline once cancel() asks)
     KILLED = "killed"  # ignored a cancel past the grace period: SIGKILL sent
     TIMED_OUT = "timed_out"  # its run went on past its time limit: SIGKILL sent
     EXITING = "exiting"  # told to exit (stop); only the process's end is left

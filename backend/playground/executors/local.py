@@ -1,8 +1,8 @@
 """The local executor: a warm pool of spawned worker processes fed from one FIFO queue.
 
-`LocalExecutor` is the facade the API uses; `slots` spawns, reaps and replaces the
-worker processes (their lifecycle is in `lifecycle`), and `dispatcher` owns the queue and
-the one thread that talks to the workers.
+`LocalExecutor` is the facade the API uses; `grouping` decides which sweep trials train
+together, `slots` spawns, reaps and replaces the worker processes (their lifecycle is in
+`lifecycle`), and `dispatcher` owns the queue and the one thread that talks to the workers.
 """
 
 from __future__ import annotations
@@ -16,8 +16,10 @@ from playground.executors import worker
 from playground.executors.base import EventCallback, Executor, ExecutorStatus
 from playground.executors.control import Hold
 from playground.executors.dispatcher import Dispatcher
+from playground.executors.grouping import Grouper, default_grouper, plan_groups
 from playground.executors.host import default_devices, threads_per_worker
 from playground.executors.slots import Slots
+from playground.ml.datasets import DataContext
 from playground.ml.limits import Limits
 
 
@@ -36,7 +38,10 @@ class LocalExecutor(Executor):
         warm_up: bool = True,
         cancel_grace: float = 10.0,
         artifacts_dir: Path | None = None,
+        grouper: Grouper = default_grouper,
     ) -> None:
+        """`grouper` says which trials of `submit_group` may train together (equal keys;
+        None: alone); the default is the trainer's own rule, ml.vectorized.group_key."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._devices = devices or default_devices(workers)
@@ -54,6 +59,9 @@ class LocalExecutor(Executor):
         # A run whose worker ignores a cancel this long (one huge step) is killed.
         slots = Slots(ctx, config, self._devices, grace=cancel_grace)  # seconds
         self._dispatcher = Dispatcher(ctx, slots, on_event)
+        self._grouper = grouper
+        self._limits = config.limits
+        self._ctx = DataContext(data_dir=data_dir)  # for the validations that size groups
 
     def start(self) -> None:
         """Spawn the workers and the dispatcher; returns at once (see wait_ready)."""
@@ -65,7 +73,16 @@ class LocalExecutor(Executor):
 
     def submit(self, run_id: int, spec_json: str) -> None:
         """Queue a run; it starts when a worker is free, in submission order."""
-        self._dispatcher.submit(run_id, spec_json)
+        self._dispatcher.submit([[(run_id, spec_json)]])
+
+    def submit_group(self, jobs: list[tuple[int, str]]) -> None:
+        """Queue a sweep's trials: those the grouper keys alike train together in one
+        worker, in groups sized by memory and spread over the workers (grouping.py)."""
+        entries = plan_groups(
+            jobs, grouper=self._grouper, limits=self._limits, ctx=self._ctx,
+            workers=len(self._devices),
+        )  # fmt: skip
+        self._dispatcher.submit(entries)
 
     def cancel(self, run_id: int) -> bool:
         """Drop a queued run (emitting Finished(cancelled)) or flag a running one."""
@@ -75,8 +92,12 @@ class LocalExecutor(Executor):
         """Pause, resume or step (one epoch) a running run; False when it is not running."""
         return self._dispatcher.hold(run_id, hold)
 
+    def in_group(self, run_id: int) -> bool:
+        """Whether the run trains in a group with other trials (so it cannot be held)."""
+        return self._dispatcher.in_group(run_id)
+
     def queue_position(self, run_id: int) -> int | None:
-        """0 for the next run to start; None when the run is not waiting."""
+        """0 for the next run (or group) to start; None when the run is not waiting."""
         return self._dispatcher.position(run_id)
 
     def status(self) -> ExecutorStatus:

@@ -1,4 +1,8 @@
-"""Worker-side hooks: turn one run's reports into events, coalescing progress into batches."""
+"""Worker-side hooks: turn one run's reports into events, coalescing progress into batches.
+
+A group job gives each of its trials its own PipeHooks (its own run id, buffer, snapshot
+writer and cancel flag); they share the worker's pipe and control block.
+"""
 
 from __future__ import annotations
 
@@ -39,14 +43,24 @@ class PipeHooks(Hooks):
         control: RunControl,
         artifacts: Path | None = None,
         max_pause: float = 600.0,
+        trial: int = 0,
+        writer: SnapshotWriter | None = None,
     ) -> None:
         self.run_id = run_id
         self._send = send
         self._control = control  # shared memory the parent sets: cancel, pause, step
+        # This run's cancel flag: its place in its group job (0: a run alone). The flags
+        # are read directly: `cancelled` is read before every step of every trial.
+        self._cancels, self._trial = control.cancels, trial
         self._max_pause = max_pause  # seconds one pause may hold the worker's slot
         # Snapshot files are written off the training thread (about 0.5 ms each, mostly
-        # file-system calls, would otherwise be ~3 % of a small run); None: keep none.
-        self._writer = SnapshotWriter(artifacts, run_id) if artifacts is not None else None
+        # file-system calls, would otherwise be ~3 % of a small run). A run alone owns a
+        # writer under `artifacts` (None: keep none); a group's trials share `writer`, one
+        # thread for them all, which their worker closes.
+        self._owns_writer = writer is None and artifacts is not None
+        if writer is None and artifacts is not None:
+            writer = SnapshotWriter(artifacts)
+        self._writer = writer
         self._epoch = 0  # the last epoch reported
         self._steps: list[StepReport] = []
         self._epochs: list[EpochReport] = []
@@ -61,7 +75,7 @@ class PipeHooks(Hooks):
         """Before every step: send the buffer when it is due (the bound in the class doc),
         and hold while the run is paused; returns the seconds it held."""
         if self._writer is not None:
-            self._written(self._writer.take())
+            self._written(self._writer.take(self.run_id))
         if self._pending and (
             self._urgent or time.perf_counter() - self._last_flush >= FLUSH_INTERVAL
         ):
@@ -88,11 +102,11 @@ class PipeHooks(Hooks):
     @property
     def cancelled(self) -> bool:
         """Read before every step: a shared-memory byte, no syscall."""
-        return bool(self._control.cancel.value)
+        return bool(self._cancels[self._trial])
 
     @cancelled.setter
     def cancelled(self, value: bool) -> None:
-        self._control.cancel.value = value
+        self._cancels[self._trial] = value
 
     def on_start(self, start: RunStart) -> None:
         self._send(Started(self.run_id, start))
@@ -123,11 +137,13 @@ class PipeHooks(Hooks):
         """Copy the weights now; the writer thread puts them on disk, and the file is
         reported (then registered by the API) only once it is there."""
         if self._writer is not None:
-            self._writer.submit(epoch, snapshot_state(model))
+            self._writer.submit(self.run_id, epoch, snapshot_state(model))
 
     def on_end(self, result: RunResult) -> None:
         if self._writer is not None:
-            self._written(self._writer.close())  # every file on disk before Finished
+            self._written(self._writer.finish(self.run_id))  # every file on disk before Finished
+            if self._owns_writer:
+                self._writer.close()
         self.flush()
         self._send(Finished(self.run_id, result))
         self.ended = True
@@ -154,38 +170,50 @@ class PipeHooks(Hooks):
 
 
 class SnapshotWriter:
-    """Writes one run's snapshot files on a thread of its own, in order."""
+    """Writes snapshot files on a thread of its own, in order: one run's, or every trial's
+    of a group (one thread, not one per trial: a group may have 256)."""
 
-    def __init__(self, root: Path, run_id: int) -> None:
-        self._root, self._run_id = root, run_id
-        self._jobs: queue.SimpleQueue[tuple[int, dict[str, Tensor]] | None] = queue.SimpleQueue()
-        self._done: list[SnapshotSaved] = []
+    def __init__(self, root: Path) -> None:
+        self._root = root
+        self._jobs: queue.SimpleQueue[tuple[int, int, dict[str, Tensor]] | threading.Event | None]
+        self._jobs = queue.SimpleQueue()
+        self._done: dict[int, list[SnapshotSaved]] = {}  # run id -> files not taken yet
         self._lock = threading.Lock()
         self._thread = threading.Thread(target=self._work, name="snapshot-writer", daemon=True)
         self._thread.start()
 
-    def submit(self, epoch: int, state: dict[str, Tensor]) -> None:
-        self._jobs.put((epoch, state))
+    def submit(self, run_id: int, epoch: int, state: dict[str, Tensor]) -> None:
+        self._jobs.put((run_id, epoch, state))
 
-    def take(self) -> list[SnapshotSaved]:
-        """The files written since the last call."""
+    def take(self, run_id: int) -> list[SnapshotSaved]:
+        """The run's files written since the last call."""
+        if not self._done.get(run_id):  # a plain read (the usual case, before every step)
+            return []
         with self._lock:
-            done, self._done = self._done, []
-        return done
+            return self._done.pop(run_id, [])
 
-    def close(self) -> list[SnapshotSaved]:
-        """Wait until every submitted file is written; those not taken yet."""
+    def finish(self, run_id: int) -> list[SnapshotSaved]:
+        """Wait until every file submitted so far is written; the run's not taken yet."""
+        written = threading.Event()
+        self._jobs.put(written)  # jobs run in order: set once those before it are done
+        written.wait()
+        return self.take(run_id)
+
+    def close(self) -> None:
+        """Write what is left, then end the thread."""
         self._jobs.put(None)
         self._thread.join()
-        return self.take()
 
     def _work(self) -> None:
         while (job := self._jobs.get()) is not None:
-            epoch, state = job
+            if isinstance(job, threading.Event):
+                job.set()
+                continue
+            run_id, epoch, state = job
             try:
-                size = write_state(state, snapshot_path(self._root, self._run_id, epoch))
+                size = write_state(state, snapshot_path(self._root, run_id, epoch))
             except OSError:  # a full disk costs the picture, not the run
-                log.exception("could not write the snapshot of epoch %s", epoch)
+                log.exception("could not write the snapshot of run %s, epoch %s", run_id, epoch)
                 continue
             with self._lock:
-                self._done.append(SnapshotSaved(epoch, size))
+                self._done.setdefault(run_id, []).append(SnapshotSaved(epoch, size))

@@ -47,21 +47,34 @@ S = WorkerState
 
 @dataclass(eq=False)
 class Worker:
-    """One worker process in a slot, and what the parent knows about it."""
+    """One worker process in a slot, and what the parent knows about it.
+
+    Its job is one run, or the trials of a sweep group trained together; `run_ids` are
+    those of its runs that have not sent Finished yet, and it is idle again once that set
+    is empty. A trial is cancelled alone (its own flag in the control block); only when
+    every unfinished trial is cancelled does the worker move to CANCELLING, with the
+    kill deadline armed: killing it earlier would take trials nobody cancelled with it.
+    """
 
     slot: int
     device: str
     process: SpawnProcess
     pid: int
     conn: Connection[worker.Job, worker.WorkerMessage]  # closed once it reads EOF
-    control: RunControl  # shared memory: cancel, pause/resume/step
+    control: RunControl  # shared memory: cancel flags, pause/resume/step
     spawned: float  # perf_counter seconds
     boot_failures: int = 0  # of this slot, before this process
     state: WorkerState = S.STARTING
     boot_seconds: float | None = None  # spawn -> Ready; None until booted
-    run_id: int | None = None  # in a RUNNING state (BUSY, CANCELLING, KILLED, TIMED_OUT)
+    # The run ids of its job in the job's order (trial i's cancel flag is control slot i),
+    # and those not finished yet; set in a RUNNING state (BUSY, CANCELLING, KILLED,
+    # TIMED_OUT), empty otherwise.
+    job: tuple[int, ...] = ()
+    run_ids: list[int] = dataclasses.field(default_factory=list)
+    grouped: bool = False  # its job is a group (trained together: no pause one by one)
+    cancels: dict[int, float | None] = dataclasses.field(default_factory=dict)  # run -> kill at
     cancel_deadline: float | None = None  # perf_counter seconds; CANCELLING only
-    # Seconds a run may take here before it is killed (its limit + TIME_LIMIT_ALLOWANCE),
+    # Seconds a job may take here before it is killed (its limit + TIME_LIMIT_ALLOWANCE),
     # and how long one pause may hold (the worker resumes by itself then); None: no limit.
     time_allowed: float | None = None
     max_pause: float = 600.0
@@ -73,7 +86,8 @@ class Worker:
         check_transition(self.state, new)
         self.state = new
         if new not in RUNNING:
-            self.run_id = None
+            self.job, self.run_ids, self.grouped = (), [], False
+            self.cancels = {}
         if new is not S.CANCELLING:
             self.cancel_deadline = None
         if new not in TIMED:
@@ -83,30 +97,41 @@ class Worker:
     def takes_jobs(self) -> bool:
         return self.state is S.IDLE and not self.conn.closed
 
+    def runs(self, run_id: int) -> bool:
+        """Whether `run_id` is one of its runs still training."""
+        return run_id in self.run_ids
+
     def booted(self) -> None:
         """STARTING -> IDLE: it said Ready."""
         self.move(S.IDLE)
         self.boot_seconds = time.perf_counter() - self.spawned
 
-    def assign(self, run_id: int, spec_json: str) -> bool:
-        """IDLE -> BUSY with the run sent; False (still IDLE) when the pipe is broken."""
+    def assign(self, jobs: list[worker.RunJob]) -> bool:
+        """IDLE -> BUSY with the job sent: one run, or (several) a group trained together;
+        False (still IDLE) when the pipe is broken."""
         self.control.reset()  # only here, never in the worker
-        if not self.send((run_id, spec_json)):
+        if not self.send(jobs if len(jobs) > 1 else jobs[0]):
             return False
         self.move(S.BUSY)
-        self.run_id = run_id
+        self.job = tuple(run_id for run_id, _ in jobs)
+        self.run_ids = list(self.job)
+        self.grouped = len(jobs) > 1
         self._arm(time.perf_counter())
         return True
 
     def started(self, run_id: int, now: float) -> None:
-        """Its run said Started: training (and the loop's own clock) begins now."""
-        if self.run_id == run_id and self.state in TIMED:
+        """One of its runs said Started: training (and the loop's own clock) begins now.
+
+        A batched group starts all its trials at once, so it gets max_seconds like one
+        run; the sequential fallback of train_group starts them one after another, each
+        with the max_seconds its own loop keeps."""
+        if self.runs(run_id) and self.state in TIMED:
             self._arm(now)
 
     def held(self, run_id: int, paused: bool, now: float) -> None:
         """Its run said Paused: the time limit stops while it holds, and the held time is
         added to the deadline when it goes on."""
-        if self.run_id != run_id or self.time_deadline is None:
+        if not self.runs(run_id) or self.time_deadline is None:
             return
         if paused and self.held_since is None:
             self.held_since = now
@@ -127,21 +152,43 @@ class Worker:
         return self.time_deadline + self.max_pause + TIME_LIMIT_ALLOWANCE
 
     def finished(self, run_id: int) -> None:
-        """Its run sent Finished: idle again (a killed worker just drops the run)."""
-        if self.run_id != run_id:
+        """One of its runs sent Finished: idle again once all have (a killed worker just
+        drops the run)."""
+        if not self.runs(run_id):
             return
+        self.run_ids.remove(run_id)
+        self.cancels.pop(run_id, None)
         if self.state in KILLING:
-            self.run_id = None  # reported; its reaping must not report the run again
-        else:
+            return  # reported; its reaping must not report the run again
+        if not self.run_ids:
             self.move(S.IDLE)
+        else:
+            self._cancelling()  # the trials left may all be cancelled ones
 
-    def cancel(self, deadline: float | None) -> None:
-        """Ask its run to stop: BUSY -> CANCELLING; `deadline` (perf_counter s) arms the kill."""
-        self.control.cancel.value = True
+    def cancel(self, run_id: int, deadline: float | None) -> None:
+        """Ask one of its runs to stop; once every unfinished one is asked, BUSY ->
+        CANCELLING and the first `deadline` given (perf_counter s) arms the kill."""
+        if not self.runs(run_id):
+            return
+        self.control.cancel(self.job.index(run_id))
+        if self.cancels.get(run_id) is None:
+            self.cancels[run_id] = deadline
+        self._cancelling()
+
+    def cancel_all(self, deadline: float | None) -> None:
+        for run_id in list(self.run_ids):
+            self.cancel(run_id, deadline)
+
+    def _cancelling(self) -> None:
+        """BUSY -> CANCELLING once every unfinished run is cancelled; the kill is due
+        when the last of their deadlines passes (the grace counts from the last cancel)."""
+        if self.state not in TIMED or not all(r in self.cancels for r in self.run_ids):
+            return
         if self.state is S.BUSY:
             self.move(S.CANCELLING)
-        if self.state is S.CANCELLING and self.cancel_deadline is None:
-            self.cancel_deadline = deadline
+        due = [d for r in self.run_ids if (d := self.cancels[r]) is not None]
+        if self.cancel_deadline is None and due:
+            self.cancel_deadline = max(due)
 
     def next_due(self) -> float | None:
         """The first of its cancel and time deadlines (perf_counter s), if any."""
@@ -178,7 +225,8 @@ class Worker:
             pid=None if self.state in ENDED else self.pid,
             device=self.device,
             state=SHOWN[self.state],
-            run_id=self.run_id,
+            run_id=self.run_ids[0] if self.run_ids else None,
+            run_ids=list(self.run_ids),
             boot_seconds=self.boot_seconds,
         )
 
@@ -200,7 +248,8 @@ class Slots:
         self.workers = [self._spawn(i, d) for i, d in enumerate(self._devices)]
 
     def running(self, run_id: int) -> Worker | None:
-        return next((w for w in self.workers if w.run_id == run_id), None)
+        """The worker training `run_id` (alone or in a group), if any."""
+        return next((w for w in self.workers if w.runs(run_id)), None)
 
     def all_booted(self) -> bool:
         """Every slot has booted once or given up (for wait_ready)."""
@@ -217,11 +266,11 @@ class Slots:
     def kill_overdue(self) -> None:
         now = time.perf_counter()
         for w in self.workers:
-            run_id = w.run_id
+            run_ids = list(w.run_ids)
             if w.kill_if_overdue(now) and w.state is S.TIMED_OUT:
                 log.warning(
-                    "run %s went %g s past its time limit of %g s; killing worker %s",
-                    run_id, TIME_LIMIT_ALLOWANCE, self._config.limits.max_seconds, w.pid,
+                    "runs %s went %g s past their time limit of %g s; killing worker %s",
+                    run_ids, TIME_LIMIT_ALLOWANCE, self._config.limits.max_seconds, w.pid,
                 )  # fmt: skip
 
     def signal_all(self, force: bool) -> None:
@@ -230,10 +279,11 @@ class Slots:
             if w.state not in ENDED:
                 w.process.kill() if force else w.process.terminate()
 
-    def retire(self, w: Worker, *, replace: bool) -> Finished | WorkerLost | None:
+    def retire(self, w: Worker, *, replace: bool) -> list[Finished | WorkerLost]:
         """The joined process `w` ended: close it and, when `replace`, start its successor.
 
-        Returns the terminal event of the run it held, if it held one."""
+        Returns the terminal event of each run it held that had not finished (a group's
+        trials that had already sent Finished keep their result)."""
         code = w.process.exitcode
         if code is None:  # closed the sentinel yet lives on (cannot happen): end it
             w.process.kill()
@@ -241,7 +291,7 @@ class Slots:
         w.process.close()
         w.conn.close()
         how = describe_exit(code)
-        was, lost = w.state, w.run_id
+        was, lost = w.state, list(w.run_ids)
         failures = w.boot_failures + 1 if was is S.STARTING else 0
         if replace and failures >= MAX_BOOT_FAILURES:
             w.move(S.BROKEN)
@@ -257,16 +307,14 @@ class Slots:
                 stage = {S.STARTING: "while booting", S.IDLE: "while idle"}.get(was, "mid-run")
                 log.warning("worker %s (%s) %s %s; starting another", w.pid, w.device, how, stage)
             self.workers[w.slot] = self._spawn(w.slot, w.device, failures)
-        if lost is None:
-            return None
         if was is S.KILLED:
             error = f"the run ignored the cancel for {self.grace:g} s; its worker was killed"
-            return Finished(lost, RunResult("cancelled", error=error))
+            return [Finished(r, RunResult("cancelled", error=error)) for r in lost]
         if was is S.TIMED_OUT:
             limit = self._config.limits.max_seconds
             error = f"the run exceeded its time limit of {limit:g} s; its worker was stopped"
-            return Finished(lost, RunResult("failed", error=error))
-        return WorkerLost(lost, f"worker process {how}")
+            return [Finished(r, RunResult("failed", error=error)) for r in lost]
+        return [WorkerLost(r, f"worker process {how}") for r in lost]
 
     def _spawn(self, slot: int, device: str, boot_failures: int = 0) -> Worker:
         parent, child = self._ctx.Pipe()

@@ -1,8 +1,9 @@
 """The worker process: boots warm, then trains the jobs its parent sends, one at a time.
 
-Parent -> worker: `(run_id, spec_json)` to train, `None` to exit. Worker -> parent:
-`Ready` once, then for each job the run's events (ending with `Finished`) — a worker is
-idle again as soon as it has sent `Finished`.
+Parent -> worker: `(run_id, spec_json)` to train one run, a list of them to train a sweep
+group together (`ml.vectorized.train_group`), `None` to exit. Worker -> parent: `Ready`
+once, then for each job its runs' events (each run's ending with its `Finished`) — a
+worker is idle again as soon as every run of its job has sent `Finished`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,7 @@ from pydantic import ValidationError
 
 from playground.executors.control import RunControl
 from playground.executors.events import Finished, Paused, Progress, Started
-from playground.executors.reporting import PipeHooks
+from playground.executors.reporting import PipeHooks, SnapshotWriter
 from playground.ml.datasets import DataContext
 from playground.ml.device import resolve_device
 from playground.ml.errors import SpecError, from_validation_error
@@ -33,6 +34,9 @@ from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
+from playground.ml.transfer import Job as TransferJob
+from playground.ml.transfer import Transfer
+from playground.ml.vectorized import train_group
 
 log = logging.getLogger(__name__)
 
@@ -71,7 +75,10 @@ class Ready:
     warm_up_seconds: float  # the throwaway run; the rest of the boot is imports
 
 
-Job = tuple[int, str] | None  # (run_id, spec JSON text); None: exit
+# (run_id, job JSON text: a spec, or {"spec", "transfers"} for a run whose layers start
+# from stored runs' weights, ml.transfer.Job)
+RunJob = tuple[int, str]
+Job = RunJob | list[RunJob] | None  # a run, a group's trials in order (its cancel flags'), or exit
 WorkerMessage = Ready | Started | Progress | Paused | Finished  # what a worker sends its parent
 Send = Callable[[WorkerMessage], None]
 
@@ -103,8 +110,10 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
             break
         if job is None:
             break
-        run_id, spec_json = job
-        _run_job(run_id, spec_json, send, control, config, ctx)
+        if isinstance(job, list):
+            _run_group(job, send, control, config, ctx)
+        else:
+            _run_job(*job, send, control, config, ctx)
         # Free the run's tensors held in cycles now, not in the middle of the next run,
         # then freeze what is left (modules a run imported lazily), as at boot.
         gc.collect()
@@ -127,9 +136,10 @@ def _run_job(
     """Parse and train one spec; every job ends with exactly one Finished."""
     hooks = PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds)
     try:
-        spec = _parse(spec_json)
+        spec, transfers = _parse(spec_json)
         use_threads(threads_for(spec, cores=config.threads, limits=config.limits, ctx=ctx))
-        train(_on_device(spec, config.device), hooks, limits=config.limits, ctx=ctx)
+        device_spec = _on_device(spec, config.device)
+        train(device_spec, hooks, limits=config.limits, ctx=ctx, transfers=transfers)
     except SpecError as e:
         hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))
     except Exception as e:  # train() never raises, but a job must never kill the worker
@@ -138,10 +148,66 @@ def _run_job(
             hooks.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
 
 
-def _parse(spec_json: str) -> RunSpec:
-    """JSON text -> RunSpec; user data is parsed, never unpickled."""
+def _run_group(
+    jobs: list[RunJob], send: Send, control: RunControl, config: WorkerConfig, ctx: DataContext
+) -> None:
+    """Train a sweep group with train_group, each trial reporting through its own hooks
+    (trial i reads cancel flag i); every trial ends with exactly one Finished."""
+    root = config.artifacts_dir
+    writer = SnapshotWriter(root) if root is not None else None  # one thread for all trials
     try:
-        return RunSpec.model_validate_json(spec_json)
+        _train_group(jobs, send, control, config, ctx, writer)
+    finally:
+        if writer is not None:
+            writer.close()
+
+
+def _train_group(
+    jobs: list[RunJob],
+    send: Send,
+    control: RunControl,
+    config: WorkerConfig,
+    ctx: DataContext,
+    writer: SnapshotWriter | None,
+) -> None:
+    """_run_group's body: hooks for every trial, the bad specs failed, the rest trained."""
+    pause = config.limits.max_pause_seconds
+    hooks = [
+        PipeHooks(run_id, send, control, max_pause=pause, trial=i, writer=writer)
+        for i, (run_id, _) in enumerate(jobs)
+    ]
+    specs, members = [], []
+    for (_, spec_json), trial in zip(jobs, hooks, strict=True):
+        try:
+            spec, transfers = _parse(spec_json)
+            if transfers:  # grouping never takes these (no key); be safe anyway
+                raise SpecError.at(
+                    ("model",), "a run that starts from another run's weights trains alone"
+                )
+            specs.append(_on_device(spec, config.device))
+            members.append(trial)
+        except SpecError as e:  # the executor sends such a spec alone; be safe anyway
+            trial.on_end(RunResult("failed", error=f"invalid spec: {e}"))
+    try:
+        if specs:
+            cores, limits = config.threads, config.limits
+            n = len(specs)
+            use_threads(threads_for(specs[0], cores=cores, limits=limits, ctx=ctx, trials=n))
+            train_group(specs, members, limits=limits, ctx=ctx)
+    except Exception as e:  # train_group should not raise, but a job must never kill the worker
+        log.exception("group of runs %s failed outside train_group()", [h.run_id for h in members])
+        for trial in members:
+            if not trial.ended:
+                trial.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
+
+
+def _parse(job_json: str) -> tuple[RunSpec, list[Transfer]]:
+    """JSON text -> the spec and its resolved transfers; parsed, never unpickled."""
+    try:
+        if job_json.startswith('{"spec":'):  # the service's envelope (TransferJob)
+            job = TransferJob.model_validate_json(job_json)
+            return job.spec, job.transfers
+        return RunSpec.model_validate_json(job_json), []
     except ValidationError as e:
         raise SpecError(from_validation_error(e)) from None
 

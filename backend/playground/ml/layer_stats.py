@@ -9,14 +9,16 @@ from playground.ml.hooks import LayerStats
 
 
 class LayerWatch:
-    """Groups parameters by top-level layer; measured once per epoch, one host sync."""
+    """Groups parameters by top-level layer; measured once per epoch, one host sync.
+
+    A frozen layer (no trainable parameter) keeps its weight norm and reports no
+    gradient or update: None, never a misleading 0.
+    """
 
     def __init__(self, model: nn.Sequential, types: list[str]) -> None:
-        self.groups = [
-            (i, types[i], [p for p in m.parameters() if p.requires_grad])
-            for i, m in enumerate(model)
-        ]
+        self.groups = [(i, types[i], list(m.parameters())) for i, m in enumerate(model)]
         self.groups = [g for g in self.groups if g[2]]
+        self.trained = [any(p.requires_grad for p in ps) for _, _, ps in self.groups]
         self.device = next(model.parameters()).device if self.groups else torch.device("cpu")
         self._grad: list[Tensor] = []
         self._before: list[list[Tensor]] = []
@@ -44,8 +46,9 @@ class LayerWatch:
         stats = []
         for k, (i, kind, _) in enumerate(self.groups):
             w = flat[k]
-            grad = flat[n + k] if self._before else None
-            ratio = flat[2 * n + k] / w if self._before and w > 0 else None
+            measured = bool(self._before) and self.trained[k]
+            grad = flat[n + k] if measured else None
+            ratio = flat[2 * n + k] / w if measured and w > 0 else None
             stats.append(LayerStats(i, kind, grad, w, ratio))
         self._grad, self._before = [], []
         return stats

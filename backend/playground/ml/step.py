@@ -32,8 +32,11 @@ def weight_penalty(
 
 
 def penalized_weights(model: nn.Module) -> list[nn.Parameter]:
-    """The parameters l1/l2 act on: weight matrices and kernels, never biases or norms."""
-    return [p for n, p in model.named_parameters() if "weight" in n and p.dim() >= 2]
+    """The parameters l1/l2 act on: weight matrices and kernels, never biases, norms or
+    frozen layers (the penalty would add nothing the optimizer could act on)."""
+    return [
+        p for n, p in model.named_parameters() if "weight" in n and p.dim() >= 2 and p.requires_grad
+    ]
 
 
 def perceptron_surrogate(model: nn.Sequential, xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor]:

@@ -68,8 +68,13 @@ def threads_for(
     override: int | None = None,
     limits: Limits | None = None,
     ctx: DataContext | None = None,
+    trials: int = 1,
 ) -> int:
-    """choose_threads for a spec; 1 for a spec that does not validate (training reports why)."""
+    """choose_threads for a spec; 1 for a spec that does not validate (training reports why).
+
+    `trials`: how many such specs train together as one batched model (a sweep group):
+    each batched op does the work of that many, so the largest op is `trials` times as big.
+    """
     if override is not None:
         return choose_threads(0, cores=cores, override=override)
     if cores <= 1:  # nothing to choose: spare the validation (it is repeated by training)
@@ -78,7 +83,7 @@ def threads_for(
         summary = validate(spec, limits=limits, ctx=ctx)
     except SpecError:
         return 1
-    return choose_threads(step_work(summary, spec.training.batch_size), cores=cores)
+    return choose_threads(trials * step_work(summary, spec.training.batch_size), cores=cores)
 
 
 def use_threads(threads: int) -> int:

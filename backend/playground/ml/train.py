@@ -25,6 +25,7 @@ from playground.ml.builder import build_model
 from playground.ml.datasets import DataContext, LoadedData, Split, load
 from playground.ml.device import resolve_device
 from playground.ml.early_stopping import BestEpoch
+from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, RunStart, StepReport
 from playground.ml.layer_stats import LayerWatch
 from playground.ml.limits import Limits
@@ -46,6 +47,8 @@ from playground.ml.step import (
     perceptron_surrogate,
     weight_penalty,
 )
+from playground.ml.transfer import Transfer, sources
+from playground.ml.transfer import apply as apply_transfers
 from playground.ml.validate import Summary, validate
 
 READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
@@ -69,9 +72,11 @@ def train(
     *,
     limits: Limits | None = None,
     ctx: DataContext | None = None,
+    transfers: list[Transfer] | None = None,
 ) -> RunResult:
     """Validate, train and test one run; every outcome ends in a RunResult and on_end.
 
+    `transfers` are the weights the service resolved for layers with a `from_run`.
     Failures of the run (bad spec, divergence, errors while training) become the result;
     only an exception raised by `hooks.on_end` itself reaches the caller.
     """
@@ -80,7 +85,9 @@ def train(
     try:
         limits = limits or Limits()
         summary = validate(spec, limits=limits, ctx=ctx)
-        result = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds).run()
+        _check_transfers(spec, transfers or [])
+        run = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds, transfers or [])
+        result = run.run()
     except Exception as e:  # a run failure must end as a result, never a crash of the caller
         result = RunResult("failed", error=failure_message(e))
     result.seconds = time.perf_counter() - started
@@ -98,7 +105,13 @@ class _Run:
     """State of one training run; `run()` drives it."""
 
     def __init__(
-        self, spec: RunSpec, summary: Summary, hooks: Hooks, ctx: DataContext, max_seconds: float
+        self,
+        spec: RunSpec,
+        summary: Summary,
+        hooks: Hooks,
+        ctx: DataContext,
+        max_seconds: float,
+        transfers: list[Transfer],
     ) -> None:
         self.spec, self.summary, self.hooks = spec, summary, hooks
         self.max_seconds = max_seconds
@@ -110,10 +123,14 @@ class _Run:
         self.train_set = to_device(self.data.train, self.device)
         self.val_set = to_device(self.data.val, self.device)
         self.test_set = to_device(self.data.test, self.device)
-        self.model = build_model(spec.model.layers, self.data.info.input, t.init).to(self.device)
+        model = build_model(spec.model.layers, self.data.info.input, t.init)
+        # After initialisation, so a transfer leaves the seed's other draws as they were.
+        self.frozen = apply_transfers(model, spec, transfers)
+        self.model = model.to(self.device)
         self.objective = Objective.create(t, self.data.info.target)
         self.perceptron = isinstance(t.optimizer, Perceptron)
-        self.optimizer = t.optimizer.build(self.model.parameters())
+        # Frozen weights are not the optimizer's: no step, no momentum, no weight decay.
+        self.optimizer = t.optimizer.build(p for p in self.model.parameters() if p.requires_grad)
         self.scheduler = t.scheduler.build(self.optimizer, t.epochs)
         self.penalized = penalized_weights(self.model)
         self.penalizing = bool(self.penalized) and (t.l1 > 0 or t.l2 > 0)
@@ -187,6 +204,8 @@ class _Run:
         losses, outs = [], []
         last = len(self.batches) - 1
         self.model.train()
+        for m in self.frozen:  # a frozen layer runs as at test time (BatchNorm statistics)
+            m.eval()
         for b, (lo, hi) in enumerate(self.batches):
             self._check_stop()
             xb, yb = x_all[lo:hi], y_all[lo:hi]
@@ -302,6 +321,17 @@ class _Run:
         problem = metrics_diverged(metrics, self.at.epoch, self.at.step)
         if problem:
             raise DivergedError(problem)
+
+
+def _check_transfers(spec: RunSpec, transfers: list[Transfer]) -> None:
+    """Weights from stored runs arrive resolved by the service; a bare spec lacks them."""
+    wanted = sources(spec)
+    if len(wanted) != len(transfers):
+        raise SpecError.at(
+            (*wanted[0][0], "from_run"),
+            "weights from a stored run are copied only for runs started through the server "
+            "(it finds the run's snapshot); this spec came without them",
+        )
 
 
 def to_device(split: Split, device: torch.device) -> Split:

@@ -81,6 +81,7 @@ def validate(
     params = sum(r.params for r in rows if r.depth == 0)
     flops = sum(r.flops for r in rows if r.depth == 0)
     _check_model_limits(rows, params, flops, limits)
+    _check_something_trains(spec, rows)
     objective = Objective.create(spec.training, info.target)
     _check_output(spec, info, objective, output, rows)
     _check_training(spec, info, objective)
@@ -127,6 +128,29 @@ def _check_model_limits(rows: list[LayerInfo], params: int, flops: int, limits: 
             loc, f"the model needs {flops:,} FLOPs per sample; the limit is "
             f"{limits.max_flops_per_sample:,}", "limit_exceeded",
         )  # fmt: skip
+
+
+def _check_something_trains(spec: RunSpec, rows: list[LayerInfo]) -> None:
+    """A model whose every weight is frozen has nothing for the optimizer to change."""
+
+    def frozen(loc: tuple[str | int, ...]) -> bool:
+        layers, stack = spec.model.layers, []
+        for i in (p for p in loc if isinstance(p, int)):
+            layer = layers[i]
+            stack.append(layer.freeze)
+            layers = getattr(layer, "layers", [])
+        return any(stack)
+
+    owners = [  # rows whose own weights count: leaves, and blocks with a projection
+        r for r in rows
+        if r.params > 0 and (r.type != "Residual" or "projection" in r.label)
+    ]  # fmt: skip
+    if owners and all(frozen(r.loc) for r in owners):
+        raise SpecError.at(
+            ("model", "layers"),
+            "every layer with weights is frozen, so training would change nothing; "
+            "unfreeze at least one layer (usually the last)",
+        )
 
 
 def _check_output(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -10,9 +11,12 @@ from playground.config import Settings
 from playground.executors.base import Executor, ExecutorStatus
 from playground.executors.control import Hold
 from playground.ml.datasets import DataSpec
+from playground.ml.errors import SpecError
+from playground.ml.layers.base import FromRun
 from playground.ml.preview import preview as preview_data
-from playground.ml.snapshots import run_dir
+from playground.ml.snapshots import run_dir, snapshot_path
 from playground.ml.spec import RunSpec
+from playground.ml.transfer import Job, Loc, Transfer, check_source, model_shapes, sources
 from playground.ml.validate import Summary, validate
 from playground.services.manager import RunManager
 from playground.services.messages import StreamMessage, render
@@ -20,6 +24,14 @@ from playground.store.errors import RunNotFoundError
 from playground.store.records import Page, Point, RunRecord, SnapshotRecord
 from playground.store.repo import RunStore
 from playground.store.states import ACTIVE, TERMINAL, RunStatus
+
+
+def _layer_at(raw: dict[str, Any], loc: Loc) -> dict[str, Any]:
+    """The dumped spec's layer at JSON path `loc`."""
+    node: Any = raw
+    for part in loc:
+        node = node[part]
+    return node  # type: ignore[no-any-return]
 
 
 @dataclass(frozen=True, slots=True)
@@ -64,8 +76,61 @@ class Runs:
     settings: Settings
 
     def check(self, spec: RunSpec) -> Summary:
-        """Shape inference and limits; raises SpecError with JSON paths."""
-        return validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
+        """Shape inference, limits and layers copied from stored runs; raises SpecError
+        with JSON paths."""
+        summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
+        self._transfers(spec, summary)
+        return summary
+
+    def _transfers(self, spec: RunSpec, summary: Summary) -> tuple[RunSpec, list[Transfer]]:
+        """The spec with each `from_run` epoch "last" replaced by its number, and the
+        copies the worker makes; SpecError at the `from_run` that cannot be met."""
+        wanted = sources(spec)
+        if not wanted:
+            return spec, []
+        shapes = model_shapes(spec, summary.data.input)
+        raw = spec.model_dump(mode="json")
+        transfers = []
+        for loc, layer in wanted:
+            origin = layer.from_run
+            assert origin is not None
+            source = self.store.get_run(origin.run)
+            if source is None:
+                raise SpecError.at((*loc, "from_run", "run"), f"no run {origin.run}")
+            epoch = self._source_epoch(loc, origin)
+            _layer_at(raw, loc)["from_run"]["epoch"] = epoch
+            transfers.append(
+                check_source(
+                    loc=loc, target_spec=spec, target_shapes=shapes,
+                    source_spec=RunSpec.model_validate(source.spec),
+                    # Built from the two integers only: no user text reaches a path.
+                    source_file=snapshot_path(self.settings.artifacts_dir(), origin.run, epoch),
+                )
+            )  # fmt: skip
+        return RunSpec.model_validate(raw), transfers
+
+    def _source_epoch(self, loc: Loc, origin: FromRun) -> int:
+        """The snapshot epoch `origin` names ("last": the newest so far)."""
+        epochs = [s.epoch for s in self.store.snapshots(origin.run)]
+        at = (*loc, "from_run", "epoch")
+        if not epochs:
+            raise SpecError.at(at, f"run {origin.run} has no saved weights (snapshots) yet")
+        if origin.epoch == "last":
+            return epochs[-1]
+        if origin.epoch not in epochs:
+            shown = ", ".join(map(str, epochs[:12])) + (", ..." if len(epochs) > 12 else "")
+            raise SpecError.at(
+                at, f"run {origin.run} has no snapshot at epoch {origin.epoch}; it has {shown}"
+            )
+        return origin.epoch
+
+    def _job(self, spec: RunSpec) -> tuple[RunSpec, str]:
+        """The spec to store ("last" resolved) and the job text for the worker."""
+        summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
+        resolved, transfers = self._transfers(spec, summary)
+        if not transfers:
+            return resolved, resolved.model_dump_json()
+        return resolved, Job(spec=resolved, transfers=transfers).model_dump_json()
 
     def preview(self, *, data: DataSpec) -> dict[str, Any]:
         """A sample of the data set to draw; raises SpecError with JSON paths, like check."""
@@ -74,14 +139,14 @@ class Runs:
 
     def create(self, *, spec: RunSpec, tags: list[str] | None = None) -> RunView:
         """Validate, store as queued, hand to the executor (an invalid spec never reaches it)."""
-        self.check(spec)
+        spec, job = self._job(spec)
         resolved = spec.model_dump(mode="json")  # the full spec, defaults filled in
         rec = self.store.create_run(
             name=spec.name.strip() or f"{spec.data.dataset} run", spec=resolved,
             dataset=spec.data.dataset, seed=spec.training.seed, tags=tags or (),
         )  # fmt: skip
         self.manager.publish_status(rec)
-        self.executor.submit(rec.id, spec.model_dump_json())
+        self.executor.submit(rec.id, job)
         return self.view(rec)
 
     def get(self, run_id: int) -> RunRecord:
@@ -119,6 +184,11 @@ class Runs:
         """Pause a running run before its next step, resume it, or train one more epoch
         and pause again; the stream says when it holds ("paused" messages)."""
         rec = self.get(run_id)
+        if rec.status == RunStatus.RUNNING and self.executor.in_group(run_id):
+            raise NotRunningError(
+                f"run {run_id} is a trial of a sweep group: trials of a sweep group train "
+                f"together and cannot be paused one by one"
+            )
         if rec.status != RunStatus.RUNNING or not self.executor.hold(run_id, HOLDS[action]):
             raise NotRunningError(f"run {run_id} is {rec.status}: only a running run can {action}")
         return self.view(rec)
@@ -182,7 +252,19 @@ class Runs:
         """At start: fail runs a previous process left running; re-queue the queued ones."""
         failed = self.store.fail_interrupted("interrupted by server restart")
         queued = self.store.queued_ids()
-        for run_id in queued:
-            rec = self.get(run_id)
-            self.executor.submit(run_id, RunSpec.model_validate(rec.spec).model_dump_json())
+        records = [self.get(run_id) for run_id in queued]
+        # A sweep's trials go back as one group (in queue order), so that the executor may
+        # still train them together; other runs one by one.
+        for sweep_id, group in itertools.groupby(records, key=lambda r: r.sweep_id):
+            if sweep_id is not None:
+                jobs = [(r.id, RunSpec.model_validate(r.spec).model_dump_json()) for r in group]
+                self.executor.submit_group(jobs)
+                continue
+            for rec in group:
+                spec = RunSpec.model_validate(rec.spec)
+                try:
+                    _, job = self._job(spec)
+                except SpecError:  # its source run went away: the worker fails it, saying why
+                    job = spec.model_dump_json()
+                self.executor.submit(rec.id, job)
         return failed, queued

@@ -56,6 +56,15 @@ export interface paths {
      */
     patch: operations["patch_run_api_runs__run_id__patch"];
   };
+  "/api/runs/{run_id}/ablate": {
+    /**
+     * Ablate
+     * @description One trial per removable or switchable component of the run (each Dropout, norm
+     * layer and Residual shortcut, each regulariser, the schedule, the optimizer, ...);
+     * `{"run": false}` only proposes them (200), else they run as a sweep (201).
+     */
+    post: operations["ablate_api_runs__run_id__ablate_post"];
+  };
   "/api/runs/{run_id}/cancel": {
     /**
      * Cancel Run
@@ -114,6 +123,38 @@ export interface paths {
      */
     post: operations["step_run_api_runs__run_id__step_post"];
   };
+  "/api/sweeps": {
+    /**
+     * List Sweeps
+     * @description The newest sweeps first, with their trials counted by status.
+     */
+    get: operations["list_sweeps_api_sweeps_get"];
+    /**
+     * Create Sweep
+     * @description Expand a sweep (grid x random samples x seeds), validate every trial, queue them all;
+     * one bad trial rejects the sweep with a 422 at ["trials", i, ...].
+     */
+    post: operations["create_sweep_api_sweeps_post"];
+  };
+  "/api/sweeps/{sweep_id}": {
+    /**
+     * Get Sweep
+     * @description One sweep: status, every trial's params and final metrics, the best trial.
+     */
+    get: operations["get_sweep_api_sweeps__sweep_id__get"];
+    /**
+     * Delete Sweep
+     * @description Cancel the active trials, then delete the sweep with its runs.
+     */
+    delete: operations["delete_sweep_api_sweeps__sweep_id__delete"];
+  };
+  "/api/sweeps/{sweep_id}/cancel": {
+    /**
+     * Cancel Sweep
+     * @description Stop every trial that has not ended.
+     */
+    post: operations["cancel_sweep_api_sweeps__sweep_id__cancel_post"];
+  };
   "/api/system": {
     /**
      * System
@@ -134,6 +175,26 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    /** Ablate */
+    Ablate: {
+      /**
+       * Run
+       * @description false: only propose the trials; true: run them.
+       * @default true
+       */
+      run?: boolean;
+    };
+    /**
+     * AblationView
+     * @description The proposals for a run, and the sweep that runs the valid ones (None if not run).
+     */
+    AblationView: {
+      /** Base Run Id */
+      base_run_id: number;
+      /** Proposals */
+      proposals: components["schemas"]["ProposalView"][];
+      sweep: components["schemas"]["SweepView"] | null;
+    };
     /**
      * ActivationsView
      * @description Per-layer output histograms over a batch, with dead and saturated units (B10, B11).
@@ -307,6 +368,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -332,6 +401,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -357,6 +434,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -536,6 +621,14 @@ export interface components {
        * @default true
        */
       count_include_pad?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -584,6 +677,14 @@ export interface components {
        * @default true
        */
       count_include_pad?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -644,6 +745,14 @@ export interface components {
        * @default 0.00001
        */
       eps?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -681,6 +790,14 @@ export interface components {
        * @default 0.00001
        */
       eps?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -695,6 +812,13 @@ export interface components {
        * @constant
        */
       type?: "BatchNorm2d";
+    };
+    /** BestTrial */
+    BestTrial: {
+      /** Run Id */
+      run_id: number;
+      /** Value */
+      value: number;
     };
     /** Body_preview_api_datasets_preview_post */
     Body_preview_api_datasets_preview_post: {
@@ -877,6 +1001,14 @@ export interface components {
       targets?: "last" | "every_step";
     };
     /**
+     * Choice
+     * @description One of the listed values, each as likely.
+     */
+    Choice: {
+      /** Choice */
+      choice: unknown[];
+    };
+    /**
      * CircleData
      * @description Inner disc (class 'inside') surrounded by a ring (class 'outside').
      */
@@ -952,6 +1084,14 @@ export interface components {
        */
       dilation?: number | number[];
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Groups
        * @description Channel groups (in and out divisible).
        * @default 1
@@ -1018,6 +1158,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Groups
        * @description Channel groups (in and out divisible).
@@ -1086,6 +1234,14 @@ export interface components {
        */
       dilation?: number | number[];
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Groups
        * @description Channel groups.
        * @default 1
@@ -1151,6 +1307,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Groups
        * @description Channel groups.
@@ -1325,6 +1489,11 @@ export interface components {
      */
     DigitsData: {
       /**
+       * Classes
+       * @description Keep only these classes, e.g. [5, 6, 7, 8, 9]; they are relabelled 0, 1, 2, ... in the order given (so 5 becomes class 0), and the model needs one output per kept class. Empty: every class.
+       */
+      classes?: number[] | null;
+      /**
        * Dataset
        * @default digits
        * @constant
@@ -1332,7 +1501,7 @@ export interface components {
       dataset?: "digits";
       /**
        * N Samples
-       * @description Use a seeded random subset of this many images; empty: all 1797.
+       * @description Use a seeded random subset of this many images (of the kept classes); empty: all 1797 (or all of the kept classes).
        */
       n_samples?: number | null;
       /**
@@ -1366,6 +1535,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1391,6 +1568,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1416,6 +1601,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1442,6 +1635,14 @@ export interface components {
        * @default 1
        */
       alpha?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default ELU
@@ -1495,6 +1696,14 @@ export interface components {
        * @description Size of each token vector.
        */
       embedding_dim: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1688,6 +1897,14 @@ export interface components {
        * @default -1
        */
       end_dim?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -1704,6 +1921,28 @@ export interface components {
       type?: "Flatten";
     };
     /**
+     * FromRun
+     * @description Where a layer's starting weights come from: one layer of a stored run's snapshot.
+     */
+    FromRun: {
+      /**
+       * Epoch
+       * @description Which snapshot of that run: an epoch number, or "last" for its final weights. A new run stores the number that "last" meant, so it can be repeated.
+       * @default last
+       */
+      epoch?: number | "last";
+      /**
+       * Layer
+       * @description The layer of that run to copy, as its path: "model.layers[0]", or "model.layers[2].layers[1]" inside a Residual block. Its weights must have the same shapes as this layer's.
+       */
+      layer: string;
+      /**
+       * Run
+       * @description The id of the stored run to copy from.
+       */
+      run: number;
+    };
+    /**
      * GELU
      * @description x * Phi(x), the Gaussian error linear unit (Transformers).
      */
@@ -1715,6 +1954,14 @@ export interface components {
        * @enum {string}
        */
       approximate?: "none" | "tanh";
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default GELU
@@ -1750,6 +1997,14 @@ export interface components {
        * @default 0
        */
       dropout?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Hidden Size
        * @description Units in the hidden state.
@@ -1955,6 +2210,14 @@ export interface components {
      */
     Identity: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Identity
        * @constant
@@ -1997,12 +2260,12 @@ export interface components {
        * Bias
        * @description Scheme for bias vectors.
        */
-      bias?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
+      bias?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["playground__ml__inits__Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
       /**
        * Weight
        * @description Scheme for weight matrices and kernels.
        */
-      weight?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
+      weight?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["playground__ml__inits__Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
     };
     /**
      * InspectOut
@@ -2158,6 +2421,14 @@ export interface components {
        */
       dropout?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Hidden Size
        * @description Units in the hidden state.
        */
@@ -2205,6 +2476,14 @@ export interface components {
        * @default 0.00001
        */
       eps?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2265,6 +2544,14 @@ export interface components {
      */
     LeakyReLU: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Negative Slope
        * @description Slope for x < 0.
        * @default 0.01
@@ -2293,6 +2580,14 @@ export interface components {
        * @default true
        */
       bias?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2343,11 +2638,27 @@ export interface components {
        */
       dim?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default LogSoftmax
        * @constant
        */
       type?: "LogSoftmax";
+    };
+    /**
+     * LogUniform
+     * @description A number drawn evenly on a log scale between lo and hi (learning rates).
+     */
+    LogUniform: {
+      /** Log Uniform */
+      log_uniform: [number, number];
     };
     /**
      * MSELoss
@@ -2383,6 +2694,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2431,6 +2750,14 @@ export interface components {
        * @default 1
        */
       dilation?: number | number[];
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2473,6 +2800,14 @@ export interface components {
        * @default true
        */
       bias?: boolean;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2712,6 +3047,14 @@ export interface components {
        * @default 0
        */
       dropout?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -2848,6 +3191,14 @@ export interface components {
      * @description Leaky ReLU whose negative slope is learned.
      */
     PReLU: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Init
        * @description Initial slope.
@@ -3137,6 +3488,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3222,6 +3581,26 @@ export interface components {
       text: string;
     };
     /**
+     * ProposalView
+     * @description One proposed ablation; `error` says why it cannot run (it was left out).
+     */
+    ProposalView: {
+      /** Error */
+      error: string | null;
+      /** Label */
+      label: string;
+      /** Params */
+      params: {
+        [key: string]: unknown;
+      };
+      /** Path */
+      path: string;
+      /** Spec */
+      spec: {
+        [key: string]: unknown;
+      };
+    };
+    /**
      * RMSprop
      * @description Rate divided by a moving RMS of recent gradients.
      */
@@ -3298,6 +3677,14 @@ export interface components {
        */
       dropout?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Hidden Size
        * @description Units in the hidden state.
        */
@@ -3331,10 +3718,37 @@ export interface components {
       type?: "RNN";
     };
     /**
+     * RandomSearch
+     * @description `n` samples, each drawing every path from its distribution. On the wire the paths sit
+     * beside "n": {"training.optimizer.lr": {"log_uniform": [1e-4, 0.1]}, "n": 8}.
+     */
+    RandomSearch: {
+      /**
+       * N
+       * @description How many samples.
+       */
+      n: number;
+      /**
+       * Paths
+       * @description Path -> distribution.
+       */
+      paths: {
+        [key: string]: components["schemas"]["LogUniform"] | components["schemas"]["playground__ml__sweep_paths__Uniform"] | components["schemas"]["Choice"];
+      };
+    };
+    /**
      * ReLU
      * @description max(0, x); units stuck below zero stop learning (dead ReLU).
      */
     ReLU: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default ReLU
@@ -3378,6 +3792,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3405,6 +3827,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3572,10 +4002,16 @@ export interface components {
       summary: {
         [key: string]: unknown;
       } | null;
+      /** Sweep Id */
+      sweep_id: number | null;
       /** Tags */
       tags: string[];
       /** Test Accuracy */
       test_accuracy: number | null;
+      /** Trial */
+      trial: {
+        [key: string]: unknown;
+      } | null;
       /** Versions */
       versions: {
         [key: string]: string;
@@ -3679,6 +4115,14 @@ export interface components {
        * @description Activation applied after this layer, e.g. "ReLU".
        */
       activation?: (components["schemas"]["ReLU"] | components["schemas"]["LeakyReLU"] | components["schemas"]["PReLU"] | components["schemas"]["ELU"] | components["schemas"]["GELU"] | components["schemas"]["SiLU"] | components["schemas"]["Sigmoid"] | components["schemas"]["Tanh"] | components["schemas"]["Softmax"] | components["schemas"]["LogSoftmax"] | components["schemas"]["Softplus"] | components["schemas"]["Identity"] | components["schemas"]["Sign"]) | null;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -3723,6 +4167,14 @@ export interface components {
      */
     SiLU: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default SiLU
        * @constant
@@ -3735,6 +4187,14 @@ export interface components {
      */
     Sigmoid: {
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Sigmoid
        * @constant
@@ -3746,6 +4206,14 @@ export interface components {
      * @description Step activation: +1 for x >= 0 else -1, with a straight-through gradient.
      */
     Sign: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default Sign
@@ -3854,6 +4322,14 @@ export interface components {
        */
       dim?: number;
       /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
+      /**
        * Type
        * @default Softmax
        * @constant
@@ -3871,6 +4347,14 @@ export interface components {
        * @default 1
        */
       beta?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default Softplus
@@ -4086,6 +4570,141 @@ export interface components {
       task: "classification" | "regression";
     };
     /**
+     * SweepIntroMessage
+     * @description WS /api/sweeps/{id}/stream: the first message, the sweep as GET returns it.
+     */
+    SweepIntroMessage: {
+      sweep: components["schemas"]["SweepView"];
+      /**
+       * Type
+       * @constant
+       */
+      type: "sweep";
+    };
+    /**
+     * SweepRequest
+     * @description A sweep: the base run spec and what to vary (grid, random samples, seeds).
+     */
+    SweepRequest: {
+      /**
+       * Base
+       * @description The run spec every trial starts from.
+       */
+      base: {
+        [key: string]: unknown;
+      };
+      /**
+       * Grid
+       * @description Path -> values; every combination is a trial (cartesian product).
+       */
+      grid?: {
+        [key: string]: unknown[];
+      };
+      /**
+       * Metric
+       * @description What 'best' means; default val_accuracy, or val_loss for regression.
+       */
+      metric?: ("val_accuracy" | "val_loss" | "train_loss" | "train_accuracy" | "test_accuracy") | null;
+      /**
+       * Name
+       * @description A label for the sweep.
+       * @default
+       */
+      name?: string;
+      /** @description Random samples, times the grid. */
+      random?: components["schemas"]["RandomSearch"] | null;
+      /**
+       * Seed
+       * @description Seeds the random samples.
+       * @default 0
+       */
+      seed?: number;
+      /**
+       * Seeds
+       * @description Copies of each trial with training.seed = base + i.
+       * @default 1
+       */
+      seeds?: number;
+    };
+    SweepStreamMessage: components["schemas"]["SweepIntroMessage"] | components["schemas"]["TrialMessage"];
+    /**
+     * SweepSummary
+     * @description A sweep in the list: counts, not trials.
+     */
+    SweepSummary: {
+      /** Base Run Id */
+      base_run_id: number | null;
+      /** Counts */
+      counts: {
+        [key: string]: number;
+      };
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Id */
+      id: number;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "sweep" | "ablation";
+      /** Metric */
+      metric: string;
+      /** Name */
+      name: string;
+      /** Params */
+      params: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+    };
+    /**
+     * SweepView
+     * @description A sweep with every trial and the best one by `metric`.
+     */
+    SweepView: {
+      /** Base */
+      base: {
+        [key: string]: unknown;
+      };
+      /** Base Run Id */
+      base_run_id: number | null;
+      best: components["schemas"]["BestTrial"] | null;
+      /** Counts */
+      counts: {
+        [key: string]: number;
+      };
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Id */
+      id: number;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "sweep" | "ablation";
+      /** Metric */
+      metric: string;
+      /** Name */
+      name: string;
+      /** Params */
+      params: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+      /** Trials */
+      trials: components["schemas"]["TrialView"][];
+    };
+    /**
      * SystemOut
      * @description Workers busy/idle, queue length, devices.
      */
@@ -4146,6 +4765,14 @@ export interface components {
      * @description tanh(x); zero-centred, saturates for large |x|.
      */
     Tanh: {
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /**
        * Type
        * @default Tanh
@@ -4279,6 +4906,14 @@ export interface components {
        * @default 0.1
        */
       dropout?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -4301,6 +4936,48 @@ export interface components {
       type?: "TransformerEncoderLayer";
     };
     /**
+     * TrialMessage
+     * @description WS /api/sweeps/{id}/stream: one trial's run message (epoch, boundary, status or
+     * result; a late viewer first gets each trial's stored epochs, at most 100, and newest
+     * boundary grid).
+     */
+    TrialMessage: {
+      /** Message */
+      message: components["schemas"]["StatusMessage"] | components["schemas"]["StartMessage"] | components["schemas"]["StepMessage"] | components["schemas"]["EpochMessage"] | components["schemas"]["BoundaryMessage"] | components["schemas"]["SnapshotMessage"] | components["schemas"]["PausedMessage"] | components["schemas"]["ResultMessage"];
+      /** Run Id */
+      run_id: number;
+      /**
+       * Type
+       * @constant
+       */
+      type: "trial";
+    };
+    /**
+     * TrialView
+     * @description One trial: the run, the values it tried, and where it got.
+     */
+    TrialView: {
+      /** Epoch */
+      epoch: number;
+      /** Error */
+      error: string | null;
+      /** Final */
+      final: {
+        [key: string]: number | null;
+      };
+      /** Index */
+      index: number;
+      /** Params */
+      params: {
+        [key: string]: unknown;
+      };
+      /** Run Id */
+      run_id: number;
+      /** Seed */
+      seed: number;
+      status: components["schemas"]["RunStatus"];
+    };
+    /**
      * Unflatten
      * @description Split dim `dim` (counting the batch dimension) into `unflattened_size`.
      */
@@ -4316,6 +4993,14 @@ export interface components {
        * @default 1
        */
       dim?: number;
+      /**
+       * Freeze
+       * @description Keep this layer's weights fixed: the optimizer never changes them, they get no gradient and no weight penalty, and the layer runs as it does at test time (BatchNorm uses its stored statistics). Freeze layers copied from a trained run to reuse what they learned and train only the rest (fine-tuning the head).
+       * @default false
+       */
+      freeze?: boolean;
+      /** @description Start this layer from the trained weights of a layer of a stored run (transfer learning) instead of random initial values. */
+      from_run?: components["schemas"]["FromRun"] | null;
       /** @description Initialisation for this layer; overrides training.init. */
       init?: components["schemas"]["InitSpec"] | null;
       /**
@@ -4329,30 +5014,6 @@ export interface components {
        * @description New sizes; one may be -1.
        */
       unflattened_size: number[];
-    };
-    /**
-     * Uniform
-     * @description U(a, b).
-     */
-    Uniform: {
-      /**
-       * A
-       * @description Lower bound.
-       * @default -0.05
-       */
-      a?: number;
-      /**
-       * B
-       * @description Upper bound.
-       * @default 0.05
-       */
-      b?: number;
-      /**
-       * Type
-       * @default uniform
-       * @constant
-       */
-      type?: "uniform";
     };
     /** ValidationError */
     ValidationError: {
@@ -4454,8 +5115,16 @@ export interface components {
       device: string;
       /** Pid */
       pid: number | null;
-      /** Run Id */
+      /**
+       * Run Id
+       * @description The first of run_ids; null when idle.
+       */
       run_id: number | null;
+      /**
+       * Run Ids
+       * @description The runs this worker trains: one, or a sweep group's unfinished trials.
+       */
+      run_ids: number[];
       /**
        * State
        * @enum {string}
@@ -4582,6 +5251,30 @@ export interface components {
       val?: number;
     };
     /**
+     * Uniform
+     * @description U(a, b).
+     */
+    playground__ml__inits__Uniform: {
+      /**
+       * A
+       * @description Lower bound.
+       * @default -0.05
+       */
+      a?: number;
+      /**
+       * B
+       * @description Upper bound.
+       * @default 0.05
+       */
+      b?: number;
+      /**
+       * Type
+       * @default uniform
+       * @constant
+       */
+      type?: "uniform";
+    };
+    /**
      * Constant
      * @description The optimizer's lr throughout.
      */
@@ -4592,6 +5285,14 @@ export interface components {
        * @constant
        */
       type?: "Constant";
+    };
+    /**
+     * Uniform
+     * @description A number drawn evenly between lo and hi.
+     */
+    playground__ml__sweep_paths__Uniform: {
+      /** Uniform */
+      uniform: [number, number];
     };
   };
   responses: never;
@@ -4671,6 +5372,8 @@ export interface operations {
         name?: string | null;
         dataset?: string | null;
         tag?: string | null;
+        /** @description Only this sweep's trials. */
+        sweep_id?: number | null;
         sort?: "created_at" | "name" | "status" | "test_accuracy" | "best_val_accuracy";
         descending?: boolean;
         limit?: number;
@@ -4790,6 +5493,44 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Ablate
+   * @description One trial per removable or switchable component of the run (each Dropout, norm
+   * layer and Residual shortcut, each regulariser, the schedule, the optimizer, ...);
+   * `{"run": false}` only proposes them (200), else they run as a sweep (201).
+   */
+  ablate_api_runs__run_id__ablate_post: {
+    parameters: {
+      path: {
+        run_id: number;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["Ablate"] | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AblationView"];
+        };
+      };
+      /** @description The ablation sweep was created. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["AblationView"];
         };
       };
       /** @description Validation Error */
@@ -5007,6 +5748,130 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * List Sweeps
+   * @description The newest sweeps first, with their trials counted by status.
+   */
+  list_sweeps_api_sweeps_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SweepSummary"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Create Sweep
+   * @description Expand a sweep (grid x random samples x seeds), validate every trial, queue them all;
+   * one bad trial rejects the sweep with a 422 at ["trials", i, ...].
+   */
+  create_sweep_api_sweeps_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SweepRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["SweepView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Get Sweep
+   * @description One sweep: status, every trial's params and final metrics, the best trial.
+   */
+  get_sweep_api_sweeps__sweep_id__get: {
+    parameters: {
+      path: {
+        sweep_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SweepView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete Sweep
+   * @description Cancel the active trials, then delete the sweep with its runs.
+   */
+  delete_sweep_api_sweeps__sweep_id__delete: {
+    parameters: {
+      path: {
+        sweep_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Cancel Sweep
+   * @description Stop every trial that has not ended.
+   */
+  cancel_sweep_api_sweeps__sweep_id__cancel_post: {
+    parameters: {
+      path: {
+        sweep_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SweepView"];
         };
       };
       /** @description Validation Error */

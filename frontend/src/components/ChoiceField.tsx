@@ -2,6 +2,7 @@
 import type { Json, JsonObject, Param } from "../api/types";
 import { choiceType, type FieldKind } from "../state/fields";
 import { findEntry } from "../state/spec";
+import { TRANSFER_FIELDS } from "../state/transfer";
 import { fieldId } from "./Field";
 import { FieldLabel } from "./FieldLabel";
 import { errorsAt, useForm } from "./formContext";
@@ -20,6 +21,11 @@ export function ChoiceField({ param, kind, value, path, onChange }: Props) {
   const entries = catalog[kind.from];
   const type = choiceType(value);
   const entry = findEntry(entries, type);
+  // An activation chosen as a layer's shorthand is part of that layer (frozen with it), so
+  // its own from_run and freeze are left out here.
+  const params = (entry?.params ?? []).filter(
+    (p) => kind.from !== "activations" || !TRANSFER_FIELDS.includes(p.name),
+  );
   // Specs may say "ReLU" for {"type": "ReLU"}; the form always writes the object form.
   const obj: JsonObject =
     value && typeof value === "object" && !Array.isArray(value) ? value : type ? { type } : {};
@@ -51,10 +57,10 @@ export function ChoiceField({ param, kind, value, path, onChange }: Props) {
           {errs.map((e) => e.msg).join("; ")}
         </span>
       )}
-      {entry && entry.params.length > 0 && (
+      {entry && params.length > 0 && (
         <div class="nested">
           <ParamForm
-            params={entry.params}
+            params={params}
             value={obj}
             path={path}
             onChange={(v) => onChange({ ...v, type: entry.type })}

@@ -3,9 +3,11 @@
 import type { JsonObject } from "../api/types";
 import { formatCount, formatShape } from "../state/format";
 import { findEntry, type LayerAddr, layerPath, replaceLayer, retypeLayer } from "../state/spec";
+import { fromRunOf, isFrozen } from "../state/transfer";
 import { errorsAt, useForm } from "./formContext";
 import { LayerFields } from "./LayerFields";
 import { LayerTools } from "./LayerTools";
+import { LayerTransfer } from "./LayerTransfer";
 import { LayerTypeOptions } from "./LayerTypeOptions";
 
 interface Props {
@@ -22,9 +24,14 @@ export function LayerCard({ addr, layer, count }: Props) {
   const row = rows.get(path);
   const own = errorsAt(errors, path, true); // shape errors name the layer itself
   const name = `layer ${addr.map((i) => i + 1).join(".")} (${type})`;
+  const frozen = isFrozen(layer);
+  // Transfer controls where there are weights to copy or freeze (or already set); while the
+  // spec does not validate there are no rows, so every non-activation layer keeps them.
+  const weighted = row ? row.params > 0 : findEntry(catalog.layers, type) !== undefined;
+  const transfers = weighted || frozen || fromRunOf(layer) !== null;
   return (
     <li
-      class={`layer-card${own.length ? " has-error" : ""}`}
+      class={`layer-card${own.length ? " has-error" : ""}${frozen ? " frozen" : ""}`}
       data-testid="layer-card"
       data-path={path}
     >
@@ -52,6 +59,11 @@ export function LayerCard({ addr, layer, count }: Props) {
         >
           {row ? `${formatCount(row.params)} params` : ""}
         </span>
+        {frozen && (
+          <span class="frozen-badge small" data-testid="layer-frozen" title="Weights fixed">
+            ❄ frozen
+          </span>
+        )}
         <span class="spacer" />
         <LayerTools addr={addr} type={type} name={name} count={count} />
       </div>
@@ -59,6 +71,14 @@ export function LayerCard({ addr, layer, count }: Props) {
         <p class="layer-error" role="alert" data-testid="layer-error">
           {own.map((e) => e.msg).join("; ")}
         </p>
+      )}
+      {entry && transfers && (
+        <LayerTransfer
+          layer={layer}
+          path={path}
+          name={name}
+          onChange={(v) => update((s) => replaceLayer(s, addr, v))}
+        />
       )}
       {entry && (
         <LayerFields

@@ -5,6 +5,7 @@ import type { Entry, JsonObject } from "../api/types";
 import { splitParams } from "../state/fields";
 import { learnerLabel } from "../state/labels";
 import type { LayerAddr } from "../state/spec";
+import { TRANSFER_FIELDS } from "../state/transfer";
 import { errorsAt, useForm } from "./formContext";
 import { ParamForm } from "./ParamForm";
 
@@ -21,7 +22,9 @@ export function LayerFields({ entry, layer, addr, path, onChange }: Props) {
   // Split by what the layer set when it appeared: a field edited later stays where it is,
   // rather than jumping (and losing focus) as it leaves its default.
   const [initial] = useState(() => ({ ...layer }));
-  const { main, more } = splitParams(entry.params, initial);
+  // from_run and freeze have their own controls on the card (LayerTransfer).
+  const params = entry.params.filter((p) => !TRANSFER_FIELDS.includes(p.name));
+  const { main, more } = splitParams(params, initial);
   // A problem in a folded field unfolds it.
   const open = more.some((p) => errorsAt(errors, `${path}.${p.name}`).length > 0);
   return (

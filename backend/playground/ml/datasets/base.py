@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Annotated, Any, Generic, Literal, TypeVar
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, ConfigDict, Field, model_validator
 
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
 from playground.ml.types import Task
@@ -80,7 +80,27 @@ NSamples = Annotated[
     ),
 ]
 NClasses = Annotated[int, Field(ge=2, le=10, description="Number of classes.")]
-Noise = Annotated[float, Field(ge=0.0, le=2.0)]  # units differ per set: see each description
+Noise = Annotated[float, Field(ge=0.0, le=2.0)]
+
+
+def _distinct(classes: list[int] | None) -> list[int] | None:
+    if classes is not None and len(set(classes)) != len(classes):
+        raise ValueError("each class may be listed once")
+    return classes
+
+
+# Transfer learning's classic exercise trains on some classes and fine-tunes on others.
+ClassSubset = Annotated[
+    list[Annotated[int, Field(ge=0, le=9)]] | None,
+    Field(
+        min_length=2,
+        max_length=10,
+        description="Keep only these classes, e.g. [5, 6, 7, 8, 9]; they are relabelled "
+        "0, 1, 2, ... in the order given (so 5 becomes class 0), and the model needs one "
+        "output per kept class. Empty: every class.",
+    ),
+    AfterValidator(_distinct),
+]  # units differ per set: see each description
 
 S = TypeVar("S", bound=DataBase)
 

@@ -9,7 +9,7 @@ from typing import Literal
 import numpy as np
 from pydantic import Field
 
-from playground.ml.datasets.base import DataBase, DatasetDef, SplitSpec
+from playground.ml.datasets.base import ClassSubset, DataBase, DatasetDef, SplitSpec
 from playground.ml.datasets.idx import IdxError, read_idx, read_idx_header
 from playground.ml.datasets.normalize import PER_CHANNEL_FIRST
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
@@ -18,6 +18,7 @@ from playground.ml.errors import SpecError
 from playground.ml.types import TargetInfo, TensorType
 
 DIGITS_COUNT = 1797  # images in scikit-learn's bundled copy
+DIGITS_PER_CLASS = (178, 182, 177, 183, 181, 182, 181, 179, 174, 180)  # of digit 0..9
 DIGITS_MAX = 16.0  # pixel values run 0..16
 DIGIT_NAMES = tuple(str(d) for d in range(10))
 FASHION_NAMES = (
@@ -47,8 +48,10 @@ class DigitsData(DataBase):
         None,
         ge=10,
         le=DIGITS_COUNT,
-        description="Use a seeded random subset of this many images; empty: all 1797.",
+        description="Use a seeded random subset of this many images (of the kept classes); "
+        "empty: all 1797 (or all of the kept classes).",
     )
+    classes: ClassSubset = None
 
 
 class IdxImagesBase(DataBase):
@@ -89,8 +92,16 @@ IdxImagesData = MnistData | FashionMnistData
 
 def describe_digits(spec: DigitsData, ctx: DataContext) -> DataInfo:
     """Shapes and split sizes of the digits set."""
-    n = spec.n_samples or DIGITS_COUNT
-    target = TargetInfo("classification", n_classes=10, class_names=DIGIT_NAMES)
+    kept = spec.classes or list(range(10))
+    available = sum(DIGITS_PER_CLASS[c] for c in kept)
+    if spec.n_samples is not None and spec.n_samples > available:
+        raise SpecError.at(
+            ("data", "n_samples"),
+            f"{spec.n_samples} samples asked for, but the kept classes have {available} images",
+        )
+    n = spec.n_samples or available
+    names = tuple(DIGIT_NAMES[c] for c in kept)
+    target = TargetInfo("classification", n_classes=len(kept), class_names=names)
     return DataInfo(TensorType((1, 8, 8)), target, *split_sizes(n, spec.split.val, spec.split.test))
 
 
@@ -102,6 +113,8 @@ def load_digits_set(spec: DigitsData, ctx: DataContext) -> LoadedData:
     bunch = load_digits()
     x = (np.asarray(bunch.images, dtype=np.float32) / DIGITS_MAX)[:, None]  # (N, 1, 8, 8)
     y = np.asarray(bunch.target, dtype=np.int64)
+    if spec.classes is not None:
+        x, y = keep_classes(x, y, spec.classes)
     rng = np.random.default_rng(spec.seed)
     if spec.n_samples is not None:
         keep = rng.choice(len(x), size=spec.n_samples, replace=False)
@@ -110,6 +123,14 @@ def load_digits_set(spec: DigitsData, ctx: DataContext) -> LoadedData:
     axes = PER_CHANNEL_FIRST if spec.normalize else None
     train, val, test, _ = make_splits(x, y, parts, normalize_axes=axes)
     return LoadedData(describe_digits(spec, ctx), train, val, test)
+
+
+def keep_classes(x: np.ndarray, y: np.ndarray, classes: list[int]) -> tuple[np.ndarray, np.ndarray]:
+    """The samples of `classes` only, relabelled 0..k-1 in the order the list gives."""
+    relabel = np.full(int(y.max()) + 1, -1, dtype=np.int64)
+    relabel[classes] = np.arange(len(classes))
+    keep = relabel[y] >= 0
+    return x[keep], relabel[y[keep]]
 
 
 # ---- MNIST-style IDX folders ---------------------------------------------------------

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterable, Sequence
-from typing import Any, ClassVar
+from typing import Any, ClassVar, Literal
 
+from pydantic import Field
 from torch import nn
 
 from playground.ml.spec_model import SpecModel
@@ -16,6 +17,28 @@ class ShapeError(ValueError):
     """A layer cannot accept its input; the walker adds the layer's JSON path."""
 
 
+# A layer path inside a run's spec, as error messages write it: model.layers[2].layers[0].
+LAYER_PATH = r"^model\.layers\[\d{1,4}\](\.layers\[\d{1,4}\]){0,8}$"
+
+
+class FromRun(SpecModel):
+    """Where a layer's starting weights come from: one layer of a stored run's snapshot."""
+
+    run: int = Field(ge=1, le=2**62, description="The id of the stored run to copy from.")
+    layer: str = Field(
+        pattern=LAYER_PATH,
+        max_length=120,
+        description='The layer of that run to copy, as its path: "model.layers[0]", or '
+        '"model.layers[2].layers[1]" inside a Residual block. Its weights must have the '
+        "same shapes as this layer's.",
+    )
+    epoch: int | Literal["last"] = Field(
+        "last",
+        description='Which snapshot of that run: an epoch number, or "last" for its final '
+        'weights. A new run stores the number that "last" meant, so it can be repeated.',
+    )
+
+
 class LayerSpec(SpecModel):
     """One entry of `model.layers`: declares its fields, shape rule, FLOPs and module.
 
@@ -24,6 +47,25 @@ class LayerSpec(SpecModel):
     """
 
     category: ClassVar[str] = "layer"
+
+    # Transfer learning (G6): every layer, a Residual block included, may start from
+    # another run's trained weights and may be frozen. Layers without weights ignore both.
+    # Left out of dumps while at their defaults, so stored specs of runs that use neither
+    # (and every activation shorthand) read as they did before these fields existed.
+    from_run: FromRun | None = Field(
+        None,
+        exclude_if=lambda v: v is None,
+        description="Start this layer from the trained weights of a layer of a stored run "
+        "(transfer learning) instead of random initial values.",
+    )
+    freeze: bool = Field(
+        False,
+        exclude_if=lambda v: v is False,
+        description="Keep this layer's weights fixed: the optimizer never changes them, "
+        "they get no gradient and no weight penalty, and the layer runs as it does at test "
+        "time (BatchNorm uses its stored statistics). Freeze layers copied from a trained "
+        "run to reuse what they learned and train only the rest (fine-tuning the head).",
+    )
 
     @classmethod
     def type_name(cls) -> str:

@@ -23,8 +23,8 @@ def group_key(spec: RunSpec) -> str | None:
     spec cannot be trained in a group (it runs alone, as an ordinary run).
 
     Groupable: a stack of Linear layers and element-wise activations (PReLU, whose slope
-    is a parameter, excluded), trained by SGD, Adam or AdamW without amsgrad, early
-    stopping or augmentation. Trials of a group share the data, layer widths, epochs,
+    is a parameter, excluded), none copied from a stored run or frozen, trained by SGD,
+    Adam or AdamW without amsgrad, early stopping or augmentation. Trials of a group share the data, layer widths, epochs,
     batch size, loss, optimizer type (and Nesterov on or off), the kind of gradient
     clipping and device; seeds, init, learning rates, momenta, betas, weight decay, l1/l2,
     clipping limits and schedules may differ.
@@ -54,6 +54,8 @@ def group_key(spec: RunSpec) -> str | None:
 
 def _layer_key(layer: Any) -> Any | None:
     """The layer's structure (its init may differ per trial); None if it cannot be stacked."""
+    if layer.from_run is not None or layer.freeze:  # transfer learning trains alone
+        return None
     if isinstance(layer, Linear):
         act = layer.activation
         if act is not None and _layer_key(act) is None:
