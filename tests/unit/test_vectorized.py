@@ -349,3 +349,18 @@ def test_log_softmax_with_nll_groups_and_matches() -> None:
     alone, grouped, _ = alone_and_grouped(specs)
     for a, g in zip(alone, grouped, strict=True):
         assert_same_run(a, g)
+
+
+def test_specs_of_several_groups_train_each_part_as_it_can() -> None:
+    sgd = [spiral(s, {"type": "SGD", "lr": 0.05}, epochs=2) for s in range(2)]
+    adam = spiral(0, {"type": "Adam", "lr": 0.01}, epochs=2)
+    dropout = make_spec(
+        model=layers(linear(8, activation="ReLU"), {"type": "Dropout", "p": 0.2}, linear(2)),
+        training={"epochs": 2},
+    )
+    specs = [sgd[0], adam, dropout, sgd[1]]
+    assert group_key(dropout) is None
+    alone, grouped, results = alone_and_grouped(specs)
+    assert [r.status for r in results] == ["succeeded"] * 4
+    for a, g in zip(alone, grouped, strict=True):
+        assert_same_run(a, g)

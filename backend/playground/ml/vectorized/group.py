@@ -92,9 +92,23 @@ def train_group(
     A trial whose hooks set `cancelled` ends "cancelled" alone, one whose loss diverges
     ends "diverged" alone; the others go on.
     """
-    keys = {group_key(s) for s in specs}
-    if len(keys) > 1 or None in keys:  # not one group: each trial as an ordinary run
-        return [train(s, h, limits=limits, ctx=ctx) for s, h in zip(specs, hooks, strict=True)]
+    keys = [group_key(s) for s in specs]
+    if len(set(keys)) > 1 or None in keys:  # not one group: train each part as it can be
+        results: dict[int, RunResult] = {}
+        for key in dict.fromkeys(keys):
+            part = [i for i, k in enumerate(keys) if k == key]
+            if key is None:  # an ordinary run
+                results |= {i: train(specs[i], hooks[i], limits=limits, ctx=ctx) for i in part}
+            else:
+                done = _train_one_group([specs[i] for i in part], [hooks[i] for i in part], limits, ctx)  # fmt: skip
+                results |= dict(zip(part, done, strict=True))
+        return [results[i] for i in range(len(specs))]
+    return _train_one_group(specs, hooks, limits, ctx)
+
+
+def _train_one_group(
+    specs: Sequence[RunSpec], hooks: Sequence[Hooks], limits: Limits | None, ctx: DataContext | None
+) -> list[RunResult]:
     started = time.perf_counter()
     limits = limits or Limits()
     results: list[RunResult | None] = [None] * len(specs)
