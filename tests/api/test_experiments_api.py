@@ -78,7 +78,8 @@ def test_cli_lr_find(tmp_path: Path) -> None:
     )  # fmt: skip
     assert proc.returncode == 0, proc.stderr
     out = json.loads(proc.stdout)
-    assert len(out["lrs"]) <= 60 and out["suggested_lr"] is not None
+    assert len(out["lrs"]) <= 60
+    assert out["suggested_lr"] is not None
     table = subprocess.run([*cli, "--steps", "60"], capture_output=True, text=True, timeout=120)
     assert table.returncode == 0, table.stderr
     assert "suggested" in table.stdout.lower()

@@ -3,6 +3,7 @@ early stop when the loss blows up."""
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 from pathlib import Path
@@ -25,8 +26,9 @@ def preset(name: str) -> RunSpec:
 def test_ramp_is_exponential_from_min_to_max() -> None:
     lrs = lr_ramp(1e-6, 1.0, 200)
     assert len(lrs) == 200
-    assert lrs[0] == pytest.approx(1e-6) and lrs[-1] == pytest.approx(1.0)
-    ratios = [b / a for a, b in zip(lrs, lrs[1:], strict=False)]
+    assert lrs[0] == pytest.approx(1e-6)
+    assert lrs[-1] == pytest.approx(1.0)
+    ratios = [b / a for a, b in itertools.pairwise(lrs)]
     assert max(ratios) == pytest.approx(min(ratios))  # one constant factor per step
     assert ratios[0] == pytest.approx(10 ** (6 / 199))
 
