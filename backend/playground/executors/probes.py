@@ -116,8 +116,9 @@ def compute_reply(probe: Probe) -> Reply:
 
 
 def task_reply(task: Task) -> Reply:
-    """run_task() with its SpecError as plain data."""
-    return _reply(lambda: run_task(task, _ctx))
+    """run_task() with its SpecError as plain data; on the CPU, as views are (GPUs belong to
+    the training workers, whose runs a probe's allocations could push out of memory)."""
+    return _reply(lambda: run_task(task, _ctx, device="cpu"))
 
 
 def _reply(work: Callable[[], dict[str, Any]]) -> Reply:
@@ -153,13 +154,14 @@ def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
         return inspect(spec, model, data, request, ctx=ctx)
 
 
-def run_task(task: Task, ctx: DataContext) -> dict[str, Any]:
-    """One experiment on a validated spec, with its data loaded (or reused)."""
+def run_task(task: Task, ctx: DataContext, device: str | None = None) -> dict[str, Any]:
+    """One experiment on a validated spec, with its data loaded (or reused); on `device`, or
+    the spec's own."""
     spec = RunSpec.model_validate_json(task.spec_json)
     data = _cached(_data, spec.data.model_dump_json(), lambda: load(spec.data, ctx))
     if task.kind == "lr_find":
-        return lr_find(spec, data, **task.args)
-    return {"checks": sanity(spec, data, **task.args)}
+        return lr_find(spec, data, device=device, **task.args)
+    return {"checks": sanity(spec, data, device=device, **task.args)}
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Any, make: Any) -> Any:

@@ -63,15 +63,14 @@ class Fresh:
         return out.detach(), loss.detach()
 
 
-def fresh(spec: RunSpec, data: LoadedData) -> Fresh:
-    """The model of a validated spec before its first step (seeded as train() seeds it)."""
+def fresh(spec: RunSpec, data: LoadedData, device: str | None = None) -> Fresh:
+    """The model of a validated spec before its first step (seeded as train() seeds it), on
+    `device` ("cpu", ...) or else the spec's own."""
     t = spec.training
-    device = resolve_device(t.device)
+    on = resolve_device(device or t.device)
     torch.manual_seed(t.seed)  # initialisation and dropout
-    gen = torch.Generator(device=device).manual_seed(t.seed)
-    train_set = Split(data.train.x.to(device), data.train.y.to(device))
-    model = build_model(spec.model.layers, data.info.input, t.init).to(device)
+    gen = torch.Generator(device=on).manual_seed(t.seed)
+    train_set = Split(data.train.x.to(on), data.train.y.to(on))
+    model = build_model(spec.model.layers, data.info.input, t.init).to(on)
     objective = Objective.create(t, data.info.target)
-    return Fresh(
-        spec, device, gen, train_set, model, objective, t.optimizer.build(model.parameters())
-    )
+    return Fresh(spec, on, gen, train_set, model, objective, t.optimizer.build(model.parameters()))

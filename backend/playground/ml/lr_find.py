@@ -67,13 +67,15 @@ def lr_find(
     max_lr: float = 1.0,
     steps: int = 200,
     max_seconds: float = MAX_SECONDS,
+    device: str | None = None,
 ) -> dict[str, Any]:
     """{"lrs", "losses" (smoothed), "raw_losses", "suggested_lr", "diverged_at", "note",
     "seconds"} for a validated spec and its loaded data (the spec's own model, loss,
-    optimizer type and batch size; its lr, schedule and epochs are ignored)."""
+    optimizer type and batch size; its lr, schedule, epochs and augmentation are left out), on `device`
+    or the spec's own."""
     check_range(min_lr, max_lr, steps)
     check_spec(spec)
-    run = fresh(spec, data)
+    run = fresh(spec, data, device)
     n = run.train_set.x.shape[0]
     batches = batch_slices(n, spec.training.batch_size, has_batchnorm(run.model))
     started = time.perf_counter()

@@ -35,10 +35,13 @@ DONE_FRACTION = 0.01  # regression: "near zero" = 1 % of the subset's starting l
 EVAL_EVERY = 5  # steps between checks of the subset (eval mode: no dropout)
 
 
-def sanity(spec: RunSpec, data: LoadedData, checks: list[Check]) -> list[dict[str, Any]]:
-    """One verdict per check, in the order asked: {"check", "verdict", "message", ...}."""
+def sanity(
+    spec: RunSpec, data: LoadedData, checks: list[Check], device: str | None = None
+) -> list[dict[str, Any]]:
+    """One verdict per check, in the order asked: {"check", "verdict", "message", ...}, on
+    `device` or the spec's own."""
     runners = {"initial_loss": initial_loss, "overfit_small": overfit_small}
-    return [runners[c](fresh(spec, data)) for c in checks]  # each from the same fresh start
+    return [runners[c](fresh(spec, data, device)) for c in checks]  # each from a fresh start
 
 
 def initial_loss(run: Fresh) -> dict[str, Any]:
