@@ -78,7 +78,7 @@ def test_suggestion_before_the_minimum_where_the_loss_falls_fastest() -> None:
 
 def test_flat_loss_gives_a_clear_note() -> None:
     lr, note = suggest(lr_ramp(1e-4, 1.0, 100), [1.0 + 0.01 * i for i in range(100)])
-    assert lr == pytest.approx(1e-4)
+    assert lr is None  # no rate worth offering
     assert "never fell" in note
 
 

@@ -71,8 +71,8 @@ def lr_find(
 ) -> dict[str, Any]:
     """{"lrs", "losses" (smoothed), "raw_losses", "suggested_lr", "diverged_at", "note",
     "seconds"} for a validated spec and its loaded data (the spec's own model, loss,
-    optimizer type and batch size; its lr, schedule, epochs and augmentation are left out), on `device`
-    or the spec's own."""
+    optimizer type and batch size; its lr, schedule, epochs and augmentation are left out),
+    on `device` or the spec's own."""
     check_range(min_lr, max_lr, steps)
     check_spec(spec)
     run = fresh(spec, data, device)
@@ -80,7 +80,7 @@ def lr_find(
     batches = batch_slices(n, spec.training.batch_size, has_batchnorm(run.model))
     started = time.perf_counter()
     lrs, raw, smooth = [], [], []
-    avg, diverged_at, timed_out = 0.0, None, False
+    avg, lowest, diverged_at, timed_out = 0.0, math.inf, None, False
     order = torch.arange(n, device=run.device)
     for i, lr in enumerate(lr_ramp(min_lr, max_lr, steps)):
         b = i % len(batches)
@@ -100,7 +100,8 @@ def lr_find(
         lrs.append(lr)
         raw.append(value)
         smooth.append(smoothed)
-        if i > SKIP_START and smoothed > DIVERGE * min(smooth):
+        lowest = min(lowest, smoothed)
+        if i > SKIP_START and smoothed > DIVERGE * lowest:
             diverged_at = lr
             break
         if time.perf_counter() - started > max_seconds:
@@ -128,7 +129,7 @@ def suggest(lrs: list[float], losses: list[float]) -> tuple[float | None, str]:
     w = max(1, n // 20)
     low = min(range(skip, n), key=losses.__getitem__, default=0)
     if low - w <= skip:
-        return lrs[0], (
+        return None, (
             "The loss never fell clearly in this range, so there is no good rate to point at; "
             "try a smaller min_lr or more steps."
         )
