@@ -30,6 +30,11 @@ def test_find_a_learning_rate_and_use_it(page: Page) -> None:
     page.get_by_role("button", name="Use this lr").click()
     expect(lr_field).to_have_value(suggested)
     assert suggested != "0.01"  # the field changed (the preset's 0.01 is not the suggestion)
+    # The finder sweeps its own rates: a new lr does not make its plot out of date...
+    expect(page.get_by_test_id("experiment-stale")).to_have_count(0)
+    # ...a new model does.
+    page.locator("#f-model-layers-0-out_features").fill("12")
+    expect(page.get_by_test_id("experiment-stale")).to_contain_text("click again")
 
 
 def test_sanity_checks_show_a_verdict_each(page: Page) -> None:
@@ -44,8 +49,10 @@ def test_sanity_checks_show_a_verdict_each(page: Page) -> None:
     expect(page.get_by_test_id("verdict-overfit_small")).to_have_attribute("data-verdict", "ok")
     # A learning rate too small to learn anything: the overfit check fails with advice.
     page.locator("#f-training-optimizer-lr").fill("1e-9")
+    expect(page.get_by_test_id("experiment-stale")).to_be_visible()
     page.get_by_role("button", name="Sanity checks").click()
     overfit = page.get_by_test_id("verdict-overfit_small")
     expect(overfit).to_have_attribute("data-verdict", "failed", timeout=FINDER_TIMEOUT_MS)
     expect(overfit).to_contain_text("check the learning rate")
+    expect(page.get_by_test_id("experiment-stale")).to_have_count(0)
     shot(page, "sanity-checks")

@@ -4,30 +4,29 @@ import { useEffect, useRef, useState } from "preact/hooks";
 import { api, errorMessage } from "../api/client";
 import type { LrFindOut, SanityCheck, SpecJson } from "../api/types";
 import { LrFinderChart } from "../charts/LrFinderChart";
-import { CHECK_TITLES, fmtLr, lrSummary, verdictBadge } from "../state/experiments";
+import { CHECK_TITLES, experimentKey, fmtLr, lrSummary, verdictBadge } from "../state/experiments";
 import "./experiments.css";
 
 type Pending<T> =
   | { phase: "idle" }
   | { phase: "busy" }
-  | { phase: "done"; value: T }
-  | {
-      phase: "failed";
-      error: string;
-    };
+  | { phase: "done"; value: T; key: string } // key: experimentKey of the spec it answered
+  | { phase: "failed"; error: string };
+
+type Start<T> = (key: string, request: (signal: AbortSignal) => Promise<T>) => void;
 
 /** One request at a time per kind; a newer click (or leaving) aborts the older one. */
-function useRequest<T>(): [Pending<T>, (start: (signal: AbortSignal) => Promise<T>) => void] {
+function useRequest<T>(): [Pending<T>, Start<T>] {
   const [state, setState] = useState<Pending<T>>({ phase: "idle" });
   const ctrl = useRef<AbortController | null>(null);
   useEffect(() => () => ctrl.current?.abort(), []);
-  const run = (start: (signal: AbortSignal) => Promise<T>) => {
+  const run: Start<T> = (key, request) => {
     ctrl.current?.abort();
     const c = new AbortController();
     ctrl.current = c;
     setState({ phase: "busy" });
-    start(c.signal).then(
-      (value) => !c.signal.aborted && setState({ phase: "done", value }),
+    request(c.signal).then(
+      (value) => !c.signal.aborted && setState({ phase: "done", value, key }),
       (e: unknown) => !c.signal.aborted && setState({ phase: "failed", error: errorMessage(e) }),
     );
   };
@@ -43,6 +42,8 @@ interface Props {
 export function ExperimentsPanel({ spec, disabled, onUseLr }: Props) {
   const [finder, find] = useRequest<LrFindOut>();
   const [checks, check] = useRequest<SanityCheck[]>();
+  const stale = (state: Pending<unknown>, kind: "lr" | "sanity") =>
+    state.phase === "done" && state.key !== experimentKey(spec, kind);
   return (
     <section class="panel experiments" aria-labelledby="experiments-h">
       <h2 id="experiments-h">Before you train</h2>
@@ -58,7 +59,7 @@ export function ExperimentsPanel({ spec, disabled, onUseLr }: Props) {
           type="button"
           disabled={disabled || finder.phase === "busy"}
           aria-busy={finder.phase === "busy"}
-          onClick={() => find((signal) => api.lrFind(spec, signal))}
+          onClick={() => find(experimentKey(spec, "lr"), (signal) => api.lrFind(spec, signal))}
         >
           {finder.phase === "busy" ? "Finding…" : "Find learning rate"}
         </button>
@@ -66,7 +67,11 @@ export function ExperimentsPanel({ spec, disabled, onUseLr }: Props) {
           type="button"
           disabled={disabled || checks.phase === "busy"}
           aria-busy={checks.phase === "busy"}
-          onClick={() => check((signal) => api.sanity(spec, signal).then((r) => r.checks))}
+          onClick={() =>
+            check(experimentKey(spec, "sanity"), (signal) =>
+              api.sanity(spec, signal).then((r) => r.checks),
+            )
+          }
         >
           {checks.phase === "busy" ? "Checking…" : "Sanity checks"}
         </button>
@@ -76,14 +81,24 @@ export function ExperimentsPanel({ spec, disabled, onUseLr }: Props) {
           {finder.error}
         </p>
       )}
+      {stale(finder, "lr") && <Stale what="plot" />}
       {finder.phase === "done" && <LrResult result={finder.value} onUseLr={onUseLr} />}
       {checks.phase === "failed" && (
         <p class="error-text" role="alert">
           {checks.error}
         </p>
       )}
+      {stale(checks, "sanity") && <Stale what="verdicts" />}
       {checks.phase === "done" && <Verdicts checks={checks.value} />}
     </section>
+  );
+}
+
+function Stale({ what }: { what: string }) {
+  return (
+    <p class="muted small" data-testid="experiment-stale">
+      The spec has changed since these {what} were made: click again for an up-to-date answer.
+    </p>
   );
 }
 

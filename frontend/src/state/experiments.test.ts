@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { LrFindOut, SpecJson } from "../api/types";
 import {
+  experimentKey,
   fmtLr,
   lrChartColumns,
   lrSummary,
@@ -80,6 +81,20 @@ describe("learning-rate finder", () => {
   it("says where the loss blew up", () => {
     expect(lrSummary(result())).toBe("Suggested lr 0.01: there the loss fell fastest.");
     expect(lrSummary(result({ diverged_at: 0.5 }))).toContain("blew up at lr 0.5");
+  });
+});
+
+describe("stale answers", () => {
+  it("the finder's answer survives a new lr, not a new model", () => {
+    const key = experimentKey(spec, "lr");
+    expect(experimentKey(withLr(spec, 0.5), "lr")).toBe(key);
+    expect(experimentKey({ ...spec, name: "renamed" }, "lr")).toBe(key);
+    const wider = { ...spec, model: { layers: [{ type: "Linear", out_features: 9 }] } };
+    expect(experimentKey(wider, "lr")).not.toBe(key);
+  });
+
+  it("the sanity checks depend on the lr too", () => {
+    expect(experimentKey(withLr(spec, 0.5), "sanity")).not.toBe(experimentKey(spec, "sanity"));
   });
 });
 

@@ -17,6 +17,19 @@ export function withLr(spec: SpecJson, lr: number): SpecJson {
   return { ...spec, training: { ...spec.training, optimizer: { ...current, lr: roundLr(lr) } } };
 }
 
+/** What an experiment's answer depends on, to tell when the spec on screen has moved on.
+ * The finder ignores the spec's own learning rate (it sweeps its own), so "Use this lr"
+ * does not make its plot stale; the sanity checks train with that rate, so for them it counts. */
+export function experimentKey(spec: SpecJson, kind: "lr" | "sanity"): string {
+  if (kind === "sanity") return JSON.stringify(spec);
+  const { name: _name, description: _description, ...rest } = spec;
+  const optimizer = spec.training.optimizer;
+  if (!optimizer || typeof optimizer !== "object" || Array.isArray(optimizer))
+    return JSON.stringify(rest);
+  const { lr: _lr, ...others } = optimizer;
+  return JSON.stringify({ ...rest, training: { ...spec.training, optimizer: others } });
+}
+
 /** Index of the ramp's rate nearest `lr` on a log scale; -1 for an empty ramp. */
 export function nearestIndex(lrs: number[], lr: number | null): number {
   if (lr === null || lr <= 0 || lrs.length === 0) return -1;
