@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from playground.services.experiments import Experiments
 from playground.services.inspect import Inspector
 from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
@@ -26,6 +27,14 @@ def _inspector(request: Request) -> Inspector:
 
 
 InspectorDep = Annotated[Inspector, Depends(_inspector)]
+
+
+def _experiments(request: Request) -> Experiments:
+    experiments: Experiments = request.app.state.experiments
+    return experiments
+
+
+ExperimentsDep = Annotated[Experiments, Depends(_experiments)]
 
 
 MAX_ID = 2**63 - 1  # the largest id the databases can store; larger ones are not ids

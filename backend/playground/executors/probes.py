@@ -1,5 +1,6 @@
-"""Inspect views run here: a small pool of spawned processes, apart from the API's event
-loop and from the training workers, each with one torch thread.
+"""Inspect views and short experiments (the learning-rate finder, sanity checks) run here:
+a small pool of spawned processes, apart from the API's event loop and from the training
+workers, each with one torch thread.
 
 A probe process keeps the last few data sets and snapshots it loaded, so the views a
 learner asks for one after another (another sample, another eps) cost one forward and
@@ -10,11 +11,12 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Any
+from typing import Any, Literal
 
 import torch
 from torch import nn
@@ -22,12 +24,14 @@ from torch import nn
 from playground.ml.datasets import DataContext, LoadedData, load
 from playground.ml.errors import ErrorItem, SpecError
 from playground.ml.inspect import inspect, parse_view
+from playground.ml.lr_find import lr_find
+from playground.ml.sanity import sanity
 from playground.ml.snapshots import SnapshotError, load_snapshot
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, use_threads
 
 CACHED = 4  # data sets and models each process keeps
-TIMEOUT = 60.0  # seconds a view may take before the caller gives up
+TIMEOUT = 60.0  # seconds a view or experiment may take before the caller gives up
 
 
 @dataclass(frozen=True)
@@ -39,8 +43,21 @@ class Probe:
     request: dict[str, Any]
 
 
+TaskKind = Literal["lr_find", "sanity"]
+
+
+@dataclass(frozen=True)
+class Task:
+    """One experiment on a fresh copy of a spec's model: its kind, the spec as JSON and the
+    experiment's keyword arguments."""
+
+    kind: TaskKind
+    spec_json: str
+    args: dict[str, Any]
+
+
 class ViewTimeoutError(Exception):
-    """A view took longer than TIMEOUT."""
+    """A view or an experiment took longer than TIMEOUT."""
 
 
 class ProbePool:
@@ -66,6 +83,14 @@ class ProbePool:
         except FutureTimeout:
             raise ViewTimeoutError(f"the view took longer than {timeout:g} s") from None
 
+    def run_task(self, task: Task, timeout: float = TIMEOUT) -> dict[str, Any]:
+        """The experiment's JSON; SpecError (with paths) when the spec cannot run it."""
+        future = self._pool.submit(task_reply, task)
+        try:
+            return unwrap(future.result(timeout))
+        except FutureTimeout:
+            raise ViewTimeoutError(f"the experiment took longer than {timeout:g} s") from None
+
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
 
@@ -87,8 +112,18 @@ Reply = tuple[str, Any]  # ("ok", result) or ("error", [(loc, msg, type), ...])
 
 def compute_reply(probe: Probe) -> Reply:
     """compute() with its SpecError as plain data (a SpecError does not survive pickling)."""
+    return _reply(lambda: compute(probe, _ctx))
+
+
+def task_reply(task: Task) -> Reply:
+    """run_task() with its SpecError as plain data; on the CPU, as views are (GPUs belong to
+    the training workers, whose runs a probe's allocations could push out of memory)."""
+    return _reply(lambda: run_task(task, _ctx, device="cpu"))
+
+
+def _reply(work: Callable[[], dict[str, Any]]) -> Reply:
     try:
-        return "ok", compute(probe, _ctx)
+        return "ok", work()
     except SpecError as e:
         return "error", [(e.loc, e.msg, e.type) for e in e.errors]
 
@@ -117,6 +152,16 @@ def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
     with torch.random.fork_rng():  # views that sample (text continuations) are seeded
         torch.manual_seed(0)
         return inspect(spec, model, data, request, ctx=ctx)
+
+
+def run_task(task: Task, ctx: DataContext, device: str | None = None) -> dict[str, Any]:
+    """One experiment on a validated spec, with its data loaded (or reused); on `device`, or
+    the spec's own."""
+    spec = RunSpec.model_validate_json(task.spec_json)
+    data = _cached(_data, spec.data.model_dump_json(), lambda: load(spec.data, ctx))
+    if task.kind == "lr_find":
+        return lr_find(spec, data, device=device, **task.args)
+    return {"checks": sanity(spec, data, device=device, **task.args)}
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Any, make: Any) -> Any:

@@ -3,8 +3,10 @@ import type {
   Catalog,
   ErrorItem,
   InspectOut,
+  LrFindOut,
   Run,
   RunPage,
+  SanityOut,
   Snapshot,
   SpecJson,
   Summary,
@@ -122,6 +124,12 @@ export const api = {
   /** One view inside the network: `body` is {view, epoch, ...the view's fields}. */
   inspect: (id: number, body: { view: string } & Record<string, unknown>, signal?: AbortSignal) =>
     request<InspectOut>("POST", `/api/runs/${id}/inspect`, body, signal),
+  /** Loss against an exponentially growing learning rate on a fresh copy of the model. */
+  lrFind: (spec: SpecJson, signal?: AbortSignal) =>
+    request<LrFindOut>("POST", "/api/lr-find", { spec }, signal),
+  /** Initial loss against ln C, and whether the network can overfit 20 samples. */
+  sanity: (spec: SpecJson, signal?: AbortSignal) =>
+    request<SanityOut>("POST", "/api/sanity", { spec }, signal),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
 };

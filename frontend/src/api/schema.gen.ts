@@ -27,6 +27,14 @@ export interface paths {
     /** Health */
     get: operations["health_api_health_get"];
   };
+  "/api/lr-find": {
+    /**
+     * Lr Find
+     * @description Train a fresh copy of the model while the learning rate grows exponentially from
+     * min_lr to max_lr; suggests the rate where the smoothed loss falls fastest.
+     */
+    post: operations["lr_find_api_lr_find_post"];
+  };
   "/api/runs": {
     /**
      * List Runs
@@ -122,6 +130,14 @@ export interface paths {
      * @description Train to the end of the current epoch, then pause again.
      */
     post: operations["step_run_api_runs__run_id__step_post"];
+  };
+  "/api/sanity": {
+    /**
+     * Sanity
+     * @description Checks before a long run: the untrained loss against the expected one (ln C for
+     * cross-entropy), and whether the network can overfit 20 training samples.
+     */
+    post: operations["sanity_api_sanity_post"];
   };
   "/api/sweeps": {
     /**
@@ -2661,6 +2677,69 @@ export interface components {
       log_uniform: [number, number];
     };
     /**
+     * LrFindIn
+     * @description A spec and the learning-rate range to sweep over (exponentially).
+     */
+    LrFindIn: {
+      /**
+       * Max Lr
+       * @description Last learning rate (larger than min_lr).
+       * @default 1
+       */
+      max_lr?: number;
+      /**
+       * Min Lr
+       * @description First learning rate.
+       * @default 0.000001
+       */
+      min_lr?: number;
+      spec: components["schemas"]["RunSpec"];
+      /**
+       * Steps
+       * @description Optimizer steps (one lr each).
+       * @default 200
+       */
+      steps?: number;
+    };
+    /**
+     * LrFindOut
+     * @description The loss at each rate of the ramp (stopped early when the loss blew up).
+     */
+    LrFindOut: {
+      /**
+       * Diverged At
+       * @description The rate at which the loss blew up, if it did.
+       */
+      diverged_at: number | null;
+      /**
+       * Losses
+       * @description Loss after EMA smoothing (beta 0.98, bias-corrected).
+       */
+      losses: number[];
+      /**
+       * Lrs
+       * @description The rate of each step, min_lr upwards.
+       */
+      lrs: number[];
+      /**
+       * Note
+       * @description How the suggestion was chosen, in one sentence.
+       */
+      note: string;
+      /**
+       * Raw Losses
+       * @description Each step's batch loss.
+       */
+      raw_losses: number[];
+      /** Seconds */
+      seconds: number;
+      /**
+       * Suggested Lr
+       * @description Where the smoothed loss fell fastest.
+       */
+      suggested_lr: number | null;
+    };
+    /**
      * MSELoss
      * @description Mean squared error; for classification the targets are one-hot vectors.
      */
@@ -4106,6 +4185,70 @@ export interface components {
       val: number;
     };
     /**
+     * SanityCheckOut
+     * @description One check's verdict, its explanation and what it measured.
+     */
+    SanityCheckOut: {
+      /**
+       * Check
+       * @enum {string}
+       */
+      check: "initial_loss" | "overfit_small";
+      /**
+       * Expected
+       * @description initial_loss: the loss expected.
+       */
+      expected?: number | null;
+      /**
+       * Final Accuracy
+       * @description overfit_small: train accuracy.
+       */
+      final_accuracy?: number | null;
+      /**
+       * Final Loss
+       * @description overfit_small: loss at the end.
+       */
+      final_loss?: number | null;
+      /** Message */
+      message: string;
+      /**
+       * Samples
+       * @description Training samples the check used.
+       */
+      samples?: number | null;
+      /** Seconds */
+      seconds?: number | null;
+      /**
+       * Steps
+       * @description overfit_small: steps taken.
+       */
+      steps?: number | null;
+      /**
+       * Value
+       * @description initial_loss: the untrained loss.
+       */
+      value?: number | null;
+      /**
+       * Verdict
+       * @enum {string}
+       */
+      verdict: "ok" | "suspicious" | "failed" | "skipped";
+    };
+    /**
+     * SanityIn
+     * @description A spec and the checks to run on it.
+     */
+    SanityIn: {
+      /** Checks */
+      checks?: ("initial_loss" | "overfit_small")[];
+      spec: components["schemas"]["RunSpec"];
+    };
+    /** SanityOut */
+    SanityOut: {
+      /** Checks */
+      checks: components["schemas"]["SanityCheckOut"][];
+    };
+    /**
      * SequencePool
      * @description (L, F) -> (F,): mean, max, last or first step (many-to-one read-out).
      */
@@ -5362,6 +5505,32 @@ export interface operations {
     };
   };
   /**
+   * Lr Find
+   * @description Train a fresh copy of the model while the learning rate grows exponentially from
+   * min_lr to max_lr; suggests the rate where the smoothed loss falls fastest.
+   */
+  lr_find_api_lr_find_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LrFindIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LrFindOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
    * List Runs
    * @description Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page.
    */
@@ -5748,6 +5917,32 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Sanity
+   * @description Checks before a long run: the untrained loss against the expected one (ln C for
+   * cross-entropy), and whether the network can overfit 20 training samples.
+   */
+  sanity_api_sanity_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SanityIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SanityOut"];
         };
       };
       /** @description Validation Error */

@@ -19,6 +19,9 @@ export type MetricsOut = Schemas["MetricsOut"];
 export type Snapshot = Schemas["SnapshotOut"];
 export type InspectOut = Schemas["InspectOut"];
 export type View = Schemas["View"];
+export type LrFindOut = Schemas["LrFindOut"];
+export type SanityCheck = Schemas["SanityCheckOut"];
+export type SanityOut = Schemas["SanityOut"];
 
 export type StatusMessage = Schemas["StatusMessage"];
 export type StartMessage = Schemas["StartMessage"];

@@ -4,6 +4,7 @@
 import { useMemo } from "preact/hooks";
 import type { Catalog } from "../api/types";
 import { DataPanel } from "../components/DataPanel";
+import { ExperimentsPanel } from "../components/ExperimentsPanel";
 import { FormContext, type FormState } from "../components/formContext";
 import { ModelPanel } from "../components/ModelPanel";
 import { PresetPicker } from "../components/PresetPicker";
@@ -14,6 +15,7 @@ import { TrainingPanel } from "../components/TrainingPanel";
 import { usePlaygroundSpec } from "../hooks/usePlaygroundSpec";
 import { useTrain } from "../hooks/useTrain";
 import { useValidation } from "../hooks/useValidation";
+import { withLr } from "../state/experiments";
 import type { Route } from "../state/route";
 import "./playground.css";
 
@@ -49,6 +51,12 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
             pending={validation.pending}
           />
           <TrainingPanel key={generation} training={spec.training} />
+          <ExperimentsPanel
+            key={generation}
+            spec={spec}
+            disabled={errors.length > 0}
+            onUseLr={(lr) => update((s) => withLr(s, lr))}
+          />
         </div>
         <div class="viewer">
           <RunControls
