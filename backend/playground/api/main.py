@@ -14,10 +14,12 @@ from fastapi.staticfiles import StaticFiles
 import playground
 from playground.api import errors, wire
 from playground.api.body_limit import BodyLimit
-from playground.api.routes import datasets, meta, runs, stream
+from playground.api.routes import datasets, ensembles, meta, runs, stream
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
 from playground.executors.probes import ProbePool
+from playground.services.ensembles import Ensembles
+from playground.services.exports import Exporter
 from playground.services.hub import Hub
 from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
@@ -55,6 +57,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         probes = ProbePool(processes=settings.probe_processes, data_dir=settings.data_dir)
         probes.warm_up()
         app.state.inspector = Inspector(store, settings, probes.run)
+        app.state.exporter = Exporter(store, settings, probes.run_job)
+        app.state.ensembles = Ensembles(store, settings, probes.run_job)
         failed, queued = service.recover()
         if failed or queued:
             log.info(
@@ -77,6 +81,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(datasets.router)
     app.include_router(runs.router)
+    app.include_router(ensembles.router)
     app.include_router(stream.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if (settings.frontend_dir / "index.html").is_file():

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import multiprocessing
 from collections import OrderedDict
+from collections.abc import Callable
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass
@@ -62,9 +63,18 @@ class ProbePool:
         """The view's JSON; SpecError (with paths) when it does not fit the run."""
         future = self._pool.submit(compute_reply, probe)
         try:
-            return unwrap(future.result(timeout))
+            result: dict[str, Any] = unwrap(future.result(timeout))
+            return result
         except FutureTimeout:
             raise ViewTimeoutError(f"the view took longer than {timeout:g} s") from None
+
+    def run_job(self, job: Job, arg: Any, timeout: float = TIMEOUT) -> Any:
+        """job(arg, ctx) in a probe process (exports, ensembles); SpecError as in run()."""
+        future = self._pool.submit(job_reply, job, arg)
+        try:
+            return unwrap(future.result(timeout))
+        except FutureTimeout:
+            raise ViewTimeoutError(f"the job took longer than {timeout:g} s") from None
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -83,6 +93,7 @@ def _init(data_dir: Path | None) -> None:
 
 
 Reply = tuple[str, Any]  # ("ok", result) or ("error", [(loc, msg, type), ...])
+Job = Callable[[Any, DataContext], Any]  # a module-level function (it is pickled by name)
 
 
 def compute_reply(probe: Probe) -> Reply:
@@ -93,12 +104,19 @@ def compute_reply(probe: Probe) -> Reply:
         return "error", [(e.loc, e.msg, e.type) for e in e.errors]
 
 
-def unwrap(reply: Reply) -> dict[str, Any]:
+def job_reply(job: Job, arg: Any) -> Reply:
+    """job(arg, ctx) with its SpecError as plain data, like compute_reply."""
+    try:
+        return "ok", job(arg, _ctx)
+    except SpecError as e:
+        return "error", [(e.loc, e.msg, e.type) for e in e.errors]
+
+
+def unwrap(reply: Reply) -> Any:
     kind, body = reply
     if kind == "error":
         raise SpecError([ErrorItem(tuple(loc), msg, type_) for loc, msg, type_ in body])
-    result: dict[str, Any] = body
-    return result
+    return body
 
 
 def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
@@ -107,16 +125,36 @@ def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
         raise SpecError.at(("epoch",), "the snapshot file of that epoch is missing on the server")
     spec = RunSpec.model_validate_json(probe.spec_json)
     request = parse_view(probe.request)
-    data_key = spec.data.model_dump_json()
-    data = _cached(_data, data_key, lambda: load(spec.data, ctx))
-    model_key = (probe.spec_json, probe.snapshot, probe.snapshot.stat().st_mtime_ns)
-    try:
-        model = _cached(_models, model_key, lambda: load_snapshot(spec, probe.snapshot, ctx))
-    except SnapshotError as e:  # a server-side file that does not fit: say so, not a 500
-        raise SpecError.at(("epoch",), f"this snapshot cannot be used: {e}") from e
+    data = cached_data(spec, ctx)
+    model = cached_model(probe.spec_json, spec, probe.snapshot, ctx)
     with torch.random.fork_rng():  # views that sample (text continuations) are seeded
         torch.manual_seed(0)
         return inspect(spec, model, data, request, ctx=ctx)
+
+
+def cached_data(spec: RunSpec, ctx: DataContext) -> LoadedData:
+    """The run's data set, loaded once per process for the last CACHED specs."""
+    data: LoadedData = _cached(_data, spec.data.model_dump_json(), lambda: load(spec.data, ctx))
+    return data
+
+
+def cached_model(
+    spec_json: str,
+    spec: RunSpec,
+    snapshot: Path,
+    ctx: DataContext,
+    loc: tuple[str | int, ...] = ("epoch",),
+) -> nn.Module:
+    """The spec's model with a snapshot's weights (eval mode); SpecError at `loc` when the
+    file is missing or does not fit."""
+    if not snapshot.is_file():
+        raise SpecError.at(loc, "the snapshot file of that epoch is missing on the server")
+    key = (spec_json, snapshot, snapshot.stat().st_mtime_ns)
+    try:
+        model: nn.Module = _cached(_models, key, lambda: load_snapshot(spec, snapshot, ctx))
+    except SnapshotError as e:  # a server-side file that does not fit: say so, not a 500
+        raise SpecError.at(loc, f"this snapshot cannot be used: {e}") from e
+    return model
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Any, make: Any) -> Any:

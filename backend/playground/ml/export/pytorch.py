@@ -12,6 +12,7 @@ from __future__ import annotations
 import inspect
 from collections.abc import Callable
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 from torch import nn
@@ -59,7 +60,7 @@ def _top_level(model: nn.Module, used: list[type[nn.Module]]) -> str:
     for i, child in enumerate(model.children()):
         try:
             lines.append(f"{INDENT * 2}{_expr(child, used, 2)},  # model.layers[{i}]")
-        except _Unsupported as e:
+        except _UnsupportedError as e:
             raise UnsupportedLayerError(i, e.name) from None
     return (
         "def build_model() -> nn.Module:\n"
@@ -68,7 +69,7 @@ def _top_level(model: nn.Module, used: list[type[nn.Module]]) -> str:
     )
 
 
-class _Unsupported(Exception):
+class _UnsupportedError(Exception):
     def __init__(self, name: str) -> None:
         self.name = name
 
@@ -86,7 +87,7 @@ def _expr(m: nn.Module, used: list[type[nn.Module]], depth: int) -> str:
         return _CUSTOM[kind](m, lambda c: _expr(c, used, depth))
     if kind in _TORCH:
         return f"nn.{kind.__name__}({_TORCH[kind](m)})"
-    raise _Unsupported(kind.__name__)
+    raise _UnsupportedError(kind.__name__)
 
 
 def _args(*positional: object, **named: object) -> str:
@@ -161,7 +162,7 @@ def _encoder_layer(m: nn.Module) -> str:
     assert isinstance(m, nn.TransformerEncoderLayer)
     activation = {1: "relu", 2: "gelu"}.get(m.activation_relu_or_gelu)
     if activation is None:
-        raise _Unsupported("TransformerEncoderLayer with a custom activation")
+        raise _UnsupportedError("TransformerEncoderLayer with a custom activation")
     return _args(
         m.self_attn.embed_dim, m.self_attn.num_heads, m.linear1.out_features, m.dropout.p,
         activation, layer_norm_eps=m.norm1.eps, batch_first=m.self_attn.batch_first,
@@ -174,7 +175,7 @@ def _attr(*names: str) -> Callable[[nn.Module], str]:
     return lambda m: _args(*(getattr(m, n) for n in names))
 
 
-_TORCH: dict[type[nn.Module], Callable[[nn.Module], str]] = {
+_TORCH: dict[type[nn.Module], Callable[[Any], str]] = {
     nn.Linear: lambda m: _args(m.in_features, m.out_features, bias=m.bias is not None),
     nn.Flatten: _attr("start_dim", "end_dim"),
     nn.Unflatten: lambda m: _args(m.dim, tuple(m.unflattened_size)),
@@ -218,35 +219,36 @@ _TORCH: dict[type[nn.Module], Callable[[nn.Module], str]] = {
 Sub = Callable[[nn.Module], str]  # writes a child module's expression
 
 
-def _mask_length(m: nn.Module) -> tuple[int, bool]:
+def _mask_length(m: Any) -> tuple[int, bool]:
     mask = getattr(m, "mask", None)
     return (int(mask.shape[0]), True) if mask is not None else (0, False)
 
 
-def _positional(m: nn.Module, sub: Sub) -> str:
+def _positional(m: Any, sub: Sub) -> str:
     table = m.table
     kind = "learned" if isinstance(table, nn.Parameter) else "sinusoidal"
     return f"PositionalEncoding({_args(*table.shape, kind)})"
 
 
-_CUSTOM: dict[type[nn.Module], Callable[[nn.Module, Sub], str]] = {
+# Our modules' emitters read their attributes untyped (Any): each knows its own class.
+_CUSTOM: dict[type[nn.Module], Callable[[Any, Sub], str]] = {
     ours.Sign: lambda m, sub: "Sign()",
-    ours.Maxout: lambda m, sub: "Maxout("
-    + _args(m.linear.in_features, m.out_features, m.pieces, m.linear.bias is not None)
-    + ")",
+    ours.Maxout: lambda m, sub: (
+        "Maxout("
+        + _args(m.linear.in_features, m.out_features, m.pieces, m.linear.bias is not None)
+        + ")"
+    ),
     ours.Reshape: lambda m, sub: f"Reshape({_args(tuple(m.shape))})",
     ours.SequencePool: lambda m, sub: f"SequencePool({_args(m.mode)})",
     ours.Recurrent: lambda m, sub: f"Recurrent({sub(m.rnn)}, {m.return_sequences!r})",
     ours.SelfAttention: lambda m, sub: f"SelfAttention({sub(m.mha)}, {_args(*_mask_length(m))})",
     ours.EncoderBlock: lambda m, sub: f"EncoderBlock({sub(m.layer)}, {_args(*_mask_length(m))})",
     ours.PositionalEncoding: _positional,
-    ours.Residual: lambda m, sub: (
-        f"Residual({sub(m.body)}, {sub(m.shortcut)}, {sub(m.post)})"
-    ),
+    ours.Residual: lambda m, sub: f"Residual({sub(m.body)}, {sub(m.shortcut)}, {sub(m.post)})",
 }
 
 # Helper functions a copied class calls, copied with it.
-_HELPERS: dict[type[nn.Module], tuple[Callable[..., object], ...]] = {
+_HELPERS: dict[type[nn.Module], tuple[Callable[..., Any], ...]] = {
     ours.SelfAttention: (ours.causal_mask,),
     ours.EncoderBlock: (ours.causal_mask,),
     ours.PositionalEncoding: (ours.sinusoids,),
@@ -254,10 +256,11 @@ _HELPERS: dict[type[nn.Module], tuple[Callable[..., object], ...]] = {
 
 
 def _classes(used: list[type[nn.Module]]) -> list[str]:
-    helpers: list[Callable[..., object]] = []
+    helpers: list[Callable[..., Any]] = []
     for cls in used:
         helpers += [h for h in _HELPERS.get(cls, ()) if h not in helpers]
-    return [inspect.getsource(obj) for obj in [*helpers, *used]]
+    objects: list[Callable[..., Any] | type[nn.Module]] = [*helpers, *used]
+    return [inspect.getsource(obj) for obj in objects]
 
 
 def _imports(used: list[type[nn.Module]]) -> str:
