@@ -66,4 +66,4 @@ def _values(reads: list[tuple[Objective, Tensor]], y: Tensor) -> dict[str, Any]:
 
 
 def _accuracy(predicted: Tensor, y: Tensor) -> float:
-    return float((predicted == y).float().mean())
+    return float((predicted == y).double().mean())
