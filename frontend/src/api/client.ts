@@ -1,6 +1,8 @@
 // The REST client: one function per endpoint the app uses; errors become ApiError.
 import type {
   Catalog,
+  EnsembleMethod,
+  EnsembleOut,
   ErrorItem,
   InspectOut,
   Run,
@@ -122,6 +124,9 @@ export const api = {
   /** One view inside the network: `body` is {view, epoch, ...the view's fields}. */
   inspect: (id: number, body: { view: string } & Record<string, unknown>, signal?: AbortSignal) =>
     request<InspectOut>("POST", `/api/runs/${id}/inspect`, body, signal),
+  /** Score runs of the same data together: each member's test metrics and the ensemble's. */
+  ensemble: (runs: number[], method: EnsembleMethod) =>
+    request<EnsembleOut>("POST", "/api/ensembles", { runs, method, epoch: "last" }),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
 };

@@ -19,6 +19,9 @@ export type MetricsOut = Schemas["MetricsOut"];
 export type Snapshot = Schemas["SnapshotOut"];
 export type InspectOut = Schemas["InspectOut"];
 export type View = Schemas["View"];
+export type EnsembleIn = Schemas["EnsembleIn"];
+export type EnsembleOut = Schemas["EnsembleOut"];
+export type EnsembleMethod = EnsembleIn["method"];
 
 export type StatusMessage = Schemas["StatusMessage"];
 export type StartMessage = Schemas["StartMessage"];
