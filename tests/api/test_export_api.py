@@ -48,6 +48,20 @@ CNN = {
     ]},
     "training": {"epochs": 3, "batch_size": 64, "optimizer": {"type": "Adam", "lr": 0.01}},
 }  # fmt: skip
+# A 2-D set (features x2, xy: preprocess() standardises them) with early stopping that
+# restores its best epoch: the export's "last" is the restored epoch, whose test accuracy
+# the run reports.
+EARLY = {
+    "data": {"dataset": "spiral", "n_samples": 300, "noise": 0.2, "features": ["x", "y", "x2", "xy"]},
+    "model": {"layers": [
+        {"type": "Linear", "out_features": 32, "activation": "ReLU"},
+        {"type": "Linear", "out_features": 2},
+    ]},
+    "training": {
+        "epochs": 40, "batch_size": 8, "optimizer": {"type": "Adam", "lr": 0.05},
+        "early_stopping": {"monitor": "val_loss", "patience": 3, "restore_best": True},
+    },
+}  # fmt: skip
 
 # Runs in the unzipped folder, in a Python that has never imported the playground.
 FRESH = """
@@ -72,7 +86,7 @@ def runs(server: Server) -> dict[str, dict[str, Any]]:
     with server.client() as client:
         ids = {
             name: client.post("/api/runs", json=s).json()["id"]
-            for name, s in [("mlp", MLP), ("cnn", CNN)]
+            for name, s in [("mlp", MLP), ("cnn", CNN), ("early", EARLY)]
         }
         return {name: wait_status(client, i, {"succeeded"}) for name, i in ids.items()}
 
@@ -84,14 +98,16 @@ def raw_test_split(spec: dict[str, Any], data_dir: Path) -> dict[str, torch.Tens
     return {"x": test.x.contiguous(), "y": test.y.contiguous()}
 
 
-@pytest.mark.parametrize("name", ["mlp", "cnn"])
+@pytest.mark.parametrize("name", ["mlp", "cnn", "early"])
 def test_exported_zip_reproduces_the_test_accuracy(
     server: Server, client: httpx.Client, runs: dict[str, dict[str, Any]], name: str, tmp_path: Path
 ) -> None:
     run = runs[name]
     r = client.get(f"/api/runs/{run['id']}/export", params={"format": "zip"})
     assert r.status_code == 200, r.text
-    last = run["epochs_done"]
+    last = run["result"]["best_epoch"] if name == "early" else run["epochs_done"]
+    if name == "early":
+        assert last < run["epochs_done"]  # it did stop late and restore an earlier epoch
     assert (
         r.headers["content-disposition"]
         == f'attachment; filename="run-{run["id"]}-epoch-{last}.zip"'

@@ -15,6 +15,7 @@ from playground.ml.ensemble import Method
 from playground.ml.errors import ErrorItem, SpecError
 from playground.ml.snapshots import snapshot_path
 from playground.ml.spec import RunSpec
+from playground.services.epochs import final_epoch
 from playground.store.records import RunRecord
 from playground.store.repo import RunStore
 
@@ -88,7 +89,7 @@ class Ensembles:
         if not epochs:
             raise SpecError.at(("runs", i), f"run {rec.id} has no snapshots yet: train it first")
         if wanted == "last":
-            return epochs[-1]
+            return final_epoch(rec, epochs)
         if wanted not in epochs:
             raise SpecError.at(("epoch",), f"run {rec.id} has no snapshot at epoch {wanted}")
         return wanted

@@ -16,7 +16,9 @@ from typing import Any, Literal
 from playground.config import Settings
 from playground.executors.probe_jobs import ExportJob, export_job
 from playground.ml.snapshots import snapshot_path
+from playground.services.epochs import final_epoch
 from playground.store.errors import RunNotFoundError
+from playground.store.records import RunRecord
 from playground.store.repo import RunStore
 
 Format = Literal["zip", "spec", "safetensors", "pytorch", "onnx"]
@@ -59,7 +61,7 @@ class Exporter:
         if format == "spec":
             body = json.dumps(rec.spec, indent=2).encode()
             return ExportFile(f"run-{run_id}-spec.json", MEDIA["spec"], content=body)
-        chosen = self._epoch(run_id, epoch)
+        chosen = self._epoch(rec, epoch)
         path = snapshot_path(self.settings.artifacts_dir(), run_id, chosen)
         stem = f"run-{run_id}-epoch-{chosen}"
         if format == "safetensors":
@@ -72,14 +74,15 @@ class Exporter:
         filename = f"{stem}.zip" if format == "zip" else f"{stem}-{name}"
         return ExportFile(filename, MEDIA[format], content=content)
 
-    def _epoch(self, run_id: int, wanted: int | Literal["last"]) -> int:
+    def _epoch(self, rec: RunRecord, wanted: int | Literal["last"]) -> int:
+        run_id = rec.id
         epochs = [s.epoch for s in self.store.snapshots(run_id)]
         if not epochs:
             raise NoSnapshotError(
                 f"run {run_id} has no snapshots yet: export needs trained weights"
             )
         if wanted == "last":
-            return epochs[-1]
+            return final_epoch(rec, epochs)
         if wanted not in epochs:
             raise NoSnapshotError(f"run {run_id} has no snapshot at epoch {wanted}")
         return wanted
