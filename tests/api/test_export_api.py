@@ -107,7 +107,7 @@ def test_exported_zip_reproduces_the_test_accuracy(
     assert r.status_code == 200, r.text
     last = run["result"]["best_epoch"] if name == "early" else run["epochs_done"]
     if name == "early":
-        assert last < run["epochs_done"]  # it did stop late and restore an earlier epoch
+        assert last < run["epochs_done"]  # it stopped early and restored an earlier epoch
     assert (
         r.headers["content-disposition"]
         == f'attachment; filename="run-{run["id"]}-epoch-{last}.zip"'
