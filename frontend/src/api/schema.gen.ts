@@ -5351,7 +5351,7 @@ export interface operations {
       /** @description The file, as an attachment named after the run id and epoch. */
       200: {
         content: {
-          "application/json": string;
+          "application/json": Record<string, never>;
           "application/octet-stream": string;
           "application/zip": string;
           "text/x-python": string;

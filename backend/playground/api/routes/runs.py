@@ -138,9 +138,12 @@ def inspect(
 EXPORT_FILE = {
     200: {
         "description": "The file, as an attachment named after the run id and epoch.",
-        "content": {t: {"schema": {"type": "string", "format": "binary"}} for t in (
-            "application/zip", "application/json", "application/octet-stream", "text/x-python"
-        )},
+        "content": {
+            "application/json": {"schema": {"type": "object", "description": "format=spec"}},
+            **{t: {"schema": {"type": "string", "format": "binary"}} for t in (
+                "application/zip", "application/octet-stream", "text/x-python"
+            )},
+        },
     },
     404: {"description": "No such run, or no snapshot (at that epoch)."},
 }  # fmt: skip
