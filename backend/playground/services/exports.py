@@ -64,9 +64,9 @@ class Exporter:
         chosen = self._epoch(rec, epoch)
         path = snapshot_path(self.settings.artifacts_dir(), run_id, chosen)
         stem = f"run-{run_id}-epoch-{chosen}"
+        if not path.is_file():  # registered, but gone from the disk
+            raise NoSnapshotError(f"the snapshot file of epoch {chosen} is missing")
         if format == "safetensors":
-            if not path.is_file():
-                raise NoSnapshotError(f"the snapshot file of epoch {chosen} is missing")
             return ExportFile(f"{stem}.safetensors", MEDIA[format], path=path)
         job = ExportJob(run_id, json.dumps(rec.spec), path, chosen, format)
         content: bytes = self.run_job(export_job, job)
