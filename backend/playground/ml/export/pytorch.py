@@ -10,6 +10,7 @@ they compute exactly what training computed.
 from __future__ import annotations
 
 import inspect
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
@@ -20,6 +21,7 @@ from torch import nn
 from playground.ml.layers import modules as ours
 
 INDENT = "    "
+_TYPE_IGNORE = re.compile(r"  # type: ignore\[[\w, -]+\]")
 
 
 class UnsupportedLayerError(ValueError):
@@ -51,8 +53,14 @@ def model_source(model: nn.Module, pre: Preprocess, *, title: str) -> str:
     """The text of model.py for `model` (a built, spec-shaped nn.Sequential)."""
     used: list[type[nn.Module]] = []
     body = _top_level(model, used)
-    parts = [_header(title, pre), _imports(used), *_classes(used), _preprocess(pre), body, _TAIL]
-    return "\n\n".join(p.strip("\n") for p in parts if p) + "\n"
+    classes = _classes(used)  # before the imports: they depend on what the classes use
+    top = (
+        _header(title, pre)
+        + "\n\n"
+        + _imports(ours.PositionalEncoding in used, any("Literal[" in c for c in classes))
+    )
+    parts = [top, *classes, _preprocess(pre), body, _TAIL]
+    return "\n\n\n".join(p.strip("\n") for p in parts) + "\n"  # PEP 8 spacing
 
 
 def _top_level(model: nn.Module, used: list[type[nn.Module]]) -> str:
@@ -260,17 +268,18 @@ def _classes(used: list[type[nn.Module]]) -> list[str]:
     for cls in used:
         helpers += [h for h in _HELPERS.get(cls, ()) if h not in helpers]
     objects: list[Callable[..., Any] | type[nn.Module]] = [*helpers, *used]
-    return [inspect.getsource(obj) for obj in objects]
+    # Our mypy notes mean nothing in the exported file.
+    return [_TYPE_IGNORE.sub("", inspect.getsource(obj)) for obj in objects]
 
 
-def _imports(used: list[type[nn.Module]]) -> str:
-    needs_math = ours.PositionalEncoding in used
+def _imports(needs_math: bool, needs_literal: bool) -> str:
     return "\n".join(
         [
             "from __future__ import annotations",
             "",
             *(["import math"] if needs_math else []),
-            "",
+            *(["from typing import Literal"] if needs_literal else []),
+            *([""] if needs_math or needs_literal else []),
             "import torch",
             "from safetensors.torch import load_file",
             "from torch import Tensor, nn",
