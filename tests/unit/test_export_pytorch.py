@@ -4,6 +4,9 @@ the same outputs."""
 
 from __future__ import annotations
 
+import subprocess
+import sys
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -61,3 +64,20 @@ def test_unknown_module_is_named_with_its_layer() -> None:
     with pytest.raises(UnsupportedLayerError, match="does not support layer Odd yet") as e:
         model_source(nn.Sequential(nn.Linear(2, 2), Odd()), Preprocess((2,)), title="T")
     assert e.value.index == 1
+
+
+@EVEN_SAME
+def test_every_generated_file_defines_what_it_uses(tmp_path: Path) -> None:
+    """Pyflakes' checks (ruff F) over the model.py of every case: annotations are not run by
+    exec, so a name they use but the file lacks would only show up here."""
+    for i, p in enumerate(CASES):
+        shape, vocab, layers = p.values
+        model = build_model(parse(layers), TensorType(shape, vocab))
+        source = model_source(model, Preprocess(shape, tokens=vocab is not None), title="T")
+        (tmp_path / f"model_{i}.py").write_text(source)
+    ruff = Path(sys.executable).with_name("ruff")
+    done = subprocess.run(
+        [str(ruff), "check", "--no-cache", "--isolated", "--select", "F,E9", str(tmp_path)],
+        capture_output=True, text=True, check=False,
+    )  # fmt: skip
+    assert done.returncode == 0, done.stdout
