@@ -84,3 +84,20 @@ def test_runs_that_do_not_fit_are_named(client: httpx.Client, runs: list[int]) -
     one = score(client, runs=[runs[0]])
     assert one.status_code == 422
     assert one.json()["detail"][0]["path"] == "runs"
+
+
+def test_regression_runs_average_and_cannot_vote(server: Server, client: httpx.Client) -> None:
+    plane = spec_dict(
+        data={"dataset": "plane", "n_samples": 100},
+        model={"layers": [{"type": "Linear", "out_features": 1}]},
+        training={"epochs": 2},
+    )
+    ids = [client.post("/api/runs", json=plane).json()["id"] for _ in range(2)]
+    for run_id in ids:
+        wait_status(client, run_id, {"succeeded"})
+    vote = score(client, runs=ids, method="vote")
+    assert vote.status_code == 422
+    assert vote.json()["detail"][0]["path"] == "method"
+    mean = score(client, runs=ids, method="mean_prob").json()
+    assert mean["ensemble"]["test_accuracy"] is None
+    assert mean["ensemble"]["test_loss"] > 0

@@ -69,3 +69,21 @@ def test_mean_prob_averages_softmaxes() -> None:
     assert out["ensemble"]["test_loss"] == pytest.approx(nll, rel=1e-5)
     ce = [float(nn.functional.cross_entropy(z, Y)) for z in logits]
     assert [m["test_loss"] for m in out["members"]] == pytest.approx(ce, rel=1e-5)
+
+
+def test_regression_averages_the_outputs() -> None:
+    spec = make_spec(
+        data={"dataset": "plane", "n_samples": 100},
+        model={"layers": [{"type": "Linear", "out_features": 1}]},
+    )
+    data = load(spec.data, DataContext())
+    y = data.test.y  # (N, 1)
+    gen = torch.Generator().manual_seed(2)
+    outs = [y + torch.randn(y.shape, generator=gen) * s for s in (0.5, 1.0)]
+    out = ensemble([(spec, Fixed(o)) for o in outs], data, "mean_prob")
+    mean = (outs[0] + outs[1]) / 2
+    assert out["ensemble"]["test_accuracy"] is None
+    assert out["ensemble"]["test_loss"] == pytest.approx(float((mean - y).square().mean()))
+    assert [m["test_loss"] for m in out["members"]] == pytest.approx(
+        [float((o - y).square().mean()) for o in outs]
+    )
