@@ -6,7 +6,9 @@ from typing import Annotated
 
 from fastapi import Depends, Path, Request
 
+from playground.services.ensembles import Ensembles
 from playground.services.experiments import Experiments
+from playground.services.exports import Exporter
 from playground.services.inspect import Inspector
 from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
@@ -35,6 +37,22 @@ def _experiments(request: Request) -> Experiments:
 
 
 ExperimentsDep = Annotated[Experiments, Depends(_experiments)]
+
+
+def _exporter(request: Request) -> Exporter:
+    exporter: Exporter = request.app.state.exporter
+    return exporter
+
+
+ExporterDep = Annotated[Exporter, Depends(_exporter)]
+
+
+def _ensembles(request: Request) -> Ensembles:
+    ensembles: Ensembles = request.app.state.ensembles
+    return ensembles
+
+
+EnsemblesDep = Annotated[Ensembles, Depends(_ensembles)]
 
 
 MAX_ID = 2**63 - 1  # the largest id the databases can store; larger ones are not ids

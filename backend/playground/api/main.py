@@ -14,11 +14,22 @@ from fastapi.staticfiles import StaticFiles
 import playground
 from playground.api import errors, wire
 from playground.api.body_limit import BodyLimit
-from playground.api.routes import datasets, experiments, meta, runs, stream, sweep_stream, sweeps
+from playground.api.routes import (
+    datasets,
+    ensembles,
+    experiments,
+    meta,
+    runs,
+    stream,
+    sweep_stream,
+    sweeps,
+)
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
 from playground.executors.probes import ProbePool
+from playground.services.ensembles import Ensembles
 from playground.services.experiments import Experiments
+from playground.services.exports import Exporter
 from playground.services.hub import Hub
 from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
@@ -59,6 +70,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         probes.warm_up()
         app.state.inspector = Inspector(store, settings, probes.run)
         app.state.experiments = Experiments(settings, probes.run_task)
+        app.state.exporter = Exporter(store, settings, probes.run_job)
+        app.state.ensembles = Ensembles(store, settings, probes.run_job)
         failed, queued = service.recover()
         if failed or queued:
             log.info(
@@ -83,6 +96,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(runs.router)
     app.include_router(experiments.router)
+    app.include_router(ensembles.router)
     app.include_router(stream.router)
     app.include_router(sweeps.router)
     app.include_router(sweep_stream.router)

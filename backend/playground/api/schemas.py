@@ -290,3 +290,44 @@ class ErrorBody(BaseModel):
     """What every 422 carries (and 404, 409, 413 carry `detail` as a plain message)."""
 
     detail: list[ErrorItem]
+
+
+class EnsembleIn(BaseModel):
+    """Runs to score together on their shared test split."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    runs: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        min_length=2, max_length=16, description="Ids of runs trained on the same data spec."
+    )
+    method: Literal["mean_prob", "vote"] = Field(
+        "mean_prob",
+        description="mean_prob: average the class probabilities (or regression outputs); "
+        "vote: each member's predicted class, the majority wins.",
+    )
+    epoch: int | Literal["last"] = Field(
+        "last", description="The snapshot of each member: 'last' or an epoch all of them kept."
+    )
+
+
+class EnsembleMember(BaseModel):
+    run_id: int
+    epoch: int = Field(description="The snapshot scored.")
+    test_accuracy: float | None = Field(description="None for regression.")
+    test_loss: float = Field(description="The member's own loss on the test split.")
+
+
+class EnsembleScore(BaseModel):
+    test_accuracy: float | None = Field(description="None for regression.")
+    test_loss: float | None = Field(
+        description="mean_prob: cross-entropy of the averaged probabilities (for regression "
+        "the members' loss of the averaged outputs); vote: None."
+    )
+
+
+class EnsembleOut(BaseModel):
+    method: Literal["mean_prob", "vote"]
+    members: list[EnsembleMember]
+    ensemble: EnsembleScore
+    n_test: int = Field(description="Test samples every member and the ensemble were scored on.")
+    note: str = Field(description="Why ensembles usually beat their members, in one line.")

@@ -76,20 +76,25 @@ class ProbePool:
         self._pool.submit(int)
 
     def run(self, probe: Probe, timeout: float = TIMEOUT) -> dict[str, Any]:
-        """The view's JSON; SpecError (with paths) when it does not fit the run."""
-        future = self._pool.submit(compute_reply, probe)
-        try:
-            return unwrap(future.result(timeout))
-        except FutureTimeout:
-            raise ViewTimeoutError(f"the view took longer than {timeout:g} s") from None
+        """The view's JSON; SpecError (with paths) when the request does not fit the run."""
+        result: dict[str, Any] = self.run_job(compute, probe, timeout)
+        return result
 
     def run_task(self, task: Task, timeout: float = TIMEOUT) -> dict[str, Any]:
         """The experiment's JSON; SpecError (with paths) when the spec cannot run it."""
-        future = self._pool.submit(task_reply, task)
+        reply: dict[str, Any] = self.run_job(experiment, task, timeout)
+        return reply
+
+    def run_job(self, job: Job, arg: Any, timeout: float = TIMEOUT) -> Any:
+        """job(arg, ctx) in a probe process (experiments, exports, ensembles); SpecError as
+        in run()."""
+        future = self._pool.submit(job_reply, job, arg)
         try:
             return unwrap(future.result(timeout))
         except FutureTimeout:
-            raise ViewTimeoutError(f"the experiment took longer than {timeout:g} s") from None
+            raise ViewTimeoutError(
+                f"this took longer than {timeout:g} s; try a smaller request"
+            ) from None
 
     def stop(self) -> None:
         self._pool.shutdown(wait=False, cancel_futures=True)
@@ -108,32 +113,29 @@ def _init(data_dir: Path | None) -> None:
 
 
 Reply = tuple[str, Any]  # ("ok", result) or ("error", [(loc, msg, type), ...])
+Job = Callable[[Any, DataContext], Any]  # a module-level function (it is pickled by name)
 
 
-def compute_reply(probe: Probe) -> Reply:
-    """compute() with its SpecError as plain data (a SpecError does not survive pickling)."""
-    return _reply(lambda: compute(probe, _ctx))
+def experiment(task: Task, ctx: DataContext) -> dict[str, Any]:
+    """run_task() on the CPU, as views are (GPUs belong to the training workers, whose runs a
+    probe's allocations could push out of memory)."""
+    return run_task(task, ctx, device="cpu")
 
 
-def task_reply(task: Task) -> Reply:
-    """run_task() with its SpecError as plain data; on the CPU, as views are (GPUs belong to
-    the training workers, whose runs a probe's allocations could push out of memory)."""
-    return _reply(lambda: run_task(task, _ctx, device="cpu"))
-
-
-def _reply(work: Callable[[], dict[str, Any]]) -> Reply:
+def job_reply(job: Job, arg: Any) -> Reply:
+    """job(arg, ctx) with its SpecError as plain data (a SpecError does not survive
+    pickling)."""
     try:
-        return "ok", work()
+        return "ok", job(arg, _ctx)
     except SpecError as e:
         return "error", [(e.loc, e.msg, e.type) for e in e.errors]
 
 
-def unwrap(reply: Reply) -> dict[str, Any]:
+def unwrap(reply: Reply) -> Any:
     kind, body = reply
     if kind == "error":
         raise SpecError([ErrorItem(tuple(loc), msg, type_) for loc, msg, type_ in body])
-    result: dict[str, Any] = body
-    return result
+    return body
 
 
 def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
@@ -142,13 +144,8 @@ def compute(probe: Probe, ctx: DataContext) -> dict[str, Any]:
         raise SpecError.at(("epoch",), "the snapshot file of that epoch is missing on the server")
     spec = RunSpec.model_validate_json(probe.spec_json)
     request = parse_view(probe.request)
-    data_key = spec.data.model_dump_json()
-    data = _cached(_data, data_key, lambda: load(spec.data, ctx))
-    model_key = (probe.spec_json, probe.snapshot, probe.snapshot.stat().st_mtime_ns)
-    try:
-        model = _cached(_models, model_key, lambda: load_snapshot(spec, probe.snapshot, ctx))
-    except SnapshotError as e:  # a server-side file that does not fit: say so, not a 500
-        raise SpecError.at(("epoch",), f"this snapshot cannot be used: {e}") from e
+    data = cached_data(spec, ctx)
+    model = cached_model(probe.spec_json, spec, probe.snapshot, ctx)
     with torch.random.fork_rng():  # views that sample (text continuations) are seeded
         torch.manual_seed(0)
         return inspect(spec, model, data, request, ctx=ctx)
@@ -162,6 +159,31 @@ def run_task(task: Task, ctx: DataContext, device: str | None = None) -> dict[st
     if task.kind == "lr_find":
         return lr_find(spec, data, device=device, **task.args)
     return {"checks": sanity(spec, data, device=device, **task.args)}
+
+
+def cached_data(spec: RunSpec, ctx: DataContext) -> LoadedData:
+    """The run's data set, loaded once per process for the last CACHED specs."""
+    data: LoadedData = _cached(_data, spec.data.model_dump_json(), lambda: load(spec.data, ctx))
+    return data
+
+
+def cached_model(
+    spec_json: str,
+    spec: RunSpec,
+    snapshot: Path,
+    ctx: DataContext,
+    loc: tuple[str | int, ...] = ("epoch",),
+) -> nn.Module:
+    """The spec's model with a snapshot's weights (eval mode); SpecError at `loc` when the
+    file is missing or does not fit."""
+    if not snapshot.is_file():
+        raise SpecError.at(loc, "the snapshot file of that epoch is missing on the server")
+    key = (spec_json, snapshot, snapshot.stat().st_mtime_ns)
+    try:
+        model: nn.Module = _cached(_models, key, lambda: load_snapshot(spec, snapshot, ctx))
+    except SnapshotError as e:  # a server-side file that does not fit: say so, not a 500
+        raise SpecError.at(loc, f"this snapshot cannot be used: {e}") from e
+    return model
 
 
 def _cached(cache: OrderedDict[Any, Any], key: Any, make: Any) -> Any:

@@ -1,6 +1,8 @@
 // The REST client: one function per endpoint the app uses; errors become ApiError.
 import type {
   Catalog,
+  EnsembleMethod,
+  EnsembleOut,
   ErrorItem,
   InspectOut,
   LrFindOut,
@@ -130,6 +132,9 @@ export const api = {
   /** Initial loss against ln C, and whether the network can overfit 20 samples. */
   sanity: (spec: SpecJson, signal?: AbortSignal) =>
     request<SanityOut>("POST", "/api/sanity", { spec }, signal),
+  /** Score runs of the same data together: each member's test metrics and the ensemble's. */
+  ensemble: (runs: number[], method: EnsembleMethod) =>
+    request<EnsembleOut>("POST", "/api/ensembles", { runs, method, epoch: "last" }),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
 };

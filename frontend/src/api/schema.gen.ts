@@ -23,6 +23,14 @@ export interface paths {
      */
     post: operations["preview_api_datasets_preview_post"];
   };
+  "/api/ensembles": {
+    /**
+     * Score Ensemble
+     * @description Each member's test accuracy and loss beside the ensemble's (422 naming runs[i] for a
+     * run that does not fit: other data, no snapshots).
+     */
+    post: operations["score_ensemble_api_ensembles_post"];
+  };
   "/api/health": {
     /** Health */
     get: operations["health_api_health_get"];
@@ -79,6 +87,14 @@ export interface paths {
      * @description Stop a queued or running run (its status becomes 'cancelled' when the worker confirms).
      */
     post: operations["cancel_run_api_runs__run_id__cancel_post"];
+  };
+  "/api/runs/{run_id}/export": {
+    /**
+     * Export
+     * @description The run as a file: zip (spec.json, weights.safetensors, model.py, model.onnx,
+     * README.txt), spec, safetensors, pytorch (model.py) or onnx; `epoch`: a snapshot's.
+     */
+    get: operations["export_api_runs__run_id__export_get"];
   };
   "/api/runs/{run_id}/inspect": {
     /**
@@ -1728,6 +1744,84 @@ export interface components {
        * @constant
        */
       type?: "Embedding";
+    };
+    /**
+     * EnsembleIn
+     * @description Runs to score together on their shared test split.
+     */
+    EnsembleIn: {
+      /**
+       * Epoch
+       * @description The snapshot of each member: 'last' or an epoch all of them kept.
+       * @default last
+       */
+      epoch?: number | "last";
+      /**
+       * Method
+       * @description mean_prob: average the class probabilities (or regression outputs); vote: each member's predicted class, the majority wins.
+       * @default mean_prob
+       * @enum {string}
+       */
+      method?: "mean_prob" | "vote";
+      /**
+       * Runs
+       * @description Ids of runs trained on the same data spec.
+       */
+      runs: number[];
+    };
+    /** EnsembleMember */
+    EnsembleMember: {
+      /**
+       * Epoch
+       * @description The snapshot scored.
+       */
+      epoch: number;
+      /** Run Id */
+      run_id: number;
+      /**
+       * Test Accuracy
+       * @description None for regression.
+       */
+      test_accuracy: number | null;
+      /**
+       * Test Loss
+       * @description The member's own loss on the test split.
+       */
+      test_loss: number;
+    };
+    /** EnsembleOut */
+    EnsembleOut: {
+      ensemble: components["schemas"]["EnsembleScore"];
+      /** Members */
+      members: components["schemas"]["EnsembleMember"][];
+      /**
+       * Method
+       * @enum {string}
+       */
+      method: "mean_prob" | "vote";
+      /**
+       * N Test
+       * @description Test samples every member and the ensemble were scored on.
+       */
+      n_test: number;
+      /**
+       * Note
+       * @description Why ensembles usually beat their members, in one line.
+       */
+      note: string;
+    };
+    /** EnsembleScore */
+    EnsembleScore: {
+      /**
+       * Test Accuracy
+       * @description None for regression.
+       */
+      test_accuracy: number | null;
+      /**
+       * Test Loss
+       * @description mean_prob: cross-entropy of the averaged probabilities (for regression the members' loss of the averaged outputs); vote: None.
+       */
+      test_loss: number | null;
     };
     /** EpochMessage */
     EpochMessage: {
@@ -5493,6 +5587,32 @@ export interface operations {
       };
     };
   };
+  /**
+   * Score Ensemble
+   * @description Each member's test accuracy and loss beside the ensemble's (422 naming runs[i] for a
+   * run that does not fit: other data, no snapshots).
+   */
+  score_ensemble_api_ensembles_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EnsembleIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["EnsembleOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   /** Health */
   health_api_health_get: {
     responses: {
@@ -5726,6 +5846,43 @@ export interface operations {
         content: {
           "application/json": components["schemas"]["RunView"];
         };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Export
+   * @description The run as a file: zip (spec.json, weights.safetensors, model.py, model.onnx,
+   * README.txt), spec, safetensors, pytorch (model.py) or onnx; `epoch`: a snapshot's.
+   */
+  export_api_runs__run_id__export_get: {
+    parameters: {
+      query?: {
+        format?: "zip" | "spec" | "safetensors" | "pytorch" | "onnx";
+        epoch?: number | "last";
+      };
+      path: {
+        run_id: number;
+      };
+    };
+    responses: {
+      /** @description The file, as an attachment named after the run id and epoch. */
+      200: {
+        content: {
+          "application/json": Record<string, never>;
+          "application/octet-stream": string;
+          "application/zip": string;
+          "text/x-python": string;
+        };
+      };
+      /** @description No such run, or no snapshot (at that epoch). */
+      404: {
+        content: never;
       };
       /** @description Validation Error */
       422: {

@@ -22,6 +22,9 @@ export type View = Schemas["View"];
 export type LrFindOut = Schemas["LrFindOut"];
 export type SanityCheck = Schemas["SanityCheckOut"];
 export type SanityOut = Schemas["SanityOut"];
+export type EnsembleIn = Schemas["EnsembleIn"];
+export type EnsembleOut = Schemas["EnsembleOut"];
+export type EnsembleMethod = EnsembleIn["method"];
 
 export type StatusMessage = Schemas["StatusMessage"];
 export type StartMessage = Schemas["StartMessage"];

@@ -5,8 +5,9 @@ from __future__ import annotations
 from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
+from fastapi.responses import FileResponse
 
-from playground.api.deps import InspectorDep, RunDep, RunsDep
+from playground.api.deps import ExporterDep, InspectorDep, RunDep, RunsDep
 from playground.api.schemas import (
     InspectOut,
     MetricsOut,
@@ -18,6 +19,7 @@ from playground.api.schemas import (
 )
 from playground.api.wire import VIEW_BODY
 from playground.ml.spec import RunSpec
+from playground.services.exports import Format
 from playground.services.runs import RunView
 from playground.store.states import RunStatus
 
@@ -132,3 +134,33 @@ def inspect(
     """One view inside the network at a snapshot ({"view": "neurons", "epoch": "last", ...});
     the views, their fields and what each fits are in GET /api/catalog under `views`."""
     return InspectOut.model_validate(inspector.inspect(run_id=run.id, request=body))
+
+
+EXPORT_FILE = {
+    200: {
+        "description": "The file, as an attachment named after the run id and epoch.",
+        "content": {
+            "application/json": {"schema": {"type": "object", "description": "format=spec"}},
+            **{t: {"schema": {"type": "string", "format": "binary"}} for t in (
+                "application/zip", "application/octet-stream", "text/x-python"
+            )},
+        },
+    },
+    404: {"description": "No such run, or no snapshot (at that epoch)."},
+}  # fmt: skip
+
+
+@router.get("/{run_id}/export", response_class=Response, responses=EXPORT_FILE)  # type: ignore[arg-type]
+def export(
+    run: RunDep,
+    exporter: ExporterDep,
+    format: Format = "zip",
+    epoch: Annotated[int, Query(ge=0)] | Literal["last"] = "last",
+) -> Response:
+    """The run as a file: zip (spec.json, weights.safetensors, model.py, model.onnx,
+    README.txt), spec, safetensors, pytorch (model.py) or onnx; `epoch`: a snapshot's."""
+    out = exporter.export(run_id=run.id, format=format, epoch=epoch)
+    headers = {"Content-Disposition": f'attachment; filename="{out.filename}"'}
+    if out.path is not None:
+        return FileResponse(out.path, media_type=out.media_type, headers=headers)
+    return Response(out.content, media_type=out.media_type, headers=headers)

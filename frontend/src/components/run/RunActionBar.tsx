@@ -1,8 +1,9 @@
-// A run's buttons: open in the playground, cancel (while active), rerun, delete.
+// A run's buttons: open in the playground, cancel (while active), rerun, delete, export.
 import type { Run, RunStatus } from "../../api/types";
 import { navigate } from "../../state/route";
 import { isActive } from "../../state/status";
 import { encodeSpec } from "../../state/url";
+import { ExportMenu } from "./ExportMenu";
 
 interface BarProps {
   run: Run;
@@ -33,6 +34,7 @@ export function RunActionBar({ run, status, onCancel, onRerun, onDelete }: BarPr
       <button type="button" class="danger" onClick={onDelete} data-testid="run-delete">
         Delete
       </button>
+      <ExportMenu runId={run.id} />
       <span class="spacer" />
       <a href="#/runs">All runs</a>
     </div>
