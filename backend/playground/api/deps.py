@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from playground.api.schemas import MessageBody
 from playground.services.inspect import Inspector
 from playground.services.runs import Runs
 from playground.store.records import RunRecord
@@ -36,3 +37,8 @@ def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> RunRec
 
 
 RunDep = Annotated[RunRecord, Depends(_run)]
+# Every route that takes RunDep says so in its decorator (`responses=NOT_FOUND`), so the
+# OpenAPI document lists the 404 (tests/api checks every /{run_id} route does).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageBody, "description": "No run has this id."}
+}
