@@ -116,7 +116,11 @@ def _message(e: Any) -> str:
     if e["type"] == "union_tag_invalid":
         tag = str(ctx.get("tag"))
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
-        close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.5)
+        # Case-blind, so that 'MNIST' finds 'mnist' and 'linear' finds 'Linear'.
+        by_lower = {t.lower(): t for t in expected}
+        close = [
+            by_lower[m] for m in difflib.get_close_matches(tag.lower(), by_lower, n=1, cutoff=0.5)
+        ]
         hint = (
             f"; did you mean '{close[0]}'?"
             if close
