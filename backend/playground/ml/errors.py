@@ -119,7 +119,7 @@ def _message(e: Any) -> str:
         # Case-blind, so that 'MNIST' finds 'mnist' and 'linear' finds 'Linear'.
         by_lower = {t.lower(): t for t in expected}
         close = [
-            by_lower[m] for m in difflib.get_close_matches(tag.lower(), by_lower, n=1, cutoff=0.5)
+            by_lower[m] for m in difflib.get_close_matches(tag.lower(), by_lower, n=1, cutoff=0.6)
         ]
         hint = (
             f"; did you mean '{close[0]}'?"

@@ -1539,7 +1539,7 @@ export interface components {
     };
     /**
      * ErrorBody
-     * @description What every 422 carries (and 404, 409, 413 carry `detail` as a plain message).
+     * @description What every 422 carries (404, 409 and 413 carry a MessageBody).
      */
     ErrorBody: {
       /** Detail */
@@ -2492,6 +2492,14 @@ export interface components {
        * @constant
        */
       type?: "Maxout";
+    };
+    /**
+     * MessageBody
+     * @description What 404, 409 and 413 carry: a message for a person.
+     */
+    MessageBody: {
+      /** Detail */
+      detail: string;
     };
     /**
      * MetricsOut
@@ -4739,6 +4747,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -4761,6 +4775,12 @@ export interface operations {
       /** @description Successful Response */
       204: {
         content: never;
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
       };
       /** @description Validation Error */
       422: {
@@ -4792,6 +4812,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -4815,6 +4841,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -4848,6 +4880,12 @@ export interface operations {
           "application/json": components["schemas"]["InspectOut"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -4878,6 +4916,12 @@ export interface operations {
           "application/json": components["schemas"]["MetricsOut"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -4902,6 +4946,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -4934,6 +4984,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -4957,6 +5013,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -4984,6 +5046,12 @@ export interface operations {
           "application/json": components["schemas"]["SnapshotOut"][];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5007,6 +5075,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
