@@ -2,11 +2,13 @@
 
 from __future__ import annotations
 
+import asyncio
 import socket
 import time
 
 import httpx
 import pytest
+import websockets
 
 from tests.factories import spec_dict
 from tests.server import Server
@@ -99,3 +101,13 @@ def test_a_kept_alive_connection_that_idles_is_closed(server: Server) -> None:
 def test_prompt_clients_are_unaffected(server: Server, client: httpx.Client) -> None:
     for _ in range(3):  # one kept-alive connection, several requests
         assert client.post("/api/validate", json=spec_dict()).status_code == 200
+
+
+def test_websockets_outlive_the_header_timeout(server: Server) -> None:
+    async def idle_then_ping() -> float:
+        async with websockets.connect(f"{server.ws_url}/api/events") as ws:
+            await asyncio.sleep(2.5)  # PLAYGROUND_HEADER_TIMEOUT = 1
+            latency: float = await asyncio.wait_for(await ws.ping(), 5)
+            return latency
+
+    assert asyncio.run(idle_then_ping()) < 5
