@@ -35,8 +35,10 @@ class Server:
         workers: int = 1,
         port: int | None = None,
         frontend_dir: Path | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.data_dir, self.workers = data_dir, workers
+        self.env = env or {}  # extra PLAYGROUND_* settings for this server
         # The built browser app to serve at /; None serves none (the "API is running" page),
         # whether or not frontend/dist exists in the working directory.
         self.frontend_dir = frontend_dir if frontend_dir is not None else data_dir / "no-frontend"
@@ -51,6 +53,7 @@ class Server:
             **os.environ,
             "PLAYGROUND_WORKERS": str(self.workers),
             "PLAYGROUND_FRONTEND_DIR": str(self.frontend_dir),
+            **self.env,
         }
         cmd = [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port),
                "--data-dir", str(self.data_dir)]  # fmt: skip

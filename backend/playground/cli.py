@@ -115,12 +115,20 @@ def serve_cmd(
     import uvicorn
 
     from playground.api.main import create_app
+    from playground.api.slow_clients import with_header_timeout
 
+    settings = _settings(data_dir)
+    if host not in ("0.0.0.0", "::", ""):  # bound to one name: requests may use it as Host
+        hosts = [*settings.allowed_hosts, host.lower()]
+        settings = settings.model_copy(update={"allowed_hosts": hosts})
     # No per-message deflate: it compresses every frame once per viewer (the compressed
     # bytes cannot be shared), which cost more CPU than all other streaming work together.
+    # Slow clients: idle keep-alive connections close after 5 s (uvicorn's default), headers
+    # must arrive within header_timeout (slow_clients.py), bodies within body_timeout.
     uvicorn.run(
-        create_app(_settings(data_dir)), host=host, port=port, log_level="info",
-        ws_per_message_deflate=False,
+        create_app(settings), host=host, port=port, log_level="info",
+        ws_per_message_deflate=False, timeout_keep_alive=5,
+        http=with_header_timeout(settings.header_timeout),
     )  # fmt: skip
 
 

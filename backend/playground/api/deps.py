@@ -2,10 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from playground.api.schemas import MessageBody
 from playground.services.ensembles import Ensembles
 from playground.services.experiments import Experiments
 from playground.services.exports import Exporter
@@ -64,6 +65,14 @@ def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> RunRec
 
 
 RunDep = Annotated[RunRecord, Depends(_run)]
+# Every route that takes RunDep says so in its decorator (`responses=NOT_FOUND`), so the
+# OpenAPI document lists the 404 (tests/api checks every /{run_id} route does).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageBody, "description": "No run has this id."}
+}
+SWEEP_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageBody, "description": "No sweep has this id."}
+}
 
 
 def _sweeps(request: Request) -> Sweeps:

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from playground.services.runs import RunView
 from playground.store.records import Point
@@ -48,7 +48,10 @@ class RunPatch(BaseModel):
 class Rerun(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="A new seed (default: same).")
+    # Strict: JSON true is not the seed 1, nor "7" the seed 7.
+    seed: StrictInt | None = Field(
+        None, ge=0, le=2**32 - 1, description="A new seed (default: same)."
+    )
 
 
 class Ablate(BaseModel):
@@ -286,8 +289,14 @@ class ErrorItem(BaseModel):
     type: str
 
 
+class MessageBody(BaseModel):
+    """What 404, 409 and 413 carry: a message for a person."""
+
+    detail: str
+
+
 class ErrorBody(BaseModel):
-    """What every 422 carries (and 404, 409, 413 carry `detail` as a plain message)."""
+    """What every 422 carries (404, 409 and 413 carry a MessageBody)."""
 
     detail: list[ErrorItem]
 

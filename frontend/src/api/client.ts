@@ -42,6 +42,9 @@ export function parseErrorBody(status: number, body: unknown): ApiError {
   return new ApiError(status, `HTTP ${status}`);
 }
 
+/** One request. Bodies go as JSON with `content-type: application/json`: the server refuses
+ * other body types on POST/PUT/PATCH/DELETE (415), and checks their Origin (403 from pages
+ * on other sites); bodiless POSTs such as /cancel send neither a body nor a content type. */
 async function request<T>(
   method: string,
   url: string,

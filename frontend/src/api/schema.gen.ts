@@ -1858,7 +1858,7 @@ export interface components {
     };
     /**
      * ErrorBody
-     * @description What every 422 carries (and 404, 409, 413 carry `detail` as a plain message).
+     * @description What every 422 carries (404, 409 and 413 carry a MessageBody).
      */
     ErrorBody: {
       /** Detail */
@@ -3000,6 +3000,14 @@ export interface components {
        * @constant
        */
       type?: "Maxout";
+    };
+    /**
+     * MessageBody
+     * @description What 404, 409 and 413 carry: a message for a person.
+     */
+    MessageBody: {
+      /** Detail */
+      detail: string;
     };
     /**
      * MetricsOut
@@ -5731,6 +5739,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5753,6 +5767,12 @@ export interface operations {
       /** @description Successful Response */
       204: {
         content: never;
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
       };
       /** @description Validation Error */
       422: {
@@ -5782,6 +5802,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -5822,6 +5848,12 @@ export interface operations {
           "application/json": components["schemas"]["AblationView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5845,6 +5877,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -5882,7 +5920,9 @@ export interface operations {
       };
       /** @description No such run, or no snapshot (at that epoch). */
       404: {
-        content: never;
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
       };
       /** @description Validation Error */
       422: {
@@ -5915,6 +5955,12 @@ export interface operations {
           "application/json": components["schemas"]["InspectOut"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5945,6 +5991,12 @@ export interface operations {
           "application/json": components["schemas"]["MetricsOut"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5969,6 +6021,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -6001,6 +6059,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -6024,6 +6088,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -6051,6 +6121,12 @@ export interface operations {
           "application/json": components["schemas"]["SnapshotOut"][];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -6074,6 +6150,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -6178,6 +6260,12 @@ export interface operations {
           "application/json": components["schemas"]["SweepView"];
         };
       };
+      /** @description No sweep has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -6200,6 +6288,12 @@ export interface operations {
       /** @description Successful Response */
       204: {
         content: never;
+      };
+      /** @description No sweep has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
       };
       /** @description Validation Error */
       422: {
@@ -6224,6 +6318,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SweepView"];
+        };
+      };
+      /** @description No sweep has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
