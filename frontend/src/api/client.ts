@@ -8,6 +8,8 @@ import type {
   Snapshot,
   SpecJson,
   Summary,
+  SweepRequest,
+  SweepView,
 } from "./types";
 
 /** A failed request: HTTP status (0 = server unreachable), a message, and 422 items if any. */
@@ -124,6 +126,13 @@ export const api = {
     request<InspectOut>("POST", `/api/runs/${id}/inspect`, body, signal),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
+  createSweep: (body: SweepRequest) => request<SweepView>("POST", "/api/sweeps", body),
+  listSweeps: () => request<SweepView[]>("GET", "/api/sweeps"),
+  getSweep: (id: number) => request<SweepView>("GET", `/api/sweeps/${id}`),
+  cancelSweep: (id: number) => request<SweepView>("POST", `/api/sweeps/${id}/cancel`),
+  deleteSweep: (id: number) => request<void>("DELETE", `/api/sweeps/${id}`),
+  /** One trial per removable or switchable part of the run, run as a sweep. */
+  ablate: (runId: number) => request<SweepView>("POST", `/api/runs/${runId}/ablate`, {}),
 };
 
 /** ws:// or wss:// URL for a path on this server. */

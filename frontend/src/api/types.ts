@@ -62,3 +62,60 @@ export interface RunPage {
   items: Run[];
   next_cursor: string | null;
 }
+
+// --- Sweeps (POST/GET /api/sweeps, WS /api/sweeps/{id}/stream) ---
+
+/** The final numbers of one trial (null: not reached yet, or not a number). */
+export interface TrialFinal {
+  train_loss?: number | null;
+  val_loss?: number | null;
+  val_accuracy?: number | null;
+  test_accuracy?: number | null;
+  [metric: string]: number | null | undefined;
+}
+
+/** One trial of a sweep: an ordinary run with the values the sweep gave it. */
+export interface Trial {
+  run_id: number;
+  index: number;
+  /** {"training.optimizer.lr": 0.1}; an ablation trial: {"ablation": "no Dropout at layers[2]"} */
+  params: Record<string, Json>;
+  seed: number | null;
+  status: RunStatus;
+  epoch: number | null;
+  final: TrialFinal | null;
+  error: string | null;
+}
+
+export type SweepKind = "sweep" | "ablation";
+
+export interface SweepView {
+  id: number;
+  name: string;
+  kind: SweepKind;
+  base_run_id: number | null;
+  created_at: string;
+  status: RunStatus;
+  /** Trials per status. */
+  counts: Record<string, number>;
+  /** The final metric trials are ranked by ("val_accuracy", "val_loss", ...). */
+  metric: string;
+  /** The spec paths the sweep varies, in the order the table shows them. */
+  params: string[];
+  trials: Trial[];
+  best: { run_id: number; value: number | null } | null;
+  base: unknown;
+}
+
+/** What POST /api/sweeps takes. */
+export interface SweepRequest {
+  name: string;
+  base: SpecJson;
+  grid: Record<string, Json[]>;
+  seeds: number;
+}
+
+/** A message of WS /api/sweeps/{id}/stream. */
+export type SweepMessage =
+  | { type: "sweep"; sweep: SweepView }
+  | { type: "trial"; run_id: number; message: StreamMessage };

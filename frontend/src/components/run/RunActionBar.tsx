@@ -1,4 +1,4 @@
-// A run's buttons: open in the playground, cancel (while active), rerun, delete.
+// A run's buttons: open in the playground, cancel (while active), rerun, ablate, delete.
 import type { Run, RunStatus } from "../../api/types";
 import { navigate } from "../../state/route";
 import { isActive } from "../../state/status";
@@ -10,9 +10,10 @@ interface BarProps {
   onCancel: () => void;
   onRerun: () => void;
   onDelete: () => void;
+  onAblate: () => void;
 }
 
-export function RunActionBar({ run, status, onCancel, onRerun, onDelete }: BarProps) {
+export function RunActionBar({ run, status, onCancel, onRerun, onDelete, onAblate }: BarProps) {
   return (
     <div class="run-actions">
       <button
@@ -29,6 +30,14 @@ export function RunActionBar({ run, status, onCancel, onRerun, onDelete }: BarPr
       )}
       <button type="button" onClick={onRerun} data-testid="run-rerun">
         Rerun
+      </button>
+      <button
+        type="button"
+        onClick={onAblate}
+        data-testid="run-ablate"
+        title="Train this run again without each of its parts, one at a time, to see what each adds"
+      >
+        Ablate
       </button>
       <button type="button" class="danger" onClick={onDelete} data-testid="run-delete">
         Delete

@@ -1,0 +1,88 @@
+// A sweep as its stream builds it: the SweepView (from the "sweep" message) kept current by
+// every trial's run messages, and one RunHistory per trial for its tile (boundary, loss).
+// Pure: no DOM, no network (run/sweepStream.ts feeds it).
+import type { RunStatus, StreamMessage, SweepMessage, SweepView, Trial } from "../api/types";
+import { isTerminal } from "../state/status";
+import { RunHistory } from "./history";
+
+export class SweepLive {
+  sweep: SweepView | null = null;
+  readonly histories = new Map<number, RunHistory>();
+  /** Bumped on every change, so a component can compare one number to re-render. */
+  version = 0;
+
+  /** The history of one trial's run (made on first use). */
+  history(runId: number): RunHistory {
+    let h = this.histories.get(runId);
+    if (!h) {
+      h = new RunHistory();
+      this.histories.set(runId, h);
+    }
+    return h;
+  }
+
+  /** Apply one message; false when nothing changed. */
+  apply(msg: SweepMessage): boolean {
+    if (msg.type === "sweep") {
+      this.sweep = msg.sweep;
+      for (const t of msg.sweep.trials) this.history(t.run_id);
+      this.version++;
+      return true;
+    }
+    if (msg.type !== "trial") return false;
+    if (!this.history(msg.run_id).apply(msg.message)) return false;
+    this.updateTrial(msg.run_id, msg.message);
+    this.version++;
+    return true;
+  }
+
+  /** Whether the sweep and every trial have ended. */
+  get terminal(): boolean {
+    const s = this.sweep;
+    return s !== null && isTerminal(s.status) && s.trials.every((t) => isTerminal(t.status));
+  }
+
+  /** The trial row follows its run's messages, so the table is live between sweep messages. */
+  private updateTrial(runId: number, m: StreamMessage): void {
+    const s = this.sweep;
+    const i = s?.trials.findIndex((t) => t.run_id === runId) ?? -1;
+    if (!s || i < 0) return;
+    const t: Trial = { ...s.trials[i] };
+    if (m.type === "status") {
+      t.status = m.status;
+      if (m.error) t.error = m.error;
+    } else if (m.type === "epoch") {
+      t.epoch = m.epoch;
+      const final = { ...(t.final ?? {}) };
+      for (const [k, v] of Object.entries(m.metrics)) if (/^(train|val)_/.test(k)) final[k] = v;
+      t.final = final;
+    } else if (m.type === "result") {
+      t.status = m.status;
+      if (m.error) t.error = m.error;
+      const final = { ...(t.final ?? {}) };
+      for (const [k, v] of Object.entries(m.test)) final[`test_${k}`] = v;
+      t.final = final;
+    } else {
+      return;
+    }
+    const trials = s.trials.slice();
+    trials[i] = t;
+    this.sweep = { ...s, trials, counts: countStatuses(trials), status: sweepStatus(s, trials) };
+  }
+}
+
+export function countStatuses(trials: Trial[]): Record<string, number> {
+  const counts: Record<string, number> = {};
+  for (const t of trials) counts[t.status] = (counts[t.status] ?? 0) + 1;
+  return counts;
+}
+
+/** The sweep's status as its trials make it, until the server says otherwise: running while
+ * any runs, then the server's (a cancelled sweep stays cancelled). */
+function sweepStatus(s: SweepView, trials: Trial[]): RunStatus {
+  if (trials.some((t) => t.status === "running")) return "running";
+  if (trials.every((t) => isTerminal(t.status)) && !isTerminal(s.status)) {
+    return trials.every((t) => t.status === "succeeded") ? "succeeded" : s.status;
+  }
+  return s.status;
+}
