@@ -220,8 +220,9 @@ export function sweepErrors(items: ErrorItem[], paths: string[]): SweepErrors {
           loc.includes(p) || rest === p || rest.startsWith(`${p}.`) || rest.startsWith(`${p}[`),
       );
     const key = path ?? (where === "seeds" || loc.includes("seeds") ? "seeds" : null);
-    if (key === null) out.general.push(where ? `${where}: ${msg}` : msg);
-    else out.byPath[key] = [...(out.byPath[key] ?? []), msg];
+    if (key !== null) out.byPath[key] = [...(out.byPath[key] ?? []), msg];
+    else if (trial) out.general.push(`trial ${trial[1]}${rest ? `, ${rest}` : ""}: ${item.msg}`);
+    else out.general.push(where ? `${where}: ${msg}` : msg);
   }
   return out;
 }
