@@ -54,7 +54,7 @@ export function SweepsScreen() {
                 </td>
                 <td class="small">{s.params.map(shortPath).join(", ") || "seeds"}</td>
                 <td class="small">
-                  <span class={`status status-${s.status}`}>{s.status}</span> {countsText(s)}
+                  <span class={`badge ${s.status}`}>{s.status}</span> {countsText(s)}
                 </td>
                 <td class="num">
                   {s.best ? (

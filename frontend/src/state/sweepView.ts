@@ -32,7 +32,8 @@ export function trialLabel(trial: Trial): string {
   const parts = Object.entries(trial.params).map(([path, v]) =>
     path === "ablation" ? formatValue(v) : `${shortPath(path)} ${formatParam(v)}`,
   );
-  if (trial.seed !== null && trial.seed !== undefined && !("training.seed" in trial.params))
+  const seedless = "ablation" in trial.params || "training.seed" in trial.params;
+  if (trial.seed !== null && trial.seed !== undefined && !seedless)
     parts.push(`seed ${trial.seed}`);
   return parts.join(" · ") || `trial ${trial.index}`;
 }

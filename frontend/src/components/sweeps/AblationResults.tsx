@@ -14,7 +14,8 @@ export function AblationResults({ sweep, base }: { sweep: SweepView; base: numbe
       <p class="muted small" data-testid="ablation-note">
         How to read it: each row trains the base run again without one part. If the{" "}
         {metricLabel(metric)} gets worse without it, that part was helping; about no change means
-        the network did not need it here (one seed: small changes may be noise). {better} is better.
+        the network did not need it here (one seed each: small changes may be noise). For{" "}
+        {metricLabel(metric)}, {better} is better.
       </p>
       <table class="runs-table ablation-table" data-testid="ablation-table">
         <thead>

@@ -17,11 +17,7 @@ export function SweepHeader({
     <header class="panel run-header">
       <h1 id="sweep-title">
         {what} #{sweep.id} {sweep.name}{" "}
-        <span
-          class={`status status-${sweep.status}`}
-          data-testid="sweep-status"
-          data-status={sweep.status}
-        >
+        <span class={`badge ${sweep.status}`} data-testid="sweep-status" data-status={sweep.status}>
           {sweep.status}
         </span>
       </h1>

@@ -23,7 +23,7 @@ export function TrialTable({ sweep, bestId }: { sweep: SweepView; bestId: number
   const rows = sortTrials(sweep.trials, sort);
   const header = (label: string, column: TrialColumn, num = false) => {
     const on = columnKey(sort.column) === columnKey(column);
-    const dir = on ? (sort.descending ? "descending" : "ascending") : undefined;
+    const dir = on ? (sort.descending ? "descending" : "ascending") : "none";
     return (
       <th aria-sort={dir} class={num ? "num" : undefined} key={columnKey(column)}>
         <button
