@@ -112,8 +112,13 @@ export interface SweepRequest {
   name: string;
   base: SpecJson;
   grid: Record<string, Json[]>;
+  /** n samples, each drawing every path from its distribution: {"path": {"log_uniform":
+   * [lo, hi]}, "n": 8}. */
+  random?: { [path: string]: RandomDist | number; n: number };
   seeds: number;
 }
+
+export type RandomDist = { log_uniform: [number, number] } | { uniform: [number, number] };
 
 /** A message of WS /api/sweeps/{id}/stream. */
 export type SweepMessage =

@@ -17,10 +17,11 @@ export function useSweepBuilder(spec: SpecJson, catalog: Catalog) {
   const fields = useMemo(() => sweepFields(spec, catalog), [spec, catalog]);
   const [axes, setAxes] = useState<SweepAxis[]>([]);
   const [seeds, setSeeds] = useState("1");
+  const [samples, setSamples] = useState("8");
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [server, setServer] = useState<SweepErrors | null>(null);
-  const built = buildSweep(name, spec, axes, fields, seeds);
+  const built = buildSweep(name, spec, axes, fields, seeds, samples);
 
   const edit = (next: SweepAxis[]) => {
     setAxes(next);
@@ -30,6 +31,8 @@ export function useSweepBuilder(spec: SpecJson, catalog: Catalog) {
     fields,
     axes,
     seeds,
+    samples,
+    drawing: axes.some((a) => a.mode === "random"),
     name,
     built,
     busy,
@@ -43,6 +46,10 @@ export function useSweepBuilder(spec: SpecJson, catalog: Catalog) {
       edit(axes.map((a) => (a.path === path ? { ...a, ...patch } : a))),
     setSeeds: (s: string) => {
       setSeeds(s);
+      setServer(null);
+    },
+    setSamples: (s: string) => {
+      setSamples(s);
       setServer(null);
     },
     setName,

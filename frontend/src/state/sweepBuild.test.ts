@@ -2,7 +2,9 @@ import { describe, expect, it } from "vitest";
 import type { SpecJson } from "../api/types";
 import {
   buildSweep,
+  canDraw,
   newAxis,
+  parseDist,
   parseList,
   parseRange,
   rangePoints,
@@ -173,5 +175,50 @@ describe("the server's 422 on the builder", () => {
       seeds: ["at most 16"],
     });
     expect(e.general).toEqual(["trial 1, model.layers[0]: bad shape"]);
+  });
+});
+
+describe("random samples", () => {
+  it("draws log-uniform or uniform between the ends, n samples times the grid and seeds", () => {
+    const built = buildSweep(
+      "r",
+      spec,
+      [
+        axis(lr, { mode: "random", lo: "0.001", hi: "0.1", scale: "log" }),
+        axis(act, { text: "ReLU, Tanh" }),
+      ],
+      [lr, act],
+      "2",
+      "5",
+    );
+    expect(built.trials).toBe(20);
+    expect(built.request?.grid).toEqual({ "model.layers[0].activation": ["ReLU", "Tanh"] });
+    expect(built.request?.random).toEqual({
+      "training.optimizer.lr": { log_uniform: [0.001, 0.1] },
+      n: 5,
+    });
+    const uniform = buildSweep(
+      "r",
+      spec,
+      [axis(lr, { mode: "random", lo: "0", hi: "1", scale: "linear" })],
+      [lr],
+      "1",
+      "3",
+    );
+    expect(uniform.request?.random).toEqual({ "training.optimizer.lr": { uniform: [0, 1] }, n: 3 });
+  });
+
+  it("refuses a random whole-number field, a log range from 0 and a bad sample count", () => {
+    expect(canDraw(width)).toBe(false);
+    expect(parseDist(axis(width, { mode: "random" }), width).ok).toBe(false);
+    expect(parseDist(axis(lr, { mode: "random", lo: "0", hi: "1", scale: "log" }), lr)).toEqual({
+      ok: false,
+      error: "a log range needs a start above 0",
+    });
+    const built = buildSweep("r", spec, [axis(lr, { mode: "random" })], [lr], "1", "0");
+    expect(built.request).toBeNull();
+    expect(Object.keys(built.errors)).toEqual(["samples"]);
+    // Without a random field the sample count is not asked for.
+    expect(buildSweep("r", spec, [axis(lr)], [lr], "1", "x").request?.random).toBeUndefined();
   });
 });

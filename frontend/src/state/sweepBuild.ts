@@ -1,10 +1,13 @@
-// The sweep builder as data: each chosen field's values (a comma list, or a range spaced on a
-// log or linear scale), the number of trials they make, the POST /api/sweeps body, and the
-// server's 422 items put back on the field (or trial) they name.
-import type { ErrorItem, Json, SpecJson, SweepRequest } from "../api/types";
+// The sweep builder as data: each chosen field's values (a comma list, a range spaced on a
+// log or linear scale, or random draws between two ends), the number of trials they make,
+// the POST /api/sweeps body, and the server's 422 items put back on the field (or trial)
+// they name.
+import type { ErrorItem, Json, RandomDist, SpecJson, SweepRequest } from "../api/types";
 import type { SweepField } from "./sweepFields";
 
-export type AxisMode = "list" | "range";
+/** list: the values given; range: n points spaced evenly; random: drawn between lo and hi
+ * by the server, once per random sample (every random field draws in each sample). */
+export type AxisMode = "list" | "range" | "random";
 export type RangeScale = "log" | "linear";
 
 /** One swept field as the builder's inputs hold it (text, as typed). */
@@ -135,6 +138,34 @@ export function axisValues(axis: SweepAxis, field: SweepField): Values {
   return axis.mode === "range" ? parseRange(axis, field) : parseList(axis.text, field);
 }
 
+/** Whether a field can be drawn at random: numbers that need not be whole (a draw is any
+ * number between the ends). */
+export function canDraw(field: SweepField): boolean {
+  return field.kind === "number" && !field.integer;
+}
+
+export type Dist = { ok: true; dist: RandomDist } | { ok: false; error: string };
+
+/** A random axis's distribution: log-uniform (learning rates) or uniform between its ends. */
+export function parseDist(axis: SweepAxis, field: SweepField): Dist {
+  if (field.kind !== "number" || field.integer)
+    return { ok: false, error: "random draws need a field that takes any number" };
+  const lo = parseNumber(axis.lo);
+  const hi = parseNumber(axis.hi);
+  if (lo === null || hi === null) return { ok: false, error: "give both ends of the range" };
+  if (hi < lo) return { ok: false, error: "the range's end is below its start" };
+  if (axis.scale === "log" && lo <= 0)
+    return { ok: false, error: "a log range needs a start above 0" };
+  for (const v of [lo, hi]) {
+    const bad = checkNumber(v, field);
+    if (bad) return { ok: false, error: bad };
+  }
+  return {
+    ok: true,
+    dist: axis.scale === "log" ? { log_uniform: [lo, hi] } : { uniform: [lo, hi] },
+  };
+}
+
 /** Seeds as typed: a whole number from 1 to MAX_POINTS, else null. */
 export function parseSeeds(text: string): number | null {
   const n = parseNumber(text);
@@ -162,13 +193,21 @@ export function buildSweep(
   axes: SweepAxis[],
   fields: SweepField[],
   seedsText: string,
+  samplesText = "8",
 ): Built {
   const errors: Record<string, string> = {};
   const grid: Record<string, Json[]> = {};
+  const random: Record<string, RandomDist> = {};
   for (const axis of axes) {
     const field = fields.find((f) => f.path === axis.path);
     if (!field) {
       errors[axis.path] = "this field is no longer in the spec";
+      continue;
+    }
+    if (axis.mode === "random") {
+      const d = parseDist(axis, field);
+      if (d.ok) random[axis.path] = d.dist;
+      else errors[axis.path] = d.error;
       continue;
     }
     const v = axisValues(axis, field);
@@ -177,13 +216,19 @@ export function buildSweep(
   }
   const seeds = parseSeeds(seedsText);
   if (seeds === null) errors.seeds = `seeds must be a whole number from 1 to ${MAX_POINTS}`;
-  if (Object.keys(errors).length || seeds === null) return { request: null, trials: 0, errors };
+  const drawing = Object.keys(random).length > 0 || axes.some((a) => a.mode === "random");
+  const samples = drawing ? parseSeeds(samplesText) : 1;
+  if (samples === null) errors.samples = `samples must be a whole number from 1 to ${MAX_POINTS}`;
+  if (Object.keys(errors).length || seeds === null || samples === null)
+    return { request: null, trials: 0, errors };
   const trials = trialCount(
     Object.values(grid).map((v) => v.length),
-    seeds,
+    seeds * samples,
   );
   const label = name.trim() || spec.name?.trim() || "sweep";
-  return { request: { name: label, base: spec, grid, seeds }, trials, errors };
+  const request: SweepRequest = { name: label, base: spec, grid, seeds };
+  if (drawing) request.random = { ...random, n: samples };
+  return { request, trials, errors };
 }
 
 export interface SweepErrors {
@@ -219,7 +264,13 @@ export function sweepErrors(items: ErrorItem[], paths: string[]): SweepErrors {
         (p) =>
           loc.includes(p) || rest === p || rest.startsWith(`${p}.`) || rest.startsWith(`${p}[`),
       );
-    const key = path ?? (where === "seeds" || loc.includes("seeds") ? "seeds" : null);
+    const key =
+      path ??
+      (where === "seeds" || loc.includes("seeds")
+        ? "seeds"
+        : where === "random.n" || (loc.includes("random") && loc.includes("n"))
+          ? "samples"
+          : null);
     if (key !== null) out.byPath[key] = [...(out.byPath[key] ?? []), msg];
     else if (trial) out.general.push(`trial ${trial[1]}${rest ? `, ${rest}` : ""}: ${item.msg}`);
     else out.general.push(where ? `${where}: ${msg}` : msg);

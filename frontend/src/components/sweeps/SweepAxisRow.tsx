@@ -1,7 +1,8 @@
-// One swept field in the builder: its values as a comma list, or a range (start, end, number
-// of points, log or linear spacing), what they come to, and what is wrong with them.
+// One swept field in the builder: its values as a comma list, a range (start, end, number
+// of points, log or linear spacing) or random draws between two ends, what they come to,
+// and what is wrong with them.
 import type { SweepAxis } from "../../state/sweepBuild";
-import { axisValues } from "../../state/sweepBuild";
+import { axisValues, canDraw, parseDist } from "../../state/sweepBuild";
 import type { SweepField } from "../../state/sweepFields";
 import { shortPath } from "../../state/sweepFields";
 import { formatParam } from "../../state/sweepView";
@@ -15,7 +16,9 @@ interface RowProps {
 }
 
 export function SweepAxisRow({ axis, field, errors, onChange, onRemove }: RowProps) {
-  const values = field ? axisValues(axis, field) : null;
+  const random = axis.mode === "random";
+  const values = field && !random ? axisValues(axis, field) : null;
+  const dist = field && random ? parseDist(axis, field) : null;
   const id = `sweep-${axis.path.replace(/[^\w]+/g, "-")}`;
   const numeric = field?.kind === "number";
   const input = (key: "lo" | "hi" | "n", label: string) => (
@@ -47,6 +50,7 @@ export function SweepAxisRow({ axis, field, errors, onChange, onRemove }: RowPro
           >
             <option value="list">values</option>
             <option value="range">range</option>
+            {field && canDraw(field) && <option value="random">random</option>}
           </select>
         )}
         <button
@@ -77,7 +81,7 @@ export function SweepAxisRow({ axis, field, errors, onChange, onRemove }: RowPro
         <div class="row sweep-range">
           {input("lo", "From")}
           {input("hi", "To")}
-          {input("n", "Points")}
+          {!random && input("n", "Points")}
           <label class="field">
             <span class="field-label">Spacing</span>
             <select
@@ -100,6 +104,13 @@ export function SweepAxisRow({ axis, field, errors, onChange, onRemove }: RowPro
         </p>
       )}
       {values && !values.ok && <p class="field-error">{values.error}</p>}
+      {dist?.ok && (
+        <p class="muted small" data-testid="sweep-axis-preview">
+          drawn at random from {axis.lo} to {axis.hi}
+          {axis.scale === "log" ? ", evenly in powers of ten" : ""}, once per sample
+        </p>
+      )}
+      {dist && !dist.ok && <p class="field-error">{dist.error}</p>}
       {errors.map((e) => (
         <p key={e} class="field-error" role="alert" data-testid="sweep-axis-error">
           {e}

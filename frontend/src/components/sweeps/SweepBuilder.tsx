@@ -19,7 +19,9 @@ export function SweepBuilder({ spec, catalog, blocked, onClose }: BuilderProps) 
   const b = useSweepBuilder(spec, catalog);
   const free = b.fields.filter((f) => !b.axes.some((a) => a.path === f.path));
   const fieldErrors = (path: string) => [
-    ...(b.built.errors[path] && path === "seeds" ? [b.built.errors[path]] : []),
+    ...(b.built.errors[path] && (path === "seeds" || path === "samples")
+      ? [b.built.errors[path]]
+      : []),
     ...(b.server?.byPath[path] ?? []),
   ];
   const trials = b.built.trials;
@@ -41,7 +43,9 @@ export function SweepBuilder({ spec, catalog, blocked, onClose }: BuilderProps) 
         you give here, so you can see which settings learn best. Give learning rates on a log scale
         (0.001, 0.01, 0.1): their effect changes by factors, not by steps. Several <em>seeds</em>{" "}
         train each combination again from other random starts, so a lucky start is not mistaken for
-        a better setting.
+        a better setting. <em>Random</em> draws a field anew for every sample: when you tune a few
+        fields at once, random samples try more distinct values of each than a grid of the same
+        size.
       </p>
       <label class="field">
         <span class="field-label">Add a field to vary</span>
@@ -87,6 +91,20 @@ export function SweepBuilder({ spec, catalog, blocked, onClose }: BuilderProps) 
             onInput={(e) => b.setSeeds((e.target as HTMLInputElement).value)}
           />
         </label>
+        {b.drawing && (
+          <label class="field">
+            <span class="field-label">Random samples</span>
+            <input
+              type="text"
+              inputMode="numeric"
+              value={b.samples}
+              size={4}
+              aria-invalid={"samples" in b.built.errors}
+              data-testid="sweep-samples"
+              onInput={(e) => b.setSamples((e.target as HTMLInputElement).value)}
+            />
+          </label>
+        )}
         <label class="field grow">
           <span class="field-label">Sweep name</span>
           <input
@@ -98,7 +116,7 @@ export function SweepBuilder({ spec, catalog, blocked, onClose }: BuilderProps) 
           />
         </label>
       </div>
-      {fieldErrors("seeds").map((e) => (
+      {[...fieldErrors("seeds"), ...fieldErrors("samples")].map((e) => (
         <p key={e} class="field-error">
           {e}
         </p>
