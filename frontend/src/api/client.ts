@@ -1,5 +1,6 @@
 // The REST client: one function per endpoint the app uses; errors become ApiError.
 import type {
+  AblationOut,
   Catalog,
   ErrorItem,
   InspectOut,
@@ -9,6 +10,7 @@ import type {
   SpecJson,
   Summary,
   SweepRequest,
+  SweepSummary,
   SweepView,
 } from "./types";
 
@@ -127,12 +129,12 @@ export const api = {
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
   createSweep: (body: SweepRequest) => request<SweepView>("POST", "/api/sweeps", body),
-  listSweeps: () => request<SweepView[]>("GET", "/api/sweeps"),
+  listSweeps: () => request<SweepSummary[]>("GET", "/api/sweeps"),
   getSweep: (id: number) => request<SweepView>("GET", `/api/sweeps/${id}`),
   cancelSweep: (id: number) => request<SweepView>("POST", `/api/sweeps/${id}/cancel`),
   deleteSweep: (id: number) => request<void>("DELETE", `/api/sweeps/${id}`),
   /** One trial per removable or switchable part of the run, run as a sweep. */
-  ablate: (runId: number) => request<SweepView>("POST", `/api/runs/${runId}/ablate`, {}),
+  ablate: (runId: number) => request<AblationOut>("POST", `/api/runs/${runId}/ablate`, {}),
 };
 
 /** ws:// or wss:// URL for a path on this server. */

@@ -89,6 +89,25 @@ export interface Trial {
 
 export type SweepKind = "sweep" | "ablation";
 
+/** A sweep in the list (GET /api/sweeps): its trials counted, not listed. */
+export type SweepSummary = Omit<SweepView, "trials" | "best" | "base">;
+
+/** One proposed ablation; `error` says why it could not run (it was left out). */
+export interface Proposal {
+  label: string;
+  path: string;
+  params: Record<string, Json>;
+  error: string | null;
+}
+
+/** What POST /api/runs/{id}/ablate returns: the proposals, and the sweep running the valid
+ * ones (null when none could run, or when only proposing). */
+export interface AblationOut {
+  base_run_id: number;
+  proposals: Proposal[];
+  sweep: SweepView | null;
+}
+
 export interface SweepView {
   id: number;
   name: string;

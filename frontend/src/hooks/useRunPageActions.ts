@@ -3,6 +3,7 @@
 import { useState } from "preact/hooks";
 import { api, errorMessage } from "../api/client";
 import type { Run, RunStatus } from "../api/types";
+import { nothingToAblate } from "../state/ablation";
 import { navigate } from "../state/route";
 import { useRunActions } from "./useRunActions";
 
@@ -38,7 +39,10 @@ export function useRunPageActions(
         .then((done) => done && navigate({ screen: "runs", filter: {} })),
     ablate: () =>
       api.ablate(run.id).then(
-        (sweep) => navigate({ screen: "sweep", id: sweep.id }),
+        (out) =>
+          out.sweep
+            ? navigate({ screen: "sweep", id: out.sweep.id })
+            : setAblateError(nothingToAblate(out.proposals)),
         (e: unknown) => setAblateError(`Could not ablate: ${errorMessage(e)}`),
       ),
     error: actions.error ?? ablateError,

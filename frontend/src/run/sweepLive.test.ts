@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { StreamMessage } from "../api/types";
+import type { StreamMessage, Trial } from "../api/types";
 import { makeSweep, makeTrial } from "../test/sweepFactories";
-import { SweepLive } from "./sweepLive";
+import { SweepLive, sweepStatus } from "./sweepLive";
 import { parseSweepFrame } from "./sweepStream";
 
 const sweep = makeSweep({
@@ -96,5 +96,16 @@ describe("parseSweepFrame", () => {
     expect(parseSweepFrame('{"type":"sweep","sweep":{}}')).toHaveLength(1);
     expect(parseSweepFrame("[1, 2]")).toHaveLength(2);
     expect(parseSweepFrame("3")).toEqual([]);
+  });
+});
+
+describe("sweepStatus", () => {
+  const t = (status: Trial["status"]) => makeTrial({ status });
+  it("derives the sweep's status from its trials as the server does", () => {
+    expect(sweepStatus([t("queued"), t("queued")])).toBe("queued");
+    expect(sweepStatus([t("queued"), t("succeeded")])).toBe("running");
+    expect(sweepStatus([t("diverged"), t("succeeded")])).toBe("succeeded");
+    expect(sweepStatus([t("cancelled"), t("succeeded")])).toBe("cancelled");
+    expect(sweepStatus([t("cancelled"), t("failed")])).toBe("failed");
   });
 });

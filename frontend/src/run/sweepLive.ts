@@ -36,10 +36,10 @@ export class SweepLive {
     return true;
   }
 
-  /** Whether the sweep and every trial have ended. */
+  /** Whether every trial has ended (the server then closes the stream). */
   get terminal(): boolean {
     const s = this.sweep;
-    return s !== null && isTerminal(s.status) && s.trials.every((t) => isTerminal(t.status));
+    return s !== null && s.trials.length > 0 && s.trials.every((t) => isTerminal(t.status));
   }
 
   /** The trial row follows its run's messages, so the table is live between sweep messages. */
@@ -67,7 +67,7 @@ export class SweepLive {
     }
     const trials = s.trials.slice();
     trials[i] = t;
-    this.sweep = { ...s, trials, counts: countStatuses(trials), status: sweepStatus(s, trials) };
+    this.sweep = { ...s, trials, counts: countStatuses(trials), status: sweepStatus(trials) };
   }
 }
 
@@ -77,12 +77,13 @@ export function countStatuses(trials: Trial[]): Record<string, number> {
   return counts;
 }
 
-/** The sweep's status as its trials make it, until the server says otherwise: running while
- * any runs, then the server's (a cancelled sweep stays cancelled). */
-function sweepStatus(s: SweepView, trials: Trial[]): RunStatus {
-  if (trials.some((t) => t.status === "running")) return "running";
-  if (trials.every((t) => isTerminal(t.status)) && !isTerminal(s.status)) {
-    return trials.every((t) => t.status === "succeeded") ? "succeeded" : s.status;
-  }
-  return s.status;
+/** The sweep's status from its trials, as the server derives it (services/sweep_views):
+ * queued until one starts, running while any is active; then failed if any failed,
+ * cancelled if any was cancelled, else succeeded (a diverged trial is a result). */
+export function sweepStatus(trials: Trial[]): RunStatus {
+  if (trials.some((t) => !isTerminal(t.status)))
+    return trials.every((t) => t.status === "queued") ? "queued" : "running";
+  if (trials.some((t) => t.status === "failed")) return "failed";
+  if (trials.length === 0 || trials.some((t) => t.status === "cancelled")) return "cancelled";
+  return "succeeded";
 }

@@ -1,8 +1,8 @@
-// Every sweep and ablation, newest first, with its progress and best trial.
+// Every sweep and ablation, newest first, with its progress.
 import { api } from "../api/client";
 import { useLoad } from "../hooks/useLoad";
 import { shortPath } from "../state/sweepFields";
-import { countsText, formatMetric, metricLabel } from "../state/sweepView";
+import { countsText, metricLabel } from "../state/sweepView";
 import "./runs.css";
 import "../components/sweeps/sweeps.css";
 
@@ -38,9 +38,7 @@ export function SweepsScreen() {
               <th scope="col">Sweep</th>
               <th scope="col">Varies</th>
               <th scope="col">Progress</th>
-              <th scope="col" class="num">
-                Best
-              </th>
+              <th scope="col">Ranked by</th>
             </tr>
           </thead>
           <tbody>
@@ -56,15 +54,7 @@ export function SweepsScreen() {
                 <td class="small">
                   <span class={`badge ${s.status}`}>{s.status}</span> {countsText(s)}
                 </td>
-                <td class="num">
-                  {s.best ? (
-                    <a href={`#/runs/${s.best.run_id}`}>
-                      {formatMetric(s.metric, s.best.value)} {metricLabel(s.metric)}
-                    </a>
-                  ) : (
-                    "—"
-                  )}
-                </td>
+                <td class="small">final {metricLabel(s.metric)}</td>
               </tr>
             ))}
           </tbody>

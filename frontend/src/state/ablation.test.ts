@@ -1,6 +1,13 @@
 import { describe, expect, it } from "vitest";
 import { makeTrial } from "../test/sweepFactories";
-import { ablationLabel, ablationRows, finalOfSeries, formatDelta, seriesKey } from "./ablation";
+import {
+  ablationLabel,
+  ablationRows,
+  finalOfSeries,
+  formatDelta,
+  nothingToAblate,
+  seriesKey,
+} from "./ablation";
 
 const trial = (run_id: number, label: string, acc: number | null) =>
   makeTrial({
@@ -64,5 +71,23 @@ describe("words and numbers", () => {
       ]),
     ).toBe(0.7);
     expect(finalOfSeries(undefined)).toBeNull();
+  });
+});
+
+describe("nothingToAblate", () => {
+  it("says whether there was nothing to take out or nothing that fits", () => {
+    expect(nothingToAblate([])).toMatch(/^Nothing to ablate/);
+    expect(
+      nothingToAblate([
+        {
+          label: "no BatchNorm1d at model.layers[1]",
+          path: "model.layers[1]",
+          params: {},
+          error: "it would not fit: x",
+        },
+      ]),
+    ).toBe(
+      "None of this run's ablations can train: no BatchNorm1d at model.layers[1] (it would not fit: x)",
+    );
   });
 });

@@ -1,6 +1,6 @@
 // The ablation table: each trial removes or switches off one part of the base run; its change
 // in the final metric against the base run says how much that part mattered.
-import type { Trial } from "../api/types";
+import type { Proposal, Trial } from "../api/types";
 import { formatValue } from "./diff";
 import { lowerIsBetter, trialMetric } from "./sweepView";
 
@@ -65,4 +65,12 @@ export function finalOfSeries(points: [number, number, number][] | undefined): n
 /** "val_accuracy" -> "val/accuracy": the metrics endpoint's series key. */
 export function seriesKey(metric: string): string {
   return metric.replace(/^(train|val|test)_/, "$1/");
+}
+
+/** Why an ablation started nothing: the run has no part to take out, or none that fits. */
+export function nothingToAblate(proposals: Proposal[]): string {
+  if (proposals.length === 0)
+    return "Nothing to ablate: this run has no Dropout, normalisation, shortcut, regulariser, schedule or optimizer extra to take out.";
+  const why = proposals.map((p) => `${p.label} (${p.error ?? "not run"})`).join("; ");
+  return `None of this run's ablations can train: ${why}`;
 }

@@ -143,8 +143,8 @@ export function sortTrials(trials: Trial[], sort: TrialSort): Trial[] {
 }
 
 /** "3 of 4 done · 1 running": the sweep's progress in words. */
-export function countsText(sweep: SweepView): string {
-  const total = sweep.trials.length || Object.values(sweep.counts).reduce((a, b) => a + b, 0);
+export function countsText(sweep: Pick<SweepView, "counts"> & { trials?: Trial[] }): string {
+  const total = sweep.trials?.length || Object.values(sweep.counts).reduce((a, b) => a + b, 0);
   const c = sweep.counts;
   const done = (c.succeeded ?? 0) + (c.failed ?? 0) + (c.cancelled ?? 0) + (c.diverged ?? 0);
   const parts = [`${done} of ${total} done`];
