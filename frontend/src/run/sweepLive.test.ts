@@ -91,6 +91,32 @@ describe("SweepLive", () => {
   });
 });
 
+describe("a replayed trial", () => {
+  it("takes its newest grid even when it comes after later epochs", () => {
+    const live = new SweepLive();
+    live.apply({ type: "sweep", sweep });
+    live.apply({ type: "trial", run_id: 7, message: epoch(7, 1, 2, 0.4) });
+    live.apply({ type: "trial", run_id: 7, message: epoch(7, 2, 5, 0.3) });
+    const grid = {
+      type: "boundary",
+      run_id: 7,
+      seq: 3,
+      epoch: 1,
+      resolution: 1,
+      channels: 2,
+      data: "AP8=",
+      lo: 0,
+      hi: 1,
+      x_range: [-1, 1],
+      y_range: [-1, 1],
+    } as StreamMessage;
+    expect(live.apply({ type: "trial", run_id: 7, message: grid })).toBe(true);
+    expect(live.history(7).boundary?.epoch).toBe(1);
+    // The same grid again, or an older one, changes nothing.
+    expect(live.apply({ type: "trial", run_id: 7, message: grid })).toBe(false);
+  });
+});
+
 describe("parseSweepFrame", () => {
   it("reads one message or an array", () => {
     expect(parseSweepFrame('{"type":"sweep","sweep":{}}')).toHaveLength(1);

@@ -30,7 +30,8 @@ export class SweepLive {
       return true;
     }
     if (msg.type !== "trial") return false;
-    if (!this.history(msg.run_id).apply(msg.message)) return false;
+    const h = this.history(msg.run_id);
+    if (!h.apply(msg.message) && !newerGrid(h, msg.message)) return false;
     this.updateTrial(msg.run_id, msg.message);
     this.version++;
     return true;
@@ -86,4 +87,14 @@ export function sweepStatus(trials: Trial[]): RunStatus {
   if (trials.some((t) => t.status === "failed")) return "failed";
   if (trials.length === 0 || trials.some((t) => t.status === "cancelled")) return "cancelled";
   return "succeeded";
+}
+
+/** A replay sends each trial's curves first and its newest grid after them, so the grid's
+ * seq may be below the last epoch's (RunHistory drops older seqs): a newer grid is taken
+ * whatever its seq. */
+function newerGrid(h: RunHistory, m: StreamMessage): boolean {
+  if (m.type !== "boundary" || (h.boundary && m.epoch <= h.boundary.epoch)) return false;
+  h.boundary = m;
+  h.version++;
+  return true;
 }
