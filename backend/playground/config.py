@@ -33,6 +33,9 @@ class Settings(BaseSettings):
     )
     frontend_dir: Path = Field(Path("frontend/dist"), description="Built browser app served at /.")
     limits: Limits = Field(default_factory=Limits, description="Per-run size limits.")
+    max_trials_per_sweep: int = Field(
+        256, ge=1, le=10_000, description="Trials one sweep may have (grid x random x seeds)."
+    )
 
     @field_validator("database_url")
     @classmethod

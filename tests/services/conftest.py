@@ -5,7 +5,7 @@ asked (the seam these tests are not about)."""
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -17,7 +17,9 @@ from playground.executors.control import Hold
 from playground.services.hub import Frame
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
+from playground.services.sweeps import Sweeps
 from playground.store import RunStore
+from playground.store.sweeps import SweepStore
 from tests.databases import BACKENDS, migrated_engine
 
 
@@ -28,6 +30,7 @@ class FakeExecutor:
     queue: list[int] = field(default_factory=list)
     submitted: list[tuple[int, str]] = field(default_factory=list)
     cancelled: list[int] = field(default_factory=list)
+    groups: list[list[int]] = field(default_factory=list)  # run ids of each submit_group
 
     def start(self) -> None:
         pass
@@ -35,6 +38,11 @@ class FakeExecutor:
     def submit(self, run_id: int, spec_json: str) -> None:
         self.submitted.append((run_id, spec_json))
         self.queue.append(run_id)
+
+    def submit_group(self, runs: Sequence[tuple[int, str]]) -> None:
+        self.groups.append([run_id for run_id, _ in runs])
+        for run_id, spec_json in runs:
+            self.submit(run_id, spec_json)
 
     def cancel(self, run_id: int) -> bool:
         self.cancelled.append(run_id)
@@ -75,6 +83,7 @@ class Published:
 @dataclass
 class Service:
     runs: Runs
+    sweeps: Sweeps
     executor: FakeExecutor
     published: Published
     loop: asyncio.AbstractEventLoop
@@ -93,8 +102,7 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
         published, executor = Published(), FakeExecutor()
         manager = RunManager(RunStore(engine), published, loop)
         manager.start()
-        yield Service(
-            Runs(RunStore(engine), executor, manager, settings), executor, published, loop
-        )
+        runs = Runs(RunStore(engine), executor, manager, settings)
+        yield Service(runs, Sweeps(SweepStore(engine), runs), executor, published, loop)
         manager.stop()
         loop.close()

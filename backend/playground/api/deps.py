@@ -8,7 +8,8 @@ from fastapi import Depends, Path, Request
 
 from playground.services.inspect import Inspector
 from playground.services.runs import Runs
-from playground.store.records import RunRecord
+from playground.services.sweeps import Sweeps
+from playground.store.records import RunRecord, SweepRecord
 
 
 def _runs(request: Request) -> Runs:
@@ -36,3 +37,19 @@ def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> RunRec
 
 
 RunDep = Annotated[RunRecord, Depends(_run)]
+
+
+def _sweeps(request: Request) -> Sweeps:
+    sweeps: Sweeps = request.app.state.sweeps
+    return sweeps
+
+
+SweepsDep = Annotated[Sweeps, Depends(_sweeps)]
+
+
+def _sweep(sweeps: SweepsDep, sweep_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> SweepRecord:
+    """The sweep named in the path, or 404 (SweepNotFoundError's handler)."""
+    return sweeps.sweep(sweep_id)
+
+
+SweepDep = Annotated[SweepRecord, Depends(_sweep)]

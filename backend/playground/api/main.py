@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 import playground
 from playground.api import errors, wire
 from playground.api.body_limit import BodyLimit
-from playground.api.routes import datasets, meta, runs, stream
+from playground.api.routes import datasets, meta, runs, stream, sweep_stream, sweeps
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
 from playground.executors.probes import ProbePool
@@ -22,8 +22,10 @@ from playground.services.hub import Hub
 from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
+from playground.services.sweeps import Sweeps
 from playground.store.db import make_engine, migrate
 from playground.store.repo import RunStore
+from playground.store.sweeps import SweepStore
 
 log = logging.getLogger(__name__)
 
@@ -63,6 +65,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 len(queued),
             )
         app.state.runs, app.state.hub = service, hub
+        app.state.sweeps = Sweeps(SweepStore(engine), service)
         try:
             yield
         finally:
@@ -78,6 +81,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(datasets.router)
     app.include_router(runs.router)
     app.include_router(stream.router)
+    app.include_router(sweeps.router)
+    app.include_router(sweep_stream.router)
     app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
     if (settings.frontend_dir / "index.html").is_file():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")

@@ -51,6 +51,12 @@ class Rerun(BaseModel):
     seed: int | None = Field(None, ge=0, le=2**32 - 1, description="A new seed (default: same).")
 
 
+class Ablate(BaseModel):
+    model_config = ConfigDict(extra="forbid")
+
+    run: bool = Field(True, description="false: only propose the trials; true: run them.")
+
+
 class MetricsOut(BaseModel):
     """Series keyed 'split/name' ('val/loss', 'layer/0.grad_norm'): [[step, epoch, value]]."""
 

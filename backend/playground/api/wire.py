@@ -15,6 +15,7 @@ from pydantic import BaseModel, Field, TypeAdapter
 
 from playground.api.schemas import ErrorBody, SummaryOut
 from playground.ml.inspect import View
+from playground.services.sweep_views import SweepView
 from playground.store.states import RunStatus
 
 
@@ -140,11 +141,35 @@ class DeletedMessage(BaseModel):
 RunEvent = Annotated[StatusMessage | DeletedMessage, Field(discriminator="type")]
 """A message of WS /api/events: a run's status changed, or it was deleted."""
 
+
+class SweepIntroMessage(BaseModel):
+    """WS /api/sweeps/{id}/stream: the first message, the sweep as GET returns it."""
+
+    type: Literal["sweep"]
+    sweep: SweepView
+
+
+class TrialMessage(BaseModel):
+    """WS /api/sweeps/{id}/stream: one trial's run message (epoch, boundary, status or
+    result; a late viewer first gets each trial's stored epochs, at most 100, and newest
+    boundary grid)."""
+
+    type: Literal["trial"]
+    run_id: int
+    message: StreamMessage
+
+
+SweepStreamMessage = Annotated[SweepIntroMessage | TrialMessage, Field(discriminator="type")]
+"""A message of WS /api/sweeps/{id}/stream."""
+
 STREAM = TypeAdapter(list[StreamMessage])  # a frame of WS /api/runs/{id}/stream
 EVENTS = TypeAdapter(list[RunEvent])  # a frame of WS /api/events
+SWEEP_STREAM = TypeAdapter(list[SweepStreamMessage])  # a frame of WS /api/sweeps/{id}/stream
+SWEEP_VIEW = TypeAdapter(SweepView)
 _NAMED: dict[str, Any] = {
     "StreamMessage": StreamMessage,
     "RunEvent": RunEvent,
+    "SweepStreamMessage": SweepStreamMessage,
     "View": View,
     "ErrorBody": ErrorBody,  # FastAPI documents its own 422 shape; ours is this
 }

@@ -9,7 +9,7 @@ The public methods are thread-safe and may be called from the callback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Protocol, TypedDict
 
 from playground.executors.control import Hold
@@ -51,6 +51,10 @@ class Executor(Protocol):
         """Queue a run (FIFO); the spec is JSON text that the worker itself validates.
 
         ValueError if the run is already queued or running; RuntimeError once stopped."""
+
+    def submit_group(self, runs: Sequence[tuple[int, str]]) -> None:
+        """Queue a sweep's trials, [(run_id, spec_json), ...], in order; an engine may train
+        those that share structure together (ml.vectorized). Errors as for submit."""
 
     def cancel(self, run_id: int) -> bool:
         """Stop a run: a queued one is dropped with Finished(cancelled), a running one is

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import multiprocessing
 import threading
+from collections.abc import Sequence
 from pathlib import Path
 from types import TracebackType
 
@@ -66,6 +67,11 @@ class LocalExecutor(Executor):
     def submit(self, run_id: int, spec_json: str) -> None:
         """Queue a run; it starts when a worker is free, in submission order."""
         self._dispatcher.submit(run_id, spec_json)
+
+    def submit_group(self, runs: Sequence[tuple[int, str]]) -> None:
+        """Queue a sweep's trials, each as its own run (no grouping yet)."""
+        for run_id, spec_json in runs:
+            self.submit(run_id, spec_json)
 
     def cancel(self, run_id: int) -> bool:
         """Drop a queued run (emitting Finished(cancelled)) or flag a running one."""

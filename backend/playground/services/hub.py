@@ -11,8 +11,8 @@ from __future__ import annotations
 import asyncio
 import contextlib
 from collections import defaultdict
-from collections.abc import AsyncIterator
-from contextlib import asynccontextmanager
+from collections.abc import AsyncIterator, Sequence
+from contextlib import AbstractAsyncContextManager, asynccontextmanager
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -76,14 +76,21 @@ class Hub:
     def subscribers(self, topic: str) -> int:
         return len(self._subs.get(topic, ()))
 
-    @asynccontextmanager
-    async def subscribe(self, topic: str) -> AsyncIterator[Subscription]:
+    def subscribe(self, topic: str) -> AbstractAsyncContextManager[Subscription]:
         """Register a queue for the duration of the block; always removed in `finally`."""
-        sub = Subscription(topic)
-        self._subs[topic].add(sub)
+        return self.subscribe_all([topic])
+
+    @asynccontextmanager
+    async def subscribe_all(self, topics: Sequence[str]) -> AsyncIterator[Subscription]:
+        """One queue for several topics (a sweep's viewer follows every trial), in the
+        order frames are published; removed from each in `finally`."""
+        sub = Subscription(",".join(topics))
+        for topic in topics:
+            self._subs[topic].add(sub)
         try:
             yield sub
         finally:
-            self._subs[topic].discard(sub)
-            if not self._subs[topic]:
-                del self._subs[topic]
+            for topic in topics:
+                self._subs[topic].discard(sub)
+                if not self._subs[topic]:
+                    del self._subs[topic]

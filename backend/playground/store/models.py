@@ -72,6 +72,28 @@ class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
 
 
+class Sweep(Base):
+    """A sweep or an ablation: the request it was made from; its trials are runs."""
+
+    __tablename__ = "sweeps"
+    __table_args__ = (
+        CheckConstraint("kind IN ('sweep', 'ablation')", name="kind"),
+        {"sqlite_autoincrement": True},
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))
+    kind: Mapped[str] = mapped_column(String(16))  # sweep | ablation
+    metric: Mapped[str] = mapped_column(String(32))  # what "best" means: val_accuracy, ...
+    # The request as sent: base spec, grid, random, seeds, seed (ablations: base, proposals).
+    request: Mapped[dict[str, Any]] = mapped_column(JSON)
+    # The run an ablation started from; kept (NULL) when that run is deleted.
+    base_run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("runs.id", ondelete="SET NULL", use_alter=True)  # use_alter: runs <-> sweeps
+    )
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+
+
 class Run(Base):
     """One training run: its spec, where it is in its life, and how it ended."""
 
@@ -107,6 +129,11 @@ class Run(Base):
     best_val_accuracy: Mapped[float | None] = mapped_column(Double)
     test_accuracy: Mapped[float | None] = mapped_column(Double)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)  # last event batch's seq
+    # A sweep's trial: its sweep and {"params": {path: value}, "index": i, "replicate": j}.
+    # No ON DELETE: SQLite cannot add a column with one that reflects back (see 0004), and
+    # a sweep's runs are deleted explicitly, with their snapshot files, before the sweep.
+    sweep_id: Mapped[int | None] = mapped_column(ForeignKey("sweeps.id"), index=True)
+    trial: Mapped[dict[str, Any] | None] = mapped_column(Json)
 
 
 class RunTag(Base):

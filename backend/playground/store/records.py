@@ -33,6 +33,32 @@ class RunRecord:
     best_val_accuracy: float | None
     test_accuracy: float | None
     last_seq: int
+    sweep_id: int | None  # the sweep this run is a trial of
+    trial: dict[str, Any] | None  # {"params": {path: value}, "index": i, "replicate": j}
+
+
+@dataclass(frozen=True, slots=True)
+class SweepRecord:
+    """One sweep as stored (see models.Sweep)."""
+
+    id: int
+    name: str
+    kind: str  # sweep | ablation
+    metric: str
+    request: dict[str, Any]
+    base_run_id: int | None
+    created_at: datetime
+
+
+@dataclass(frozen=True, slots=True)
+class NewTrial:
+    """A trial run to store with its sweep: what create_run takes, and the trial's params."""
+
+    name: str
+    spec: dict[str, Any]
+    dataset: str
+    seed: int
+    trial: dict[str, Any]
 
 
 Item = TypeVar("Item", bound="RunRecord")

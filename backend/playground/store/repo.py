@@ -95,6 +95,7 @@ class RunStore:
         name: str | None = None,
         dataset: str | None = None,
         tag: str | None = None,
+        sweep_id: int | None = None,
         sort: str = "created_at",
         descending: bool = True,
         limit: int = 50,
@@ -103,13 +104,13 @@ class RunStore:
         """One page of runs; pass the returned next_cursor (same sort) for the next page.
 
         `name` matches a substring, ignoring case (ASCII only on SQLite); `tag` matches a
-        whole tag. Raises ValueError for a bad sort, status or limit, InvalidCursorError (a
+        whole tag; `sweep_id` keeps a sweep's trials. Raises ValueError for a bad sort, status or limit, InvalidCursorError (a
         ValueError) for a bad cursor.
         """
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
         keyset = Keyset(sort, descending)
-        query = select(Run).where(*filters(status, name, dataset, tag))
+        query = select(Run).where(*filters(status, name, dataset, tag, sweep_id))
         if cursor is not None:
             query = query.where(keyset.after(*keyset.decode(cursor)))
         query = query.order_by(*keyset.order_by()).limit(limit + 1)  # +1: is there more?

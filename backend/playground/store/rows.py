@@ -32,7 +32,8 @@ def to_record(run: Run) -> RunRecord:
         summary=run.summary, result=run.result, error=run.error, versions=run.versions,
         created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
         epochs_done=run.epochs_done, best_val_accuracy=run.best_val_accuracy,
-        test_accuracy=run.test_accuracy, last_seq=run.last_seq,
+        test_accuracy=run.test_accuracy, last_seq=run.last_seq, sweep_id=run.sweep_id,
+        trial=run.trial,
     )  # fmt: skip
 
 
@@ -91,9 +92,15 @@ def best_val_accuracy(rows: Sequence[MetricRow]) -> float | None:
 
 # ---- statements -----------------------------------------------------------------------
 def filters(
-    status: str | None, name: str | None, dataset: str | None, tag: str | None
+    status: str | None,
+    name: str | None,
+    dataset: str | None,
+    tag: str | None,
+    sweep_id: int | None = None,
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if sweep_id is not None:
+        where.append(Run.sweep_id == sweep_id)
     if status is not None:
         where.append(Run.status == RunStatus(status).value)
     if name:

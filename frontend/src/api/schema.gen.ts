@@ -56,6 +56,15 @@ export interface paths {
      */
     patch: operations["patch_run_api_runs__run_id__patch"];
   };
+  "/api/runs/{run_id}/ablate": {
+    /**
+     * Ablate
+     * @description One trial per removable or switchable component of the run (each Dropout, norm
+     * layer and Residual shortcut, each regulariser, the schedule, the optimizer, ...);
+     * `{"run": false}` only proposes them (200), else they run as a sweep (201).
+     */
+    post: operations["ablate_api_runs__run_id__ablate_post"];
+  };
   "/api/runs/{run_id}/cancel": {
     /**
      * Cancel Run
@@ -114,6 +123,38 @@ export interface paths {
      */
     post: operations["step_run_api_runs__run_id__step_post"];
   };
+  "/api/sweeps": {
+    /**
+     * List Sweeps
+     * @description The newest sweeps first, with their trials counted by status.
+     */
+    get: operations["list_sweeps_api_sweeps_get"];
+    /**
+     * Create Sweep
+     * @description Expand a sweep (grid x random samples x seeds), validate every trial, queue them all;
+     * one bad trial rejects the sweep with a 422 at ["trials", i, ...].
+     */
+    post: operations["create_sweep_api_sweeps_post"];
+  };
+  "/api/sweeps/{sweep_id}": {
+    /**
+     * Get Sweep
+     * @description One sweep: status, every trial's params and final metrics, the best trial.
+     */
+    get: operations["get_sweep_api_sweeps__sweep_id__get"];
+    /**
+     * Delete Sweep
+     * @description Cancel the active trials, then delete the sweep with its runs.
+     */
+    delete: operations["delete_sweep_api_sweeps__sweep_id__delete"];
+  };
+  "/api/sweeps/{sweep_id}/cancel": {
+    /**
+     * Cancel Sweep
+     * @description Stop every trial that has not ended.
+     */
+    post: operations["cancel_sweep_api_sweeps__sweep_id__cancel_post"];
+  };
   "/api/system": {
     /**
      * System
@@ -134,6 +175,26 @@ export type webhooks = Record<string, never>;
 
 export interface components {
   schemas: {
+    /** Ablate */
+    Ablate: {
+      /**
+       * Run
+       * @description false: only propose the trials; true: run them.
+       * @default true
+       */
+      run?: boolean;
+    };
+    /**
+     * AblationView
+     * @description The proposals for a run, and the sweep that runs the valid ones (None if not run).
+     */
+    AblationView: {
+      /** Base Run Id */
+      base_run_id: number;
+      /** Proposals */
+      proposals: components["schemas"]["ProposalView"][];
+      sweep: components["schemas"]["SweepView"] | null;
+    };
     /**
      * ActivationsView
      * @description Per-layer output histograms over a batch, with dead and saturated units (B10, B11).
@@ -696,6 +757,13 @@ export interface components {
        */
       type?: "BatchNorm2d";
     };
+    /** BestTrial */
+    BestTrial: {
+      /** Run Id */
+      run_id: number;
+      /** Value */
+      value: number;
+    };
     /** Body_preview_api_datasets_preview_post */
     Body_preview_api_datasets_preview_post: {
       /** Data */
@@ -875,6 +943,14 @@ export interface components {
        * @enum {string}
        */
       targets?: "last" | "every_step";
+    };
+    /**
+     * Choice
+     * @description One of the listed values, each as likely.
+     */
+    Choice: {
+      /** Choice */
+      choice: unknown[];
     };
     /**
      * CircleData
@@ -1997,12 +2073,12 @@ export interface components {
        * Bias
        * @description Scheme for bias vectors.
        */
-      bias?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
+      bias?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["playground__ml__inits__Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
       /**
        * Weight
        * @description Scheme for weight matrices and kernels.
        */
-      weight?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
+      weight?: (components["schemas"]["XavierUniform"] | components["schemas"]["XavierNormal"] | components["schemas"]["KaimingUniform"] | components["schemas"]["KaimingNormal"] | components["schemas"]["Normal"] | components["schemas"]["playground__ml__inits__Uniform"] | components["schemas"]["playground__ml__inits__Constant"] | components["schemas"]["Zeros"] | components["schemas"]["Orthogonal"]) | null;
     };
     /**
      * InspectOut
@@ -2348,6 +2424,14 @@ export interface components {
        * @constant
        */
       type?: "LogSoftmax";
+    };
+    /**
+     * LogUniform
+     * @description A number drawn evenly on a log scale between lo and hi (learning rates).
+     */
+    LogUniform: {
+      /** Log Uniform */
+      log_uniform: [number, number];
     };
     /**
      * MSELoss
@@ -3222,6 +3306,26 @@ export interface components {
       text: string;
     };
     /**
+     * ProposalView
+     * @description One proposed ablation; `error` says why it cannot run (it was left out).
+     */
+    ProposalView: {
+      /** Error */
+      error: string | null;
+      /** Label */
+      label: string;
+      /** Params */
+      params: {
+        [key: string]: unknown;
+      };
+      /** Path */
+      path: string;
+      /** Spec */
+      spec: {
+        [key: string]: unknown;
+      };
+    };
+    /**
      * RMSprop
      * @description Rate divided by a moving RMS of recent gradients.
      */
@@ -3329,6 +3433,25 @@ export interface components {
        * @constant
        */
       type?: "RNN";
+    };
+    /**
+     * RandomSearch
+     * @description `n` samples, each drawing every path from its distribution. On the wire the paths sit
+     * beside "n": {"training.optimizer.lr": {"log_uniform": [1e-4, 0.1]}, "n": 8}.
+     */
+    RandomSearch: {
+      /**
+       * N
+       * @description How many samples.
+       */
+      n: number;
+      /**
+       * Paths
+       * @description Path -> distribution.
+       */
+      paths: {
+        [key: string]: components["schemas"]["LogUniform"] | components["schemas"]["playground__ml__sweep_paths__Uniform"] | components["schemas"]["Choice"];
+      };
     };
     /**
      * ReLU
@@ -3572,10 +3695,16 @@ export interface components {
       summary: {
         [key: string]: unknown;
       } | null;
+      /** Sweep Id */
+      sweep_id: number | null;
       /** Tags */
       tags: string[];
       /** Test Accuracy */
       test_accuracy: number | null;
+      /** Trial */
+      trial: {
+        [key: string]: unknown;
+      } | null;
       /** Versions */
       versions: {
         [key: string]: string;
@@ -4086,6 +4215,141 @@ export interface components {
       task: "classification" | "regression";
     };
     /**
+     * SweepIntroMessage
+     * @description WS /api/sweeps/{id}/stream: the first message, the sweep as GET returns it.
+     */
+    SweepIntroMessage: {
+      sweep: components["schemas"]["SweepView"];
+      /**
+       * Type
+       * @constant
+       */
+      type: "sweep";
+    };
+    /**
+     * SweepRequest
+     * @description A sweep: the base run spec and what to vary (grid, random samples, seeds).
+     */
+    SweepRequest: {
+      /**
+       * Base
+       * @description The run spec every trial starts from.
+       */
+      base: {
+        [key: string]: unknown;
+      };
+      /**
+       * Grid
+       * @description Path -> values; every combination is a trial (cartesian product).
+       */
+      grid?: {
+        [key: string]: unknown[];
+      };
+      /**
+       * Metric
+       * @description What 'best' means; default val_accuracy, or val_loss for regression.
+       */
+      metric?: ("val_accuracy" | "val_loss" | "train_loss" | "train_accuracy" | "test_accuracy") | null;
+      /**
+       * Name
+       * @description A label for the sweep.
+       * @default
+       */
+      name?: string;
+      /** @description Random samples, times the grid. */
+      random?: components["schemas"]["RandomSearch"] | null;
+      /**
+       * Seed
+       * @description Seeds the random samples.
+       * @default 0
+       */
+      seed?: number;
+      /**
+       * Seeds
+       * @description Copies of each trial with training.seed = base + i.
+       * @default 1
+       */
+      seeds?: number;
+    };
+    SweepStreamMessage: components["schemas"]["SweepIntroMessage"] | components["schemas"]["TrialMessage"];
+    /**
+     * SweepSummary
+     * @description A sweep in the list: counts, not trials.
+     */
+    SweepSummary: {
+      /** Base Run Id */
+      base_run_id: number | null;
+      /** Counts */
+      counts: {
+        [key: string]: number;
+      };
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Id */
+      id: number;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "sweep" | "ablation";
+      /** Metric */
+      metric: string;
+      /** Name */
+      name: string;
+      /** Params */
+      params: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+    };
+    /**
+     * SweepView
+     * @description A sweep with every trial and the best one by `metric`.
+     */
+    SweepView: {
+      /** Base */
+      base: {
+        [key: string]: unknown;
+      };
+      /** Base Run Id */
+      base_run_id: number | null;
+      best: components["schemas"]["BestTrial"] | null;
+      /** Counts */
+      counts: {
+        [key: string]: number;
+      };
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Id */
+      id: number;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "sweep" | "ablation";
+      /** Metric */
+      metric: string;
+      /** Name */
+      name: string;
+      /** Params */
+      params: string[];
+      /**
+       * Status
+       * @enum {string}
+       */
+      status: "queued" | "running" | "succeeded" | "failed" | "cancelled";
+      /** Trials */
+      trials: components["schemas"]["TrialView"][];
+    };
+    /**
      * SystemOut
      * @description Workers busy/idle, queue length, devices.
      */
@@ -4301,6 +4565,48 @@ export interface components {
       type?: "TransformerEncoderLayer";
     };
     /**
+     * TrialMessage
+     * @description WS /api/sweeps/{id}/stream: one trial's run message (epoch, boundary, status or
+     * result; a late viewer first gets each trial's stored epochs, at most 100, and newest
+     * boundary grid).
+     */
+    TrialMessage: {
+      /** Message */
+      message: components["schemas"]["StatusMessage"] | components["schemas"]["StartMessage"] | components["schemas"]["StepMessage"] | components["schemas"]["EpochMessage"] | components["schemas"]["BoundaryMessage"] | components["schemas"]["SnapshotMessage"] | components["schemas"]["PausedMessage"] | components["schemas"]["ResultMessage"];
+      /** Run Id */
+      run_id: number;
+      /**
+       * Type
+       * @constant
+       */
+      type: "trial";
+    };
+    /**
+     * TrialView
+     * @description One trial: the run, the values it tried, and where it got.
+     */
+    TrialView: {
+      /** Epoch */
+      epoch: number;
+      /** Error */
+      error: string | null;
+      /** Final */
+      final: {
+        [key: string]: number | null;
+      };
+      /** Index */
+      index: number;
+      /** Params */
+      params: {
+        [key: string]: unknown;
+      };
+      /** Run Id */
+      run_id: number;
+      /** Seed */
+      seed: number;
+      status: components["schemas"]["RunStatus"];
+    };
+    /**
      * Unflatten
      * @description Split dim `dim` (counting the batch dimension) into `unflattened_size`.
      */
@@ -4329,30 +4635,6 @@ export interface components {
        * @description New sizes; one may be -1.
        */
       unflattened_size: number[];
-    };
-    /**
-     * Uniform
-     * @description U(a, b).
-     */
-    Uniform: {
-      /**
-       * A
-       * @description Lower bound.
-       * @default -0.05
-       */
-      a?: number;
-      /**
-       * B
-       * @description Upper bound.
-       * @default 0.05
-       */
-      b?: number;
-      /**
-       * Type
-       * @default uniform
-       * @constant
-       */
-      type?: "uniform";
     };
     /** ValidationError */
     ValidationError: {
@@ -4582,6 +4864,30 @@ export interface components {
       val?: number;
     };
     /**
+     * Uniform
+     * @description U(a, b).
+     */
+    playground__ml__inits__Uniform: {
+      /**
+       * A
+       * @description Lower bound.
+       * @default -0.05
+       */
+      a?: number;
+      /**
+       * B
+       * @description Upper bound.
+       * @default 0.05
+       */
+      b?: number;
+      /**
+       * Type
+       * @default uniform
+       * @constant
+       */
+      type?: "uniform";
+    };
+    /**
      * Constant
      * @description The optimizer's lr throughout.
      */
@@ -4592,6 +4898,14 @@ export interface components {
        * @constant
        */
       type?: "Constant";
+    };
+    /**
+     * Uniform
+     * @description A number drawn evenly between lo and hi.
+     */
+    playground__ml__sweep_paths__Uniform: {
+      /** Uniform */
+      uniform: [number, number];
     };
   };
   responses: never;
@@ -4671,6 +4985,8 @@ export interface operations {
         name?: string | null;
         dataset?: string | null;
         tag?: string | null;
+        /** @description Only this sweep's trials. */
+        sweep_id?: number | null;
         sort?: "created_at" | "name" | "status" | "test_accuracy" | "best_val_accuracy";
         descending?: boolean;
         limit?: number;
@@ -4790,6 +5106,44 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Ablate
+   * @description One trial per removable or switchable component of the run (each Dropout, norm
+   * layer and Residual shortcut, each regulariser, the schedule, the optimizer, ...);
+   * `{"run": false}` only proposes them (200), else they run as a sweep (201).
+   */
+  ablate_api_runs__run_id__ablate_post: {
+    parameters: {
+      path: {
+        run_id: number;
+      };
+    };
+    requestBody?: {
+      content: {
+        "application/json": components["schemas"]["Ablate"] | null;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["AblationView"];
+        };
+      };
+      /** @description The ablation sweep was created. */
+      201: {
+        content: {
+          "application/json": components["schemas"]["AblationView"];
         };
       };
       /** @description Validation Error */
@@ -5007,6 +5361,130 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * List Sweeps
+   * @description The newest sweeps first, with their trials counted by status.
+   */
+  list_sweeps_api_sweeps_get: {
+    parameters: {
+      query?: {
+        limit?: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SweepSummary"][];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Create Sweep
+   * @description Expand a sweep (grid x random samples x seeds), validate every trial, queue them all;
+   * one bad trial rejects the sweep with a 422 at ["trials", i, ...].
+   */
+  create_sweep_api_sweeps_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SweepRequest"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["SweepView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Get Sweep
+   * @description One sweep: status, every trial's params and final metrics, the best trial.
+   */
+  get_sweep_api_sweeps__sweep_id__get: {
+    parameters: {
+      path: {
+        sweep_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SweepView"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete Sweep
+   * @description Cancel the active trials, then delete the sweep with its runs.
+   */
+  delete_sweep_api_sweeps__sweep_id__delete: {
+    parameters: {
+      path: {
+        sweep_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Cancel Sweep
+   * @description Stop every trial that has not ended.
+   */
+  cancel_sweep_api_sweeps__sweep_id__cancel_post: {
+    parameters: {
+      path: {
+        sweep_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SweepView"];
         };
       };
       /** @description Validation Error */

@@ -34,6 +34,8 @@ export function makeRun(over: Partial<Run> = {}): Run {
     best_val_accuracy: 0.9,
     test_accuracy: 0.88,
     last_seq: 5,
+    sweep_id: null,
+    trial: null,
     queue_position: null,
     ...over,
   };

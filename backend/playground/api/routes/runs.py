@@ -42,6 +42,7 @@ def list_runs(
     name: Annotated[str | None, Query(max_length=200)] = None,
     dataset: str | None = None,
     tag: str | None = None,
+    sweep_id: Annotated[int | None, Query(ge=1, description="Only this sweep's trials.")] = None,
     sort: Sort = "created_at",
     descending: bool = True,
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
@@ -49,7 +50,7 @@ def list_runs(
 ) -> RunPage:
     """Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page."""
     page = runs.page(
-        status=status, name=name, dataset=dataset, tag=tag, sort=sort,
+        status=status, name=name, dataset=dataset, tag=tag, sweep_id=sweep_id, sort=sort,
         descending=descending, limit=limit, cursor=cursor or None,  # "?cursor=": first page
     )  # fmt: skip
     return RunPage(items=page.items, next_cursor=page.next_cursor)

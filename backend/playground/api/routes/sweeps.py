@@ -1,0 +1,65 @@
+"""/api/sweeps: create, list, read, cancel, delete; and /api/runs/{id}/ablate."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, Query, Response, status
+
+from playground.api.deps import RunDep, SweepDep, SweepsDep
+from playground.api.schemas import Ablate
+from playground.ml.sweep_paths import SweepRequest
+from playground.services.sweep_views import SweepSummary, SweepView
+from playground.services.sweeps import AblationView
+
+router = APIRouter(tags=["sweeps"])
+
+
+@router.post("/api/sweeps", status_code=status.HTTP_201_CREATED)
+def create_sweep(request: SweepRequest, sweeps: SweepsDep) -> SweepView:
+    """Expand a sweep (grid x random samples x seeds), validate every trial, queue them all;
+    one bad trial rejects the sweep with a 422 at ["trials", i, ...]."""
+    return sweeps.create(request=request)
+
+
+@router.get("/api/sweeps")
+def list_sweeps(
+    sweeps: SweepsDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+) -> list[SweepSummary]:
+    """The newest sweeps first, with their trials counted by status."""
+    return sweeps.listing(limit=limit)
+
+
+@router.get("/api/sweeps/{sweep_id}")
+def get_sweep(sweep: SweepDep, sweeps: SweepsDep) -> SweepView:
+    """One sweep: status, every trial's params and final metrics, the best trial."""
+    return sweeps.get(sweep_id=sweep.id)
+
+
+@router.post("/api/sweeps/{sweep_id}/cancel")
+def cancel_sweep(sweep: SweepDep, sweeps: SweepsDep) -> SweepView:
+    """Stop every trial that has not ended."""
+    return sweeps.cancel(sweep_id=sweep.id)
+
+
+@router.delete("/api/sweeps/{sweep_id}", status_code=status.HTTP_204_NO_CONTENT)
+def delete_sweep(sweep: SweepDep, sweeps: SweepsDep) -> Response:
+    """Cancel the active trials, then delete the sweep with its runs."""
+    sweeps.delete(sweep_id=sweep.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
+
+
+@router.post(
+    "/api/runs/{run_id}/ablate",
+    tags=["runs"],
+    responses={201: {"model": AblationView, "description": "The ablation sweep was created."}},
+)
+def ablate(
+    run: RunDep, sweeps: SweepsDep, response: Response, body: Ablate | None = None
+) -> AblationView:
+    """One trial per removable or switchable component of the run (each Dropout, norm
+    layer and Residual shortcut, each regulariser, the schedule, the optimizer, ...);
+    `{"run": false}` only proposes them (200), else they run as a sweep (201)."""
+    out = sweeps.ablate(run_id=run.id, run=body.run if body else True)
+    response.status_code = status.HTTP_201_CREATED if out.sweep else status.HTTP_200_OK
+    return out
