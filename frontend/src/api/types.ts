@@ -65,81 +65,43 @@ export interface RunPage {
 
 // --- Sweeps (POST/GET /api/sweeps, WS /api/sweeps/{id}/stream) ---
 
-/** The final numbers of one trial (null: not reached yet, or not a number). */
-export interface TrialFinal {
-  train_loss?: number | null;
-  val_loss?: number | null;
-  val_accuracy?: number | null;
-  test_accuracy?: number | null;
-  [metric: string]: number | null | undefined;
-}
-
-/** One trial of a sweep: an ordinary run with the values the sweep gave it. */
-export interface Trial {
-  run_id: number;
-  index: number;
-  /** {"training.optimizer.lr": 0.1}; an ablation trial: {"ablation": "no Dropout at layers[2]"} */
-  params: Record<string, Json>;
-  seed: number | null;
-  status: RunStatus;
-  epoch: number | null;
-  final: TrialFinal | null;
-  error: string | null;
-}
-
-export type SweepKind = "sweep" | "ablation";
+/** One trial of a sweep: an ordinary run with the values the sweep gave it. `params`:
+ * {"training.optimizer.lr": 0.1}; an ablation trial's: {"ablation": "no Dropout at ..."}.
+ * `final`: the last epoch's train_/val_ metrics, and test_ ones once it ended. */
+export type Trial = Omit<Schemas["TrialView"], "params"> & { params: Record<string, Json> };
+export type TrialFinal = Trial["final"];
 
 /** A sweep in the list (GET /api/sweeps): its trials counted, not listed. */
-export type SweepSummary = Omit<SweepView, "trials" | "best" | "base">;
+export type SweepSummary = Schemas["SweepSummary"];
+export type SweepKind = SweepSummary["kind"];
+
+/** A sweep with every trial and the best one by `metric`; `base` is the spec every trial
+ * started from. */
+export type SweepView = Omit<Schemas["SweepView"], "trials" | "base"> & {
+  trials: Trial[];
+  base: SpecJson | Record<string, never>;
+};
 
 /** One proposed ablation; `error` says why it could not run (it was left out). */
-export interface Proposal {
-  label: string;
-  path: string;
-  params: Record<string, Json>;
-  error: string | null;
-}
+export type Proposal = Schemas["ProposalView"];
 
 /** What POST /api/runs/{id}/ablate returns: the proposals, and the sweep running the valid
  * ones (null when none could run, or when only proposing). */
-export interface AblationOut {
-  base_run_id: number;
-  proposals: Proposal[];
-  sweep: SweepView | null;
-}
+export type AblationOut = Omit<Schemas["AblationView"], "sweep"> & { sweep: SweepView | null };
 
-export interface SweepView {
-  id: number;
-  name: string;
-  kind: SweepKind;
-  base_run_id: number | null;
-  created_at: string;
-  status: RunStatus;
-  /** Trials per status. */
-  counts: Record<string, number>;
-  /** The final metric trials are ranked by ("val_accuracy", "val_loss", ...). */
-  metric: string;
-  /** The spec paths the sweep varies, in the order the table shows them. */
-  params: string[];
-  trials: Trial[];
-  best: { run_id: number; value: number | null } | null;
-  base: unknown;
-}
+export type RandomDist = { log_uniform: [number, number] } | { uniform: [number, number] };
 
-/** What POST /api/sweeps takes. */
+/** What POST /api/sweeps takes. The server's schema nests random paths under "paths"; it
+ * also reads them flat beside "n", as the issue's contract writes them (and as sent here). */
 export interface SweepRequest {
   name: string;
   base: SpecJson;
   grid: Record<string, Json[]>;
-  /** n samples, each drawing every path from its distribution: {"path": {"log_uniform":
-   * [lo, hi]}, "n": 8}. */
   random?: { [path: string]: RandomDist | number; n: number };
   seeds: number;
 }
 
-export type RandomDist = { log_uniform: [number, number] } | { uniform: [number, number] };
-
 /** A message of WS /api/sweeps/{id}/stream. */
 export type SweepMessage =
   | { type: "sweep"; sweep: SweepView }
-  | { type: "trial"; run_id: number; message: StreamMessage };
+  | (Omit<Schemas["TrialMessage"], "message"> & { message: StreamMessage });

@@ -8,8 +8,8 @@ const sweep = makeSweep({
   status: "running",
   counts: { queued: 2 },
   trials: [
-    makeTrial({ run_id: 7, index: 0, status: "queued", epoch: null, final: null }),
-    makeTrial({ run_id: 8, index: 1, status: "queued", epoch: null, final: null }),
+    makeTrial({ run_id: 7, index: 0, status: "queued", epoch: 0, final: {} }),
+    makeTrial({ run_id: 8, index: 1, status: "queued", epoch: 0, final: {} }),
   ],
 });
 

@@ -1,7 +1,7 @@
 // A sweep as its stream builds it: the SweepView (from the "sweep" message) kept current by
 // every trial's run messages, and one RunHistory per trial for its tile (boundary, loss).
 // Pure: no DOM, no network (run/sweepStream.ts feeds it).
-import type { RunStatus, StreamMessage, SweepMessage, SweepView, Trial } from "../api/types";
+import type { StreamMessage, SweepMessage, SweepView, Trial } from "../api/types";
 import { isTerminal } from "../state/status";
 import { RunHistory } from "./history";
 
@@ -81,7 +81,7 @@ export function countStatuses(trials: Trial[]): Record<string, number> {
 /** The sweep's status from its trials, as the server derives it (services/sweep_views):
  * queued until one starts, running while any is active; then failed if any failed,
  * cancelled if any was cancelled, else succeeded (a diverged trial is a result). */
-export function sweepStatus(trials: Trial[]): RunStatus {
+export function sweepStatus(trials: Trial[]): SweepView["status"] {
   if (trials.some((t) => !isTerminal(t.status)))
     return trials.every((t) => t.status === "queued") ? "queued" : "running";
   if (trials.some((t) => t.status === "failed")) return "failed";

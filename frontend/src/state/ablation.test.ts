@@ -13,7 +13,7 @@ const trial = (run_id: number, label: string, acc: number | null) =>
   makeTrial({
     run_id,
     params: { ablation: label },
-    final: acc === null ? null : { val_accuracy: acc, val_loss: 1 - acc },
+    final: acc === null ? {} : { val_accuracy: acc, val_loss: 1 - acc },
   });
 
 describe("ablationRows", () => {
@@ -84,6 +84,7 @@ describe("nothingToAblate", () => {
           path: "model.layers[1]",
           params: {},
           error: "it would not fit: x",
+          spec: {},
         },
       ]),
     ).toBe(

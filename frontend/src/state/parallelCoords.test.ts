@@ -53,7 +53,7 @@ describe("parallelCoords", () => {
       makeTrial({
         run_id: 3,
         params: { "training.optimizer.lr": 0.1, "model.layers[0].activation": "Tanh" },
-        final: null,
+        final: {},
       }),
     ];
     const { axes, lines } = parallelCoords(

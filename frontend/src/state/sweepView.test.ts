@@ -28,7 +28,7 @@ const trials = [
     index: 2,
     params: { "training.optimizer.lr": 0.01 },
     status: "running",
-    final: null,
+    final: {},
   }),
   makeTrial({
     run_id: 4,
@@ -87,7 +87,7 @@ describe("words", () => {
       "lr 0.03 · seed 1",
     );
     expect(
-      trialLabel(makeTrial({ params: { ablation: "no Dropout at layers[2]" }, seed: null })),
+      trialLabel(makeTrial({ params: { ablation: "no Dropout at layers[2]" }, seed: 0 })),
     ).toBe("no Dropout at layers[2]");
   });
   it("says how far the sweep got", () => {

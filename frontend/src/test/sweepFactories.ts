@@ -28,7 +28,7 @@ export function makeSweep(over: Partial<SweepView> = {}): SweepView {
     params: ["training.optimizer.lr"],
     trials: [makeTrial()],
     best: null,
-    base: null,
+    base: {},
     ...over,
   };
 }

@@ -43,6 +43,11 @@ export function RunActionBar({ run, status, onCancel, onRerun, onDelete, onAblat
         Delete
       </button>
       <span class="spacer" />
+      {run.sweep_id !== null && run.sweep_id !== undefined && (
+        <a href={`#/sweeps/${run.sweep_id}`} data-testid="run-sweep-link">
+          Its sweep (#{run.sweep_id})
+        </a>
+      )}
       <a href="#/runs">All runs</a>
     </div>
   );
