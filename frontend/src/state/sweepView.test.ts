@@ -71,13 +71,15 @@ describe("sorting the results", () => {
 });
 
 describe("the best trial", () => {
-  it("is the server's pick when it made one", () => {
-    expect(bestRunId(makeSweep({ trials, best: { run_id: 1, value: 0.7 } }))).toBe(1);
-  });
-  it("is otherwise the best final metric so far, in its direction", () => {
-    expect(bestRunId(makeSweep({ trials }))).toBe(2);
+  it("is the best final metric so far, in its direction", () => {
+    // The server's pick dates from its last full message; the trials are newer.
+    expect(bestRunId(makeSweep({ trials, best: { run_id: 1, value: 0.7 } }))).toBe(2);
     expect(bestRunId(makeSweep({ trials, metric: "val_loss" }))).toBe(2);
+  });
+  it("goes to the earlier trial on a tie, and to the server's pick when no trial has a value", () => {
+    expect(bestRunId(makeSweep({ trials: [trials[3], trials[0]] }))).toBe(4);
     expect(bestRunId(makeSweep({ trials: [trials[2]] }))).toBeNull();
+    expect(bestRunId(makeSweep({ trials: [trials[2]], best: { run_id: 3, value: 1 } }))).toBe(3);
   });
 });
 

@@ -42,9 +42,10 @@ export function formatParam(v: Json | undefined): string {
   return typeof v === "number" ? formatNumber(v) : formatValue(v);
 }
 
-/** The best trial's run id: the server's pick, else the best final metric so far. */
+/** The best trial's run id: the best final metric so far (ties: the earlier trial, as the
+ * server picks), from the trials as the stream keeps them; the server's pick, which dates
+ * from the sweep's last full message, only while no trial has a value. */
 export function bestRunId(sweep: SweepView): number | null {
-  if (sweep.best) return sweep.best.run_id;
   const lower = lowerIsBetter(sweep.metric);
   let best: Trial | null = null;
   let bestValue = 0;
@@ -56,7 +57,7 @@ export function bestRunId(sweep: SweepView): number | null {
       bestValue = v;
     }
   }
-  return best?.run_id ?? null;
+  return best?.run_id ?? sweep.best?.run_id ?? null;
 }
 
 /** A results-table column: a swept param, a final metric, or one of the fixed ones. */
