@@ -6,6 +6,7 @@ import re
 from typing import Any
 
 import httpx
+import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import shot
@@ -111,3 +112,23 @@ def test_ablate_a_run_with_dropout(page: Page, api: httpx.Client) -> None:
     )
     expect(page.get_by_test_id("ablation-base")).to_contain_text(f"#{run_id}")
     shot(page, "sweep-ablation")
+
+
+# The browser logs the refused POST as a failed load; the refusal is the point here.
+@pytest.mark.allow_page_errors(r"status of 422")
+def test_a_sweep_over_the_trial_limit_is_refused_with_the_reason(page: Page) -> None:
+    page.goto("/")
+    page.get_by_test_id("sweep-open").click()
+    builder = page.get_by_test_id("sweep-builder")
+    builder.get_by_test_id("sweep-add-field").select_option("training.optimizer.lr")
+    axis = builder.locator('[data-testid="sweep-axis"][data-path="training.optimizer.lr"]')
+    axis.get_by_test_id("sweep-axis-mode").select_option("range")
+    axis.get_by_test_id("sweep-axis-n").fill("64")
+    expect(axis.get_by_test_id("sweep-axis-preview")).to_contain_text("64 values: 0.003,")
+    builder.get_by_test_id("sweep-seeds").fill("5")
+    expect(builder.get_by_test_id("sweep-trial-count")).to_have_attribute("data-trials", "320")
+    builder.get_by_test_id("sweep-start").click()
+    # The server's limit on trials per sweep, in its own words; nothing was started.
+    expect(builder.get_by_test_id("sweep-error")).to_contain_text("320 trials")
+    expect(page).to_have_url(re.compile(r"#/play"))
+    expect(builder.get_by_test_id("sweep-start")).to_be_enabled()
