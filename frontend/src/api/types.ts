@@ -99,7 +99,11 @@ export interface SweepRequest {
   grid: Record<string, Json[]>;
   random?: { [path: string]: RandomDist | number; n: number };
   seeds: number;
+  /** What "best" means; left out: val_accuracy, or val_loss for regression. */
+  metric?: SweepMetric;
 }
+
+export type SweepMetric = NonNullable<Schemas["SweepRequest"]["metric"]>;
 
 /** A message of WS /api/sweeps/{id}/stream. */
 export type SweepMessage =

@@ -2,7 +2,7 @@
 // sweep it makes (state/sweepBuild), and its submission (POST /api/sweeps -> #/sweeps/N).
 import { useMemo, useState } from "preact/hooks";
 import { ApiError, api, errorMessage } from "../api/client";
-import type { Catalog, SpecJson } from "../api/types";
+import type { Catalog, SpecJson, SweepMetric } from "../api/types";
 import { navigate } from "../state/route";
 import {
   buildSweep,
@@ -18,10 +18,11 @@ export function useSweepBuilder(spec: SpecJson, catalog: Catalog) {
   const [axes, setAxes] = useState<SweepAxis[]>([]);
   const [seeds, setSeeds] = useState("1");
   const [samples, setSamples] = useState("8");
+  const [metric, setMetric] = useState<SweepMetric | "">("");
   const [name, setName] = useState("");
   const [busy, setBusy] = useState(false);
   const [server, setServer] = useState<SweepErrors | null>(null);
-  const built = buildSweep(name, spec, axes, fields, seeds, samples);
+  const built = buildSweep(name, spec, axes, fields, seeds, samples, metric);
 
   const edit = (next: SweepAxis[]) => {
     setAxes(next);
@@ -53,6 +54,8 @@ export function useSweepBuilder(spec: SpecJson, catalog: Catalog) {
       setServer(null);
     },
     setName,
+    metric,
+    setMetric,
     submit: () => {
       if (!built.request || busy) return;
       setBusy(true);

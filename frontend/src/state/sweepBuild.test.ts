@@ -138,6 +138,11 @@ describe("the sweep", () => {
     });
   });
 
+  it("names the metric only when one was chosen", () => {
+    expect(buildSweep("x", spec, [], [], "2").request).not.toHaveProperty("metric");
+    expect(buildSweep("x", spec, [], [], "2", "8", "val_loss").request?.metric).toBe("val_loss");
+  });
+
   it("holds back the body while a field or the seeds are wrong", () => {
     const built = buildSweep("x", spec, [axis(lr, { text: "big" })], [lr], "0");
     expect(built.request).toBeNull();

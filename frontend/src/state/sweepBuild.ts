@@ -2,7 +2,14 @@
 // log or linear scale, or random draws between two ends), the number of trials they make,
 // the POST /api/sweeps body, and the server's 422 items put back on the field (or trial)
 // they name.
-import type { ErrorItem, Json, RandomDist, SpecJson, SweepRequest } from "../api/types";
+import type {
+  ErrorItem,
+  Json,
+  RandomDist,
+  SpecJson,
+  SweepMetric,
+  SweepRequest,
+} from "../api/types";
 import type { SweepField } from "./sweepFields";
 
 /** list: the values given; range: n points spaced evenly; random: drawn between lo and hi
@@ -22,6 +29,15 @@ export interface SweepAxis {
 }
 
 export type Values = { ok: true; values: Json[] } | { ok: false; error: string };
+
+/** The final metrics a sweep can rank its trials by (the server's choice when none is). */
+export const SWEEP_METRICS: SweepMetric[] = [
+  "val_accuracy",
+  "val_loss",
+  "train_loss",
+  "train_accuracy",
+  "test_accuracy",
+];
 
 /** The largest number of seeds or range points the builder offers (the server has its own
  * limit on trials per sweep). */
@@ -194,6 +210,7 @@ export function buildSweep(
   fields: SweepField[],
   seedsText: string,
   samplesText = "8",
+  metric: SweepMetric | "" = "",
 ): Built {
   const errors: Record<string, string> = {};
   const grid: Record<string, Json[]> = {};
@@ -228,6 +245,7 @@ export function buildSweep(
   const label = name.trim() || spec.name?.trim() || "sweep";
   const request: SweepRequest = { name: label, base: spec, grid, seeds };
   if (drawing) request.random = { ...random, n: samples };
+  if (metric) request.metric = metric;
   return { request, trials, errors };
 }
 

@@ -2,8 +2,9 @@
 // range of values, choose how many seeds; it shows how many runs that makes before it starts.
 import type { Catalog, SpecJson } from "../../api/types";
 import { useSweepBuilder } from "../../hooks/useSweepBuilder";
+import { SWEEP_METRICS } from "../../state/sweepBuild";
 import { shortPath } from "../../state/sweepFields";
-import { formatParam } from "../../state/sweepView";
+import { formatParam, lowerIsBetter, metricLabel } from "../../state/sweepView";
 import { SweepAxisRow } from "./SweepAxisRow";
 import "./sweeps.css";
 
@@ -105,6 +106,21 @@ export function SweepBuilder({ spec, catalog, blocked, onClose }: BuilderProps) 
             />
           </label>
         )}
+        <label class="field">
+          <span class="field-label">Best means</span>
+          <select
+            value={b.metric}
+            data-testid="sweep-metric"
+            onChange={(e) => b.setMetric((e.target as HTMLSelectElement).value as typeof b.metric)}
+          >
+            <option value="">the usual (val accuracy, or val loss)</option>
+            {SWEEP_METRICS.map((m) => (
+              <option key={m} value={m}>
+                {lowerIsBetter(m) ? "lowest" : "highest"} {metricLabel(m)}
+              </option>
+            ))}
+          </select>
+        </label>
         <label class="field grow">
           <span class="field-label">Sweep name</span>
           <input

@@ -4,6 +4,7 @@ import type { Trial } from "../../api/types";
 import { BoundaryCanvas } from "../../charts/BoundaryCanvas";
 import { Sparkline } from "../../charts/Sparkline";
 import type { RunHistory } from "../../run/history";
+import { isTerminal } from "../../state/status";
 import { formatMetric, trialLabel, trialMetric } from "../../state/sweepView";
 
 interface TileProps {
@@ -38,7 +39,7 @@ export function TrialTile({ trial, history, metric, best, onOpenSpec }: TileProp
             testId="trial-boundary"
           />
         ) : (
-          <div class="trial-blank muted small">{trial.status === "queued" ? "queued" : "…"}</div>
+          <div class="trial-blank muted small">{blankText(trial)}</div>
         )}
       </a>
       <Sparkline train={train} val={cols?.val_loss} width={132} height={28} />
@@ -51,6 +52,11 @@ export function TrialTile({ trial, history, metric, best, onOpenSpec }: TileProp
           {formatMetric(metric, trialMetric(trial, metric))}
         </span>
       </div>
+      {trial.error && (
+        <div class="error-text small trial-error" title={trial.error}>
+          {trial.error}
+        </div>
+      )}
       <div class="trial-actions small">
         <a href={`#/runs/${trial.run_id}`} data-testid="trial-run-link">
           Run #{trial.run_id}
@@ -61,4 +67,10 @@ export function TrialTile({ trial, history, metric, best, onOpenSpec }: TileProp
       </div>
     </li>
   );
+}
+
+/** What stands in for the boundary: the queue, training, or data that has no plane. */
+function blankText(trial: Trial): string {
+  if (trial.status === "queued") return "queued";
+  return isTerminal(trial.status) ? "no decision boundary (not 2-D data)" : "training…";
 }
