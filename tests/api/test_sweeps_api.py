@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import time
 from typing import Any
@@ -144,6 +145,18 @@ def test_cancel_stops_every_trial_and_delete_removes_the_runs(server: Server) ->
         assert all(client.get(f"/api/runs/{i}").status_code == 404 for i in ids)
         assert client.post(f"/api/sweeps/{done['id']}/cancel").status_code == 404
         assert client.delete("/api/sweeps/999999").status_code == 404
+    assert _close_code(server, 999999) == 4404
+    assert _close_code(server, 2**64) == 4404
+
+
+def _close_code(server: Server, sweep_id: int) -> int | None:
+    async def go() -> int | None:
+        async with websockets.connect(f"{server.ws_url}/api/sweeps/{sweep_id}/stream") as ws:
+            with contextlib.suppress(websockets.ConnectionClosed):
+                await ws.recv()
+            return ws.close_code
+
+    return asyncio.run(asyncio.wait_for(go(), 30))
 
 
 def test_ablate_a_run(server: Server) -> None:

@@ -10,11 +10,11 @@ import pytest
 from playground.config import Settings
 from playground.executors.events import Finished, Progress, Started
 from playground.ml.errors import SpecError
-from playground.ml.hooks import EpochReport, RunResult, RunStart
+from playground.ml.hooks import BoundaryGrid, EpochReport, RunResult, RunStart
 from playground.ml.spec import RunSpec
 from playground.ml.sweep_paths import SweepRequest
 from playground.services.manager import RUNS_TOPIC
-from playground.services.sweeps import SweepNotFoundError
+from playground.services.sweeps import SweepNotFoundError, trial_messages
 from playground.store.states import RunStatus
 from tests.factories import make_spec, spec_dict
 from tests.services.conftest import Service
@@ -224,3 +224,48 @@ def test_a_base_wrong_everywhere_is_reported_at_base(service: Service) -> None:
     with pytest.raises(SpecError) as raised:
         service.sweeps.create(request=SweepRequest(base=bad_width, grid={WIDTH: [2, 0]}))
     assert [e.loc[:2] for e in raised.value.errors] == [("trials", 1)]
+
+
+def test_a_late_viewer_gets_thinned_curves_and_the_newest_grid(service: Service) -> None:
+    sweep = service.sweeps.create(request=request(grid={LR: [0.1, 0.01]}))
+    a, b = (t.run_id for t in sweep.trials)
+    service.runs.manager.on_event(
+        Started(a, RunStart({}, 0, "cpu", {}, log_every=1, total_steps=2))
+    )
+    for e in range(150):
+        grids = [BoundaryGrid(e, (0, 1), (0, 1), 2, 1, 0, 1, "AAAA")] if e % 50 == 0 else []
+        epoch = EpochReport(e, e, {"train_loss": 1 / (e + 1), "lr": 0.1}, [], float(e))
+        service.runs.manager.on_event(Progress(a, steps=[], epochs=[epoch], grids=grids))
+    service.settle()
+
+    replay = service.sweeps.replay(sweep_id=sweep.id)
+    assert replay is not None
+    assert not replay.finished
+    assert replay.ended == frozenset()
+    assert set(replay.last_seq) == {a, b}
+    epochs = [m["epoch"] for m in replay.messages if m["type"] == "epoch"]
+    assert len(epochs) == 100
+    assert (epochs[0], epochs[-1]) == (0, 149)
+    assert epochs == sorted(epochs)
+    grids = [m for m in replay.messages if m["type"] == "boundary"]
+    assert [(g["run_id"], g["epoch"]) for g in grids] == [(a, 100)]
+    assert all(m["seq"] <= replay.last_seq[m["run_id"]] for m in replay.messages)
+    wrapped = trial_messages([*replay.messages, {"type": "step", "run_id": a, "seq": 1}])
+    assert len(wrapped) == 101  # the step message is not forwarded
+    assert wrapped[0] == {"type": "trial", "run_id": a, "message": replay.messages[0]}
+    assert service.sweeps.replay(sweep_id=sweep.id + 1) is None
+
+
+def test_recover_resubmits_a_sweeps_queued_trials_as_one_group(service: Service) -> None:
+    plain = service.runs.create(spec=make_spec())
+    sweep = service.sweeps.create(request=request(grid={LR: [0.1, 0.01, 0.001]}))
+    ids = [t.run_id for t in sweep.trials]
+    service.runs.store.set_status(ids[0], RunStatus.RUNNING)
+    service.executor.submitted.clear()
+    service.executor.groups.clear()
+
+    failed, queued = service.runs.recover()
+
+    assert (failed, queued) == ([ids[0]], [plain.id, *ids[1:]])
+    assert service.executor.groups == [ids[1:]]
+    assert [r for r, _ in service.executor.submitted] == [plain.id, *ids[1:]]

@@ -119,3 +119,7 @@ def test_request_shapes_that_are_refused() -> None:
         SweepRequest.model_validate({"base": {}, "random": {LR: {"uniform": [2, 1]}, "n": 2}})
     with pytest.raises(ValidationError):
         SweepRequest.model_validate({"base": {}, "random": {LR: {"log_uniform": [0, 1]}, "n": 2}})
+    with pytest.raises(ValidationError):
+        SweepRequest.model_validate(
+            {"base": {}, "grid": {f"training.x{i}": [1] for i in range(33)}}
+        )

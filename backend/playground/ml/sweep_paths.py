@@ -27,6 +27,7 @@ _INDEX = re.compile(r"\[(\d+)\]")
 MAX_PATH = 200  # characters
 SEED_PATH = ("training", "seed")
 MAX_SEED = 2**32 - 1  # as ml.spec.TrainingSpec.seed
+MAX_PATHS = 32  # paths per grid / random section: each costs a copy of the spec per trial
 
 
 def parse_path(path: str) -> Loc:
@@ -138,7 +139,9 @@ class RandomSearch(BaseModel):
 
     model_config = ConfigDict(extra="forbid")
     n: int = Field(ge=1, le=10_000, description="How many samples.")
-    paths: dict[str, Distribution] = Field(min_length=1, description="Path -> distribution.")
+    paths: dict[str, Distribution] = Field(
+        min_length=1, max_length=MAX_PATHS, description="Path -> distribution."
+    )
 
     @model_validator(mode="before")
     @classmethod
@@ -169,6 +172,7 @@ class SweepRequest(BaseModel):
     base: dict[str, Any] = Field(description="The run spec every trial starts from.")
     grid: dict[str, list[Any]] = Field(
         default_factory=dict,
+        max_length=MAX_PATHS,
         description="Path -> values; every combination is a trial (cartesian product).",
     )
     random: RandomSearch | None = Field(None, description="Random samples, times the grid.")

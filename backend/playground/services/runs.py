@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import itertools
 import shutil
 from dataclasses import dataclass, fields
 from typing import Any, Literal
@@ -182,7 +183,14 @@ class Runs:
         """At start: fail runs a previous process left running; re-queue the queued ones."""
         failed = self.store.fail_interrupted("interrupted by server restart")
         queued = self.store.queued_ids()
-        for run_id in queued:
-            rec = self.get(run_id)
-            self.executor.submit(run_id, RunSpec.model_validate(rec.spec).model_dump_json())
+        records = [self.get(run_id) for run_id in queued]
+        # A sweep's trials go back as one group (in queue order), so that the executor may
+        # still train them together; other runs one by one.
+        for sweep_id, group in itertools.groupby(records, key=lambda r: r.sweep_id):
+            jobs = [(r.id, RunSpec.model_validate(r.spec).model_dump_json()) for r in group]
+            if sweep_id is None:
+                for run_id, spec_json in jobs:
+                    self.executor.submit(run_id, spec_json)
+            else:
+                self.executor.submit_group(jobs)
         return failed, queued

@@ -26,8 +26,9 @@ async def sweep_stream(ws: WebSocket, sweep_id: int) -> None:
     await ws.accept()  # before any close: a close before accept reaches browsers as 1006
     sweeps: Sweeps = ws.app.state.sweeps
     hub: Hub = ws.app.state.hub
-    ids = await run_in_threadpool(lambda: sweeps.trial_ids(sweep_id=sweep_id))
-    if not 1 <= sweep_id <= MAX_ID or ids is None:
+    in_range = 1 <= sweep_id <= MAX_ID  # a larger id is no id (and overflows BIGINT)
+    ids = await run_in_threadpool(lambda: sweeps.trial_ids(sweep_id=sweep_id)) if in_range else None
+    if ids is None:
         await ws.close(code=4404, reason=f"sweep {sweep_id} not found")
         return
     # Subscribe before reading the store, so nothing published meanwhile is missed.
