@@ -78,4 +78,18 @@ describe("parallelCoords", () => {
     const { lines } = parallelCoords(trials, [], "val_loss");
     expect(lines.map((l) => l.ys[0])).toEqual([0, (0.5 - 0.01) / 0.99, 1]);
   });
+
+  it("adds a seed axis when the trials' seeds differ", () => {
+    const trials = [0, 1, 2].map((seed) =>
+      makeTrial({
+        run_id: seed,
+        seed,
+        params: { "training.optimizer.lr": 0.1 },
+        final: { val_loss: seed },
+      }),
+    );
+    const { axes, lines } = parallelCoords(trials, ["training.optimizer.lr"], "val_loss");
+    expect(axes.map((a) => a.key)).toEqual(["training.optimizer.lr", "seed", "metric"]);
+    expect(lines.map((l) => l.ys[1])).toEqual([0, 0.5, 1]);
+  });
 });

@@ -70,7 +70,8 @@ export function axisScale(values: (Json | undefined)[]): Omit<Axis, "key" | "lab
   };
 }
 
-/** The axes (params in order, then the metric) and one line per trial. */
+/** The axes (params in order, the seed when trials differ in it, then the metric) and one
+ * line per trial. */
 export function parallelCoords(
   trials: Trial[],
   params: string[],
@@ -81,6 +82,11 @@ export function parallelCoords(
     label: shortPath(path),
     ...axisScale(trials.map((t) => t.params[path])),
   }));
+  // Seeds get an axis when they differ: how far apart one setting's seeds end is the noise
+  // any difference between settings has to beat.
+  const seeds = new Set(trials.map((t) => t.seed));
+  if (seeds.size > 1 && !params.includes("training.seed"))
+    axes.push({ key: "seed", label: "seed", ...axisScale(trials.map((t) => t.seed)) });
   const metrics = trials.map((t) => trialMetric(t, metric));
   // The metric's own axis is always linear: its differences are what the eye compares.
   const m = axisScale(metrics.filter((v): v is number => v !== null));
@@ -94,7 +100,9 @@ export function parallelCoords(
   axes.push(metricAxis);
   const lines = trials.map((t, i) => ({
     runId: t.run_id,
-    ys: axes.map((a) => (a.key === "metric" ? a.place(metrics[i]) : a.place(t.params[a.key]))),
+    ys: axes.map((a) =>
+      a.place(a.key === "metric" ? metrics[i] : a.key === "seed" ? t.seed : t.params[a.key]),
+    ),
     metric: metrics[i],
   }));
   return { axes, lines };

@@ -6,7 +6,7 @@ import { lowerIsBetter } from "../../state/sweepView";
 
 const W = 640;
 const H = 220;
-const PAD = { top: 24, bottom: 28, left: 48, right: 48 };
+const PAD = { top: 24, bottom: 28, left: 64, right: 56 };
 
 export function ParallelCoords({ sweep, bestId }: { sweep: SweepView; bestId: number | null }) {
   const { axes, lines } = parallelCoords(sweep.trials, sweep.params, sweep.metric);
@@ -76,7 +76,14 @@ export function ParallelCoords({ sweep, bestId }: { sweep: SweepView; bestId: nu
               {a.scale === "log" ? " (log)" : ""}
             </text>
             {a.ticks.map((t) => (
-              <text key={t.label} x={xs[i] + 4} y={y(t.at) + 4} class="pc-tick">
+              // Beside the axis, outward on the last one, so lines ending there do not hide them.
+              <text
+                key={t.label}
+                x={i === axes.length - 1 ? xs[i] + 6 : xs[i] - 6}
+                y={y(t.at) + 4}
+                text-anchor={i === axes.length - 1 ? "start" : "end"}
+                class="pc-tick"
+              >
                 {t.label}
               </text>
             ))}
