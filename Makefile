@@ -143,6 +143,7 @@ bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; bro
 	$(PY) bench/snapshots.py
 	$(PY) bench/cli_threads.py
 	$(PY) bench/sweep_speed.py
+	$(PY) bench/sweep_api.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

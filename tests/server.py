@@ -35,8 +35,10 @@ class Server:
         workers: int = 1,
         port: int | None = None,
         frontend_dir: Path | None = None,
+        env: dict[str, str] | None = None,
     ) -> None:
         self.data_dir, self.workers = data_dir, workers
+        self.env = env or {}  # extra PLAYGROUND_* settings for this server
         # The built browser app to serve at /; None serves none (the "API is running" page),
         # whether or not frontend/dist exists in the working directory.
         self.frontend_dir = frontend_dir if frontend_dir is not None else data_dir / "no-frontend"
@@ -51,13 +53,16 @@ class Server:
             **os.environ,
             "PLAYGROUND_WORKERS": str(self.workers),
             "PLAYGROUND_FRONTEND_DIR": str(self.frontend_dir),
+            **self.env,
         }
         cmd = [sys.executable, "-m", "playground.cli", "serve", "--port", str(self.port),
                "--data-dir", str(self.data_dir)]  # fmt: skip
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        # A calm machine boots the server and its workers in a few seconds; a loaded one (two
+        # cores shared with other work) has taken 30-60 s per worker: wait for that too.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 system = httpx.get(f"{self.url}/api/system", timeout=2).json()

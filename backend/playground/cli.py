@@ -1,5 +1,5 @@
-"""Command line: `playground validate FILE`, `train FILE [--json]`, `catalog`, `serve`, and
-`inspect RUN_ID VIEW` (a view of a stored run, from the data directory)."""
+"""Command line: `playground validate FILE`, `train FILE [--json]`, `catalog`, `serve`,
+`inspect RUN_ID VIEW` (a view of a stored run, from the data directory) and `lr-find FILE`."""
 
 from __future__ import annotations
 
@@ -115,12 +115,20 @@ def serve_cmd(
     import uvicorn
 
     from playground.api.main import create_app
+    from playground.api.slow_clients import with_header_timeout
 
+    settings = _settings(data_dir)
+    if host not in ("0.0.0.0", "::", ""):  # bound to one name: requests may use it as Host
+        hosts = [*settings.allowed_hosts, host.lower()]
+        settings = settings.model_copy(update={"allowed_hosts": hosts})
     # No per-message deflate: it compresses every frame once per viewer (the compressed
     # bytes cannot be shared), which cost more CPU than all other streaming work together.
+    # Slow clients: idle keep-alive connections close after 5 s (uvicorn's default), headers
+    # must arrive within header_timeout (slow_clients.py), bodies within body_timeout.
     uvicorn.run(
-        create_app(_settings(data_dir)), host=host, port=port, log_level="info",
-        ws_per_message_deflate=False,
+        create_app(settings), host=host, port=port, log_level="info",
+        ws_per_message_deflate=False, timeout_keep_alive=5,
+        http=with_header_timeout(settings.header_timeout),
     )  # fmt: skip
 
 
@@ -241,6 +249,60 @@ def inspect_cmd(
         sys.stdout.write(json.dumps(result) + "\n")
     else:
         out.print_json(data=_abridged(result))
+
+
+@app.command("lr-find")
+def lr_find_cmd(
+    spec_file: SpecFile,
+    min_lr: float = typer.Option(1e-6, "--min-lr", help="First learning rate (0 < lr <= 10)."),
+    max_lr: float = typer.Option(1.0, "--max-lr", help="Last learning rate (above min_lr)."),
+    steps: int = typer.Option(200, "--steps", help="Optimizer steps, one rate each (10-1000)."),
+    data_dir: DataDir = None,
+    as_json: bool = typer.Option(False, "--json", help="Print the result as one JSON object."),
+    threads: int | None = typer.Option(
+        None, "--threads", min=1, help="torch intra-op threads (default: as `train` chooses)."
+    ),
+) -> None:
+    """Find a learning rate: loss against an exponentially growing rate, and a suggestion
+    (exit code 2 when the spec or the range is invalid)."""
+    from playground.executors.probes import run_task
+    from playground.services.experiments import Experiments
+
+    settings = _settings(data_dir)
+    ctx = settings.data_context()
+    experiments = Experiments(settings, lambda task: run_task(task, ctx))
+    try:
+        spec = load_spec(spec_file)
+        # The same choice as `train`: these are the run's own steps, a few hundred of them.
+        use_threads(threads_for(spec, cores=free_cores(), override=threads, ctx=ctx))
+        result = experiments.lr_find(spec=spec, min_lr=min_lr, max_lr=max_lr, steps=steps)
+    except SpecError as e:
+        _print_errors(e.errors)
+        raise typer.Exit(2) from None
+    if as_json:
+        sys.stdout.write(json.dumps(result) + "\n")
+        return
+    out.print(_lr_table(result))
+    if result["suggested_lr"] is not None:
+        out.print(f"[green]suggested lr[/green] {result['suggested_lr']:.3g}")
+    out.print(result["note"])
+
+
+def _lr_table(result: dict[str, Any], rows: int = 12) -> Table:
+    """About `rows` points of the ramp, the one nearest the suggestion marked."""
+    lrs, losses = result["lrs"], result["losses"]
+    every = max(1, len(lrs) // rows)
+    shown = sorted({*range(0, len(lrs), every), len(lrs) - 1} if lrs else set())
+    best = result["suggested_lr"]
+    mark = min(shown, key=lambda i: abs(lrs[i] - best)) if best is not None and shown else -1
+    table = Table(title="loss against learning rate (smoothed)")
+    for col in ("lr", "loss", ""):
+        table.add_column(col, justify="right" if col else "left")
+    for i in shown:
+        table.add_row(f"{lrs[i]:.3g}", f"{losses[i]:.4f}", "<- suggested" if i == mark else "")
+    if result["diverged_at"] is not None:
+        table.add_row(f"{result['diverged_at']:.3g}", "diverged", "")
+    return table
 
 
 def _field(text: str) -> tuple[str, Any]:

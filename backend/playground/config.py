@@ -2,10 +2,13 @@
 
 from __future__ import annotations
 
+import json
+import re
 from pathlib import Path
+from typing import Annotated, Any
 
 from pydantic import Field, field_validator
-from pydantic_settings import BaseSettings, SettingsConfigDict
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from playground.ml.datasets import DataContext
 from playground.ml.limits import Limits
@@ -36,6 +39,29 @@ class Settings(BaseSettings):
     max_trials_per_sweep: int = Field(
         256, ge=1, le=10_000, description="Trials one sweep may have (grid x random x seeds)."
     )
+    allowed_hosts: Annotated[list[str], NoDecode] = Field(
+        default_factory=lambda: ["localhost", "127.0.0.1", "[::1]"],
+        description="Host names the server answers to (any port), comma-separated; '*' for "
+        "any. The name the server is bound to and the address a request arrived at are "
+        "allowed too. Other Host headers get 400: a page cannot reach the API by pointing "
+        "its own name at this machine (DNS rebinding).",
+    )
+    allowed_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins (scheme://host[:port]) besides the server's own that may change "
+        "runs and open streams, comma-separated; other Origins get 403.",
+    )
+    cors_origins: Annotated[list[str], NoDecode] = Field(
+        default_factory=list,
+        description="Origins that may call the API from another site's pages (CORS), "
+        "comma-separated; none by default (CORS off). Listed origins are allowed origins.",
+    )
+    header_timeout: float = Field(
+        10.0, gt=0, le=300, description="Seconds a client has to send a request's headers."
+    )
+    body_timeout: float = Field(
+        30.0, gt=0, le=3600, description="Seconds a client has to send a request's body."
+    )
 
     @field_validator("database_url")
     @classmethod
@@ -43,6 +69,33 @@ class Settings(BaseSettings):
         if url is not None and not url.startswith(("sqlite", "postgresql")):
             raise ValueError("database_url must be a sqlite:// or postgresql:// URL")
         return url
+
+    @field_validator("allowed_hosts", "allowed_origins", "cors_origins", mode="before")
+    @classmethod
+    def _comma_separated(cls, value: Any) -> Any:
+        """'a,b' or a JSON list '["a", "b"]' (as environment variables are written)."""
+        if isinstance(value, str):
+            text = value.strip()
+            if text.startswith("["):
+                return json.loads(text)
+            return [v.strip() for v in text.split(",") if v.strip()]
+        return value
+
+    @field_validator("allowed_origins", "cors_origins")
+    @classmethod
+    def _origins(cls, origins: list[str]) -> list[str]:
+        for origin in origins:
+            if origin != "*" and not re.fullmatch(r"https?://[^/?#\s]+", origin):
+                raise ValueError(f"'{origin}' is not an origin like https://class.example.org")
+        return [o.lower() for o in origins]
+
+    @field_validator("allowed_hosts")
+    @classmethod
+    def _hosts(cls, hosts: list[str]) -> list[str]:
+        for host in hosts:
+            if not re.fullmatch(r"\*|\[[0-9a-fA-F:.]+\]|[A-Za-z0-9.-]+", host):
+                raise ValueError(f"'{host}' is not a host name (no scheme, port or path)")
+        return [h.lower() for h in hosts]
 
     def data_context(self) -> DataContext:
         return DataContext(data_dir=self.data_dir)

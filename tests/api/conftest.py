@@ -1,5 +1,6 @@
 """One real server per test module (uvicorn, worker processes, a SQLite file); a module that
-needs more training workers says so with SERVER_WORKERS = N."""
+needs more training workers says so with SERVER_WORKERS = N, and one that needs other
+settings with SERVER_ENV = {"PLAYGROUND_...": "..."}."""
 
 from __future__ import annotations
 
@@ -16,7 +17,8 @@ def server(
     tmp_path_factory: pytest.TempPathFactory, request: pytest.FixtureRequest
 ) -> Iterator[Server]:
     workers = getattr(request.module, "SERVER_WORKERS", 1)
-    srv = Server(tmp_path_factory.mktemp("srv"), workers=workers).start()
+    env = getattr(request.module, "SERVER_ENV", None)
+    srv = Server(tmp_path_factory.mktemp("srv"), workers=workers, env=env).start()
     yield srv
     srv.stop()
 

@@ -38,7 +38,11 @@ def test_spiral_preview(client: httpx.Client) -> None:
     ("data", "path", "fragment"),
     [
         ({"dataset": "spiral", "noise": -1}, "data.noise", "greater than or equal to 0"),
-        ({"dataset": "spirals"}, "data", "unknown type 'spirals'; did you mean 'spiral'?"),
+        (
+            {"dataset": "spirals"},
+            "data.dataset",
+            "unknown data set 'spirals'; did you mean 'spiral'?",
+        ),
         ({"noise": 0.1}, "data", "missing the field 'dataset'"),
         ({"dataset": "mnist"}, "data.dataset", "MNIST files not found"),
         ({"dataset": "csv", "file": "mine.csv"}, "data.file", "no uploaded file 'mine.csv'"),

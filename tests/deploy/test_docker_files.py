@@ -164,8 +164,9 @@ def test_torch_is_the_cpu_wheel_by_default_and_cuda_on_request(tmp_path: Path) -
 
 
 # ---- docker-compose.yml, as `docker compose config` resolves it ---------------------------------
-def compose_config(tmp_path: Path, *profiles: str) -> dict[str, Any]:
-    """Resolved services, in an environment without the caller's COMPOSE/DOCKER/PLAYGROUND vars.
+def compose_config(tmp_path: Path, *profiles: str, env_file: str = "") -> dict[str, Any]:
+    """Resolved services, in an environment without the caller's COMPOSE/DOCKER/PLAYGROUND vars
+    (`env_file`: the variables of a `.env` file, as an operator would write one).
 
     The binary itself, not the package's `docker-compose` script, which always exits 0.
     """
@@ -175,7 +176,7 @@ def compose_config(tmp_path: Path, *profiles: str) -> dict[str, Any]:
     env = {k: v for k, v in os.environ.items()
            if not k.startswith(("COMPOSE_", "DOCKER_", "PLAYGROUND_"))}  # fmt: skip
     env |= {"DOCKER_HOST": "unix:///nonexistent.sock", "DOCKER_CONFIG": str(tmp_path)}
-    (tmp_path / "empty.env").write_text("")
+    (tmp_path / "empty.env").write_text(env_file)
     args = [str(Path(spec.origin).with_name("docker-compose")), "--env-file",
             str(tmp_path / "empty.env"), "-f", str(ROOT / "docker-compose.yml")]  # fmt: skip
     for profile in profiles:
@@ -238,3 +239,19 @@ def test_container_settings_are_valid_settings(
         settings = Settings()
         assert settings.data_dir == Path("/data")
         assert settings.frontend_dir.is_absolute()
+
+
+@pytest.mark.parametrize("profile", ["", "gpu"])
+def test_compose_answers_to_localhost_and_to_the_names_a_class_is_given(
+    tmp_path: Path, profile: str
+) -> None:
+    """Host names: the default lets the machine's own browser and the health check in; an
+    operator lists the class's name in PLAYGROUND_ALLOWED_HOSTS (the server says 400 else)."""
+    profiles = [profile] if profile else []
+    for service in compose_config(tmp_path, *profiles).values():
+        hosts = service["environment"]["PLAYGROUND_ALLOWED_HOSTS"]
+        assert set(Settings(allowed_hosts=hosts).allowed_hosts) >= {"localhost", "127.0.0.1"}
+    listed = "PLAYGROUND_ALLOWED_HOSTS=localhost,class.example.org,192.168.1.20\n"
+    for service in compose_config(tmp_path, *profiles, env_file=listed).values():
+        hosts = Settings(allowed_hosts=service["environment"]["PLAYGROUND_ALLOWED_HOSTS"])
+        assert hosts.allowed_hosts == ["localhost", "class.example.org", "192.168.1.20"]

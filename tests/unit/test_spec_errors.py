@@ -52,7 +52,7 @@ def test_minimal_spec_is_complete() -> None:
         ({"training": {"grad_clip": {}}}, "training.grad_clip", "exactly one of max_norm or value"),
         ({"training": {"loss": "HingeLoss"}}, "training.loss", "unknown type 'HingeLoss'"),
         ({"training": {"colour": "red"}}, "training.colour", "Extra inputs are not permitted"),
-        ({"data": {"dataset": "imagenet"}}, "data", "unknown type 'imagenet'"),
+        ({"data": {"dataset": "imagenet"}}, "data.dataset", "unknown data set 'imagenet'"),
         ({"data": {"dataset": "spiral", "noise": -1}}, "data.noise", "greater than or equal to 0"),
         ({"model": layers({"type": "Conv3d", "out_channels": 4})}, "model.layers[0]", "did you mean 'Conv2d'"),
         ({"model": layers({"out_features": 4})}, "model.layers[0]", "missing the field 'type'"),

@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
-from typing import Annotated
+from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from playground.api.schemas import MessageBody
+from playground.services.ensembles import Ensembles
+from playground.services.experiments import Experiments
+from playground.services.exports import Exporter
 from playground.services.inspect import Inspector
 from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
@@ -28,6 +32,30 @@ def _inspector(request: Request) -> Inspector:
 InspectorDep = Annotated[Inspector, Depends(_inspector)]
 
 
+def _experiments(request: Request) -> Experiments:
+    experiments: Experiments = request.app.state.experiments
+    return experiments
+
+
+ExperimentsDep = Annotated[Experiments, Depends(_experiments)]
+
+
+def _exporter(request: Request) -> Exporter:
+    exporter: Exporter = request.app.state.exporter
+    return exporter
+
+
+ExporterDep = Annotated[Exporter, Depends(_exporter)]
+
+
+def _ensembles(request: Request) -> Ensembles:
+    ensembles: Ensembles = request.app.state.ensembles
+    return ensembles
+
+
+EnsemblesDep = Annotated[Ensembles, Depends(_ensembles)]
+
+
 MAX_ID = 2**63 - 1  # the largest id the databases can store; larger ones are not ids
 
 
@@ -37,6 +65,14 @@ def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> RunRec
 
 
 RunDep = Annotated[RunRecord, Depends(_run)]
+# Every route that takes RunDep says so in its decorator (`responses=NOT_FOUND`), so the
+# OpenAPI document lists the 404 (tests/api checks every /{run_id} route does).
+NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageBody, "description": "No run has this id."}
+}
+SWEEP_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageBody, "description": "No sweep has this id."}
+}
 
 
 def _sweeps(request: Request) -> Sweeps:

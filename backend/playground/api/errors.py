@@ -8,6 +8,7 @@ from fastapi.responses import JSONResponse
 
 from playground.executors.probes import ViewTimeoutError
 from playground.ml.errors import ErrorItem, SpecError, from_error_dicts
+from playground.services.exports import NoSnapshotError
 from playground.services.runs import NotRunningError
 from playground.services.sweeps import SweepNotFoundError
 from playground.store.errors import InvalidCursorError, RunNotFoundError
@@ -57,6 +58,7 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(SpecError, _spec_invalid)
     app.add_exception_handler(RunNotFoundError, _not_found)
     app.add_exception_handler(SweepNotFoundError, _not_found)
+    app.add_exception_handler(NoSnapshotError, _not_found)
     app.add_exception_handler(IllegalTransition, _conflict)
     app.add_exception_handler(NotRunningError, _conflict)
     app.add_exception_handler(InvalidCursorError, _bad_cursor)

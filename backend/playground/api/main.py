@@ -8,16 +8,30 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
 from fastapi import FastAPI
+from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import playground
 from playground.api import errors, wire
 from playground.api.body_limit import BodyLimit
-from playground.api.routes import datasets, meta, runs, stream, sweep_stream, sweeps
+from playground.api.guard import Guard
+from playground.api.routes import (
+    datasets,
+    ensembles,
+    experiments,
+    meta,
+    runs,
+    stream,
+    sweep_stream,
+    sweeps,
+)
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
 from playground.executors.probes import ProbePool
+from playground.services.ensembles import Ensembles
+from playground.services.experiments import Experiments
+from playground.services.exports import Exporter
 from playground.services.hub import Hub
 from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
@@ -57,6 +71,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         probes = ProbePool(processes=settings.probe_processes, data_dir=settings.data_dir)
         probes.warm_up()
         app.state.inspector = Inspector(store, settings, probes.run)
+        app.state.experiments = Experiments(settings, probes.run_task)
+        app.state.exporter = Exporter(store, settings, probes.run_job)
+        app.state.ensembles = Ensembles(store, settings, probes.run_job)
         failed, queued = service.recover()
         if failed or queued:
             log.info(
@@ -80,10 +97,24 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(meta.router)
     app.include_router(datasets.router)
     app.include_router(runs.router)
+    app.include_router(experiments.router)
+    app.include_router(ensembles.router)
     app.include_router(stream.router)
     app.include_router(sweeps.router)
     app.include_router(sweep_stream.router)
-    app.add_middleware(BodyLimit, max_bytes=settings.max_body_bytes)
+    # Outermost last: Guard (Host, Origin, Content-Type) -> CORS -> BodyLimit -> routes.
+    app.add_middleware(
+        BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout
+    )
+    if settings.cors_origins:
+        app.add_middleware(
+            CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
+            allow_headers=["content-type"],
+        )  # fmt: skip
+    app.add_middleware(
+        Guard, allowed_hosts=settings.allowed_hosts,
+        allowed_origins=[*settings.allowed_origins, *settings.cors_origins],
+    )  # fmt: skip
     if (settings.frontend_dir / "index.html").is_file():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
     else:

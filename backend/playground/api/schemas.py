@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
 
 from playground.services.runs import RunView
 from playground.store.records import Point
@@ -48,7 +48,10 @@ class RunPatch(BaseModel):
 class Rerun(BaseModel):
     model_config = ConfigDict(extra="forbid")
 
-    seed: int | None = Field(None, ge=0, le=2**32 - 1, description="A new seed (default: same).")
+    # Strict: JSON true is not the seed 1, nor "7" the seed 7.
+    seed: StrictInt | None = Field(
+        None, ge=0, le=2**32 - 1, description="A new seed (default: same)."
+    )
 
 
 class Ablate(BaseModel):
@@ -286,7 +289,54 @@ class ErrorItem(BaseModel):
     type: str
 
 
+class MessageBody(BaseModel):
+    """What 404, 409 and 413 carry: a message for a person."""
+
+    detail: str
+
+
 class ErrorBody(BaseModel):
-    """What every 422 carries (and 404, 409, 413 carry `detail` as a plain message)."""
+    """What every 422 carries (404, 409 and 413 carry a MessageBody)."""
 
     detail: list[ErrorItem]
+
+
+class EnsembleIn(BaseModel):
+    """Runs to score together on their shared test split."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    runs: list[Annotated[int, Field(ge=1, le=2**63 - 1)]] = Field(
+        min_length=2, max_length=16, description="Ids of runs trained on the same data spec."
+    )
+    method: Literal["mean_prob", "vote"] = Field(
+        "mean_prob",
+        description="mean_prob: average the class probabilities (or regression outputs); "
+        "vote: each member's predicted class, the majority wins.",
+    )
+    epoch: int | Literal["last"] = Field(
+        "last", description="The snapshot of each member: 'last' or an epoch all of them kept."
+    )
+
+
+class EnsembleMember(BaseModel):
+    run_id: int
+    epoch: int = Field(description="The snapshot scored.")
+    test_accuracy: float | None = Field(description="None for regression.")
+    test_loss: float = Field(description="The member's own loss on the test split.")
+
+
+class EnsembleScore(BaseModel):
+    test_accuracy: float | None = Field(description="None for regression.")
+    test_loss: float | None = Field(
+        description="mean_prob: cross-entropy of the averaged probabilities (for regression "
+        "the members' loss of the averaged outputs); vote: None."
+    )
+
+
+class EnsembleOut(BaseModel):
+    method: Literal["mean_prob", "vote"]
+    members: list[EnsembleMember]
+    ensemble: EnsembleScore
+    n_test: int = Field(description="Test samples every member and the ensemble were scored on.")
+    note: str = Field(description="Why ensembles usually beat their members, in one line.")

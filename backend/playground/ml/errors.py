@@ -12,6 +12,9 @@ from pydantic import ValidationError
 
 _FIELD = re.compile(r"^[A-Za-z_][A-Za-z0-9_]*$")
 _BRANCHES = {"int", "float", "str", "bool", "none", "list", "dict", "tuple"}
+# Discriminators other than `type` that select a kind: the error goes at that field and
+# names the kind in the learner's words ("unknown data set 'spirl'" at data.dataset).
+_KIND_FIELDS = {"dataset": "data set"}
 
 
 @dataclass(frozen=True)
@@ -83,7 +86,7 @@ def from_error_dicts(errors: Sequence[Any], prefix: tuple[str | int, ...] = ()) 
     """The same for pydantic-style error dicts (e.g. FastAPI's RequestValidationError)."""
     merged: dict[tuple[str | int, ...], ErrorItem] = {}
     for e in errors:
-        loc = (*prefix, *(p for p in e["loc"] if not _is_branch(p)))
+        loc = (*prefix, *(p for p in e["loc"] if not _is_branch(p)), *_kind_field(e))
         msg = _message(e)
         if loc in merged:  # e.g. batch_size: "must be >= 1" or "should be 'full'"
             old = merged[loc]
@@ -92,6 +95,16 @@ def from_error_dicts(errors: Sequence[Any], prefix: tuple[str | int, ...] = ()) 
         else:
             merged[loc] = ErrorItem(loc, msg, e["type"])
     return list(merged.values())
+
+
+def _discriminator(e: Any) -> str:
+    return str((e.get("ctx") or {}).get("discriminator", "type")).strip("'")
+
+
+def _kind_field(e: Any) -> tuple[str, ...]:
+    """(field,) when an unknown tag was given in a field named in _KIND_FIELDS."""
+    field = _discriminator(e)
+    return (field,) if e["type"] == "union_tag_invalid" and field in _KIND_FIELDS else ()
 
 
 def _lower(msg: str) -> str:
@@ -103,14 +116,18 @@ def _message(e: Any) -> str:
     if e["type"] == "union_tag_invalid":
         tag = str(ctx.get("tag"))
         expected = [t.strip(" '") for t in str(ctx.get("expected_tags", "")).split(",")]
-        close = difflib.get_close_matches(tag, expected, n=1, cutoff=0.5)
+        # Case-blind, so that 'MNIST' finds 'mnist' and 'linear' finds 'Linear'.
+        by_lower = {t.lower(): t for t in expected}
+        close = [
+            by_lower[m] for m in difflib.get_close_matches(tag.lower(), by_lower, n=1, cutoff=0.6)
+        ]
         hint = (
             f"; did you mean '{close[0]}'?"
             if close
             else f"; expected one of: {', '.join(expected)}"
         )
-        return f"unknown type '{tag}'{hint}"
+        return f"unknown {_KIND_FIELDS.get(_discriminator(e), 'type')} '{tag}'{hint}"
     if e["type"] == "union_tag_not_found":
-        field = str(ctx.get("discriminator", "type")).strip("'")
+        field = _discriminator(e)
         return f"missing the field '{field}' that selects the kind"
     return str(e["msg"]).removeprefix("Value error, ")

@@ -124,8 +124,9 @@ class Runs:
             )
         return origin.epoch
 
-    def _job(self, spec: RunSpec) -> tuple[RunSpec, str]:
-        """The spec to store ("last" resolved) and the job text for the worker."""
+    def prepare(self, spec: RunSpec) -> tuple[RunSpec, str]:
+        """Check a spec as `check` does; the spec to store ("last" resolved) and the job
+        text for the worker."""
         summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
         resolved, transfers = self._transfers(spec, summary)
         if not transfers:
@@ -139,7 +140,7 @@ class Runs:
 
     def create(self, *, spec: RunSpec, tags: list[str] | None = None) -> RunView:
         """Validate, store as queued, hand to the executor (an invalid spec never reaches it)."""
-        spec, job = self._job(spec)
+        spec, job = self.prepare(spec)
         resolved = spec.model_dump(mode="json")  # the full spec, defaults filled in
         rec = self.store.create_run(
             name=spec.name.strip() or f"{spec.data.dataset} run", spec=resolved,
@@ -148,6 +149,13 @@ class Runs:
         self.manager.publish_status(rec)
         self.executor.submit(rec.id, job)
         return self.view(rec)
+
+    def _requeued(self, spec: RunSpec) -> str:
+        """The job text of a stored queued run, as `create` made it."""
+        try:
+            return self.prepare(spec)[1]
+        except SpecError:  # e.g. its source run went away: the worker fails it, saying why
+            return spec.model_dump_json()
 
     def get(self, run_id: int) -> RunRecord:
         """The stored run; RunNotFoundError when there is none."""
@@ -256,15 +264,10 @@ class Runs:
         # A sweep's trials go back as one group (in queue order), so that the executor may
         # still train them together; other runs one by one.
         for sweep_id, group in itertools.groupby(records, key=lambda r: r.sweep_id):
+            jobs = [(r.id, self._requeued(RunSpec.model_validate(r.spec))) for r in group]
             if sweep_id is not None:
-                jobs = [(r.id, RunSpec.model_validate(r.spec).model_dump_json()) for r in group]
                 self.executor.submit_group(jobs)
                 continue
-            for rec in group:
-                spec = RunSpec.model_validate(rec.spec)
-                try:
-                    _, job = self._job(spec)
-                except SpecError:  # its source run went away: the worker fails it, saying why
-                    job = spec.model_dump_json()
-                self.executor.submit(rec.id, job)
+            for run_id, job in jobs:
+                self.executor.submit(run_id, job)
         return failed, queued

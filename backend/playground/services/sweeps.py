@@ -18,6 +18,7 @@ from playground.ml.errors import ErrorItem, SpecError, from_validation_error
 from playground.ml.snapshots import run_dir
 from playground.ml.spec import RunSpec
 from playground.ml.sweep_paths import SweepRequest, Trial, expand, parse_path
+from playground.ml.transfer import sources
 from playground.services.messages import StreamMessage, render
 from playground.services.runs import Runs
 from playground.services.sweep_views import SweepSummary, SweepView, summary, view
@@ -119,8 +120,7 @@ class Sweeps:
         errors: list[ErrorItem] = []
         for t in trials:
             try:
-                spec = RunSpec.model_validate(t.spec)
-                self.runs.check(spec)
+                spec, _ = self.runs.prepare(RunSpec.model_validate(t.spec))
                 specs.append(spec)
             except ValidationError as e:
                 errors.append(_in_trial(t, from_validation_error(e)[0]))
@@ -141,9 +141,14 @@ class Sweeps:
         for rec in runs:
             self.runs.manager.publish_status(rec)
         self.runs.executor.submit_group(
-            [(rec.id, spec.model_dump_json()) for rec, spec in zip(runs, specs, strict=True)]
+            [(rec.id, self._job(spec)) for rec, spec in zip(runs, specs, strict=True)]
         )
         return view(sweep, runs, {})
+
+    def _job(self, spec: RunSpec) -> str:
+        """The worker's job text: a trial whose layers start from a stored run's weights
+        carries the copies to make (and so trains alone); the rest are plain specs."""
+        return self.runs.prepare(spec)[1] if sources(spec) else spec.model_dump_json()
 
     # ---- ablations --------------------------------------------------------------------
     def ablate(self, *, run_id: int, run: bool = True) -> AblationView:

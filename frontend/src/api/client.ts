@@ -1,13 +1,21 @@
 // The REST client: one function per endpoint the app uses; errors become ApiError.
 import type {
+  AblationOut,
   Catalog,
+  EnsembleMethod,
+  EnsembleOut,
   ErrorItem,
   InspectOut,
+  LrFindOut,
   Run,
   RunPage,
+  SanityOut,
   Snapshot,
   SpecJson,
   Summary,
+  SweepRequest,
+  SweepSummary,
+  SweepView,
 } from "./types";
 
 /** A failed request: HTTP status (0 = server unreachable), a message, and 422 items if any. */
@@ -38,6 +46,9 @@ export function parseErrorBody(status: number, body: unknown): ApiError {
   return new ApiError(status, `HTTP ${status}`);
 }
 
+/** One request. Bodies go as JSON with `content-type: application/json`: the server refuses
+ * other body types on POST/PUT/PATCH/DELETE (415), and checks their Origin (403 from pages
+ * on other sites); bodiless POSTs such as /cancel send neither a body nor a content type. */
 async function request<T>(
   method: string,
   url: string,
@@ -122,8 +133,24 @@ export const api = {
   /** One view inside the network: `body` is {view, epoch, ...the view's fields}. */
   inspect: (id: number, body: { view: string } & Record<string, unknown>, signal?: AbortSignal) =>
     request<InspectOut>("POST", `/api/runs/${id}/inspect`, body, signal),
+  /** Loss against an exponentially growing learning rate on a fresh copy of the model. */
+  lrFind: (spec: SpecJson, signal?: AbortSignal) =>
+    request<LrFindOut>("POST", "/api/lr-find", { spec }, signal),
+  /** Initial loss against ln C, and whether the network can overfit 20 samples. */
+  sanity: (spec: SpecJson, signal?: AbortSignal) =>
+    request<SanityOut>("POST", "/api/sanity", { spec }, signal),
+  /** Score runs of the same data together: each member's test metrics and the ensemble's. */
+  ensemble: (runs: number[], method: EnsembleMethod) =>
+    request<EnsembleOut>("POST", "/api/ensembles", { runs, method, epoch: "last" }),
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
+  createSweep: (body: SweepRequest) => request<SweepView>("POST", "/api/sweeps", body),
+  listSweeps: () => request<SweepSummary[]>("GET", "/api/sweeps"),
+  getSweep: (id: number) => request<SweepView>("GET", `/api/sweeps/${id}`),
+  cancelSweep: (id: number) => request<SweepView>("POST", `/api/sweeps/${id}/cancel`),
+  deleteSweep: (id: number) => request<void>("DELETE", `/api/sweeps/${id}`),
+  /** One trial per removable or switchable part of the run, run as a sweep. */
+  ablate: (runId: number) => request<AblationOut>("POST", `/api/runs/${runId}/ablate`, {}),
 };
 
 /** ws:// or wss:// URL for a path on this server. */

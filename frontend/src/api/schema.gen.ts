@@ -23,9 +23,25 @@ export interface paths {
      */
     post: operations["preview_api_datasets_preview_post"];
   };
+  "/api/ensembles": {
+    /**
+     * Score Ensemble
+     * @description Each member's test accuracy and loss beside the ensemble's (422 naming runs[i] for a
+     * run that does not fit: other data, no snapshots).
+     */
+    post: operations["score_ensemble_api_ensembles_post"];
+  };
   "/api/health": {
     /** Health */
     get: operations["health_api_health_get"];
+  };
+  "/api/lr-find": {
+    /**
+     * Lr Find
+     * @description Train a fresh copy of the model while the learning rate grows exponentially from
+     * min_lr to max_lr; suggests the rate where the smoothed loss falls fastest.
+     */
+    post: operations["lr_find_api_lr_find_post"];
   };
   "/api/runs": {
     /**
@@ -71,6 +87,14 @@ export interface paths {
      * @description Stop a queued or running run (its status becomes 'cancelled' when the worker confirms).
      */
     post: operations["cancel_run_api_runs__run_id__cancel_post"];
+  };
+  "/api/runs/{run_id}/export": {
+    /**
+     * Export
+     * @description The run as a file: zip (spec.json, weights.safetensors, model.py, model.onnx,
+     * README.txt), spec, safetensors, pytorch (model.py) or onnx; `epoch`: a snapshot's.
+     */
+    get: operations["export_api_runs__run_id__export_get"];
   };
   "/api/runs/{run_id}/inspect": {
     /**
@@ -122,6 +146,14 @@ export interface paths {
      * @description Train to the end of the current epoch, then pause again.
      */
     post: operations["step_run_api_runs__run_id__step_post"];
+  };
+  "/api/sanity": {
+    /**
+     * Sanity
+     * @description Checks before a long run: the untrained loss against the expected one (ln C for
+     * cross-entropy), and whether the network can overfit 20 training samples.
+     */
+    post: operations["sanity_api_sanity_post"];
   };
   "/api/sweeps": {
     /**
@@ -1713,6 +1745,84 @@ export interface components {
        */
       type?: "Embedding";
     };
+    /**
+     * EnsembleIn
+     * @description Runs to score together on their shared test split.
+     */
+    EnsembleIn: {
+      /**
+       * Epoch
+       * @description The snapshot of each member: 'last' or an epoch all of them kept.
+       * @default last
+       */
+      epoch?: number | "last";
+      /**
+       * Method
+       * @description mean_prob: average the class probabilities (or regression outputs); vote: each member's predicted class, the majority wins.
+       * @default mean_prob
+       * @enum {string}
+       */
+      method?: "mean_prob" | "vote";
+      /**
+       * Runs
+       * @description Ids of runs trained on the same data spec.
+       */
+      runs: number[];
+    };
+    /** EnsembleMember */
+    EnsembleMember: {
+      /**
+       * Epoch
+       * @description The snapshot scored.
+       */
+      epoch: number;
+      /** Run Id */
+      run_id: number;
+      /**
+       * Test Accuracy
+       * @description None for regression.
+       */
+      test_accuracy: number | null;
+      /**
+       * Test Loss
+       * @description The member's own loss on the test split.
+       */
+      test_loss: number;
+    };
+    /** EnsembleOut */
+    EnsembleOut: {
+      ensemble: components["schemas"]["EnsembleScore"];
+      /** Members */
+      members: components["schemas"]["EnsembleMember"][];
+      /**
+       * Method
+       * @enum {string}
+       */
+      method: "mean_prob" | "vote";
+      /**
+       * N Test
+       * @description Test samples every member and the ensemble were scored on.
+       */
+      n_test: number;
+      /**
+       * Note
+       * @description Why ensembles usually beat their members, in one line.
+       */
+      note: string;
+    };
+    /** EnsembleScore */
+    EnsembleScore: {
+      /**
+       * Test Accuracy
+       * @description None for regression.
+       */
+      test_accuracy: number | null;
+      /**
+       * Test Loss
+       * @description mean_prob: cross-entropy of the averaged probabilities (for regression the members' loss of the averaged outputs); vote: None.
+       */
+      test_loss: number | null;
+    };
     /** EpochMessage */
     EpochMessage: {
       /** Epoch */
@@ -1748,7 +1858,7 @@ export interface components {
     };
     /**
      * ErrorBody
-     * @description What every 422 carries (and 404, 409, 413 carry `detail` as a plain message).
+     * @description What every 422 carries (404, 409 and 413 carry a MessageBody).
      */
     ErrorBody: {
       /** Detail */
@@ -2661,6 +2771,69 @@ export interface components {
       log_uniform: [number, number];
     };
     /**
+     * LrFindIn
+     * @description A spec and the learning-rate range to sweep over (exponentially).
+     */
+    LrFindIn: {
+      /**
+       * Max Lr
+       * @description Last learning rate (larger than min_lr).
+       * @default 1
+       */
+      max_lr?: number;
+      /**
+       * Min Lr
+       * @description First learning rate.
+       * @default 0.000001
+       */
+      min_lr?: number;
+      spec: components["schemas"]["RunSpec"];
+      /**
+       * Steps
+       * @description Optimizer steps (one lr each).
+       * @default 200
+       */
+      steps?: number;
+    };
+    /**
+     * LrFindOut
+     * @description The loss at each rate of the ramp (stopped early when the loss blew up).
+     */
+    LrFindOut: {
+      /**
+       * Diverged At
+       * @description The rate at which the loss blew up, if it did.
+       */
+      diverged_at: number | null;
+      /**
+       * Losses
+       * @description Loss after EMA smoothing (beta 0.98, bias-corrected).
+       */
+      losses: number[];
+      /**
+       * Lrs
+       * @description The rate of each step, min_lr upwards.
+       */
+      lrs: number[];
+      /**
+       * Note
+       * @description How the suggestion was chosen, in one sentence.
+       */
+      note: string;
+      /**
+       * Raw Losses
+       * @description Each step's batch loss.
+       */
+      raw_losses: number[];
+      /** Seconds */
+      seconds: number;
+      /**
+       * Suggested Lr
+       * @description Where the smoothed loss fell fastest.
+       */
+      suggested_lr: number | null;
+    };
+    /**
      * MSELoss
      * @description Mean squared error; for classification the targets are one-hot vectors.
      */
@@ -2827,6 +3000,14 @@ export interface components {
        * @constant
        */
       type?: "Maxout";
+    };
+    /**
+     * MessageBody
+     * @description What 404, 409 and 413 carry: a message for a person.
+     */
+    MessageBody: {
+      /** Detail */
+      detail: string;
     };
     /**
      * MetricsOut
@@ -4106,6 +4287,70 @@ export interface components {
       val: number;
     };
     /**
+     * SanityCheckOut
+     * @description One check's verdict, its explanation and what it measured.
+     */
+    SanityCheckOut: {
+      /**
+       * Check
+       * @enum {string}
+       */
+      check: "initial_loss" | "overfit_small";
+      /**
+       * Expected
+       * @description initial_loss: the loss expected.
+       */
+      expected?: number | null;
+      /**
+       * Final Accuracy
+       * @description overfit_small: train accuracy.
+       */
+      final_accuracy?: number | null;
+      /**
+       * Final Loss
+       * @description overfit_small: loss at the end.
+       */
+      final_loss?: number | null;
+      /** Message */
+      message: string;
+      /**
+       * Samples
+       * @description Training samples the check used.
+       */
+      samples?: number | null;
+      /** Seconds */
+      seconds?: number | null;
+      /**
+       * Steps
+       * @description overfit_small: steps taken.
+       */
+      steps?: number | null;
+      /**
+       * Value
+       * @description initial_loss: the untrained loss.
+       */
+      value?: number | null;
+      /**
+       * Verdict
+       * @enum {string}
+       */
+      verdict: "ok" | "suspicious" | "failed" | "skipped";
+    };
+    /**
+     * SanityIn
+     * @description A spec and the checks to run on it.
+     */
+    SanityIn: {
+      /** Checks */
+      checks?: ("initial_loss" | "overfit_small")[];
+      spec: components["schemas"]["RunSpec"];
+    };
+    /** SanityOut */
+    SanityOut: {
+      /** Checks */
+      checks: components["schemas"]["SanityCheckOut"][];
+    };
+    /**
      * SequencePool
      * @description (L, F) -> (F,): mean, max, last or first step (many-to-one read-out).
      */
@@ -5350,6 +5595,32 @@ export interface operations {
       };
     };
   };
+  /**
+   * Score Ensemble
+   * @description Each member's test accuracy and loss beside the ensemble's (422 naming runs[i] for a
+   * run that does not fit: other data, no snapshots).
+   */
+  score_ensemble_api_ensembles_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["EnsembleIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["EnsembleOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
   /** Health */
   health_api_health_get: {
     responses: {
@@ -5357,6 +5628,32 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["Health"];
+        };
+      };
+    };
+  };
+  /**
+   * Lr Find
+   * @description Train a fresh copy of the model while the learning rate grows exponentially from
+   * min_lr to max_lr; suggests the rate where the smoothed loss falls fastest.
+   */
+  lr_find_api_lr_find_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LrFindIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LrFindOut"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };
@@ -5442,6 +5739,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5464,6 +5767,12 @@ export interface operations {
       /** @description Successful Response */
       204: {
         content: never;
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
       };
       /** @description Validation Error */
       422: {
@@ -5493,6 +5802,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -5533,6 +5848,12 @@ export interface operations {
           "application/json": components["schemas"]["AblationView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5556,6 +5877,51 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Export
+   * @description The run as a file: zip (spec.json, weights.safetensors, model.py, model.onnx,
+   * README.txt), spec, safetensors, pytorch (model.py) or onnx; `epoch`: a snapshot's.
+   */
+  export_api_runs__run_id__export_get: {
+    parameters: {
+      query?: {
+        format?: "zip" | "spec" | "safetensors" | "pytorch" | "onnx";
+        epoch?: number | "last";
+      };
+      path: {
+        run_id: number;
+      };
+    };
+    responses: {
+      /** @description The file, as an attachment named after the run id and epoch. */
+      200: {
+        content: {
+          "application/json": Record<string, never>;
+          "application/octet-stream": string;
+          "application/zip": string;
+          "text/x-python": string;
+        };
+      };
+      /** @description No such run, or no snapshot (at that epoch). */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -5589,6 +5955,12 @@ export interface operations {
           "application/json": components["schemas"]["InspectOut"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5619,6 +5991,12 @@ export interface operations {
           "application/json": components["schemas"]["MetricsOut"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5643,6 +6021,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -5675,6 +6059,12 @@ export interface operations {
           "application/json": components["schemas"]["RunView"];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5698,6 +6088,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */
@@ -5725,6 +6121,12 @@ export interface operations {
           "application/json": components["schemas"]["SnapshotOut"][];
         };
       };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5748,6 +6150,38 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["RunView"];
+        };
+      };
+      /** @description No run has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Sanity
+   * @description Checks before a long run: the untrained loss against the expected one (ln C for
+   * cross-entropy), and whether the network can overfit 20 training samples.
+   */
+  sanity_api_sanity_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["SanityIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["SanityOut"];
         };
       };
       /** @description Validation Error */
@@ -5826,6 +6260,12 @@ export interface operations {
           "application/json": components["schemas"]["SweepView"];
         };
       };
+      /** @description No sweep has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
       /** @description Validation Error */
       422: {
         content: {
@@ -5848,6 +6288,12 @@ export interface operations {
       /** @description Successful Response */
       204: {
         content: never;
+      };
+      /** @description No sweep has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
       };
       /** @description Validation Error */
       422: {
@@ -5872,6 +6318,12 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SweepView"];
+        };
+      };
+      /** @description No sweep has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
         };
       };
       /** @description Validation Error */

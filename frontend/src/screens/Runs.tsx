@@ -1,15 +1,19 @@
 // The runs list: every stored run, filtered, sorted and paged by the server, updated live.
 // Data and decisions: hooks/useRunsPage (state/runsPage), hooks/useRunActions.
-import type { Catalog, Run } from "../api/types";
+import { useState } from "preact/hooks";
+import type { Catalog, EnsembleMethod, Run } from "../api/types";
+import { EnsemblePanel } from "../components/runs/EnsemblePanel";
 import { RunsEmpty } from "../components/runs/RunsEmpty";
 import { Filters } from "../components/runs/RunsFilters";
 import { RunsPager } from "../components/runs/RunsPager";
 import { RunsTable } from "../components/runs/RunsTable";
+import { type EnsembleState, useEnsemble } from "../hooks/useEnsemble";
 import { useNow } from "../hooks/useNow";
 import { useRunActions } from "../hooks/useRunActions";
 import { useRunsPage } from "../hooks/useRunsPage";
 import { useSelection } from "../hooks/useSelection";
 import type { SocketState } from "../net/socket";
+import { ensembleProblem } from "../state/ensemble";
 import { navigate, type Route } from "../state/route";
 import { emptyState } from "../state/runsPage";
 import { isActive } from "../state/status";
@@ -21,6 +25,7 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
   const list = useRunsPage(route.filter);
   const actions = useRunActions();
   const selection = useSelection();
+  const ensemble = useEnsemble();
   const { filter, go, page } = list;
   const rows = page?.rows ?? [];
   const now = useNow(rows.some((r) => isActive(r.status)) ? 1000 : 30_000);
@@ -41,6 +46,13 @@ export function RunsScreen({ route, catalog }: { route: RunsRoute; catalog: Cata
   return (
     <section class="runs-screen" aria-labelledby="runs-title">
       <RunsHead live={list.live} selected={selection.ids} />
+      <EnsembleBar selected={selection.ids} rows={page?.rows ?? []} ensemble={ensemble} />
+      {ensemble.error && (
+        <div class="banner error" role="alert" data-testid="ensemble-error">
+          Could not score the ensemble: {ensemble.error}
+        </div>
+      )}
+      {ensemble.result && <EnsemblePanel out={ensemble.result} onClose={ensemble.close} />}
       <Filters filter={filter} catalog={catalog} go={go} />
       {list.error && (
         <div class="banner error" role="alert" data-testid="runs-error">
@@ -97,6 +109,44 @@ function RunsHead({ live, selected }: { live: SocketState; selected: number[] })
       >
         Compare selected{selected.length ? ` (${selected.length})` : ""}
       </button>
+    </div>
+  );
+}
+
+interface EnsembleBarProps {
+  selected: number[];
+  rows: Run[];
+  ensemble: EnsembleState;
+}
+
+/** Score the selected runs together; shown once two or more runs are selected. */
+function EnsembleBar({ selected, rows, ensemble }: EnsembleBarProps) {
+  const [method, setMethod] = useState<EnsembleMethod>("mean_prob");
+  if (selected.length < 2) return null;
+  const problem = ensembleProblem(selected, rows);
+  return (
+    <div class="row ensemble-bar">
+      <label>
+        Ensemble by{" "}
+        <select
+          value={method}
+          data-testid="ensemble-method"
+          onChange={(e) => setMethod((e.target as HTMLSelectElement).value as EnsembleMethod)}
+        >
+          <option value="mean_prob">mean probability</option>
+          <option value="vote">majority vote</option>
+        </select>
+      </label>
+      <button
+        type="button"
+        data-testid="ensemble-selected"
+        disabled={problem !== null || ensemble.busy}
+        title={problem ?? "Score the selected runs together on their shared test set"}
+        onClick={() => ensemble.score(selected, method)}
+      >
+        {ensemble.busy ? "Scoring…" : `Ensemble (${selected.length})`}
+      </button>
+      {problem && <span class="muted">{problem}</span>}
     </div>
   );
 }

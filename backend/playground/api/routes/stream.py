@@ -17,6 +17,9 @@ from playground.services.runs import Runs
 router = APIRouter(tags=["stream"])
 FRAME_BYTES = 256 * 1024  # largest websocket frame we send (clients often cap at 1 MiB)
 TOO_SLOW = 1013  # "try again later": the viewer fell behind; reconnect with from_seq
+# What sending to (or closing) a websocket raises once the viewer has gone: Starlette's
+# disconnect, its "already closed" RuntimeError, or the server's ClientDisconnected (OSError).
+GONE = (WebSocketDisconnect, RuntimeError, OSError)
 
 
 @router.websocket("/api/runs/{run_id}/stream")
@@ -27,7 +30,7 @@ async def run_stream(
     final status. `from_step` is accepted as another name for from_seq."""
     await ws.accept()  # before any close: a close before accept reaches browsers as 1006
     if not 1 <= run_id <= MAX_ID:
-        await ws.close(code=4404, reason=f"run {run_id} not found")
+        await _close(ws, code=4404, reason=f"run {run_id} not found")
         return
     runs: Runs = ws.app.state.runs
     hub: Hub = ws.app.state.hub
@@ -36,13 +39,16 @@ async def run_stream(
     async with hub.subscribe(run_topic(run_id)) as sub:
         replay = await run_in_threadpool(lambda: runs.replay(run_id=run_id, after=after))
         if replay is None:
-            await ws.close(code=4404, reason=f"run {run_id} not found")
+            await _close(ws, code=4404, reason=f"run {run_id} not found")
             return
-        last, done = await _replay(ws, replay.messages, after)
-        # A finished run has everything in the store: a viewer that already saw its end
-        # (from_seq >= last seq) gets an empty replay, and must not wait for more.
-        if not done and not replay.finished:
-            await _follow(ws, sub, max(last, replay.last_seq))
+        try:
+            last, done = await _replay(ws, replay.messages, after)
+            # A finished run has everything in the store: a viewer that already saw its end
+            # (from_seq >= last seq) gets an empty replay, and must not wait for more.
+            if not done and not replay.finished:
+                await _follow(ws, sub, max(last, replay.last_seq))
+        except GONE:
+            return  # the viewer left mid-send: an ordinary end, nothing to report
     await _close(ws)
 
 
@@ -90,7 +96,7 @@ async def _follow(ws: WebSocket, sub: Subscription, last: int) -> None:
                     code=TOO_SLOW, reason=f"viewer too slow; reconnect with from_seq={last}"
                 )
                 return
-    except (WebSocketDisconnect, RuntimeError, OSError):
+    except GONE:
         return  # the viewer went away mid-send
     finally:
         watcher.cancel()
@@ -109,9 +115,9 @@ async def _until_disconnect(ws: WebSocket) -> None:
         return
 
 
-async def _close(ws: WebSocket) -> None:
-    with contextlib.suppress(RuntimeError):  # already closed by either side
-        await ws.close()
+async def _close(ws: WebSocket, code: int = 1000, reason: str | None = None) -> None:
+    with contextlib.suppress(*GONE):  # already closed by either side
+        await ws.close(code=code, reason=reason)
 
 
 @router.websocket("/api/events")
@@ -127,7 +133,7 @@ async def all_events(ws: WebSocket) -> None:
                 if sub.lagging:
                     await ws.close(code=TOO_SLOW, reason="viewer too slow; reload the list")
                     return
-        except (WebSocketDisconnect, RuntimeError, OSError):
+        except GONE:
             return
         finally:
             watcher.cancel()

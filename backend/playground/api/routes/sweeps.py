@@ -6,7 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
-from playground.api.deps import RunDep, SweepDep, SweepsDep
+from playground.api.deps import NOT_FOUND, SWEEP_NOT_FOUND, RunDep, SweepDep, SweepsDep
 from playground.api.schemas import Ablate
 from playground.ml.sweep_paths import SweepRequest
 from playground.services.sweep_views import SweepSummary, SweepView
@@ -30,19 +30,21 @@ def list_sweeps(
     return sweeps.listing(limit=limit)
 
 
-@router.get("/api/sweeps/{sweep_id}")
+@router.get("/api/sweeps/{sweep_id}", responses=SWEEP_NOT_FOUND)
 def get_sweep(sweep: SweepDep, sweeps: SweepsDep) -> SweepView:
     """One sweep: status, every trial's params and final metrics, the best trial."""
     return sweeps.get(sweep_id=sweep.id)
 
 
-@router.post("/api/sweeps/{sweep_id}/cancel")
+@router.post("/api/sweeps/{sweep_id}/cancel", responses=SWEEP_NOT_FOUND)
 def cancel_sweep(sweep: SweepDep, sweeps: SweepsDep) -> SweepView:
     """Stop every trial that has not ended."""
     return sweeps.cancel(sweep_id=sweep.id)
 
 
-@router.delete("/api/sweeps/{sweep_id}", status_code=status.HTTP_204_NO_CONTENT)
+@router.delete(
+    "/api/sweeps/{sweep_id}", status_code=status.HTTP_204_NO_CONTENT, responses=SWEEP_NOT_FOUND
+)
 def delete_sweep(sweep: SweepDep, sweeps: SweepsDep) -> Response:
     """Cancel the active trials, then delete the sweep with its runs."""
     sweeps.delete(sweep_id=sweep.id)
@@ -52,7 +54,10 @@ def delete_sweep(sweep: SweepDep, sweeps: SweepsDep) -> Response:
 @router.post(
     "/api/runs/{run_id}/ablate",
     tags=["runs"],
-    responses={201: {"model": AblationView, "description": "The ablation sweep was created."}},
+    responses={
+        201: {"model": AblationView, "description": "The ablation sweep was created."},
+        **NOT_FOUND,
+    },
 )
 def ablate(
     run: RunDep, sweeps: SweepsDep, response: Response, body: Ablate | None = None
