@@ -32,6 +32,7 @@ from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, RunStart, StepReport
 from playground.ml.layer_stats import LayerWatch
 from playground.ml.limits import Limits
+from playground.ml.memory import is_out_of_memory, out_of_memory_message
 from playground.ml.metrics import evaluate, initial_metrics, record_test, to_floats
 from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
@@ -71,10 +72,12 @@ def train(
     limits: Limits | None = None,
     ctx: DataContext | None = None,
     transfers: list[Transfer] | None = None,
+    memory_cap: int | None = None,
 ) -> RunResult:
     """Validate, train and test one run; every outcome ends in a RunResult and on_end.
 
-    `transfers` are the weights the service resolved for layers with a `from_run`.
+    `transfers` are the weights the service resolved for layers with a `from_run`;
+    `memory_cap` the bytes the caller's process may grow by (for the out-of-memory message).
     Failures of the run (bad spec, divergence, errors while training) become the result;
     only an exception raised by `hooks.on_end` itself reaches the caller.
     """
@@ -93,7 +96,10 @@ def train(
             "failed", error="the GPU ran out of memory; use a smaller model or batch"
         )
     except Exception as e:  # a run failure must end as a result, never a crash of the caller
-        result = RunResult("failed", error=f"{type(e).__name__}: {e}")
+        if not is_out_of_memory(e):
+            result = RunResult("failed", error=f"{type(e).__name__}: {e}")
+        else:
+            result = RunResult("failed", error=out_of_memory_message(memory_cap))
     result.seconds = time.perf_counter() - started
     hooks.on_end(result)
     return result
