@@ -47,7 +47,8 @@ class MemoryEstimate:
     parts: dict[str, int]  # weights, activations, data, evaluation, process
 
     def biggest(self) -> str:
-        return max(self.parts, key=lambda k: self.parts[k])
+        """The largest part the spec controls (not the worker process's own)."""
+        return max((k for k in self.parts if k != "process"), key=lambda k: self.parts[k])
 
     def as_dict(self) -> dict[str, int]:
         return {"total": self.total, **self.parts}
