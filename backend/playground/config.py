@@ -122,7 +122,9 @@ class Settings(BaseSettings):
 
     def memory_cap(self) -> int | None:
         """Bytes of address space a worker may add after booting; None: no cap."""
-        cap = self.limits.max_run_memory if self.worker_memory_cap is None else self.worker_memory_cap
+        cap = (
+            self.limits.max_run_memory if self.worker_memory_cap is None else self.worker_memory_cap
+        )
         return cap or None
 
     def data_context(self) -> DataContext:

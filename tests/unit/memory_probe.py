@@ -27,9 +27,7 @@ def _status(key: str) -> int:
 def main() -> None:
     torch.set_num_threads(1)
     spec = RunSpec.model_validate(json.loads(sys.argv[1]))
-    warm = spec.model_copy(
-        update={"training": spec.training.model_copy(update={"epochs": 1})}
-    )
+    warm = spec.model_copy(update={"training": spec.training.model_copy(update={"epochs": 1})})
     small = warm.model_copy(update={"data": warm.data.model_copy(update={"n_samples": 64})})
     train(small)  # lazy imports and first-call costs, as a booted worker has done
     Path("/proc/self/clear_refs").write_text("5")  # peak RSS := current RSS

@@ -74,7 +74,8 @@ def test_a_worker_killed_from_outside_is_reported_as_likely_out_of_memory(
     os.kill(pid, signal.SIGKILL)  # as the kernel's out-of-memory killer would
     _, event = log.wait_end(3)
     assert isinstance(event, WorkerLost)
-    assert "signal 9" in event.reason and "most likely out of memory" in event.reason
+    assert "signal 9" in event.reason
+    assert "most likely out of memory" in event.reason
     executor.submit(4, spec_json())
     assert log.finished(4).result.status == "succeeded"  # on the replacement worker
 

@@ -24,7 +24,9 @@ class Limits(BaseModel):
     max_samples: int = Field(200_000, ge=1, description="Samples in all splits together.")
     max_steps: int = Field(2_000_000, ge=1, description="Optimizer steps (epochs x batches).")
     max_run_memory: Bytes | None = Field(
-        None, ge=1, description="Estimated peak memory one run may need (bytes, or '4GB'); "
+        None,
+        ge=1,
+        description="Estimated peak memory one run may need (bytes, or '4GB'); "
         "validation rejects specs over it. None: no limit (the server sets a share of the "
         "machine's memory per worker).",
     )

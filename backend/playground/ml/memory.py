@@ -22,7 +22,10 @@ from dataclasses import dataclass
 from typing import Any
 
 from playground.ml.layers import Layer
+from playground.ml.layers.attention import MultiheadAttention, TransformerEncoderLayer
+from playground.ml.layers.recurrent import GRU, LSTM, RNN
 from playground.ml.metrics import EVAL_ROWS
+from playground.ml.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
 from playground.ml.shapes import LayerInfo, shortcut_activation
 from playground.ml.spec import RunSpec
 
@@ -56,15 +59,14 @@ class MemoryEstimate:
 
 def optimizer_copies(spec: RunSpec) -> int:
     """Tensors the optimizer keeps per parameter (Adam: two moments; SGD: its momentum)."""
-    opt: Any = spec.training.optimizer
-    kind = opt.type
-    if kind in ("Adam", "AdamW"):
+    opt = spec.training.optimizer
+    if isinstance(opt, Adam | AdamW):
         return 3 if opt.amsgrad else 2
-    if kind == "SGD":
+    if isinstance(opt, SGD):
         return 1 if opt.momentum > 0 else 0
-    if kind == "RMSprop":
-        return 1 + (opt.momentum > 0) + bool(getattr(opt, "centered", False))
-    if kind == "Adagrad":
+    if isinstance(opt, RMSprop):
+        return 1 + int(opt.momentum > 0) + int(opt.centered)
+    if isinstance(opt, Adagrad):
         return 1
     return 0  # Perceptron: plain steps
 
@@ -75,7 +77,9 @@ def estimate(spec: RunSpec, rows: list[LayerInfo], params: int, n: tuple[int, in
     `n` is (train, val, test) samples, `x_bytes` and `y_bytes` the bytes of one sample's
     input and target."""
     n_train, n_val, n_test = n
-    batch = n_train if spec.training.batch_size == "full" else min(n_train, spec.training.batch_size)
+    batch = (
+        n_train if spec.training.batch_size == "full" else min(n_train, spec.training.batch_size)
+    )
     per_sample = sum(_output_elements(spec, r) + _internal_elements(spec, r) for r in rows)
     out_elems = math.prod(rows[-1].output.shape) if rows else 0
     widest = max((math.prod(r.output.shape) for r in rows), default=0)
@@ -114,19 +118,19 @@ def _layer_at(spec: RunSpec, row: LayerInfo) -> Layer | None:
 
 def _internal_elements(spec: RunSpec, row: LayerInfo) -> int:
     """Values per sample a layer keeps inside for backward, beyond its output."""
-    layer: Any = _layer_at(spec, row)
-    if row.type in ("RNN", "GRU", "LSTM"):
+    layer = _layer_at(spec, row)
+    if isinstance(layer, RNN | GRU | LSTM):
         steps = row.input.shape[0]
-        gates = {"RNN": 1, "GRU": 3, "LSTM": 4}[row.type]
+        gates = 4 if isinstance(layer, LSTM) else 3 if isinstance(layer, GRU) else 1
         dirs = 2 if layer.bidirectional else 1
         # Each step keeps its gates, its cell state and hidden state, per layer and direction.
         return steps * layer.hidden_size * dirs * layer.num_layers * (gates + 2)
-    if row.type in ("MultiheadAttention", "TransformerEncoderLayer"):
+    if isinstance(layer, MultiheadAttention | TransformerEncoderLayer):
         length, width = row.input.shape[0], row.input.shape[-1]
-        heads = layer.num_heads if row.type == "MultiheadAttention" else layer.nhead
+        heads = layer.num_heads if isinstance(layer, MultiheadAttention) else layer.nhead
         scores = 2 * heads * length * length  # weights and their softmax
         inner = 4 * length * width  # q, k, v and the heads' output
-        if row.type == "TransformerEncoderLayer":
+        if isinstance(layer, TransformerEncoderLayer):
             ff = layer.dim_feedforward or 4 * width
             inner += length * (2 * ff + 4 * width)  # the feed-forward and two norms
         return scores + inner
@@ -191,5 +195,12 @@ def describe_estimate(est: MemoryEstimate, batch: int) -> str:
     return f"about {format_bytes(est.total)}: {shown}"
 
 
-__all__ = ["MemoryEstimate", "describe_estimate", "estimate", "format_bytes", "is_out_of_memory",
-           "out_of_memory_message", "parse_bytes"]
+__all__ = [
+    "MemoryEstimate",
+    "describe_estimate",
+    "estimate",
+    "format_bytes",
+    "is_out_of_memory",
+    "out_of_memory_message",
+    "parse_bytes",
+]
