@@ -114,8 +114,6 @@ def _check_memory(
     limit = limits.max_run_memory
     if limit is None or est.total <= limit:
         return est
-    batch = info.n_train if spec.training.batch_size == "full" else int(spec.training.batch_size)
-    batch = min(batch, info.n_train)
     where = {
         "activations": ("training", "batch_size"),
         "data": ("data",),
@@ -128,7 +126,7 @@ def _check_memory(
     }.get(where, "a smaller model")
     raise SpecError.at(
         where,
-        f"this run would need {describe_estimate(est, batch)}; the limit per run is "
+        f"this run would need {describe_estimate(est)}; the limit per run is "
         f"{format_bytes(limit)}: try {hint}",
         "limit_exceeded",
     )
