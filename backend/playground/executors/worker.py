@@ -49,6 +49,10 @@ log = logging.getLogger(__name__)
 
 # The exit status of a worker that ran out of memory outside a run (slots.py reads it).
 OUT_OF_MEMORY_EXIT = 75
+# Address space a torch thread started after boot reserves without using it: its 8 MB
+# stack and glibc's 64 MB malloc arena. Measured: a second intra-op thread added 72 MB of
+# VmSize (and 3 MB of RSS) to a booted worker.
+THREAD_ADDRESS_SPACE = 80 * 2**20
 
 # A run small enough to take ~0.1 s that still touches every lazy import and first-call
 # cost on the way: data generation, model building, the optimizer step (which imports
@@ -114,7 +118,7 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
     gc.freeze()
     ctx = DataContext(data_dir=config.data_dir)
     # CUDA reserves far more address space than it uses: GPU workers get no cap.
-    capped = device.type == "cpu" and cap_memory(config.memory_cap) is not None
+    capped = device.type == "cpu" and cap_memory(config.memory_cap, config.threads) is not None
     if not capped:
         config = dataclasses.replace(config, memory_cap=None)  # no cap to name in messages
     send = _sender(conn)
@@ -155,9 +159,10 @@ def _serve(
         gc.freeze()
 
 
-def cap_memory(cap: int | None) -> int | None:
-    """Limit this process's address space to its size now plus `cap` bytes; the limit set
-    (bytes), or None when there is no cap or the OS has no setrlimit.
+def cap_memory(cap: int | None, threads: int = 1) -> int | None:
+    """Limit this process's address space to its size now plus `cap` bytes and room for
+    `threads` more torch threads; the limit set (bytes), or None when there is no cap or
+    the OS has no setrlimit.
 
     RLIMIT_AS, not RLIMIT_DATA: torch's CPU allocator takes large blocks with mmap, which
     RLIMIT_DATA counts only since Linux 4.7, and glibc's per-thread arenas are mmap too;
@@ -172,7 +177,7 @@ def cap_memory(cap: int | None) -> int | None:
     size = _address_space()
     if size is None:
         return None
-    limit = size + cap
+    limit = size + cap + threads * THREAD_ADDRESS_SPACE
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)
