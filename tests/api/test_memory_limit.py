@@ -7,9 +7,9 @@ import httpx
 
 from tests.factories import spec_dict
 
-SERVER_ENV = {"PLAYGROUND_LIMITS__MAX_RUN_MEMORY": "600MB"}
+SERVER_ENV = {"PLAYGROUND_LIMITS__MAX_RUN_MEMORY": "500MB"}
 
-# ~4,100 floats per sample through the layers, at a batch of 4096: ~170 MB of activations.
+# ~2,050 floats per sample through the layers, at a batch of 4096: 34 MB, x3 for backward.
 WIDE = {
     "data": {"dataset": "spiral", "n_samples": 20_000},
     "model": {
@@ -36,9 +36,9 @@ def test_a_spec_over_the_limit_gets_422_stating_the_estimate(client: httpx.Clien
         assert r.status_code == 422, r.text
         error = r.json()["detail"][0]
         assert error["path"] == "training.batch_size"
-        assert error["msg"].startswith("this run would need about 6")  # ~670 MB
+        assert error["msg"].startswith("this run would need about 57")  # ~570 MB
         assert "activations for a batch of 4096" in error["msg"]
-        assert "the limit per run is 600.0 MB" in error["msg"]
+        assert "the limit per run is 500.0 MB" in error["msg"]
     assert client.get("/api/runs").json()["items"] == []  # nothing was stored
 
 

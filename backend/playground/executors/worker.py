@@ -177,7 +177,7 @@ def cap_memory(cap: int | None, threads: int = 1) -> int | None:
     size = _address_space()
     if size is None:
         return None
-    limit = size + cap + threads * THREAD_ADDRESS_SPACE
+    limit = size + cap + (threads + 1) * THREAD_ADDRESS_SPACE  # + a run's snapshot writer
     _, hard = resource.getrlimit(resource.RLIMIT_AS)
     if hard != resource.RLIM_INFINITY:
         limit = min(limit, hard)

@@ -12,8 +12,9 @@ The parts, in bytes (float32 = 4 bytes a value):
 
 Measured (tests/unit/test_memory_estimate.py, peak RSS growth of a fresh process training
 the spec after a warm-up, one thread, torch 2.13 CPU), estimate less the process / measured:
-MLP at batch 4096 218/169 MB (1.3x), CNN 192/115-155 MB (1.2-1.7x), LSTM 513/527 MB
-(1.0x), Transformer encoder 583/469 MB (1.2x).
+MLP 1024 wide at batch 4096 151/169 MB (0.9x), CNN 127/115-155 MB (0.8-1.1x), LSTM 614/527
+MB (1.2x), Transformer encoder 696/469 MB (1.5x), MLP 4096 wide at batch 29,400 3.0/2.0 GB
+(1.5x).
 """
 
 from __future__ import annotations
@@ -27,7 +28,7 @@ from playground.ml.layers.attention import MultiheadAttention, TransformerEncode
 from playground.ml.layers.recurrent import GRU, LSTM, RNN
 from playground.ml.metrics import EVAL_ROWS
 from playground.ml.optimizers import SGD, Adagrad, Adam, AdamW, RMSprop
-from playground.ml.shapes import LayerInfo, shortcut_activation
+from playground.ml.shapes import LayerInfo
 from playground.ml.spec import RunSpec
 
 FLOAT = 4  # bytes per float32 value
@@ -35,11 +36,13 @@ FLOAT = 4  # bytes per float32 value
 # at 360 MB on torch 2.13 CPU; rounded up for what a run imports lazily.
 WORKER_BYTES = 400 * 2**20
 # Bytes held per byte of layer output during one training step: the output itself, what
-# autograd saves to compute gradients (inputs of Linear/conv, masks of ReLU and dropout,
-# normalisation statistics), and the gradient of each output on the way back. Measured
-# (peak RSS growth less weights and evaluation, over summed outputs x batch x 4 bytes) at
-# 1.5 for a CNN, 2.3 for an MLP with Adam, 2.6 for an LSTM (its gates counted as outputs).
-ACTIVATION_FACTOR = 2.5
+# autograd saves to compute gradients (inputs of Linear/conv, masks of dropout,
+# normalisation statistics), the gradients flowing back, and what the allocator keeps
+# after freeing mid-size blocks. Measured (peak RSS growth less weights and evaluation,
+# over summed outputs x batch x 4 bytes): 1.9 for an MLP at batch 29,400 (two 4096-wide
+# layers), 2.6 for an LSTM (gates counted as outputs), 2.7-3.8 for a CNN, 3.5 for an MLP at
+# batch 4096 (1024 wide).
+ACTIVATION_FACTOR = 3.0
 VIEWS = frozenset({"Flatten", "Reshape", "Identity"})  # outputs share their input's memory
 
 
@@ -82,7 +85,7 @@ def estimate(spec: RunSpec, rows: list[LayerInfo], params: int, n: tuple[int, in
     batch = (
         n_train if spec.training.batch_size == "full" else min(n_train, spec.training.batch_size)
     )
-    per_sample = sum(_output_elements(spec, r) + _internal_elements(spec, r) for r in rows)
+    per_sample = sum(_output_elements(r) + _internal_elements(spec, r) for r in rows)
     out_elems = math.prod(rows[-1].output.shape) if rows else 0
     widest = max((math.prod(r.output.shape) for r in rows), default=0)
     # Data loading and the first normalisation hold a float64 copy for a moment, which is
@@ -99,14 +102,13 @@ def estimate(spec: RunSpec, rows: list[LayerInfo], params: int, n: tuple[int, in
     return MemoryEstimate(sum(parts.values()), parts, batch)
 
 
-def _output_elements(spec: RunSpec, row: LayerInfo) -> int:
-    """Values one sample's outputs of this row hold (a block's own row: its sum only); a
-    row with an `activation` shorthand is two layers, each with its output."""
-    if row.type in VIEWS:
-        return 0
-    layer = _layer_at(spec, row)
-    tensors = 2 if layer is not None and shortcut_activation(layer) is not None else 1
-    return tensors * math.prod(row.output.shape)
+def _output_elements(row: LayerInfo) -> int:
+    """Values one sample's output of this row holds (a block's own row: its sum only).
+
+    A layer with an `activation` shorthand counts once: ReLU, Tanh and Sigmoid keep their
+    output for backward, and the layer's own output before them is freed.
+    """
+    return 0 if row.type in VIEWS else math.prod(row.output.shape)
 
 
 def _layer_at(spec: RunSpec, row: LayerInfo) -> Layer | None:
