@@ -63,15 +63,15 @@ class MemoryEstimate:
 
 
 def optimizer_copies(spec: RunSpec) -> int:
-    """Tensors the optimizer keeps per parameter (Adam: two moments; SGD: its momentum)."""
+    """Tensors the optimizer keeps per parameter, by its type alone (Adam: two moments;
+    SGD: a momentum buffer, counted even at momentum 0). Its settings are left out so that
+    validation does not depend on them: a sweep varies them, and ml/vectorized validates
+    once per optimizer type. Adam's amsgrad and RMSprop's momentum and centered each add
+    one more copy, not counted."""
     opt = spec.training.optimizer
     if isinstance(opt, Adam | AdamW):
-        return 3 if opt.amsgrad else 2
-    if isinstance(opt, SGD):
-        return 1 if opt.momentum > 0 else 0
-    if isinstance(opt, RMSprop):
-        return 1 + int(opt.momentum > 0) + int(opt.centered)
-    if isinstance(opt, Adagrad):
+        return 2
+    if isinstance(opt, SGD | RMSprop | Adagrad):
         return 1
     return 0  # Perceptron: plain steps
 
