@@ -86,7 +86,8 @@ def estimate(spec: RunSpec, rows: list[LayerInfo], params: int, n: tuple[int, in
         n_train if spec.training.batch_size == "full" else min(n_train, spec.training.batch_size)
     )
     per_sample = sum(_output_elements(r) + _internal_elements(spec, r) for r in rows)
-    out_elems = math.prod(rows[-1].output.shape) if rows else 0
+    top = [r for r in rows if r.depth == 0]  # the model's output is the last top row's
+    out_elems = math.prod(top[-1].output.shape) if top else 0
     widest = max((math.prod(r.output.shape) for r in rows), default=0)
     # Data loading and the first normalisation hold a float64 copy for a moment, which is
     # freed before training; the shuffled copy of the training split lives all run.
