@@ -18,6 +18,7 @@ from playground.config import Settings
 from playground.executors.host import free_cores
 from playground.ml.errors import ErrorItem, SpecError, from_validation_error
 from playground.ml.hooks import EpochReport, Hooks, RunResult, RunStart
+from playground.ml.memory import describe_estimate
 from playground.ml.registry import catalog
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
@@ -87,6 +88,7 @@ def _summary_table(summary: Summary) -> Table:
             "x".join(map(str, r.output.shape)), f"{r.params:,}", f"{r.flops:,}",
         )  # fmt: skip
     table.add_row("total", "", "", f"{summary.params:,}", f"{summary.flops:,}", style="bold")
+    table.caption = f"peak memory {describe_estimate(summary.memory)}"
     return table
 
 

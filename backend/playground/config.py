@@ -3,15 +3,18 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 from pathlib import Path
 from typing import Annotated, Any
 
-from pydantic import Field, field_validator
+from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from playground.ml.datasets import DataContext
-from playground.ml.limits import Limits
+from playground.ml.limits import Bytes, Limits
+
+MEMORY_SHARE = 0.8  # of the machine's memory, split between the workers; the rest: API, OS
 
 
 class Settings(BaseSettings):
@@ -35,7 +38,17 @@ class Settings(BaseSettings):
         1_000_000, ge=1024, le=100_000_000, description="Largest request body."
     )
     frontend_dir: Path = Field(Path("frontend/dist"), description="Built browser app served at /.")
-    limits: Limits = Field(default_factory=Limits, description="Per-run size limits.")
+    limits: Limits = Field(
+        default_factory=Limits,
+        description="Per-run size limits; limits.max_run_memory defaults to "
+        f"{MEMORY_SHARE:g} x the machine's memory / workers.",
+    )
+    worker_memory_cap: Bytes | None = Field(
+        None, ge=0,
+        description="Memory (address space, RLIMIT_AS) each CPU worker may take on top of "
+        "its size once booted, bytes or '2GB'; a run past it fails 'out of memory' instead "
+        "of taking the machine down. Default: limits.max_run_memory; 0: no cap.",
+    )  # fmt: skip
     max_trials_per_sweep: int = Field(
         256, ge=1, le=10_000, description="Trials one sweep may have (grid x random x seeds)."
     )
@@ -97,6 +110,23 @@ class Settings(BaseSettings):
                 raise ValueError(f"'{host}' is not a host name (no scheme, port or path)")
         return [h.lower() for h in hosts]
 
+    @model_validator(mode="after")
+    def _memory_share(self) -> Settings:
+        """limits.max_run_memory, when not set: each worker's share of the machine's memory."""
+        if self.limits.max_run_memory is None:
+            share = int(machine_memory() * MEMORY_SHARE / self.workers)
+            # Frozen: set once here, while the object is being built.
+            limits = self.limits.model_copy(update={"max_run_memory": share})
+            object.__setattr__(self, "limits", limits)
+        return self
+
+    def memory_cap(self) -> int | None:
+        """Bytes of address space a worker may add after booting; None: no cap."""
+        cap = (
+            self.limits.max_run_memory if self.worker_memory_cap is None else self.worker_memory_cap
+        )
+        return cap or None
+
     def data_context(self) -> DataContext:
         return DataContext(data_dir=self.data_dir)
 
@@ -106,3 +136,13 @@ class Settings(BaseSettings):
 
     def db_url(self) -> str:
         return self.database_url or f"sqlite:///{self.data_dir / 'playground.db'}"
+
+
+def machine_memory() -> int:
+    """Bytes of memory this process may use: physical memory, or the cgroup's limit if lower."""
+    total = os.sysconf("SC_PAGE_SIZE") * os.sysconf("SC_PHYS_PAGES")
+    try:  # a container's limit (cgroup v2); "max" when there is none
+        text = Path("/sys/fs/cgroup/memory.max").read_text().strip()
+    except OSError:
+        return total
+    return min(total, int(text)) if text.isdigit() else total

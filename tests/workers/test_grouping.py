@@ -65,3 +65,7 @@ def test_a_group_stays_within_one_run_s_limits() -> None:
     assert len(split(jobs, 100_000, 1, limits=limits, workers=1)) == 3
     heavy = Limits(max_flops_per_sample=1000)
     assert [len(e) for e in split(jobs[:10], 1, 400, limits=heavy, workers=1)] == [2] * 5
+    # Each trial adds 100 MB to a group that shares 500 MB (data, process): 2 GB -> 15 each.
+    memory = Limits(max_run_memory="2GB")
+    parts = split(jobs[:60], 1, 1, limits=memory, workers=1, memory=(10**8, 5 * 10**8))
+    assert [len(e) for e in parts] == [15] * 4

@@ -98,6 +98,14 @@ class SummaryOut(BaseModel):
     params: int
     flops: int
     steps_per_epoch: int
+    memory_bytes: int | None = Field(
+        None, description="Estimated peak memory of a run (bytes); absent for older runs."
+    )
+    memory: dict[str, int] | None = Field(
+        None,
+        description="The estimate's parts in bytes: weights (with gradients and optimizer "
+        "state), activations (one batch), data, evaluation, process (the worker itself).",
+    )
     layers: list[LayerRow]
 
 

@@ -9,7 +9,9 @@ Group size, by memory: a group trains its trials as one batched model, so it hol
 sum of their parameters (with gradients and optimizer state) and activations. Each group
 is kept within what the limits admit for ONE run — at most `Limits.max_parameters`
 parameters and `Limits.max_flops_per_sample` forward FLOPs per sample (activations grow
-with these) over all its trials — so a worker that can train the largest admitted run can
+with these) over all its trials, and within `Limits.max_run_memory` with each trial's own
+memory (weights, activations, evaluation) counted once per trial and the data set and the
+process once (ml/memory.py) — so a worker that can train the largest admitted run can
 train any group. And at most MAX_TRIALS trials (the control block's cancel flags; 256 is
 the sweep size the issue measures). The course's 2-8-8-2 spiral net has 114 parameters:
 256 of them are 29k, nowhere near either budget.
@@ -59,7 +61,8 @@ def plan_groups(
 ) -> list[Entry]:
     """Queue entries for `jobs`, each placed where its first trial was submitted."""
     keyed: dict[str, list[Job]] = {}
-    sizes: dict[str, tuple[int, int]] = {}  # key -> largest (params, FLOPs/sample) of a trial
+    # key -> the largest (params, FLOPs/sample, own memory, shared memory) of a trial
+    sizes: dict[str, tuple[int, int, int, int]] = {}
     order: list[Entry | str] = []  # entries alone, and group keys where each group starts
     summaries: dict[str, Summary | None] = {}  # validations shared by equal data + model
     for job in jobs:
@@ -73,29 +76,47 @@ def plan_groups(
             keyed[key] = []
             order.append(key)
         keyed[key].append(job)
-        params, flops = sizes.get(key, (0, 0))
-        sizes[key] = max(params, summary.params), max(flops, summary.flops)
+        mem = summary.memory.parts
+        own = mem["weights"] + mem["activations"] + mem["evaluation"]
+        shared = mem["data"] + mem["process"]
+        p, f, o, sh = sizes.get(key, (0, 0, 0, 0))
+        sizes[key] = max(p, summary.params), max(f, summary.flops), max(o, own), max(sh, shared)
     entries: list[Entry] = []
     for item in order:
         if isinstance(item, str):
-            entries += split(keyed[item], *sizes[item], limits=limits, workers=workers)
+            params, flops, own, shared = sizes[item]
+            entries += split(
+                keyed[item], params, flops, limits=limits, workers=workers,
+                memory=(own, shared),
+            )  # fmt: skip
         else:
             entries.append(item)
     return entries
 
 
 def split(
-    trials: list[Job], params: int, flops: int, *, limits: Limits, workers: int
+    trials: list[Job],
+    params: int,
+    flops: int,
+    *,
+    limits: Limits,
+    workers: int,
+    memory: tuple[int, int] = (0, 0),
 ) -> list[Entry]:
     """Balanced contiguous parts of one group, each within the size rules in the module doc;
-    `params` and `flops` (per sample) are those of its largest trial."""
+    `params` and `flops` (per sample) are those of its largest trial, `memory` its bytes
+    that each trial adds and those the group shares (data set, process)."""
     n = len(trials)
+    own, shared = memory
+    limit = limits.max_run_memory
+    by_memory = MAX_TRIALS if limit is None or own == 0 else (limit - shared) // own
     most = max(  # trials in one part
         1,
         min(
             MAX_TRIALS,
             limits.max_parameters // max(1, params),
             limits.max_flops_per_sample // max(1, flops),
+            by_memory,
         ),
     )
     parts = max(ceil(n / most), min(workers, n // MIN_SHARE), 1)

@@ -39,9 +39,12 @@ class LocalExecutor(Executor):
         cancel_grace: float = 10.0,
         artifacts_dir: Path | None = None,
         grouper: Grouper = default_grouper,
+        memory_cap: int | None = None,
     ) -> None:
         """`grouper` says which trials of `submit_group` may train together (equal keys;
-        None: alone); the default is the trainer's own rule, ml.vectorized.group_key."""
+        None: alone); the default is the trainer's own rule, ml.vectorized.group_key.
+        `memory_cap`: bytes of address space each CPU worker may add after booting
+        (RLIMIT_AS; None: no cap)."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._devices = devices or default_devices(workers)
@@ -52,6 +55,7 @@ class LocalExecutor(Executor):
             data_dir=data_dir,
             warm_up=warm_up,
             artifacts_dir=artifacts_dir,
+            memory_cap=memory_cap,
         )
         # spawn, never fork: a forked child would inherit the API's threads, locks and
         # (with CUDA) an unusable GPU context.

@@ -28,6 +28,7 @@ from playground.executors.lifecycle import (
     check_transition,
 )
 from playground.ml.hooks import RunResult
+from playground.ml.memory import out_of_memory_message
 
 log = logging.getLogger(__name__)
 
@@ -314,7 +315,8 @@ class Slots:
             limit = self._config.limits.max_seconds
             error = f"the run exceeded its time limit of {limit:g} s; its worker was stopped"
             return [Finished(r, RunResult("failed", error=error)) for r in lost]
-        return [WorkerLost(r, f"worker process {how}") for r in lost]
+        reason = lost_reason(code, how, self._config.memory_cap)
+        return [WorkerLost(r, reason) for r in lost]
 
     def _spawn(self, slot: int, device: str, boot_failures: int = 0) -> Worker:
         parent, child = self._ctx.Pipe()
@@ -335,6 +337,22 @@ class Slots:
             time_allowed=limits.max_seconds + TIME_LIMIT_ALLOWANCE,
             max_pause=limits.max_pause_seconds,
         )  # fmt: skip
+
+
+def lost_reason(code: int | None, how: str, cap: int | None) -> str:
+    """Why a worker's runs were lost, in the learner's terms when memory is the likely cause.
+
+    Our own kills (cancel, time limit) never come here, so a SIGKILL is someone else's:
+    on Linux most often the kernel's out-of-memory killer.
+    """
+    if code == worker.OUT_OF_MEMORY_EXIT:
+        return f"{out_of_memory_message(cap)}; its worker was replaced"
+    if code == -signal.SIGKILL:
+        return (
+            f"worker process {how}: most likely out of memory (the system's out-of-memory "
+            "killer ends the biggest process); try a smaller batch_size or model"
+        )
+    return f"worker process {how}"
 
 
 def describe_exit(code: int | None) -> str:

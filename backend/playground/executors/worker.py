@@ -8,6 +8,7 @@ worker is idle again as soon as every run of its job has sent `Finished`.
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 import logging
 import os
@@ -31,6 +32,7 @@ from playground.ml.device import resolve_device
 from playground.ml.errors import SpecError, from_validation_error
 from playground.ml.hooks import Hooks, RunResult
 from playground.ml.limits import Limits
+from playground.ml.memory import is_out_of_memory, out_of_memory_message
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
@@ -38,8 +40,20 @@ from playground.ml.transfer import Job as TransferJob
 from playground.ml.transfer import Transfer
 from playground.ml.vectorized import train_group
 
+try:
+    import resource
+except ImportError:  # not on a Unix: no OS cap, the estimate at validation still holds
+    resource = None  # type: ignore[assignment]
+
 log = logging.getLogger(__name__)
 GROUP_FLUSHES = 8  # a group reports about as often as this many runs alone
+
+# The exit status of a worker that ran out of memory outside a run (slots.py reads it).
+OUT_OF_MEMORY_EXIT = 75
+# Address space a torch thread started after boot reserves without using it: its 8 MB
+# stack and glibc's 64 MB malloc arena. Measured: a second intra-op thread added 72 MB of
+# VmSize (and 3 MB of RSS) to a booted worker.
+THREAD_ADDRESS_SPACE = 80 * 2**20
 
 # A run small enough to take ~0.1 s that still touches every lazy import and first-call
 # cost on the way: data generation, model building, the optimizer step (which imports
@@ -66,6 +80,8 @@ class WorkerConfig:
     data_dir: Path | None
     warm_up: bool = True
     artifacts_dir: Path | None = None  # where runs' snapshots go; None: none are kept
+    # Bytes of address space the worker may add after booting (RLIMIT_AS); None: no cap.
+    memory_cap: int | None = None
 
 
 @dataclass(frozen=True)
@@ -102,8 +118,31 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
     gc.collect()
     gc.freeze()
     ctx = DataContext(data_dir=config.data_dir)
+    # CUDA reserves far more address space than it uses: GPU workers get no cap.
+    capped = device.type == "cpu" and cap_memory(config.memory_cap, config.threads) is not None
+    if not capped:
+        config = dataclasses.replace(config, memory_cap=None)  # no cap to name in messages
     send = _sender(conn)
     send(Ready(os.getpid(), warm))
+    try:
+        _serve(conn, send, control, config, ctx)
+    except MemoryError:  # outside a run (a run's own ends the run): say why we died
+        os._exit(OUT_OF_MEMORY_EXIT)
+    # Tearing down an interpreter that has loaded torch, scipy and sklearn takes 1-2 s,
+    # and a worker holds nothing that needs finalising (no files, no database).
+    sys.stdout.flush()
+    sys.stderr.flush()
+    os._exit(0)
+
+
+def _serve(
+    conn: Connection[WorkerMessage, Job],
+    send: Send,
+    control: RunControl,
+    config: WorkerConfig,
+    ctx: DataContext,
+) -> None:
+    """Train jobs until told to stop or orphaned."""
     while True:
         try:
             job = conn.recv()
@@ -119,11 +158,44 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
         # then freeze what is left (modules a run imported lazily), as at boot.
         gc.collect()
         gc.freeze()
-    # Tearing down an interpreter that has loaded torch, scipy and sklearn takes 1-2 s,
-    # and a worker holds nothing that needs finalising (no files, no database).
-    sys.stdout.flush()
-    sys.stderr.flush()
-    os._exit(0)
+
+
+def cap_memory(cap: int | None, threads: int = 1) -> int | None:
+    """Limit this process's address space to its size now plus `cap` bytes and room for
+    `threads` more torch threads; the limit set (bytes), or None when there is no cap or
+    the OS has no setrlimit.
+
+    RLIMIT_AS, not RLIMIT_DATA: torch's CPU allocator takes large blocks with mmap, which
+    RLIMIT_DATA counts only since Linux 4.7, and glibc's per-thread arenas are mmap too;
+    the address space counts them all. It counts reservations that are never touched as
+    well (thread stacks, arenas, shared libraries: a booted worker has ~690 MB of address
+    space for ~360 MB resident), so the cap is measured from the booted size, not from 0.
+    A run that asks for more gets an allocation error (MemoryError, or torch's "can't
+    allocate memory"): it fails "out of memory" and the worker lives on.
+    """
+    if not cap or resource is None:
+        return None
+    size = _address_space()
+    if size is None:
+        return None
+    limit = size + cap + (threads + 1) * THREAD_ADDRESS_SPACE  # + a run's snapshot writer
+    _, hard = resource.getrlimit(resource.RLIMIT_AS)
+    if hard != resource.RLIM_INFINITY:
+        limit = min(limit, hard)
+    resource.setrlimit(resource.RLIMIT_AS, (limit, hard))
+    return limit
+
+
+def _address_space() -> int | None:
+    """This process's address space now (VmSize, bytes); None where /proc has no status."""
+    try:
+        status = Path("/proc/self/status").read_text()
+    except OSError:
+        return None
+    for line in status.splitlines():
+        if line.startswith("VmSize:"):
+            return int(line.split()[1]) * 1024  # kB
+    return None
 
 
 def _run_job(
@@ -140,7 +212,10 @@ def _run_job(
         spec, transfers = _parse(spec_json)
         use_threads(threads_for(spec, cores=config.threads, limits=config.limits, ctx=ctx))
         device_spec = _on_device(spec, config.device)
-        train(device_spec, hooks, limits=config.limits, ctx=ctx, transfers=transfers)
+        train(
+            device_spec, hooks, limits=config.limits, ctx=ctx, transfers=transfers,
+            memory_cap=config.memory_cap,
+        )  # fmt: skip
     except SpecError as e:
         hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))
     except Exception as e:  # train() never raises, but a job must never kill the worker
@@ -203,9 +278,12 @@ def _train_group(
             train_group(specs, members, limits=limits, ctx=ctx)
     except Exception as e:  # train_group should not raise, but a job must never kill the worker
         log.exception("group of runs %s failed outside train_group()", [h.run_id for h in members])
+        error = f"{type(e).__name__}: {e}"
+        if is_out_of_memory(e):
+            error = out_of_memory_message(config.memory_cap)
         for trial in members:
             if not trial.ended:
-                trial.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
+                trial.on_end(RunResult("failed", error=error))
 
 
 def _parse(job_json: str) -> tuple[RunSpec, list[Transfer]]:

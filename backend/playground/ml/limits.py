@@ -2,7 +2,14 @@
 
 from __future__ import annotations
 
-from pydantic import BaseModel, ConfigDict, Field
+from typing import Annotated
+
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+
+from playground.ml.memory import parse_bytes
+
+# An int of bytes, or a string like "4GB", "512MB", "1.5GiB" (as settings are written).
+Bytes = Annotated[int, BeforeValidator(parse_bytes)]
 
 
 class Limits(BaseModel):
@@ -16,6 +23,13 @@ class Limits(BaseModel):
     max_epochs: int = Field(10_000, ge=1, description="Epochs.")
     max_samples: int = Field(200_000, ge=1, description="Samples in all splits together.")
     max_steps: int = Field(2_000_000, ge=1, description="Optimizer steps (epochs x batches).")
+    max_run_memory: Bytes | None = Field(
+        None,
+        ge=1,
+        description="Estimated peak memory one run may need (bytes, or '4GB'); "
+        "validation rejects specs over it. None: no limit (the server sets a share of the "
+        "machine's memory per worker).",
+    )
     max_seconds: float = Field(3600, gt=0, description="Wall time one run may train (seconds).")
     max_pause_seconds: float = Field(
         600, gt=0, description="How long a paused run holds its worker before it resumes."

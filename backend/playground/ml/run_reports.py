@@ -13,6 +13,7 @@ from playground.ml.datasets import LoadedData
 from playground.ml.datasets.plane import plane_points
 from playground.ml.errors import SpecError
 from playground.ml.hooks import RunStart
+from playground.ml.memory import is_out_of_memory, out_of_memory_message
 from playground.ml.snapshots import snapshot_every
 from playground.ml.spec import RunSpec, TrainingSpec
 from playground.ml.validate import Summary
@@ -64,10 +65,13 @@ def time_limit_message(max_seconds: float) -> str:
     return f"the run exceeded its time limit of {max_seconds:g} s"
 
 
-def failure_message(e: Exception) -> str:
-    """What a run that failed with this exception reports as its error."""
+def failure_message(e: Exception, *, memory_cap: int | None = None) -> str:
+    """What a run that failed with this exception reports as its error; `memory_cap`: the
+    bytes its process may grow by, named when an allocation was refused."""
     if isinstance(e, SpecError):
         return str(e)
     if isinstance(e, torch.cuda.OutOfMemoryError):
         return "the GPU ran out of memory; use a smaller model or batch"
+    if is_out_of_memory(e):
+        return out_of_memory_message(memory_cap)
     return f"{type(e).__name__}: {e}"

@@ -73,10 +73,12 @@ def train(
     limits: Limits | None = None,
     ctx: DataContext | None = None,
     transfers: list[Transfer] | None = None,
+    memory_cap: int | None = None,
 ) -> RunResult:
     """Validate, train and test one run; every outcome ends in a RunResult and on_end.
 
-    `transfers` are the weights the service resolved for layers with a `from_run`.
+    `transfers` are the weights the service resolved for layers with a `from_run`;
+    `memory_cap` the bytes the caller's process may grow by (for the out-of-memory message).
     Failures of the run (bad spec, divergence, errors while training) become the result;
     only an exception raised by `hooks.on_end` itself reaches the caller.
     """
@@ -89,7 +91,7 @@ def train(
         run = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds, transfers or [])
         result = run.run()
     except Exception as e:  # a run failure must end as a result, never a crash of the caller
-        result = RunResult("failed", error=failure_message(e))
+        result = RunResult("failed", error=failure_message(e, memory_cap=memory_cap))
     result.seconds = time.perf_counter() - started
     hooks.on_end(result)
     return result

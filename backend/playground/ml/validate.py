@@ -14,6 +14,7 @@ from playground.ml.errors import SpecError, format_path
 from playground.ml.layers import Layer
 from playground.ml.layers.activations import Sign
 from playground.ml.limits import Limits
+from playground.ml.memory import MemoryEstimate, describe_estimate, estimate, format_bytes
 from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
 from playground.ml.shapes import LayerInfo, infer_layers, output_of, shortcut_activation
@@ -31,6 +32,7 @@ class Summary:
     params: int
     flops: int
     steps_per_epoch: int
+    memory: MemoryEstimate
 
     def as_dict(self) -> dict[str, object]:
         t = self.data.target
@@ -48,6 +50,8 @@ class Summary:
             "params": self.params,
             "flops": self.flops,
             "steps_per_epoch": self.steps_per_epoch,
+            "memory_bytes": self.memory.total,
+            "memory": self.memory.parts,
             "layers": [r.as_dict() for r in self.rows],
         }
 
@@ -93,7 +97,39 @@ def validate(
             f"optimizer steps; the limit is {limits.max_steps}",
             "limit_exceeded",
         )
-    return Summary(info, rows, output, params, flops, steps)
+    memory = _check_memory(spec, info, rows, params, limits)
+    return Summary(info, rows, output, params, flops, steps, memory)
+
+
+def _check_memory(
+    spec: RunSpec, info: DataInfo, rows: list[LayerInfo], params: int, limits: Limits
+) -> MemoryEstimate:
+    """The run's estimated peak memory; SpecError at the field that would most reduce it
+    when it is over the limit."""
+    x_bytes = math.prod(info.input.shape) * (8 if info.input.is_tokens else 4)
+    t = info.target
+    y_bytes = (t.steps or 1) * (8 if t.task == "classification" else 4 * (t.n_outputs or 1))
+    n = (info.n_train, info.n_val, info.n_test)
+    est = estimate(spec, rows, params, n, x_bytes, y_bytes)
+    limit = limits.max_run_memory
+    if limit is None or est.total <= limit:
+        return est
+    where = {
+        "activations": ("training", "batch_size"),
+        "data": ("data",),
+        "evaluation": ("data", "split"),
+    }.get(est.biggest(), ("model", "layers"))
+    hint = {
+        ("training", "batch_size"): "a smaller batch_size or narrower layers",
+        ("data",): "fewer samples",
+        ("data", "split"): "smaller validation and test splits",
+    }.get(where, "a smaller model")
+    raise SpecError.at(
+        where,
+        f"this run would need {describe_estimate(est)}; the limit per run is "
+        f"{format_bytes(limit)}: try {hint}",
+        "limit_exceeded",
+    )
 
 
 def _check_sizes(spec: RunSpec, info: DataInfo, limits: Limits) -> None:

@@ -4799,6 +4799,18 @@ export interface components {
       input_shape: number[];
       /** Layers */
       layers: components["schemas"]["LayerRow"][];
+      /**
+       * Memory
+       * @description The estimate's parts in bytes: weights (with gradients and optimizer state), activations (one batch), data, evaluation, process (the worker itself).
+       */
+      memory?: {
+        [key: string]: number;
+      } | null;
+      /**
+       * Memory Bytes
+       * @description Estimated peak memory of a run (bytes); absent for older runs.
+       */
+      memory_bytes?: number | null;
       /** Output Shape */
       output_shape: number[];
       /** Outputs */

@@ -1,6 +1,6 @@
 // Model: the layer stack with each layer's inferred shape, plus totals from /api/validate.
 import type { JsonObject, Summary } from "../api/types";
-import { formatCount, formatShape } from "../state/format";
+import { formatBytes, formatCount, formatShape } from "../state/format";
 import { useForm } from "./formContext";
 import { LayerStack } from "./LayerStack";
 
@@ -34,6 +34,18 @@ export function ModelPanel({
           <strong data-testid="total-params">{formatCount(summary.params)}</strong> params ·{" "}
           {formatCount(summary.flops)} FLOPs/sample · {summary.samples.train}/{summary.samples.val}/
           {summary.samples.test} samples
+          {summary.memory_bytes != null && (
+            <>
+              {" "}
+              ·{" "}
+              <span
+                data-testid="total-memory"
+                title="Estimated peak memory of a run: weights, gradients and optimizer state, one batch's activations, the data set and the worker process"
+              >
+                ~{formatBytes(summary.memory_bytes)} memory
+              </span>
+            </>
+          )}
         </p>
       )}
       {!summary && pending && <p class="small muted totals">Checking…</p>}

@@ -1,5 +1,12 @@
 import { describe, expect, it } from "vitest";
-import { formatCount, formatDuration, formatNumber, formatPercent, formatShape } from "./format";
+import {
+  formatBytes,
+  formatCount,
+  formatDuration,
+  formatNumber,
+  formatPercent,
+  formatShape,
+} from "./format";
 
 describe("format", () => {
   it("formats shapes, counts, times, percents and values", () => {
@@ -7,6 +14,9 @@ describe("format", () => {
     expect(formatShape([])).toBe("scalar");
     expect(formatCount(1234)).toBe("1,234");
     expect(formatCount(1_500_000)).toBe("1.5M");
+    expect(formatBytes(9_800_000_000)).toBe("9.8 GB");
+    expect(formatBytes(671_138_848)).toBe("671.1 MB");
+    expect(formatBytes(512)).toBe("512 bytes");
     expect(formatDuration(42)).toBe("0:42");
     expect(formatDuration(3723)).toBe("1:02:03");
     expect(formatDuration(null)).toBe("—");

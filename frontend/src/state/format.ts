@@ -12,6 +12,14 @@ export function formatCount(n: number): string {
   return n.toLocaleString("en-US");
 }
 
+/** Bytes in decimal units, as the server's messages write them: 4.2e9 -> "4.2 GB". */
+export function formatBytes(n: number): string {
+  if (n >= 1e9) return `${(n / 1e9).toFixed(1)} GB`;
+  if (n >= 1e6) return `${(n / 1e6).toFixed(1)} MB`;
+  if (n >= 1e3) return `${(n / 1e3).toFixed(1)} kB`;
+  return `${n} bytes`;
+}
+
 /** Seconds -> "0:42", "12:05", "1:02:03". */
 export function formatDuration(seconds: number | null | undefined): string {
   if (seconds === null || seconds === undefined || !Number.isFinite(seconds) || seconds < 0)
