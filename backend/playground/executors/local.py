@@ -71,18 +71,19 @@ class LocalExecutor(Executor):
         """Block until every worker slot has booted (or given up); False on timeout."""
         return self._dispatcher.wait_booted(timeout)
 
-    def submit(self, run_id: int, spec_json: str) -> None:
-        """Queue a run; it starts when a worker is free, in submission order."""
-        self._dispatcher.submit([[(run_id, spec_json)]])
+    def submit(self, run_id: int, spec_json: str, owner: int | None = None) -> None:
+        """Queue a run; it starts when a worker is free, in submission order among its
+        owner's runs, owners taking turns."""
+        self._dispatcher.submit([[(run_id, spec_json)]], owner)
 
-    def submit_group(self, jobs: list[tuple[int, str]]) -> None:
+    def submit_group(self, jobs: list[tuple[int, str]], owner: int | None = None) -> None:
         """Queue a sweep's trials: those the grouper keys alike train together in one
         worker, in groups sized by memory and spread over the workers (grouping.py)."""
         entries = plan_groups(
             jobs, grouper=self._grouper, limits=self._limits, ctx=self._ctx,
             workers=len(self._devices),
         )  # fmt: skip
-        self._dispatcher.submit(entries)
+        self._dispatcher.submit(entries, owner)
 
     def cancel(self, run_id: int) -> bool:
         """Drop a queued run (emitting Finished(cancelled)) or flag a running one."""
