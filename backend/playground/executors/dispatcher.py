@@ -26,8 +26,6 @@ from multiprocessing.connection import wait
 from multiprocessing.context import SpawnContext
 from typing import Any
 
-Owner = int | None  # the user whose entry it is; None: one shared lane
-
 from playground.executors import worker
 from playground.executors.base import EventCallback, WorkerInfo
 from playground.executors.control import Hold
@@ -39,6 +37,7 @@ from playground.executors.slots import Slots, Worker
 from playground.ml.hooks import RunResult
 
 log = logging.getLogger(__name__)
+Owner = int | None  # the user whose entry it is; None: one shared lane
 
 READ_BATCH = 64  # messages read from one worker before looking at the others
 

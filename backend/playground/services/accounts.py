@@ -24,8 +24,6 @@ from playground.config import Settings
 from playground.store.models import utcnow
 from playground.store.users import TokenRecord, UserRecord, UserStore
 
-# With accounts off, every request is this user: an admin, owner of nothing in particular.
-LOCAL_ADMIN = UserRecord(id=None, name="local", role="admin")
 TOKEN_PREFIX = "pgt_"  # says what a leaked string is (and secret scanners can match it)
 NAME = re.compile(r"[A-Za-z0-9][A-Za-z0-9_.@-]{0,63}")
 MIN_PASSWORD = 8

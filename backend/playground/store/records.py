@@ -35,8 +35,8 @@ class RunRecord:
     last_seq: int
     sweep_id: int | None  # the sweep this run is a trial of
     trial: dict[str, Any] | None  # {"params": {path: value}, "index": i, "replicate": j}
-    owner_id: int | None = None  # the user who made it (None: made with accounts off)
-    shared: bool = False  # other users may read it (never change it)
+    owner_id: int | None  # the user who made it (None: made with accounts off)
+    shared: bool  # other users may read it (never change it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -50,7 +50,7 @@ class SweepRecord:
     request: dict[str, Any]
     base_run_id: int | None
     created_at: datetime
-    owner_id: int | None = None  # the user who made it (None: made with accounts off)
+    owner_id: int | None  # the user who made it (None: made with accounts off)
 
 
 @dataclass(frozen=True, slots=True)
