@@ -10,6 +10,8 @@ from __future__ import annotations
 from playground.store.records import RunRecord, SweepRecord
 from playground.store.users import UserRecord
 
+__all__ = ["LOCAL_ADMIN", "UserRecord", "can_change", "can_see", "owner_filter"]
+
 # With accounts off, every request is this user: an admin, owner of nothing in particular.
 LOCAL_ADMIN = UserRecord(id=None, name="local", role="admin")
 

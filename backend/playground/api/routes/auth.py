@@ -9,9 +9,8 @@ from fastapi import APIRouter, HTTPException, Request, Response, status
 from playground.api.auth import COOKIE, LOG_IN, identify
 from playground.api.deps import AccountsDep
 from playground.api.schemas import LoginIn, LoginOut, MessageBody, UserOut
-from playground.config import Settings
-from playground.services.accounts import LoginFailedError, TooManyLoginsError
-from playground.store.users import UserRecord
+from playground.services.access import UserRecord
+from playground.services.accounts import Accounts, LoginFailedError, TooManyLoginsError
 
 router = APIRouter(prefix="/api/auth", tags=["auth"])
 UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
@@ -19,10 +18,9 @@ UNAUTHORIZED: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _out(request: Request, user: UserRecord) -> UserOut:
-    settings: Settings = request.app.state.settings
+def _out(accounts: Accounts, user: UserRecord) -> UserOut:
     role = "admin" if user.is_admin else "member"
-    return UserOut(name=user.name, role=role, auth="on" if settings.auth_on else "off")
+    return UserOut(name=user.name, role=role, auth="on" if accounts.settings.auth_on else "off")
 
 
 @router.post(
@@ -47,7 +45,7 @@ def login(body: LoginIn, accounts: AccountsDep, request: Request, response: Resp
         COOKIE, secret, max_age=int(accounts.settings.session_days * 86400), path="/",
         httponly=True, samesite="strict", secure=request.url.scheme == "https",
     )  # fmt: skip
-    return LoginOut(user=_out(request, user))
+    return LoginOut(user=_out(accounts, user))
 
 
 @router.post("/logout", status_code=status.HTTP_204_NO_CONTENT)
@@ -62,10 +60,10 @@ def logout(accounts: AccountsDep, request: Request) -> Response:
 
 
 @router.get("/me", responses=UNAUTHORIZED)
-def me(request: Request) -> UserOut:
+def me(request: Request, accounts: AccountsDep) -> UserOut:
     """Who this request is (`auth`: "off" when the server has no accounts); 401 when not
     logged in."""
     user = identify(request)
     if user is None:
         raise HTTPException(status.HTTP_401_UNAUTHORIZED, LOG_IN)
-    return _out(request, user)
+    return _out(accounts, user)

@@ -10,11 +10,11 @@ from starlette.concurrency import run_in_threadpool
 
 from playground.api.auth import identify
 from playground.api.deps import MAX_ID
+from playground.services.access import UserRecord
 from playground.services.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import StreamMessage, encode
 from playground.services.runs import Runs
-from playground.store.users import UserRecord
 
 router = APIRouter(tags=["stream"])
 FRAME_BYTES = 256 * 1024  # largest websocket frame we send (clients often cap at 1 MiB)
