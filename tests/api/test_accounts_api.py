@@ -100,7 +100,7 @@ TABLE: list[tuple[str, str, dict[str, Any] | None, tuple[int, int, int, int]]] =
     ("GET", "/api/sweeps", None, (200, 200, 200, 401)),
     ("GET", "/api/catalog", None, (200, 200, 200, 401)),
     ("GET", "/api/system", None, (200, 200, 200, 401)),
-    ("GET", "/api/datasets/spiral/preview", None, (200, 200, 200, 401)),
+    ("POST", "/api/datasets/preview", {"data": {"dataset": "spiral"}}, (200, 200, 200, 401)),
     ("POST", "/api/validate", "spec", (200, 200, 200, 401)),
     ("GET", "/api/health", None, (200, 200, 200, 200)),
     ("GET", "/api/auth/me", None, (200, 200, 200, 401)),
@@ -180,8 +180,9 @@ def test_a_shared_run_is_read_only_to_others(server: Server, tokens: dict[str, s
         finished(bob, mine)
         # And as a transfer source: bob may start from ann's shared weights.
         spec = tiny()
-        spec["model"]["layers"][0]["from_run"] = {"run": run_id}
-        assert bob.post("/api/validate", json=spec).status_code == 200
+        spec["model"]["layers"][0]["from_run"] = {"run": run_id, "layer": "model.layers[0]"}
+        visible = bob.post("/api/validate", json=spec)
+        assert visible.status_code == 200, visible.text
         ann.patch(f"/api/runs/{run_id}", json={"shared": False})
         hidden = bob.post("/api/validate", json=spec)
         assert hidden.status_code == 422
