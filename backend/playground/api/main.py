@@ -91,8 +91,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         if settings.auth_on and accounts.users.count() == 0:
             log.warning(
                 "accounts are on and there are no users yet: create the first admin with "
-                "`playground users add NAME --admin` (in Docker: `docker compose exec api "
-                "playground users add NAME --admin`)"
+                "`playground users add NAME --admin` (in Docker: `docker compose exec "
+                "playground playground users add NAME --admin`)"
             )
         try:
             yield

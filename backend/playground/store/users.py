@@ -107,7 +107,7 @@ class UserStore:
         """Every token, with its user's name, oldest first."""
         query = select(Token, User).join(User, User.id == Token.user_id).order_by(Token.id)
         with self._sessions.begin() as s:
-            return [self._token(u, t) for t, u in s.execute(query).tuples()]
+            return [self._token(u, t) for t, u in s.execute(query)]
 
     def revoke_token(self, token_id: int) -> bool:
         """Revoke a token (False: there is none with this id, or it was revoked already)."""
@@ -128,7 +128,7 @@ class UserStore:
             .where(Token.hash == token_hash, Token.revoked_at.is_(None))
         )
         with self._sessions.begin() as s:
-            row = s.execute(query).tuples().first()
+            row = s.execute(query).first()
             if row is None:
                 return None
             token, user = row
