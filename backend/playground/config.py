@@ -81,6 +81,12 @@ class Settings(BaseSettings):
         "trials); more get 429. Admins are not limited.",
     )  # fmt: skip
 
+    max_running_per_user: int | None = Field(
+        None, ge=1, le=64,
+        description="Workers one user's runs may hold at once (default: all of them); the "
+        "others wait for that user's runs to end while other users' runs start.",
+    )  # fmt: skip
+
     @property
     def auth_on(self) -> bool:
         return self.auth == "on"

@@ -69,6 +69,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         executor = LocalExecutor(
             manager.on_event, workers=settings.workers, data_dir=settings.data_dir,
             limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
+            max_running_per_owner=settings.max_running_per_user,
         )  # fmt: skip
         executor.start()
         service = Runs(store, executor, manager, settings)

@@ -45,8 +45,16 @@ READ_BATCH = 64  # messages read from one worker before looking at the others
 class Dispatcher:
     """Queue, wake-up pipe and dispatcher thread of a LocalExecutor (see local.py)."""
 
-    def __init__(self, ctx: SpawnContext, slots: Slots, on_event: EventCallback) -> None:
+    def __init__(
+        self,
+        ctx: SpawnContext,
+        slots: Slots,
+        on_event: EventCallback,
+        max_running_per_owner: int | None = None,
+    ) -> None:
         self._slots = slots
+        self._max_running = max_running_per_owner  # None: no limit; never for owner None
+        self._worker_owner: dict[int, Owner] = {}  # id(worker) -> owner of its current job
         self._on_event = on_event
         self.lock = threading.Lock()  # guards everything below and `slots`
         self._booted = threading.Condition(self.lock)
@@ -210,9 +218,12 @@ class Dispatcher:
             if not self._queue:
                 break
             entry = self._next_entry()
+            if entry is None:  # every waiting owner is at their running limit
+                break
             if w.assign(entry):  # else it stays first in line, for the next worker
                 self._queue = [e for e in self._queue if e is not entry]
                 owner = self._owner.pop(id(entry), None)
+                self._worker_owner[id(w)] = owner
                 self._dispatched += 1
                 self._turns[owner] = self._dispatched
                 for run_id, _ in entry:
@@ -226,12 +237,25 @@ class Dispatcher:
             self._queue.clear()
             self._queued.clear()
 
-    def _next_entry(self) -> Entry:
+    def _next_entry(self) -> Entry | None:
         """Under the lock: the oldest entry of the owner served least recently (owners
-        never served first, then in order of their oldest entry)."""
+        never served first, then in order of their oldest entry), among owners below their
+        running limit; None when there is none."""
+        busy: dict[Owner, int] = {}
+        if self._max_running is not None:
+            for w in self._slots.workers:
+                if w.run_ids and id(w) in self._worker_owner:
+                    owner = self._worker_owner[id(w)]
+                    busy[owner] = busy.get(owner, 0) + 1
         firsts: dict[Owner, Entry] = {}
         for entry in self._queue:
-            firsts.setdefault(self._owner.get(id(entry)), entry)
+            owner = self._owner.get(id(entry))
+            limit = self._max_running
+            full = limit is not None and owner is not None and busy.get(owner, 0) >= limit
+            if not full:
+                firsts.setdefault(owner, entry)
+        if not firsts:
+            return None
         return firsts[min(firsts, key=lambda owner: self._turns.get(owner, 0))]
 
     def _waitables(self) -> dict[Any, Worker]:

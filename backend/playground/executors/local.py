@@ -39,9 +39,11 @@ class LocalExecutor(Executor):
         cancel_grace: float = 10.0,
         artifacts_dir: Path | None = None,
         grouper: Grouper = default_grouper,
+        max_running_per_owner: int | None = None,
     ) -> None:
         """`grouper` says which trials of `submit_group` may train together (equal keys;
-        None: alone); the default is the trainer's own rule, ml.vectorized.group_key."""
+        None: alone); the default is the trainer's own rule, ml.vectorized.group_key.
+        `max_running_per_owner`: workers one owner's entries may hold at once (None: all)."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._devices = devices or default_devices(workers)
@@ -58,7 +60,7 @@ class LocalExecutor(Executor):
         ctx = multiprocessing.get_context("spawn")
         # A run whose worker ignores a cancel this long (one huge step) is killed.
         slots = Slots(ctx, config, self._devices, grace=cancel_grace)  # seconds
-        self._dispatcher = Dispatcher(ctx, slots, on_event)
+        self._dispatcher = Dispatcher(ctx, slots, on_event, max_running_per_owner)
         self._grouper = grouper
         self._limits = config.limits
         self._ctx = DataContext(data_dir=data_dir)  # for the validations that size groups
