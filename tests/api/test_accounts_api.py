@@ -7,6 +7,7 @@ from __future__ import annotations
 import asyncio
 import json
 import os
+import re
 import subprocess
 import sys
 import time
@@ -125,6 +126,22 @@ def test_each_role_against_each_endpoint(
             assert "not" in bob.request(method, url, json=payload).json()["detail"]
 
 
+def test_every_api_route_but_health_and_auth_needs_a_user(server: Server) -> None:
+    """Read from the OpenAPI document, so a route added later is checked too."""
+    with httpx.Client(base_url=server.url, timeout=60) as anonymous:
+        paths = anonymous.get("/openapi.json").json()["paths"]
+        checked = 0
+        for path, operations in paths.items():
+            if path == "/api/health" or path.startswith("/api/auth/"):
+                continue
+            url = re.sub(r"\{[^}]+\}", "1", path)
+            for method in operations:
+                got = anonymous.request(method.upper(), url, json={})
+                assert got.status_code == 401, (method, path, got.status_code)
+                checked += 1
+        assert checked > 20
+
+
 def test_listings_hold_only_what_each_user_may_see(
     server: Server, tokens: dict[str, str], ann_run: int
 ) -> None:
@@ -152,6 +169,11 @@ def test_a_member_cannot_touch_anothers_sweep(server: Server, tokens: dict[str, 
         assert sweep_id in {s["id"] for s in ann.get("/api/sweeps").json()}
         with as_(server, tokens["teacher"]) as teacher:
             assert teacher.get(f"/api/sweeps/{sweep_id}").status_code == 200
+        url = f"{server.ws_url}/api/sweeps/{sweep_id}/stream"
+        for token, code in ((None, 4401), (tokens["bob"], 4404)):
+            headers = {"Authorization": f"Bearer {token}"} if token else {}
+            closed, _ = asyncio.run(asyncio.wait_for(_close_code(url, headers), 60))
+            assert closed == code
         assert ann.delete(f"/api/sweeps/{sweep_id}").status_code == 204
 
 
