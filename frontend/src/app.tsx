@@ -8,6 +8,8 @@ import { Compare } from "./screens/Compare";
 import { Playground } from "./screens/Playground";
 import { RunDetail } from "./screens/RunDetail";
 import { RunsScreen } from "./screens/Runs";
+import { SweepDetail } from "./screens/SweepDetail";
+import { SweepsScreen } from "./screens/Sweeps";
 import { parseHash, type Route } from "./state/route";
 import { type Session, sessionFrom } from "./state/session";
 
@@ -25,6 +27,7 @@ const NAV: { screen: Route["screen"]; href: string; label: string }[] = [
   { screen: "play", href: "#/play", label: "Playground" },
   { screen: "runs", href: "#/runs", label: "Runs" },
   { screen: "compare", href: "#/compare", label: "Compare" },
+  { screen: "sweeps", href: "#/sweeps", label: "Sweeps" },
 ];
 
 /** /api/auth/me, asked again after each failure to reach the server. */
@@ -67,7 +70,8 @@ export function App() {
 function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
   const route = useRoute();
   const { data: catalog, error, retry } = useLoad(api.catalog);
-  const current = route.screen === "run" ? "runs" : route.screen;
+  const current =
+    route.screen === "run" ? "runs" : route.screen === "sweep" ? "sweeps" : route.screen;
   return (
     <>
       <header class="topbar">
@@ -121,5 +125,9 @@ function Screen({ route, catalog }: { route: Route; catalog: Catalog }) {
       return <RunDetail id={route.id} catalog={catalog} />;
     case "compare":
       return <Compare ids={route.ids} catalog={catalog} />;
+    case "sweeps":
+      return <SweepsScreen />;
+    case "sweep":
+      return <SweepDetail id={route.id} />;
   }
 }
