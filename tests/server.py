@@ -65,9 +65,13 @@ class Server:
         deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
-                system = httpx.get(f"{self.url}/api/system", timeout=2).json()
-                if not wait_workers or system["idle"] + system["busy"] == system["workers"]:
-                    return self
+                if self.env.get("PLAYGROUND_AUTH") == "on":  # /api/system needs a login
+                    if httpx.get(f"{self.url}/api/health", timeout=2).status_code == 200:
+                        return self
+                else:
+                    system = httpx.get(f"{self.url}/api/system", timeout=2).json()
+                    if not wait_workers or system["idle"] + system["busy"] == system["workers"]:
+                        return self
             except httpx.HTTPError:
                 pass
             time.sleep(0.2)

@@ -1,8 +1,10 @@
 """Command line: `playground validate FILE`, `train FILE [--json]`, `catalog`, `serve`,
-`inspect RUN_ID VIEW` (a view of a stored run, from the data directory) and `lr-find FILE`."""
+`inspect RUN_ID VIEW` (a view of a stored run, from the data directory), `lr-find FILE`, and
+`users add|token|list|revoke` (accounts, in the data directory's database)."""
 
 from __future__ import annotations
 
+import ipaddress
 import json
 import sys
 from pathlib import Path
@@ -120,6 +122,10 @@ def serve_cmd(
     from playground.api.slow_clients import with_header_timeout
 
     settings = _settings(data_dir)
+    refusal = bind_refusal(settings, host)
+    if refusal:
+        console.print(f"[red]error[/red] {refusal}")
+        raise typer.Exit(2)
     if host not in ("0.0.0.0", "::", ""):  # bound to one name: requests may use it as Host
         hosts = [*settings.allowed_hosts, host.lower()]
         settings = settings.model_copy(update={"allowed_hosts": hosts})
@@ -132,6 +138,116 @@ def serve_cmd(
         ws_per_message_deflate=False, timeout_keep_alive=5,
         http=with_header_timeout(settings.header_timeout),
     )  # fmt: skip
+
+
+def is_loopback(host: str) -> bool:
+    """Whether `host` is a loopback address (or the name localhost)."""
+    if host.lower() == "localhost":
+        return True
+    try:
+        return ipaddress.ip_address(host.strip("[]")).is_loopback
+    except ValueError:
+        return False  # another name: it may resolve to anything
+
+
+def bind_refusal(settings: Settings, host: str) -> str | None:
+    """Why the server must not listen on `host` (None: it may). Without accounts every
+    visitor is an admin, which is safe only when no one else can connect."""
+    if settings.auth != "off" or is_loopback(host):
+        return None
+    return (
+        f"accounts are off (PLAYGROUND_AUTH=off), so anyone who reaches {host} could change "
+        "or delete every run. Set PLAYGROUND_AUTH=on and create users (`playground users "
+        "add NAME --admin`), or, on a network you trust, PLAYGROUND_AUTH=off-i-know."
+    )
+
+
+# ---- users ------------------------------------------------------------------------------
+users_app = typer.Typer(help="Accounts: add users, make and revoke API tokens.")
+app.add_typer(users_app, name="users")
+
+
+def _accounts(data_dir: Path | None) -> Any:
+    from playground.services.accounts import Accounts
+    from playground.store.db import make_engine, migrate
+    from playground.store.users import UserStore
+
+    settings = _settings(data_dir)
+    settings.data_dir.mkdir(parents=True, exist_ok=True)
+    engine = make_engine(settings.db_url())
+    migrate(engine)
+    return Accounts(UserStore(engine), settings)
+
+
+def _read_password() -> str:
+    """From a prompt (typed twice) on a terminal, else the first line of standard input."""
+    if sys.stdin.isatty():
+        return str(typer.prompt("Password", hide_input=True, confirmation_prompt=True))
+    return sys.stdin.readline().rstrip("\r\n")
+
+
+@users_app.command("add")
+def users_add(
+    name: str,
+    admin: bool = typer.Option(False, "--admin", help="May see and change everyone's runs."),
+    data_dir: DataDir = None,
+) -> None:
+    """Add a user; the password comes from a prompt, or from standard input."""
+    from playground.services.accounts import AccountError
+    from playground.store.users import UserExistsError
+
+    accounts = _accounts(data_dir)
+    try:
+        user = accounts.add_user(name=name, password=_read_password(), admin=admin)
+    except (AccountError, UserExistsError) as e:
+        console.print(f"[red]error[/red] {e}")
+        raise typer.Exit(2) from None
+    out.print(f"added {user.role} {user.name}")
+
+
+@users_app.command("token")
+def users_token(
+    name: str,
+    label: str = typer.Option("cli", "--name", help="What the token is for."),
+    data_dir: DataDir = None,
+) -> None:
+    """Make an API token for a user; it is printed once, alone on the last line."""
+    from playground.services.accounts import AccountError
+
+    accounts = _accounts(data_dir)
+    try:
+        token, secret = accounts.new_token(user=name, label=label)
+    except AccountError as e:
+        console.print(f"[red]error[/red] {e}")
+        raise typer.Exit(2) from None
+    console.print(f"token {token.id} ({token.name}) for {name}; send it as "
+                  "'Authorization: Bearer <token>'. It is not shown again:")  # fmt: skip
+    sys.stdout.write(secret + "\n")
+
+
+@users_app.command("list")
+def users_list(data_dir: DataDir = None) -> None:
+    """Users and their tokens."""
+    accounts = _accounts(data_dir)
+    table = Table("user", "role")
+    for user in accounts.users.users():
+        table.add_row(user.name, user.role)
+    out.print(table)
+    tokens = Table("token id", "user", "name", "created", "last used", "revoked")
+    for t in accounts.users.tokens():
+        when = [x.isoformat(timespec="seconds") if x else "" for x in
+                (t.created_at, t.last_used_at, t.revoked_at)]  # fmt: skip
+        tokens.add_row(str(t.id), t.user, t.name, *when)
+    out.print(tokens)
+
+
+@users_app.command("revoke")
+def users_revoke(token_id: int, data_dir: DataDir = None) -> None:
+    """Revoke an API token by its id (see `users list`); it stops working at once."""
+    if not _accounts(data_dir).users.revoke_token(token_id):
+        console.print(f"[red]error[/red] no live token has id {token_id}")
+        raise typer.Exit(2)
+    out.print(f"revoked token {token_id}")
 
 
 class _StartHooks(Hooks):

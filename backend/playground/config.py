@@ -6,7 +6,7 @@ import json
 import os
 import re
 from pathlib import Path
-from typing import Annotated, Any
+from typing import Annotated, Any, Literal
 
 from pydantic import Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
@@ -75,6 +75,34 @@ class Settings(BaseSettings):
     body_timeout: float = Field(
         30.0, gt=0, le=3600, description="Seconds a client has to send a request's body."
     )
+
+    auth: Literal["on", "off", "off-i-know"] = Field(
+        "off",
+        description="Accounts: 'on' (every /api route but health and auth/* needs a login or "
+        "a token), 'off' (everyone is the built-in local admin; the server then refuses to "
+        "listen beyond loopback) or 'off-i-know' (off, on any address: you trust the network).",
+    )
+    session_days: float = Field(
+        7.0, gt=0, le=365, description="Days a browser login lasts (the session cookie)."
+    )
+    login_failures_per_minute: int = Field(
+        5, ge=1, le=1000, description="Failed logins per user name per minute before 429."
+    )
+    max_queued_per_user: int = Field(
+        100, ge=1, le=100_000,
+        description="Runs one member may have waiting in the queue (a sweep counts its "
+        "trials); more get 429. Admins are not limited.",
+    )  # fmt: skip
+
+    max_running_per_user: int | None = Field(
+        None, ge=1, le=64,
+        description="Workers one user's runs may hold at once (default: all of them); the "
+        "others wait for that user's runs to end while other users' runs start.",
+    )  # fmt: skip
+
+    @property
+    def auth_on(self) -> bool:
+        return self.auth == "on"
 
     @field_validator("database_url")
     @classmethod

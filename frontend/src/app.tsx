@@ -1,8 +1,9 @@
 // The shell: loads the catalog once, follows the URL hash, and shows one screen.
 import { useEffect, useState } from "preact/hooks";
 import { api } from "./api/client";
-import type { Catalog } from "./api/types";
-import { useLoad } from "./hooks/useLoad";
+import type { Catalog, Me } from "./api/types";
+import { LoginPage } from "./components/LoginPage";
+import { useAutoRetry, useLoad } from "./hooks/useLoad";
 import { Compare } from "./screens/Compare";
 import { Playground } from "./screens/Playground";
 import { RunDetail } from "./screens/RunDetail";
@@ -10,6 +11,7 @@ import { RunsScreen } from "./screens/Runs";
 import { SweepDetail } from "./screens/SweepDetail";
 import { SweepsScreen } from "./screens/Sweeps";
 import { parseHash, type Route } from "./state/route";
+import { type Session, sessionFrom } from "./state/session";
 
 function useRoute(): Route {
   const [route, setRoute] = useState(() => parseHash(location.hash));
@@ -28,7 +30,44 @@ const NAV: { screen: Route["screen"]; href: string; label: string }[] = [
   { screen: "sweeps", href: "#/sweeps", label: "Sweeps" },
 ];
 
+/** /api/auth/me, asked again after each failure to reach the server. */
+function useSession(): [Session, (s: Session) => void] {
+  const [session, setSession] = useState<Session>({ kind: "checking" });
+  const [attempt, setAttempt] = useState(0);
+  useEffect(() => {
+    let current = true;
+    api.me().then(
+      (me) => current && setSession(sessionFrom(me)),
+      (e) => current && setSession(sessionFrom(e)),
+    );
+    return () => {
+      current = false;
+    };
+  }, [attempt]);
+  useAutoRetry(session.kind === "unreachable", () => setAttempt((a) => a + 1), attempt);
+  return [session, setSession];
+}
+
 export function App() {
+  const [session, setSession] = useSession();
+  if (session.kind === "in") {
+    const logOut = () => api.logout().finally(() => setSession({ kind: "login" }));
+    return <Shell me={session.me} onLogOut={logOut} />;
+  }
+  return (
+    <main>
+      {session.kind === "checking" && <p class="loading">Loading…</p>}
+      {session.kind === "unreachable" && (
+        <div class="banner error" role="alert">
+          {session.message}
+        </div>
+      )}
+      {session.kind === "login" && <LoginPage onLogin={(me) => setSession({ kind: "in", me })} />}
+    </main>
+  );
+}
+
+function Shell({ me, onLogOut }: { me: Me; onLogOut: () => void }) {
   const route = useRoute();
   const { data: catalog, error, retry } = useLoad(api.catalog);
   const current =
@@ -50,6 +89,15 @@ export function App() {
             </a>
           ))}
         </nav>
+        {me.auth === "on" && (
+          <span class="user">
+            {me.name}
+            {me.role === "admin" ? " (admin)" : ""}{" "}
+            <button type="button" onClick={onLogOut}>
+              Log out
+            </button>
+          </span>
+        )}
       </header>
       <main>
         {error && (

@@ -255,3 +255,13 @@ def test_compose_answers_to_localhost_and_to_the_names_a_class_is_given(
     for service in compose_config(tmp_path, *profiles, env_file=listed).values():
         hosts = Settings(allowed_hosts=service["environment"]["PLAYGROUND_ALLOWED_HOSTS"])
         assert hosts.allowed_hosts == ["localhost", "class.example.org", "192.168.1.20"]
+
+
+@pytest.mark.parametrize("profile", ["", "gpu"])
+def test_compose_runs_with_accounts_on(tmp_path: Path, profile: str) -> None:
+    """The compose server listens on every interface: with accounts off it would refuse to
+    start (cli.bind_refusal), and anyone on the network would be an admin."""
+    profiles = [profile] if profile else []
+    for service in compose_config(tmp_path, *profiles).values():
+        assert service["environment"]["PLAYGROUND_AUTH"] == "on"
+        assert Settings(auth=service["environment"]["PLAYGROUND_AUTH"]).auth_on

@@ -36,11 +36,11 @@ class FakeExecutor:
     def start(self) -> None:
         pass
 
-    def submit(self, run_id: int, spec_json: str) -> None:
+    def submit(self, run_id: int, spec_json: str, owner: int | None = None) -> None:
         self.submitted.append((run_id, spec_json))
         self.queue.append(run_id)
 
-    def submit_group(self, runs: Sequence[tuple[int, str]]) -> None:
+    def submit_group(self, runs: Sequence[tuple[int, str]], owner: int | None = None) -> None:
         self.groups.append([run_id for run_id, _ in runs])
         for run_id, spec_json in runs:
             self.submit(run_id, spec_json)

@@ -6,7 +6,9 @@ from typing import Annotated, Any
 
 from fastapi import Depends, Path, Request
 
+from playground.api.auth import CurrentUser
 from playground.api.schemas import MessageBody
+from playground.services.accounts import Accounts
 from playground.services.ensembles import Ensembles
 from playground.services.experiments import Experiments
 from playground.services.exports import Exporter
@@ -56,15 +58,34 @@ def _ensembles(request: Request) -> Ensembles:
 EnsemblesDep = Annotated[Ensembles, Depends(_ensembles)]
 
 
+def _accounts(request: Request) -> Accounts:
+    accounts: Accounts = request.app.state.accounts
+    return accounts
+
+
+AccountsDep = Annotated[Accounts, Depends(_accounts)]
+
+
 MAX_ID = 2**63 - 1  # the largest id the databases can store; larger ones are not ids
 
 
-def _run(runs: RunsDep, run_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> RunRecord:
-    """The run named in the path, or 404 (RunNotFoundError's handler)."""
-    return runs.get(run_id)
+RunId = Annotated[int, Path(ge=1, le=MAX_ID)]
+
+
+def _run(runs: RunsDep, run_id: RunId, user: CurrentUser) -> RunRecord:
+    """The run named in the path, or 404 (RunNotFoundError's handler) when there is none
+    the user may see (their own, a shared one, or any for an admin)."""
+    return runs.get(run_id, user)
+
+
+def _own_run(runs: RunsDep, run_id: RunId, user: CurrentUser) -> RunRecord:
+    """The run named in the path, or 404 when the user may not change it (a shared run is
+    read-only to others)."""
+    return runs.get(run_id, user, change=True)
 
 
 RunDep = Annotated[RunRecord, Depends(_run)]
+OwnRunDep = Annotated[RunRecord, Depends(_own_run)]
 # Every route that takes RunDep says so in its decorator (`responses=NOT_FOUND`), so the
 # OpenAPI document lists the 404 (tests/api checks every /{run_id} route does).
 NOT_FOUND: dict[int | str, dict[str, Any]] = {
@@ -83,9 +104,12 @@ def _sweeps(request: Request) -> Sweeps:
 SweepsDep = Annotated[Sweeps, Depends(_sweeps)]
 
 
-def _sweep(sweeps: SweepsDep, sweep_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> SweepRecord:
-    """The sweep named in the path, or 404 (SweepNotFoundError's handler)."""
-    return sweeps.sweep(sweep_id)
+def _sweep(
+    sweeps: SweepsDep, sweep_id: Annotated[int, Path(ge=1, le=MAX_ID)], user: CurrentUser
+) -> SweepRecord:
+    """The sweep named in the path, or 404 (SweepNotFoundError's handler) when there is
+    none the user may see (their own, or any for an admin)."""
+    return sweeps.sweep(sweep_id, user)
 
 
 SweepDep = Annotated[SweepRecord, Depends(_sweep)]

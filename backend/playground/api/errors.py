@@ -9,7 +9,7 @@ from fastapi.responses import JSONResponse
 from playground.executors.probes import ViewTimeoutError
 from playground.ml.errors import ErrorItem, SpecError, from_error_dicts
 from playground.services.exports import NoSnapshotError
-from playground.services.runs import NotRunningError
+from playground.services.runs import NotRunningError, QueueFullError
 from playground.services.sweeps import SweepNotFoundError
 from playground.store.errors import InvalidCursorError, RunNotFoundError
 from playground.store.states import IllegalTransition
@@ -53,7 +53,12 @@ async def _bad_cursor(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse(error_body([ErrorItem(("cursor",), str(exc))]), status_code=422)
 
 
+async def _queue_full(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=429)
+
+
 def install(app: FastAPI) -> None:
+    app.add_exception_handler(QueueFullError, _queue_full)
     app.add_exception_handler(RequestValidationError, _request_invalid)
     app.add_exception_handler(SpecError, _spec_invalid)
     app.add_exception_handler(RunNotFoundError, _not_found)

@@ -7,16 +7,18 @@ import logging
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 
-from fastapi import FastAPI
+from fastapi import Depends, FastAPI
 from fastapi.middleware.cors import CORSMiddleware
 from fastapi.responses import HTMLResponse
 from fastapi.staticfiles import StaticFiles
 
 import playground
 from playground.api import errors, wire
+from playground.api.auth import current_user
 from playground.api.body_limit import BodyLimit
 from playground.api.guard import Guard
 from playground.api.routes import (
+    auth,
     datasets,
     ensembles,
     experiments,
@@ -29,6 +31,7 @@ from playground.api.routes import (
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
 from playground.executors.probes import ProbePool
+from playground.services.accounts import Accounts
 from playground.services.ensembles import Ensembles
 from playground.services.experiments import Experiments
 from playground.services.exports import Exporter
@@ -40,6 +43,7 @@ from playground.services.sweeps import Sweeps
 from playground.store.db import make_engine, migrate
 from playground.store.repo import RunStore
 from playground.store.sweeps import SweepStore
+from playground.store.users import UserStore
 
 log = logging.getLogger(__name__)
 
@@ -66,6 +70,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             manager.on_event, workers=settings.workers, data_dir=settings.data_dir,
             limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
             memory_cap=settings.memory_cap(),
+            max_running_per_owner=settings.max_running_per_user,
         )  # fmt: skip
         executor.start()
         service = Runs(store, executor, manager, settings)
@@ -84,6 +89,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         app.state.runs, app.state.hub = service, hub
         app.state.sweeps = Sweeps(SweepStore(engine), service)
+        app.state.accounts = accounts = Accounts(UserStore(engine), settings)
+        if settings.auth_on and accounts.users.count() == 0:
+            log.warning(
+                "accounts are on and there are no users yet: create the first admin with "
+                "`playground users add NAME --admin` (in Docker: `docker compose exec "
+                "playground playground users add NAME --admin`)"
+            )
         try:
             yield
         finally:
@@ -93,15 +105,22 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             engine.dispose()
 
     app = FastAPI(title="NN Playground", version=playground.__version__, lifespan=lifespan)
+    app.state.settings = settings
     errors.install(app)
     wire.install(app)
-    app.include_router(meta.router)
-    app.include_router(datasets.router)
-    app.include_router(runs.router)
-    app.include_router(experiments.router)
-    app.include_router(ensembles.router)
+    # Every route needs a user (with accounts off, everyone is the local admin) but health
+    # and auth/*; websockets check theirs at the handshake (a dependency cannot close one
+    # with a reason), so their routers carry none.
+    user = [Depends(current_user)]
+    app.include_router(meta.public)
+    app.include_router(auth.router)
+    app.include_router(meta.router, dependencies=user)
+    app.include_router(datasets.router, dependencies=user)
+    app.include_router(runs.router, dependencies=user)
+    app.include_router(experiments.router, dependencies=user)
+    app.include_router(ensembles.router, dependencies=user)
     app.include_router(stream.router)
-    app.include_router(sweeps.router)
+    app.include_router(sweeps.router, dependencies=user)
     app.include_router(sweep_stream.router)
     # Outermost last: Guard (Host, Origin, Content-Type) -> CORS -> BodyLimit -> routes.
     app.add_middleware(

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, StrictInt, StringConstraints
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
 
 from playground.services.runs import RunView
 from playground.store.records import Point
@@ -42,6 +42,9 @@ class RunPatch(BaseModel):
         | None
     ) = None
     tags: list[Tag] | None = Field(None, max_length=32)
+    shared: StrictBool | None = Field(
+        None, description="Let other users read this run (view, stream, export, rerun)."
+    )
     notes: str | None = Field(None, max_length=10_000, pattern=NO_NUL)
 
 
@@ -348,3 +351,24 @@ class EnsembleOut(BaseModel):
     ensemble: EnsembleScore
     n_test: int = Field(description="Test samples every member and the ensemble were scored on.")
     note: str = Field(description="Why ensembles usually beat their members, in one line.")
+
+
+class LoginIn(BaseModel):
+    """A browser login."""
+
+    model_config = ConfigDict(extra="forbid")
+
+    name: str = Field(min_length=1, max_length=64)
+    password: str = Field(min_length=1, max_length=1000)
+
+
+class UserOut(BaseModel):
+    """Who is logged in, and whether this server has accounts at all (`auth`)."""
+
+    name: str
+    role: Literal["admin", "member"]
+    auth: Literal["on", "off"]
+
+
+class LoginOut(BaseModel):
+    user: UserOut

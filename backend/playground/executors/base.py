@@ -48,12 +48,13 @@ class Executor(Protocol):
     def start(self) -> None:
         """Start the workers; returns at once, queued runs start as workers come up."""
 
-    def submit(self, run_id: int, spec_json: str) -> None:
-        """Queue a run (FIFO); the spec is JSON text that the worker itself validates.
+    def submit(self, run_id: int, spec_json: str, owner: int | None = None) -> None:
+        """Queue a run (FIFO per owner, owners served in turn; None: one shared lane); the
+        spec is JSON text that the worker itself validates.
 
         ValueError if the run is already queued or running; RuntimeError once stopped."""
 
-    def submit_group(self, jobs: list[tuple[int, str]]) -> None:
+    def submit_group(self, jobs: list[tuple[int, str]], owner: int | None = None) -> None:
         """Queue a sweep's trials, `(run_id, spec_json)` each, in order: trials the
         executor can train together go to one worker as a group (one queue entry, FIFO
         with the runs), the others are queued like `submit`. ValueError (nothing queued)

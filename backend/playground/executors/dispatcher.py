@@ -1,4 +1,8 @@
-"""The dispatcher: one FIFO queue of jobs, and the one thread that owns every worker pipe.
+"""The dispatcher: one queue of jobs, and the one thread that owns every worker pipe.
+
+The queue is FIFO within each owner (the user who queued the entry; None is one shared
+lane) and serves owners in turn: the next entry is the oldest of the owner served least
+recently, so one user's 200 queued runs do not starve another's one.
 
 A queue entry is one run, or the trials of a sweep group that one worker trains together
 (grouping.py); an entry is handed out whole, and a queued trial can be dropped from it.
@@ -33,6 +37,7 @@ from playground.executors.slots import Slots, Worker
 from playground.ml.hooks import RunResult
 
 log = logging.getLogger(__name__)
+Owner = int | None  # the user whose entry it is; None: one shared lane
 
 READ_BATCH = 64  # messages read from one worker before looking at the others
 
@@ -40,12 +45,23 @@ READ_BATCH = 64  # messages read from one worker before looking at the others
 class Dispatcher:
     """Queue, wake-up pipe and dispatcher thread of a LocalExecutor (see local.py)."""
 
-    def __init__(self, ctx: SpawnContext, slots: Slots, on_event: EventCallback) -> None:
+    def __init__(
+        self,
+        ctx: SpawnContext,
+        slots: Slots,
+        on_event: EventCallback,
+        max_running_per_owner: int | None = None,
+    ) -> None:
         self._slots = slots
+        self._max_running = max_running_per_owner  # None: no limit; never for owner None
+        self._worker_owner: dict[int, Owner] = {}  # id(worker) -> owner of its current job
         self._on_event = on_event
         self.lock = threading.Lock()  # guards everything below and `slots`
         self._booted = threading.Condition(self.lock)
         self._queue: list[Entry] = []  # in submission order; each entry is handed out whole
+        self._owner: dict[int, Owner] = {}  # id(entry) -> its owner, while it is queued
+        self._turns: dict[Owner, int] = {}  # owner -> the dispatch count when last served
+        self._dispatched = 0
         self._queued: dict[int, Entry] = {}  # run_id -> the entry it waits in
         self._outbox: list[Event] = []  # events raised outside the dispatcher thread
         self._wake_r, self._wake_w = ctx.Pipe(duplex=False)
@@ -68,8 +84,8 @@ class Dispatcher:
         with self._booted:
             return self._booted.wait_for(self._slots.all_booted, timeout)
 
-    def submit(self, entries: list[Entry]) -> None:
-        """Queue entries (each a run alone or a group's trials), all or none."""
+    def submit(self, entries: list[Entry], owner: Owner = None) -> None:
+        """Queue entries (each a run alone or a group's trials) of one owner, all or none."""
         run_ids = [run_id for entry in entries for run_id, _ in entry]
         with self.lock:
             if self._stopping:
@@ -82,6 +98,7 @@ class Dispatcher:
                 seen.add(run_id)
             for entry in entries:
                 self._queue.append(entry)
+                self._owner[id(entry)] = owner
                 self._queued.update((run_id, entry) for run_id, _ in entry)
         self._wake()
 
@@ -92,6 +109,7 @@ class Dispatcher:
                 entry[:] = [job for job in entry if job[0] != run_id]
                 if not entry:
                     self._queue = [e for e in self._queue if e is not entry]
+                    self._owner.pop(id(entry), None)
                 self._outbox.append(Finished(run_id, RunResult("cancelled")))
             else:
                 w = self._slots.running(run_id)
@@ -134,6 +152,7 @@ class Dispatcher:
         with self.lock:
             self._stopping = True
             self._queue.clear()
+            self._owner.clear()
             self._queued.clear()
             for w in self._slots.workers:
                 w.cancel_all(deadline=None)  # stop()'s own timeout bounds the wait
@@ -198,18 +217,46 @@ class Dispatcher:
                 continue
             if not self._queue:
                 break
-            entry = self._queue[0]
-            if w.assign(entry):  # else it stays at the front, for the next worker
-                self._queue.pop(0)
+            entry = self._next_entry()
+            if entry is None:  # every waiting owner is at their running limit
+                break
+            if w.assign(entry):  # else it stays first in line, for the next worker
+                self._queue = [e for e in self._queue if e is not entry]
+                owner = self._owner.pop(id(entry), None)
+                self._worker_owner[id(w)] = owner
+                self._dispatched += 1
+                self._turns[owner] = self._dispatched
                 for run_id, _ in entry:
                     del self._queued[run_id]
         if self._queue and self._slots.all_broken():
+            self._owner.clear()
             reason = self._slots.broken_reason
             error = f"no worker process could start ({reason}); see the server log"
             for run_id in self._queued:
                 self._outbox.append(Finished(run_id, RunResult("failed", error=error)))
             self._queue.clear()
             self._queued.clear()
+
+    def _next_entry(self) -> Entry | None:
+        """Under the lock: the oldest entry of the owner served least recently (owners
+        never served first, then in order of their oldest entry), among owners below their
+        running limit; None when there is none."""
+        busy: dict[Owner, int] = {}
+        if self._max_running is not None:
+            for w in self._slots.workers:
+                if w.run_ids and id(w) in self._worker_owner:
+                    owner = self._worker_owner[id(w)]
+                    busy[owner] = busy.get(owner, 0) + 1
+        firsts: dict[Owner, Entry] = {}
+        for entry in self._queue:
+            owner = self._owner.get(id(entry))
+            limit = self._max_running
+            full = limit is not None and owner is not None and busy.get(owner, 0) >= limit
+            if not full:
+                firsts.setdefault(owner, entry)
+        if not firsts:
+            return None
+        return firsts[min(firsts, key=lambda owner: self._turns.get(owner, 0))]
 
     def _waitables(self) -> dict[Any, Worker]:
         """Under the lock: each live worker's process sentinel and open pipe."""

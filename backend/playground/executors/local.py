@@ -40,11 +40,13 @@ class LocalExecutor(Executor):
         artifacts_dir: Path | None = None,
         grouper: Grouper = default_grouper,
         memory_cap: int | None = None,
+        max_running_per_owner: int | None = None,
     ) -> None:
         """`grouper` says which trials of `submit_group` may train together (equal keys;
         None: alone); the default is the trainer's own rule, ml.vectorized.group_key.
         `memory_cap`: bytes of address space each CPU worker may add after booting
-        (RLIMIT_AS; None: no cap)."""
+        (RLIMIT_AS; None: no cap). `max_running_per_owner`: workers one owner's entries may
+        hold at once (None: all)."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
         self._devices = devices or default_devices(workers)
@@ -62,7 +64,7 @@ class LocalExecutor(Executor):
         ctx = multiprocessing.get_context("spawn")
         # A run whose worker ignores a cancel this long (one huge step) is killed.
         slots = Slots(ctx, config, self._devices, grace=cancel_grace)  # seconds
-        self._dispatcher = Dispatcher(ctx, slots, on_event)
+        self._dispatcher = Dispatcher(ctx, slots, on_event, max_running_per_owner)
         self._grouper = grouper
         self._limits = config.limits
         self._ctx = DataContext(data_dir=data_dir)  # for the validations that size groups
@@ -75,18 +77,19 @@ class LocalExecutor(Executor):
         """Block until every worker slot has booted (or given up); False on timeout."""
         return self._dispatcher.wait_booted(timeout)
 
-    def submit(self, run_id: int, spec_json: str) -> None:
-        """Queue a run; it starts when a worker is free, in submission order."""
-        self._dispatcher.submit([[(run_id, spec_json)]])
+    def submit(self, run_id: int, spec_json: str, owner: int | None = None) -> None:
+        """Queue a run; it starts when a worker is free, in submission order among its
+        owner's runs, owners taking turns."""
+        self._dispatcher.submit([[(run_id, spec_json)]], owner)
 
-    def submit_group(self, jobs: list[tuple[int, str]]) -> None:
+    def submit_group(self, jobs: list[tuple[int, str]], owner: int | None = None) -> None:
         """Queue a sweep's trials: those the grouper keys alike train together in one
         worker, in groups sized by memory and spread over the workers (grouping.py)."""
         entries = plan_groups(
             jobs, grouper=self._grouper, limits=self._limits, ctx=self._ctx,
             workers=len(self._devices),
         )  # fmt: skip
-        self._dispatcher.submit(entries)
+        self._dispatcher.submit(entries, owner)
 
     def cancel(self, run_id: int) -> bool:
         """Drop a queued run (emitting Finished(cancelled)) or flag a running one."""

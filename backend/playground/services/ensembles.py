@@ -15,9 +15,11 @@ from playground.ml.ensemble import Method
 from playground.ml.errors import ErrorItem, SpecError
 from playground.ml.snapshots import snapshot_path
 from playground.ml.spec import RunSpec
+from playground.services.access import LOCAL_ADMIN, can_see
 from playground.services.epochs import final_epoch
 from playground.store.records import RunRecord
 from playground.store.repo import RunStore
+from playground.store.users import UserRecord
 
 RunJob = Callable[..., Any]
 
@@ -29,11 +31,17 @@ class Ensembles:
     run_job: RunJob
 
     def score(
-        self, *, runs: list[int], method: Method, epoch: int | Literal["last"] = "last"
+        self,
+        *,
+        runs: list[int],
+        method: Method,
+        epoch: int | Literal["last"] = "last",
+        user: UserRecord = LOCAL_ADMIN,
     ) -> dict[str, Any]:
         """{"method", "members": [{run_id, epoch, test_accuracy, test_loss}], "ensemble",
-        "n_test", "note"}; SpecError naming runs[i] for a run that does not fit."""
-        records = [self._record(i, run_id, runs) for i, run_id in enumerate(runs)]
+        "n_test", "note"}; SpecError naming runs[i] for a run that does not fit (or that
+        `user` may not see: it does not exist for them)."""
+        records = [self._record(i, run_id, runs, user) for i, run_id in enumerate(runs)]
         self._check_data(records, method)
         epochs = [self._epoch(i, rec, epoch) for i, rec in enumerate(records)]
         root = self.settings.artifacts_dir()
@@ -51,11 +59,11 @@ class Ensembles:
         ]
         return {**result, "method": method, "members": members}
 
-    def _record(self, i: int, run_id: int, runs: list[int]) -> RunRecord:
+    def _record(self, i: int, run_id: int, runs: list[int], user: UserRecord) -> RunRecord:
         if runs.index(run_id) != i:
             raise SpecError.at(("runs", i), f"run {run_id} is listed twice")
         rec = self.store.get_run(run_id)
-        if rec is None:
+        if rec is None or not can_see(user, rec):
             raise SpecError.at(("runs", i), f"run {run_id} does not exist")
         return rec
 

@@ -18,12 +18,14 @@ from playground.ml.snapshots import run_dir, snapshot_path
 from playground.ml.spec import RunSpec
 from playground.ml.transfer import Job, Loc, Transfer, check_source, model_shapes, sources
 from playground.ml.validate import Summary, validate
+from playground.services.access import LOCAL_ADMIN, can_change, can_see, owner_filter
 from playground.services.manager import RunManager
 from playground.services.messages import StreamMessage, render
 from playground.store.errors import RunNotFoundError
 from playground.store.records import Page, Point, RunRecord, SnapshotRecord
 from playground.store.repo import RunStore
 from playground.store.states import ACTIVE, TERMINAL, RunStatus
+from playground.store.users import UserRecord
 
 
 def _layer_at(raw: dict[str, Any], loc: Loc) -> dict[str, Any]:
@@ -54,6 +56,24 @@ class NotRunningError(Exception):
     """Pause, resume and step need a running run."""
 
 
+class QueueFullError(Exception):
+    """A member has as many runs queued as max_queued_per_user allows."""
+
+
+def check_queue_room(runs: Runs, user: UserRecord, adding: int) -> None:
+    """QueueFullError when `user` (a member; admins are not limited) would have more than
+    max_queued_per_user runs waiting after queueing `adding` more."""
+    if user.is_admin:
+        return
+    limit = runs.settings.max_queued_per_user
+    queued = runs.store.queued_count(user.id)
+    if queued + adding > limit:
+        raise QueueFullError(
+            f"you have {queued} runs waiting and this adds {adding}: at most {limit} may wait "
+            f"at once (setting max_queued_per_user); wait for some to start, or cancel some"
+        )
+
+
 HOLDS = {"pause": Hold.PAUSE, "resume": Hold.RUN, "step": Hold.STEP}
 
 
@@ -75,14 +95,16 @@ class Runs:
     manager: RunManager
     settings: Settings
 
-    def check(self, spec: RunSpec) -> Summary:
-        """Shape inference, limits and layers copied from stored runs; raises SpecError
-        with JSON paths."""
+    def check(self, spec: RunSpec, user: UserRecord = LOCAL_ADMIN) -> Summary:
+        """Shape inference, limits and layers copied from stored runs (that `user` may
+        see); raises SpecError with JSON paths."""
         summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
-        self._transfers(spec, summary)
+        self._transfers(spec, summary, user)
         return summary
 
-    def _transfers(self, spec: RunSpec, summary: Summary) -> tuple[RunSpec, list[Transfer]]:
+    def _transfers(
+        self, spec: RunSpec, summary: Summary, user: UserRecord
+    ) -> tuple[RunSpec, list[Transfer]]:
         """The spec with each `from_run` epoch "last" replaced by its number, and the
         copies the worker makes; SpecError at the `from_run` that cannot be met."""
         wanted = sources(spec)
@@ -95,7 +117,7 @@ class Runs:
             origin = layer.from_run
             assert origin is not None
             source = self.store.get_run(origin.run)
-            if source is None:
+            if source is None or not can_see(user, source):
                 raise SpecError.at((*loc, "from_run", "run"), f"no run {origin.run}")
             epoch = self._source_epoch(loc, origin)
             _layer_at(raw, loc)["from_run"]["epoch"] = epoch
@@ -124,11 +146,11 @@ class Runs:
             )
         return origin.epoch
 
-    def prepare(self, spec: RunSpec) -> tuple[RunSpec, str]:
+    def prepare(self, spec: RunSpec, user: UserRecord = LOCAL_ADMIN) -> tuple[RunSpec, str]:
         """Check a spec as `check` does; the spec to store ("last" resolved) and the job
         text for the worker."""
         summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
-        resolved, transfers = self._transfers(spec, summary)
+        resolved, transfers = self._transfers(spec, summary, user)
         if not transfers:
             return resolved, resolved.model_dump_json()
         return resolved, Job(spec=resolved, transfers=transfers).model_dump_json()
@@ -138,16 +160,21 @@ class Runs:
         ctx, limits = self.settings.data_context(), self.settings.limits
         return preview_data(data, ctx, max_samples=limits.max_samples)
 
-    def create(self, *, spec: RunSpec, tags: list[str] | None = None) -> RunView:
-        """Validate, store as queued, hand to the executor (an invalid spec never reaches it)."""
-        spec, job = self.prepare(spec)
+    def create(
+        self, *, spec: RunSpec, tags: list[str] | None = None, user: UserRecord = LOCAL_ADMIN
+    ) -> RunView:
+        """Validate, store as queued (owned by `user`), hand to the executor (an invalid
+        spec never reaches it); QueueFullError when the user has too many waiting."""
+        spec, job = self.prepare(spec, user)
+        check_queue_room(self, user, 1)
         resolved = spec.model_dump(mode="json")  # the full spec, defaults filled in
         rec = self.store.create_run(
             name=spec.name.strip() or f"{spec.data.dataset} run", spec=resolved,
             dataset=spec.data.dataset, seed=spec.training.seed, tags=tags or (),
+            owner_id=user.id,
         )  # fmt: skip
         self.manager.publish_status(rec)
-        self.executor.submit(rec.id, job)
+        self.executor.submit(rec.id, job, owner=user.id)
         return self.view(rec)
 
     def _requeued(self, spec: RunSpec) -> str:
@@ -157,10 +184,11 @@ class Runs:
         except SpecError:  # e.g. its source run went away: the worker fails it, saying why
             return spec.model_dump_json()
 
-    def get(self, run_id: int) -> RunRecord:
-        """The stored run; RunNotFoundError when there is none."""
+    def get(self, run_id: int, user: UserRecord = LOCAL_ADMIN, change: bool = False) -> RunRecord:
+        """The stored run; RunNotFoundError when there is none, or `user` may not see it
+        (`change`: may not change it; a shared run is read-only to others)."""
         rec = self.store.get_run(run_id)
-        if rec is None:
+        if rec is None or not (can_change if change else can_see)(user, rec):
             raise RunNotFoundError(run_id)
         return rec
 
@@ -177,9 +205,11 @@ class Runs:
         name: str | None = None,
         tags: list[str] | None = None,
         notes: str | None = None,
+        shared: bool | None = None,
     ) -> RunView:
-        """Rename, retag or annotate (None leaves a field as it is)."""
-        return self.view(self.store.update_meta(run_id, name=name, tags=tags, notes=notes))
+        """Rename, retag, annotate or share (None leaves a field as it is)."""
+        rec = self.store.update_meta(run_id, name=name, tags=tags, notes=notes, shared=shared)
+        return self.view(rec)
 
     def cancel(self, *, run_id: int) -> RunView:
         """Ask the executor to stop the run; the status follows when the worker confirms."""
@@ -212,16 +242,20 @@ class Runs:
         shutil.rmtree(run_dir(self.settings.artifacts_dir(), run_id), ignore_errors=True)
         self.manager.publish_deleted(run_id)
 
-    def rerun(self, *, run_id: int, seed: int | None = None) -> RunView:
-        """A new run with the same spec, optionally with another seed."""
-        raw: dict[str, Any] = dict(self.get(run_id).spec)
+    def rerun(
+        self, *, run_id: int, seed: int | None = None, user: UserRecord = LOCAL_ADMIN
+    ) -> RunView:
+        """A new run of `user`'s with the same spec (of a run they may see), optionally with
+        another seed."""
+        raw: dict[str, Any] = dict(self.get(run_id, user).spec)
         if seed is not None:
             raw["training"] = {**raw["training"], "seed": seed}
-        return self.create(spec=RunSpec.model_validate(raw))
+        return self.create(spec=RunSpec.model_validate(raw), user=user)
 
-    def page(self, **filters: Any) -> Page[RunView]:
-        """A page of runs (filters as in RunStore.list_runs)."""
-        page = self.store.list_runs(**filters)
+    def page(self, user: UserRecord = LOCAL_ADMIN, **filters: Any) -> Page[RunView]:
+        """A page of the runs `user` owns (an admin: all; filters as in
+        RunStore.list_runs)."""
+        page = self.store.list_runs(owner_id=owner_filter(user), **filters)
         return Page([self.view(r) for r in page.items], page.next_cursor)
 
     def metrics(self, *, run_id: int, **query: Any) -> dict[str, list[Point]]:
@@ -229,7 +263,7 @@ class Runs:
         self.get(run_id)
         return self.store.metrics(run_id, **query)
 
-    def replay(self, *, run_id: int, after: int) -> Replay | None:
+    def replay(self, *, run_id: int, after: int, user: UserRecord = LOCAL_ADMIN) -> Replay | None:
         """Every stored message with seq > after, rendered as live viewers saw it (None:
         there is no such run).
 
@@ -239,12 +273,19 @@ class Runs:
         it must subscribe before calling this, so nothing falls between the two.
         """
         rec = self.store.get_run(run_id)
-        if rec is None:
+        if rec is None or not can_see(user, rec):
             return None
         metrics = self.store.metrics_after(run_id, after)
         events = self.store.events_after(run_id, after)
         messages = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
         return Replay(messages, rec.last_seq, rec.status in TERMINAL)
+
+    def sees(self, user: UserRecord, run_id: int) -> bool:
+        """Whether `user` may see run `run_id` (False: there is none)."""
+        if user.is_admin:
+            return True
+        rec = self.store.get_run(run_id)
+        return rec is not None and can_see(user, rec)
 
     def snapshots(self, *, run_id: int) -> list[SnapshotRecord]:
         """The run's saved weights by epoch (so far, while it trains)."""
@@ -264,10 +305,11 @@ class Runs:
         # A sweep's trials go back as one group (in queue order), so that the executor may
         # still train them together; other runs one by one.
         for sweep_id, group in itertools.groupby(records, key=lambda r: r.sweep_id):
-            jobs = [(r.id, self._requeued(RunSpec.model_validate(r.spec))) for r in group]
+            members = list(group)
+            jobs = [(r.id, self._requeued(RunSpec.model_validate(r.spec))) for r in members]
             if sweep_id is not None:
-                self.executor.submit_group(jobs)
+                self.executor.submit_group(jobs, owner=members[0].owner_id)
                 continue
-            for run_id, job in jobs:
-                self.executor.submit(run_id, job)
+            for (run_id, job), rec in zip(jobs, members, strict=True):
+                self.executor.submit(run_id, job, owner=rec.owner_id)
         return failed, queued

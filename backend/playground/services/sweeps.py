@@ -19,12 +19,14 @@ from playground.ml.snapshots import run_dir
 from playground.ml.spec import RunSpec
 from playground.ml.sweep_paths import SweepRequest, Trial, expand, parse_path
 from playground.ml.transfer import sources
+from playground.services.access import LOCAL_ADMIN, can_see, owner_filter
 from playground.services.messages import StreamMessage, render
-from playground.services.runs import Runs
+from playground.services.runs import Runs, check_queue_room
 from playground.services.sweep_views import SweepSummary, SweepView, summary, view
 from playground.store.records import NewTrial, RunRecord, SweepRecord
 from playground.store.states import ACTIVE, TERMINAL
 from playground.store.sweeps import SweepStore
+from playground.store.users import UserRecord
 
 MAX_ERRORS = 20  # error items reported for one rejected sweep (one per bad trial)
 MAX_CURVE = 100  # epochs per trial a late viewer of a sweep's stream is sent
@@ -83,9 +85,10 @@ class Sweeps:
     runs: Runs
 
     # ---- create ---------------------------------------------------------------------
-    def create(self, *, request: SweepRequest) -> SweepView:
-        """Expand, validate every trial, store the sweep and its runs, queue them. SpecError
-        (nothing stored) for a bad path, a bad trial or too many trials."""
+    def create(self, *, request: SweepRequest, user: UserRecord = LOCAL_ADMIN) -> SweepView:
+        """Expand, validate every trial, store the sweep and its runs (owned by `user`),
+        queue them. SpecError (nothing stored) for a bad path, a bad trial or too many
+        trials; QueueFullError when the user may not queue that many more runs."""
         limit = self.runs.settings.max_trials_per_sweep
         count = request.trial_count()
         if count > limit:
@@ -97,7 +100,8 @@ class Sweeps:
             )
         trials = expand(request)
         _check_base(request)
-        specs = self._validated(trials)
+        specs = self._validated(trials, user)
+        check_queue_room(self.runs, user, len(specs))
         metric = request.metric or self._default_metric(specs[0])
         dataset = specs[0].data.dataset
         name = request.name.strip() or f"{dataset} sweep"
@@ -109,18 +113,18 @@ class Sweeps:
         ]  # fmt: skip
         sweep, runs = self.store.create_sweep(
             name=name, kind="sweep", metric=metric, request=request.model_dump(mode="json"),
-            trials=new,
+            trials=new, owner_id=user.id,
         )  # fmt: skip
-        return self._launch(sweep, runs, specs)
+        return self._launch(sweep, runs, specs, user)
 
-    def _validated(self, trials: list[Trial]) -> list[RunSpec]:
+    def _validated(self, trials: list[Trial], user: UserRecord) -> list[RunSpec]:
         """Every trial's spec, checked like a run's; SpecError with ("trials", i, ...) paths
         and the trial's params in each message, listing every bad trial (up to MAX_ERRORS)."""
         specs: list[RunSpec] = []
         errors: list[ErrorItem] = []
         for t in trials:
             try:
-                spec, _ = self.runs.prepare(RunSpec.model_validate(t.spec))
+                spec, _ = self.runs.prepare(RunSpec.model_validate(t.spec), user)
                 specs.append(spec)
             except ValidationError as e:
                 errors.append(_in_trial(t, from_validation_error(e)[0]))
@@ -136,25 +140,30 @@ class Sweeps:
         task = self.runs.check(spec).data.target.task
         return "val_accuracy" if task == "classification" else "val_loss"
 
-    def _launch(self, sweep: SweepRecord, runs: list[RunRecord], specs: list[RunSpec]) -> SweepView:
+    def _launch(
+        self, sweep: SweepRecord, runs: list[RunRecord], specs: list[RunSpec], user: UserRecord
+    ) -> SweepView:
         """Announce the stored trials and hand them to the executor as one group."""
         for rec in runs:
             self.runs.manager.publish_status(rec)
         self.runs.executor.submit_group(
-            [(rec.id, self._job(spec)) for rec, spec in zip(runs, specs, strict=True)]
+            [(rec.id, self._job(spec, user)) for rec, spec in zip(runs, specs, strict=True)],
+            owner=user.id,
         )
         return view(sweep, runs, {})
 
-    def _job(self, spec: RunSpec) -> str:
+    def _job(self, spec: RunSpec, user: UserRecord) -> str:
         """The worker's job text: a trial whose layers start from a stored run's weights
         carries the copies to make (and so trains alone); the rest are plain specs."""
-        return self.runs.prepare(spec)[1] if sources(spec) else spec.model_dump_json()
+        return self.runs.prepare(spec, user)[1] if sources(spec) else spec.model_dump_json()
 
     # ---- ablations --------------------------------------------------------------------
-    def ablate(self, *, run_id: int, run: bool = True) -> AblationView:
+    def ablate(
+        self, *, run_id: int, run: bool = True, user: UserRecord = LOCAL_ADMIN
+    ) -> AblationView:
         """One trial per removable or switchable component of the run's spec; with `run`,
-        a sweep of kind "ablation" runs those that validate."""
-        base = self.runs.get(run_id)
+        a sweep of kind "ablation" (owned by `user`) runs those that validate."""
+        base = self.runs.get(run_id, user)
         settings = self.runs.settings
         proposals = ablation.check(
             ablation.propose(base.spec), limits=settings.limits, ctx=settings.data_context()
@@ -166,6 +175,7 @@ class Sweeps:
         if not run or not valid:
             return AblationView(run_id, shown, None)
         specs = [RunSpec.model_validate(p.spec) for p in valid]
+        check_queue_room(self.runs, user, len(specs))
         new = [
             NewTrial(_trial_name(f"ablate {base.name}", i, p.label), s.model_dump(mode="json"),
                      s.data.dataset, s.training.seed,
@@ -179,15 +189,16 @@ class Sweeps:
         sweep, runs = self.store.create_sweep(
             name=f"ablate {base.name}", kind="ablation",
             metric=self._default_metric(specs[0]), request=request, trials=new,
-            base_run_id=run_id,
+            base_run_id=run_id, owner_id=user.id,
         )  # fmt: skip
-        return AblationView(run_id, shown, self._launch(sweep, runs, specs))
+        return AblationView(run_id, shown, self._launch(sweep, runs, specs, user))
 
     # ---- read -------------------------------------------------------------------------
-    def sweep(self, sweep_id: int) -> SweepRecord:
-        """The stored sweep; SweepNotFoundError when there is none."""
+    def sweep(self, sweep_id: int, user: UserRecord = LOCAL_ADMIN) -> SweepRecord:
+        """The stored sweep; SweepNotFoundError when there is none or `user` may not see
+        it (a sweep is its owner's and the admins')."""
         sweep = self.store.get_sweep(sweep_id)
-        if sweep is None:
+        if sweep is None or not can_see(user, sweep):
             raise SweepNotFoundError(sweep_id)
         return sweep
 
@@ -196,9 +207,10 @@ class Sweeps:
         sweep = self.sweep(sweep_id)
         return view(sweep, self.store.trials(sweep_id), self.store.final_metrics(sweep_id))
 
-    def listing(self, *, limit: int = 100) -> list[SweepSummary]:
-        """The newest sweeps first, with their trials counted by status."""
-        sweeps = self.store.list_sweeps(limit=limit)
+    def listing(self, *, limit: int = 100, user: UserRecord = LOCAL_ADMIN) -> list[SweepSummary]:
+        """The newest of `user`'s sweeps (an admin: all) first, with their trials counted
+        by status."""
+        sweeps = self.store.list_sweeps(limit=limit, owner_id=owner_filter(user))
         counts = self.store.status_counts([s.id for s in sweeps])
         return [summary(s, counts[s.id]) for s in sweeps]
 
@@ -225,9 +237,11 @@ class Sweeps:
             self.runs.manager.publish_deleted(run_id)
 
     # ---- stream -----------------------------------------------------------------------
-    def trial_ids(self, *, sweep_id: int) -> list[int] | None:
-        """The sweep's run ids (a viewer subscribes to each); None: there is no such sweep."""
-        if self.store.get_sweep(sweep_id) is None:
+    def trial_ids(self, *, sweep_id: int, user: UserRecord = LOCAL_ADMIN) -> list[int] | None:
+        """The sweep's run ids (a viewer subscribes to each); None: there is no such sweep
+        that `user` may see."""
+        sweep = self.store.get_sweep(sweep_id)
+        if sweep is None or not can_see(user, sweep):
             return None
         return [r.id for r in self.store.trials(sweep_id)]
 

@@ -36,6 +36,8 @@ class RunRecord:
     last_seq: int
     sweep_id: int | None  # the sweep this run is a trial of
     trial: dict[str, Any] | None  # {"params": {path: value}, "index": i, "replicate": j}
+    owner_id: int | None  # the user who made it (None: made with accounts off)
+    shared: bool  # other users may read it (never change it)
 
 
 @dataclass(frozen=True, slots=True)
@@ -49,6 +51,7 @@ class SweepRecord:
     request: dict[str, Any]
     base_run_id: int | None
     created_at: datetime
+    owner_id: int | None  # the user who made it (None: made with accounts off)
 
 
 @dataclass(frozen=True, slots=True)

@@ -70,13 +70,20 @@ class RunStore:
 
     # ---- runs -----------------------------------------------------------------------
     def create_run(
-        self, *, name: str, spec: dict[str, Any], dataset: str, seed: int, tags: Iterable[str] = ()
+        self,
+        *,
+        name: str,
+        spec: dict[str, Any],
+        dataset: str,
+        seed: int,
+        tags: Iterable[str] = (),
+        owner_id: int | None = None,
     ) -> RunRecord:
         """Store a new queued run, with its first 'status' event (seq 1)."""
         clean = clean_tags(tags)
         run = Run(
             name=clean_name(name), status=RunStatus.QUEUED.value, dataset=dataset,
-            spec=spec, seed=seed, tags=clean, last_seq=1,
+            spec=spec, seed=seed, tags=clean, last_seq=1, owner_id=owner_id, shared=False,
         )  # fmt: skip
         with self._tx() as s:
             s.add(run)
@@ -99,6 +106,7 @@ class RunStore:
         dataset: str | None = None,
         tag: str | None = None,
         sweep_id: int | None = None,
+        owner_id: int | None = None,
         sort: str = "created_at",
         descending: bool = True,
         limit: int = 50,
@@ -107,13 +115,13 @@ class RunStore:
         """One page of runs; pass the returned next_cursor (same sort) for the next page.
 
         `name` matches a substring, ignoring case (ASCII only on SQLite); `tag` matches a
-        whole tag; `sweep_id` keeps a sweep's trials. Raises ValueError for a bad sort, status or limit, InvalidCursorError (a
+        whole tag; `sweep_id` keeps a sweep's trials; `owner_id` one user's runs. Raises ValueError for a bad sort, status or limit, InvalidCursorError (a
         ValueError) for a bad cursor.
         """
         if not 1 <= limit <= MAX_PAGE:
             raise ValueError(f"limit must be between 1 and {MAX_PAGE}, got {limit}")
         keyset = Keyset(sort, descending)
-        query = select(Run).where(*filters(status, name, dataset, tag, sweep_id))
+        query = select(Run).where(*filters(status, name, dataset, tag, sweep_id, owner_id))
         if cursor is not None:
             query = query.where(keyset.after(*keyset.decode(cursor)))
         query = query.order_by(*keyset.order_by()).limit(limit + 1)  # +1: is there more?
@@ -130,9 +138,12 @@ class RunStore:
         name: str | None = None,
         tags: Iterable[str] | None = None,
         notes: str | None = None,
+        shared: bool | None = None,
     ) -> RunRecord:
-        """Rename, retag or annotate a run; None leaves a field as it is."""
+        """Rename, retag, annotate or share a run; None leaves a field as it is."""
         values: dict[str, Any] = {}
+        if shared is not None:
+            values["shared"] = shared
         if name is not None:
             values["name"] = clean_name(name)
         if notes is not None:
@@ -196,6 +207,14 @@ class RunStore:
         wanted = [RunStatus(s).value for s in statuses]
         with self._tx() as s:
             return list(s.scalars(select(Run.id).where(Run.status.in_(wanted)).order_by(Run.id)))
+
+    def queued_count(self, owner_id: int | None) -> int:
+        """How many of the user's runs wait in the queue (None: runs with no owner)."""
+        owner = Run.owner_id.is_(None) if owner_id is None else Run.owner_id == owner_id
+        queued = Run.status == RunStatus.QUEUED.value
+        query = select(func.count()).select_from(Run).where(owner, queued)
+        with self._tx() as s:
+            return int(s.scalar(query) or 0)
 
     def queued_ids(self) -> list[int]:
         """Ids of the queued runs, oldest first (the order to start them in)."""

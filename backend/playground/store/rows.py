@@ -34,7 +34,7 @@ def to_record(run: Run) -> RunRecord:
         created_at=run.created_at, started_at=run.started_at, finished_at=run.finished_at,
         epochs_done=run.epochs_done, best_val_accuracy=run.best_val_accuracy,
         test_accuracy=run.test_accuracy, last_seq=run.last_seq, sweep_id=run.sweep_id,
-        trial=run.trial,
+        trial=run.trial, owner_id=run.owner_id, shared=bool(run.shared),
     )  # fmt: skip
 
 
@@ -98,8 +98,11 @@ def filters(
     dataset: str | None,
     tag: str | None,
     sweep_id: int | None = None,
+    owner_id: int | None = None,
 ) -> list[ColumnElement[bool]]:
     where: list[ColumnElement[bool]] = []
+    if owner_id is not None:
+        where.append(Run.owner_id == owner_id)
     if sweep_id is not None:
         where.append(Run.sweep_id == sweep_id)
     if status is not None:

@@ -31,6 +31,7 @@ def to_sweep(sweep: Sweep) -> SweepRecord:
     return SweepRecord(
         id=sweep.id, name=sweep.name, kind=sweep.kind, metric=sweep.metric,
         request=sweep.request, base_run_id=sweep.base_run_id, created_at=sweep.created_at,
+        owner_id=sweep.owner_id,
     )  # fmt: skip
 
 
@@ -50,12 +51,13 @@ class SweepStore:
         request: dict[str, Any],
         trials: Sequence[NewTrial],
         base_run_id: int | None = None,
+        owner_id: int | None = None,
     ) -> tuple[SweepRecord, list[RunRecord]]:
         """Store a sweep and all its trials as queued runs, each with its first 'status'
         event (seq 1), in one transaction: a sweep is stored whole or not at all."""
         sweep = Sweep(
             name=clean_name(name), kind=kind, metric=metric, request=request,
-            base_run_id=base_run_id,
+            base_run_id=base_run_id, owner_id=owner_id,
         )  # fmt: skip
         with self._sessions.begin() as s:
             s.add(sweep)
@@ -71,6 +73,8 @@ class SweepStore:
                     last_seq=1,
                     sweep_id=sweep.id,
                     trial=t.trial,
+                    owner_id=owner_id,
+                    shared=False,
                 )
                 for t in trials
             ]
@@ -85,11 +89,13 @@ class SweepStore:
             sweep = s.get(Sweep, sweep_id)
             return None if sweep is None else to_sweep(sweep)
 
-    def list_sweeps(self, *, limit: int = 100) -> list[SweepRecord]:
-        """The newest sweeps first."""
+    def list_sweeps(self, *, limit: int = 100, owner_id: int | None = None) -> list[SweepRecord]:
+        """The newest sweeps first (only `owner_id`'s when given)."""
         if not 1 <= limit <= MAX_SWEEPS:
             raise ValueError(f"limit must be between 1 and {MAX_SWEEPS}, got {limit}")
         query = select(Sweep).order_by(Sweep.created_at.desc(), Sweep.id.desc()).limit(limit)
+        if owner_id is not None:
+            query = query.where(Sweep.owner_id == owner_id)
         with self._sessions.begin() as s:
             return [to_sweep(sweep) for sweep in s.scalars(query)]
 

@@ -7,6 +7,7 @@ import type {
   ErrorItem,
   InspectOut,
   LrFindOut,
+  Me,
   Run,
   RunPage,
   SanityOut,
@@ -106,14 +107,22 @@ export type HoldAction = "pause" | "step" | "resume";
 export type MetricSeries = Record<string, [number, number, number][]>; // "val/loss": [[step, epoch, value]]
 
 export const api = {
+  /** Who is logged in (`auth: "off"`: the server has no accounts); 401 when nobody. */
+  me: () => request<Me>("GET", "/api/auth/me"),
+  /** Check a name and password; the server sets the session cookie. 401 wrong, 429 too many. */
+  login: (name: string, password: string) =>
+    request<{ user: Me }>("POST", "/api/auth/login", { name, password }),
+  logout: () => request<void>("POST", "/api/auth/logout"),
   catalog: () => request<Catalog>("GET", "/api/catalog"),
   validate: (spec: SpecJson, signal?: AbortSignal) =>
     request<Summary>("POST", "/api/validate", spec, signal),
   createRun: (spec: SpecJson) => request<Run>("POST", "/api/runs", spec),
   listRuns: (q: RunsQuery) => request<RunPage>("GET", `/api/runs${query(q)}`),
   getRun: (id: number) => request<Run>("GET", `/api/runs/${id}`),
-  patchRun: (id: number, patch: { name?: string; tags?: string[]; notes?: string }) =>
-    request<Run>("PATCH", `/api/runs/${id}`, patch),
+  patchRun: (
+    id: number,
+    patch: { name?: string; tags?: string[]; notes?: string; shared?: boolean },
+  ) => request<Run>("PATCH", `/api/runs/${id}`, patch),
   deleteRun: (id: number) => request<void>("DELETE", `/api/runs/${id}`),
   cancelRun: (id: number) => request<Run>("POST", `/api/runs/${id}/cancel`),
   /** Pause before the next step, train one more epoch then pause, or go on. */

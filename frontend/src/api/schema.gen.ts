@@ -6,6 +6,29 @@
 
 
 export interface paths {
+  "/api/auth/login": {
+    /**
+     * Login
+     * @description Check a name and password; sets the `playground_session` cookie (HttpOnly,
+     * SameSite=Strict; Secure over https). Five failures a minute per name, then 429.
+     */
+    post: operations["login_api_auth_login_post"];
+  };
+  "/api/auth/logout": {
+    /**
+     * Logout
+     * @description End this browser's session (its cookie stops working) and clear the cookie.
+     */
+    post: operations["logout_api_auth_logout_post"];
+  };
+  "/api/auth/me": {
+    /**
+     * Me
+     * @description Who this request is (`auth`: "off" when the server has no accounts); 401 when not
+     * logged in.
+     */
+    get: operations["me_api_auth_me_get"];
+  };
   "/api/catalog": {
     /**
      * Get Catalog
@@ -46,12 +69,14 @@ export interface paths {
   "/api/runs": {
     /**
      * List Runs
-     * @description Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page.
+     * @description Your runs (an admin: everyone's), newest first by default; pass `next_cursor` back as
+     * `cursor` for the next page.
      */
     get: operations["list_runs_api_runs_get"];
     /**
      * Create Run
-     * @description Validate a spec (shapes, limits) and queue it for a worker.
+     * @description Validate a spec (shapes, limits) and queue it for a worker (429 when you have
+     * PLAYGROUND_MAX_QUEUED_PER_USER runs waiting).
      */
     post: operations["create_run_api_runs_post"];
   };
@@ -68,7 +93,7 @@ export interface paths {
     delete: operations["delete_run_api_runs__run_id__delete"];
     /**
      * Patch Run
-     * @description Rename, retag or annotate.
+     * @description Rename, retag, annotate, or share (`shared`: other users may read it).
      */
     patch: operations["patch_run_api_runs__run_id__patch"];
   };
@@ -122,7 +147,7 @@ export interface paths {
   "/api/runs/{run_id}/rerun": {
     /**
      * Rerun
-     * @description Queue the same spec again, optionally with a new seed.
+     * @description Queue the same spec again as your own run, optionally with a new seed.
      */
     post: operations["rerun_api_runs__run_id__rerun_post"];
   };
@@ -158,7 +183,7 @@ export interface paths {
   "/api/sweeps": {
     /**
      * List Sweeps
-     * @description The newest sweeps first, with their trials counted by status.
+     * @description Your newest sweeps (an admin: everyone's) first, with their trials counted by status.
      */
     get: operations["list_sweeps_api_sweeps_get"];
     /**
@@ -2771,6 +2796,20 @@ export interface components {
       log_uniform: [number, number];
     };
     /**
+     * LoginIn
+     * @description A browser login.
+     */
+    LoginIn: {
+      /** Name */
+      name: string;
+      /** Password */
+      password: string;
+    };
+    /** LoginOut */
+    LoginOut: {
+      user: components["schemas"]["UserOut"];
+    };
+    /**
      * LrFindIn
      * @description A spec and the learning-rate range to sweep over (exponentially).
      */
@@ -4091,6 +4130,11 @@ export interface components {
       name?: string | null;
       /** Notes */
       notes?: string | null;
+      /**
+       * Shared
+       * @description Let other users read this run (view, stream, export, rerun).
+       */
+      shared?: boolean | null;
       /** Tags */
       tags?: string[] | null;
     };
@@ -4164,6 +4208,8 @@ export interface components {
       name: string;
       /** Notes */
       notes: string;
+      /** Owner Id */
+      owner_id: number | null;
       /** Queue Position */
       queue_position: number | null;
       /** Result */
@@ -4172,6 +4218,8 @@ export interface components {
       } | null;
       /** Seed */
       seed: number;
+      /** Shared */
+      shared: boolean;
       /** Spec */
       spec: {
         [key: string]: unknown;
@@ -5272,6 +5320,24 @@ export interface components {
        */
       unflattened_size: number[];
     };
+    /**
+     * UserOut
+     * @description Who is logged in, and whether this server has accounts at all (`auth`).
+     */
+    UserOut: {
+      /**
+       * Auth
+       * @enum {string}
+       */
+      auth: "on" | "off";
+      /** Name */
+      name: string;
+      /**
+       * Role
+       * @enum {string}
+       */
+      role: "admin" | "member";
+    };
     /** ValidationError */
     ValidationError: {
       /** Context */
@@ -5566,6 +5632,77 @@ export type external = Record<string, never>;
 export interface operations {
 
   /**
+   * Login
+   * @description Check a name and password; sets the `playground_session` cookie (HttpOnly,
+   * SameSite=Strict; Secure over https). Five failures a minute per name, then 429.
+   */
+  login_api_auth_login_post: {
+    requestBody: {
+      content: {
+        "application/json": components["schemas"]["LoginIn"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["LoginOut"];
+        };
+      };
+      /** @description Not logged in (or a wrong name or password). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+      /** @description Too many failed logins for this name. */
+      429: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+    };
+  };
+  /**
+   * Logout
+   * @description End this browser's session (its cookie stops working) and clear the cookie.
+   */
+  logout_api_auth_logout_post: {
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+    };
+  };
+  /**
+   * Me
+   * @description Who this request is (`auth`: "off" when the server has no accounts); 401 when not
+   * logged in.
+   */
+  me_api_auth_me_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UserOut"];
+        };
+      };
+      /** @description Not logged in (or a wrong name or password). */
+      401: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+    };
+  };
+  /**
    * Get Catalog
    * @description Every layer, activation, loss, optimizer, schedule, init and data set with its fields.
    */
@@ -5672,7 +5809,8 @@ export interface operations {
   };
   /**
    * List Runs
-   * @description Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page.
+   * @description Your runs (an admin: everyone's), newest first by default; pass `next_cursor` back as
+   * `cursor` for the next page.
    */
   list_runs_api_runs_get: {
     parameters: {
@@ -5706,7 +5844,8 @@ export interface operations {
   };
   /**
    * Create Run
-   * @description Validate a spec (shapes, limits) and queue it for a worker.
+   * @description Validate a spec (shapes, limits) and queue it for a worker (429 when you have
+   * PLAYGROUND_MAX_QUEUED_PER_USER runs waiting).
    */
   create_run_api_runs_post: {
     parameters: {
@@ -5796,7 +5935,7 @@ export interface operations {
   };
   /**
    * Patch Run
-   * @description Rename, retag or annotate.
+   * @description Rename, retag, annotate, or share (`shared`: other users may read it).
    */
   patch_run_api_runs__run_id__patch: {
     parameters: {
@@ -6051,7 +6190,7 @@ export interface operations {
   };
   /**
    * Rerun
-   * @description Queue the same spec again, optionally with a new seed.
+   * @description Queue the same spec again as your own run, optionally with a new seed.
    */
   rerun_api_runs__run_id__rerun_post: {
     parameters: {
@@ -6206,7 +6345,7 @@ export interface operations {
   };
   /**
    * List Sweeps
-   * @description The newest sweeps first, with their trials counted by status.
+   * @description Your newest sweeps (an admin: everyone's) first, with their trials counted by status.
    */
   list_sweeps_api_sweeps_get: {
     parameters: {

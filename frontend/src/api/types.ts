@@ -12,6 +12,7 @@ export type DatasetEntry = Schemas["DatasetEntry"];
 export type Catalog = Schemas["CatalogOut"];
 export type LayerRow = Schemas["LayerRow"];
 export type Summary = Schemas["SummaryOut"];
+export type Me = Schemas["UserOut"];
 export type ErrorItem = Schemas["ErrorItem"];
 export type RunStatus = Schemas["RunStatus"];
 export type Plane = Schemas["Plane"];

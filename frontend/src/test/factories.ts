@@ -36,6 +36,8 @@ export function makeRun(over: Partial<Run> = {}): Run {
     last_seq: 5,
     sweep_id: null,
     trial: null,
+    owner_id: null,
+    shared: false,
     queue_position: null,
     ...over,
   };

@@ -7,7 +7,15 @@ from typing import Annotated, Any, Literal
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import FileResponse
 
-from playground.api.deps import NOT_FOUND, ExporterDep, InspectorDep, RunDep, RunsDep
+from playground.api.auth import CurrentUser
+from playground.api.deps import (
+    NOT_FOUND,
+    ExporterDep,
+    InspectorDep,
+    OwnRunDep,
+    RunDep,
+    RunsDep,
+)
 from playground.api.schemas import (
     InspectOut,
     MessageBody,
@@ -32,15 +40,18 @@ Sort = Literal["created_at", "name", "status", "test_accuracy", "best_val_accura
 def create_run(
     spec: RunSpec,
     runs: RunsDep,
+    user: CurrentUser,
     tags: Annotated[list[Tag] | None, Query(max_length=32)] = None,
 ) -> RunView:
-    """Validate a spec (shapes, limits) and queue it for a worker."""
-    return runs.create(spec=spec, tags=tags)
+    """Validate a spec (shapes, limits) and queue it for a worker (429 when you have
+    PLAYGROUND_MAX_QUEUED_PER_USER runs waiting)."""
+    return runs.create(spec=spec, tags=tags, user=user)
 
 
 @router.get("")
 def list_runs(
     runs: RunsDep,
+    user: CurrentUser,
     status: RunStatus | None = None,
     name: Annotated[str | None, Query(max_length=200)] = None,
     dataset: str | None = None,
@@ -51,9 +62,10 @@ def list_runs(
     limit: Annotated[int, Query(ge=1, le=500)] = 50,
     cursor: str | None = None,
 ) -> RunPage:
-    """Runs, newest first by default; pass `next_cursor` back as `cursor` for the next page."""
+    """Your runs (an admin: everyone's), newest first by default; pass `next_cursor` back as
+    `cursor` for the next page."""
     page = runs.page(
-        status=status, name=name, dataset=dataset, tag=tag, sweep_id=sweep_id, sort=sort,
+        user, status=status, name=name, dataset=dataset, tag=tag, sweep_id=sweep_id, sort=sort,
         descending=descending, limit=limit, cursor=cursor or None,  # "?cursor=": first page
     )  # fmt: skip
     return RunPage(items=page.items, next_cursor=page.next_cursor)
@@ -66,47 +78,49 @@ def get_run(run: RunDep, runs: RunsDep) -> RunView:
 
 
 @router.patch("/{run_id}", responses=NOT_FOUND)
-def patch_run(run: RunDep, patch: RunPatch, runs: RunsDep) -> RunView:
-    """Rename, retag or annotate."""
-    return runs.update(run_id=run.id, name=patch.name, tags=patch.tags, notes=patch.notes)
+def patch_run(run: OwnRunDep, patch: RunPatch, runs: RunsDep) -> RunView:
+    """Rename, retag, annotate, or share (`shared`: other users may read it)."""
+    return runs.update(
+        run_id=run.id, name=patch.name, tags=patch.tags, notes=patch.notes, shared=patch.shared
+    )
 
 
 @router.delete("/{run_id}", status_code=status.HTTP_204_NO_CONTENT, responses=NOT_FOUND)
-def delete_run(run: RunDep, runs: RunsDep) -> Response:
+def delete_run(run: OwnRunDep, runs: RunsDep) -> Response:
     """Cancel if active, then delete with all its metrics."""
     runs.delete(run_id=run.id)
     return Response(status_code=status.HTTP_204_NO_CONTENT)
 
 
 @router.post("/{run_id}/cancel", responses=NOT_FOUND)
-def cancel_run(run: RunDep, runs: RunsDep) -> RunView:
+def cancel_run(run: OwnRunDep, runs: RunsDep) -> RunView:
     """Stop a queued or running run (its status becomes 'cancelled' when the worker confirms)."""
     return runs.cancel(run_id=run.id)
 
 
 @router.post("/{run_id}/pause", responses=NOT_FOUND)
-def pause_run(run: RunDep, runs: RunsDep) -> RunView:
+def pause_run(run: OwnRunDep, runs: RunsDep) -> RunView:
     """Hold a running run before its next step; its worker keeps its state (409 unless it
     is running). It resumes by itself after PLAYGROUND_LIMITS__MAX_PAUSE_SECONDS."""
     return runs.hold(run_id=run.id, action="pause")
 
 
 @router.post("/{run_id}/resume", responses=NOT_FOUND)
-def resume_run(run: RunDep, runs: RunsDep) -> RunView:
+def resume_run(run: OwnRunDep, runs: RunsDep) -> RunView:
     """Let a paused run go on."""
     return runs.hold(run_id=run.id, action="resume")
 
 
 @router.post("/{run_id}/step", responses=NOT_FOUND)
-def step_run(run: RunDep, runs: RunsDep) -> RunView:
+def step_run(run: OwnRunDep, runs: RunsDep) -> RunView:
     """Train to the end of the current epoch, then pause again."""
     return runs.hold(run_id=run.id, action="step")
 
 
 @router.post("/{run_id}/rerun", status_code=status.HTTP_201_CREATED, responses=NOT_FOUND)
-def rerun(run: RunDep, runs: RunsDep, body: Rerun | None = None) -> RunView:
-    """Queue the same spec again, optionally with a new seed."""
-    return runs.rerun(run_id=run.id, seed=body.seed if body else None)
+def rerun(run: RunDep, runs: RunsDep, user: CurrentUser, body: Rerun | None = None) -> RunView:
+    """Queue the same spec again as your own run, optionally with a new seed."""
+    return runs.rerun(run_id=run.id, seed=body.seed if body else None, user=user)
 
 
 @router.get("/{run_id}/metrics", responses=NOT_FOUND)

@@ -8,7 +8,9 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
+from playground.api.auth import identify
 from playground.api.deps import MAX_ID
+from playground.services.access import UserRecord
 from playground.services.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
 from playground.services.messages import StreamMessage, encode
@@ -20,6 +22,16 @@ TOO_SLOW = 1013  # "try again later": the viewer fell behind; reconnect with fro
 # What sending to (or closing) a websocket raises once the viewer has gone: Starlette's
 # disconnect, its "already closed" RuntimeError, or the server's ClientDisconnected (OSError).
 GONE = (WebSocketDisconnect, RuntimeError, OSError)
+UNAUTHORIZED = 4401  # as HTTP's 401: log in, or pass a token
+
+
+async def viewer(ws: WebSocket) -> UserRecord | None:
+    """The handshake's user (cookie, Authorization header, or ?token= for clients that
+    cannot set headers); closes the accepted socket with 4401 and returns None without one."""
+    user = await run_in_threadpool(lambda: identify(ws, query_token=True))
+    if user is None:
+        await _close(ws, code=UNAUTHORIZED, reason="log in first, or pass ?token=")
+    return user
 
 
 @router.websocket("/api/runs/{run_id}/stream")
@@ -29,6 +41,8 @@ async def run_stream(
     """Replays every stored message with seq > from_seq, then follows live; closes after the
     final status. `from_step` is accepted as another name for from_seq."""
     await ws.accept()  # before any close: a close before accept reaches browsers as 1006
+    if (user := await viewer(ws)) is None:
+        return
     if not 1 <= run_id <= MAX_ID:
         await _close(ws, code=4404, reason=f"run {run_id} not found")
         return
@@ -37,8 +51,8 @@ async def run_stream(
     after = from_step if from_step is not None else from_seq
     # Subscribe before reading the store, so nothing published meanwhile is missed.
     async with hub.subscribe(run_topic(run_id)) as sub:
-        replay = await run_in_threadpool(lambda: runs.replay(run_id=run_id, after=after))
-        if replay is None:
+        replay = await run_in_threadpool(lambda: runs.replay(run_id=run_id, after=after, user=user))
+        if replay is None:  # none, or not one this user may see: the same answer
             await _close(ws, code=4404, reason=f"run {run_id} not found")
             return
         try:
@@ -122,13 +136,20 @@ async def _close(ws: WebSocket, code: int = 1000, reason: str | None = None) -> 
 
 @router.websocket("/api/events")
 async def all_events(ws: WebSocket) -> None:
-    """Status changes of every run ({type: status | deleted, run_id, ...}) for live lists."""
+    """Status changes ({type: status | deleted, run_id, ...}) of every run the user may see,
+    for live lists."""
     hub: Hub = ws.app.state.hub
+    runs: Runs = ws.app.state.runs
     await ws.accept()
+    if (user := await viewer(ws)) is None:
+        return
+    seen: dict[int, bool] = {}  # run id -> visible to this user (asked once per run)
     async with hub.subscribe(RUNS_TOPIC) as sub:
         watcher = asyncio.create_task(_watch_disconnect(ws, sub))
         try:
             while (frame := await sub.queue.get()) is not None:
+                if not user.is_admin and not await _visible(runs, user, frame, seen):
+                    continue
                 await ws.send_text(frame.text)
                 if sub.lagging:
                     await ws.close(code=TOO_SLOW, reason="viewer too slow; reload the list")
@@ -137,3 +158,17 @@ async def all_events(ws: WebSocket) -> None:
             return
         finally:
             watcher.cancel()
+
+
+async def _visible(runs: Runs, user: UserRecord, frame: Frame, seen: dict[int, bool]) -> bool:
+    """Whether every message of a status frame is about a run `user` may see. A deleted
+    run is no longer stored: its answer is the one remembered from its earlier frames."""
+    for m in frame.messages:
+        run_id = int(m["run_id"])
+        if run_id not in seen:
+            if m["type"] == "deleted":
+                return False
+            seen[run_id] = await run_in_threadpool(runs.sees, user, run_id)
+        if not seen[run_id]:
+            return False
+    return True

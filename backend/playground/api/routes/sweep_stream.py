@@ -8,7 +8,13 @@ from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
 from playground.api.deps import MAX_ID
-from playground.api.routes.stream import FRAME_BYTES, TOO_SLOW, _close, _watch_disconnect
+from playground.api.routes.stream import (
+    FRAME_BYTES,
+    TOO_SLOW,
+    _close,
+    _watch_disconnect,
+    viewer,
+)
 from playground.api.wire import SWEEP_VIEW
 from playground.services.hub import Hub, Subscription
 from playground.services.manager import run_topic
@@ -24,10 +30,16 @@ async def sweep_stream(ws: WebSocket, sweep_id: int) -> None:
     SweepView}], then the stored curves and newest grid of each trial, then live
     {"type": "trial", "run_id", "message"} until every trial has ended."""
     await ws.accept()  # before any close: a close before accept reaches browsers as 1006
+    if (user := await viewer(ws)) is None:
+        return
     sweeps: Sweeps = ws.app.state.sweeps
     hub: Hub = ws.app.state.hub
     in_range = 1 <= sweep_id <= MAX_ID  # a larger id is no id (and overflows BIGINT)
-    ids = await run_in_threadpool(lambda: sweeps.trial_ids(sweep_id=sweep_id)) if in_range else None
+    ids = (
+        await run_in_threadpool(lambda: sweeps.trial_ids(sweep_id=sweep_id, user=user))
+        if in_range
+        else None
+    )
     if ids is None:
         await ws.close(code=4404, reason=f"sweep {sweep_id} not found")
         return

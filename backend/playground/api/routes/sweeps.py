@@ -6,6 +6,7 @@ from typing import Annotated
 
 from fastapi import APIRouter, Query, Response, status
 
+from playground.api.auth import CurrentUser
 from playground.api.deps import NOT_FOUND, SWEEP_NOT_FOUND, RunDep, SweepDep, SweepsDep
 from playground.api.schemas import Ablate
 from playground.ml.sweep_paths import SweepRequest
@@ -16,18 +17,18 @@ router = APIRouter(tags=["sweeps"])
 
 
 @router.post("/api/sweeps", status_code=status.HTTP_201_CREATED)
-def create_sweep(request: SweepRequest, sweeps: SweepsDep) -> SweepView:
+def create_sweep(request: SweepRequest, sweeps: SweepsDep, user: CurrentUser) -> SweepView:
     """Expand a sweep (grid x random samples x seeds), validate every trial, queue them all;
     one bad trial rejects the sweep with a 422 at ["trials", i, ...]."""
-    return sweeps.create(request=request)
+    return sweeps.create(request=request, user=user)
 
 
 @router.get("/api/sweeps")
 def list_sweeps(
-    sweeps: SweepsDep, limit: Annotated[int, Query(ge=1, le=500)] = 100
+    sweeps: SweepsDep, user: CurrentUser, limit: Annotated[int, Query(ge=1, le=500)] = 100
 ) -> list[SweepSummary]:
-    """The newest sweeps first, with their trials counted by status."""
-    return sweeps.listing(limit=limit)
+    """Your newest sweeps (an admin: everyone's) first, with their trials counted by status."""
+    return sweeps.listing(limit=limit, user=user)
 
 
 @router.get("/api/sweeps/{sweep_id}", responses=SWEEP_NOT_FOUND)
@@ -60,11 +61,15 @@ def delete_sweep(sweep: SweepDep, sweeps: SweepsDep) -> Response:
     },
 )
 def ablate(
-    run: RunDep, sweeps: SweepsDep, response: Response, body: Ablate | None = None
+    run: RunDep,
+    sweeps: SweepsDep,
+    user: CurrentUser,
+    response: Response,
+    body: Ablate | None = None,
 ) -> AblationView:
     """One trial per removable or switchable component of the run (each Dropout, norm
     layer and Residual shortcut, each regulariser, the schedule, the optimizer, ...);
     `{"run": false}` only proposes them (200), else they run as a sweep (201)."""
-    out = sweeps.ablate(run_id=run.id, run=body.run if body else True)
+    out = sweeps.ablate(run_id=run.id, run=body.run if body else True, user=user)
     response.status_code = status.HTTP_201_CREATED if out.sweep else status.HTTP_200_OK
     return out
