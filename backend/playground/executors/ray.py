@@ -109,9 +109,11 @@ class RayExecutor(Executor):
         self._cpus_per_run, self._gpus_per_run = cpus_per_run, gpus_per_run
         self._max_running = max_running or 0  # 0: the cluster's CPUs, read at start
         self._limits = limits or Limits()
+        # Absolute paths: a Ray worker process does not start in this one's directory.
         self._config = worker.WorkerConfig(
-            device="cpu", threads=cpus_per_run, limits=self._limits, data_dir=data_dir,
-            warm_up=False, artifacts_dir=artifacts_dir,
+            device="cpu", threads=cpus_per_run, limits=self._limits,
+            data_dir=data_dir.resolve() if data_dir else None, warm_up=False,
+            artifacts_dir=artifacts_dir.resolve() if artifacts_dir else None,
         )  # fmt: skip
         self._ctx = DataContext(data_dir=data_dir)
         self._grace = cancel_grace  # seconds a cancelled run may take before its actor is killed
