@@ -43,11 +43,16 @@ class Settings(BaseSettings):
         1, ge=1, le=64, description="With Ray: the most CPUs (torch threads) one run reserves."
     )
     ray_gpus_per_run: float = Field(
-        0.25, gt=0, le=1, description="With Ray: the share of a GPU one run reserves (0.25: four "
-        "runs per GPU).",
+        0.25,
+        gt=0,
+        le=1,
+        description="With Ray: the share of a GPU one run reserves (0.25: four runs per GPU).",
     )
     ray_max_running: int = Field(
-        0, ge=0, le=10_000, description="With Ray: entries (runs or sweep groups) training at "
+        0,
+        ge=0,
+        le=10_000,
+        description="With Ray: entries (runs or sweep groups) training at "
         "once; 0: the cluster's CPUs when the server starts.",
     )
     probe_processes: int = Field(

@@ -169,7 +169,8 @@ def test_a_killed_actor_loses_its_run_with_a_reason(pool: RayPool) -> None:
     pool.executor.submit(run_id, spec_json(training=LONG))
     pool.log.wait_started(run_id)
     (actor,) = pool.executor.status()["pool"]
-    assert actor["pid"] is not None and actor["run_id"] == run_id
+    assert actor["run_id"] == run_id
+    assert actor["pid"] is not None
     os.kill(actor["pid"], signal.SIGKILL)  # as the kernel's OOM killer would
     _, event = pool.log.wait_end(run_id)
     assert isinstance(event, WorkerLost), event

@@ -53,7 +53,7 @@ NO_FRONTEND = """<!doctype html><meta charset="utf-8"><title>NN Playground</titl
 def make_executor(settings: Settings, on_event: EventCallback) -> Executor:
     """The engine `settings.executor` names; Ray is imported only when it is chosen."""
     if settings.executor == "ray":
-        from playground.executors.ray import RayExecutor  # noqa: PLC0415 (seconds to import)
+        from playground.executors.ray import RayExecutor  # here: ray takes seconds to import
 
         return RayExecutor(
             on_event, address=settings.ray_address, local_cpus=settings.workers,

@@ -138,11 +138,11 @@ class RayExecutor(Executor):
                 raise RuntimeError("the executor was already started")
             if not ray.is_initialized():
                 self._init_ray()
-            resources = ray.cluster_resources()
+            resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
             self._gpus = float(resources.get("GPU", 0.0))
             if not self._max_running:
                 self._max_running = max(1, int(resources.get("CPU", 1)))
-            self._mailbox = MailboxActor.remote()  # type: ignore[attr-defined]
+            self._mailbox = MailboxActor.remote()
             self.thread = threading.Thread(target=self._loop, name="playground-ray", daemon=True)
             self.thread.start()
         log.info(
@@ -237,10 +237,13 @@ class RayExecutor(Executor):
         with self.lock:
             pool = [
                 WorkerInfo(
-                    pid=a.pid, device=a.device, state=_state(a),
+                    pid=a.pid,
+                    device=a.device,
+                    state=_state(a),
                     run_id=a.unfinished[0] if a.unfinished else None,
-                    run_ids=list(a.unfinished), boot_seconds=a.boot_seconds,
-                )  # fmt: skip
+                    run_ids=list(a.unfinished),
+                    boot_seconds=a.boot_seconds,
+                )
                 for a in self._active.values()
             ]
             states = [w["state"] for w in pool]
@@ -341,9 +344,10 @@ class RayExecutor(Executor):
                 continue
             self._keys += 1
             config = replace(self._config, device=place.device, threads=place.num_cpus)
-            actor = TrainerActor.options(  # type: ignore[attr-defined]
-                num_cpus=place.num_cpus, num_gpus=place.num_gpus
-            ).remote(self._mailbox, self._keys, config)
+            actor = TrainerActor.options(
+                num_cpus=place.num_cpus, num_gpus=place.num_gpus, max_concurrency=2,
+                max_restarts=0,
+            ).remote(self._mailbox, self._keys, config)  # fmt: skip
             self._active[self._keys] = Active(
                 key=self._keys, actor=actor, ref=actor.train.remote(entry), jobs=entry,
                 device=place.device, created=time.perf_counter(),

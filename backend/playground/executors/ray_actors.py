@@ -96,7 +96,8 @@ class Trainer:
         ray.get(self._mailbox.put.remote(message))
 
 
-# Declared here, created by the executor. The mailbox reserves no CPU (it only queues);
-# a trainer serves cancel and hold beside train, so it needs two threads.
-MailboxActor = ray.remote(num_cpus=0)(Mailbox)
-TrainerActor = ray.remote(max_concurrency=2, max_restarts=0)(Trainer)
+# Declared here, created by the executor (Ray's type stubs describe remote functions, not
+# actor classes: the handles are Any). The mailbox reserves no CPU (it only queues); the
+# executor gives a trainer its CPUs or GPU share, and two threads (train; cancel and hold).
+MailboxActor: Any = ray.remote(num_cpus=0)(Mailbox)
+TrainerActor: Any = ray.remote(Trainer)
