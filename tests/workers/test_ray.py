@@ -61,12 +61,19 @@ class RayPool:
 
 @pytest.fixture(scope="module")
 def ray_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RayPool]:
-    """A local Ray with two CPUs: two runs train at once, a third waits in the queue."""
+    """A local Ray with four CPUs, two of them for this executor: two runs train at once,
+    a third waits in the queue. Its idle actors keep their CPUs for the next runs, so the
+    time-limit test's executor uses the other two."""
     artifacts = tmp_path_factory.mktemp("artifacts")
     log = EventLog()
     started = time.perf_counter()
     executor = RayExecutor(
-        log, local_cpus=2, artifacts_dir=artifacts, cancel_grace=5.0, grouper=same_shape
+        log,
+        local_cpus=4,
+        max_running=2,
+        artifacts_dir=artifacts,
+        cancel_grace=5.0,
+        grouper=same_shape,
     )
     executor.start()
     print(f"local Ray started in {time.perf_counter() - started:.1f} s")  # the start cost
@@ -79,7 +86,7 @@ def ray_pool(tmp_path_factory: pytest.TempPathFactory) -> Iterator[RayPool]:
 def pool(ray_pool: RayPool) -> Iterator[RayPool]:
     """Each test leaves the executor idle, with an empty queue."""
     yield ray_pool
-    _until(lambda: not ray_pool.executor.status()["pool"])  # every actor ended
+    _until(lambda: _states(ray_pool) <= {"idle"})  # every job's actor is done with it
     status = ray_pool.executor.status()
     assert (status["busy"], status["queued"]) == (0, 0), status
 
@@ -90,6 +97,10 @@ def _until(done: Callable[[], bool], timeout: float = TIMEOUT) -> None:
     while not done():
         assert time.monotonic() < deadline, "timed out"
         time.sleep(0.05)
+
+
+def _states(pool: RayPool) -> set[str]:
+    return {w["state"] for w in pool.executor.status()["pool"]}
 
 
 def test_a_run_succeeds_with_its_events_in_order_and_its_snapshots_on_disk(
@@ -108,11 +119,23 @@ def test_a_run_succeeds_with_its_events_in_order_and_its_snapshots_on_disk(
         assert snapshot_path(pool.artifacts, run_id, s.epoch).stat().st_size == s.bytes
 
 
+def test_the_next_run_reuses_an_idle_actor(pool: RayPool) -> None:
+    """No second process start and torch import: the idle actor takes the next run."""
+    _until(lambda: _states(pool) == {"idle"})
+    idle = {w["pid"] for w in pool.executor.status()["pool"]}
+    run_id = pool.new_id()
+    pool.executor.submit(run_id, spec_json(training={"epochs": 1}))
+    pool.log.wait_started(run_id)
+    (actor,) = [w for w in pool.executor.status()["pool"] if w["run_id"] == run_id]
+    assert actor["pid"] in idle
+    assert pool.log.finished(run_id).result.status == "succeeded"
+
+
 def test_cancel_a_queued_run_and_two_running_ones(pool: RayPool) -> None:
     a, b, c = pool.new_id(), pool.new_id(), pool.new_id()
     for run_id in (a, b, c):
         pool.executor.submit(run_id, spec_json(training=LONG))
-    _until(lambda: len(pool.executor.status()["pool"]) == 2)
+    _until(lambda: pool.executor.queue_position(b) is None)  # a and b have actors
     assert pool.executor.queue_position(c) == 0  # two CPUs: two actors, c waits
     with pytest.raises(ValueError, match="already queued or running"):
         pool.executor.submit(a, spec_json())
@@ -168,8 +191,7 @@ def test_a_killed_actor_loses_its_run_with_a_reason(pool: RayPool) -> None:
     run_id = pool.new_id()
     pool.executor.submit(run_id, spec_json(training=LONG))
     pool.log.wait_started(run_id)
-    (actor,) = pool.executor.status()["pool"]
-    assert actor["run_id"] == run_id
+    (actor,) = [w for w in pool.executor.status()["pool"] if w["run_id"] == run_id]
     assert actor["pid"] is not None
     os.kill(actor["pid"], signal.SIGKILL)  # as the kernel's OOM killer would
     _, event = pool.log.wait_end(run_id)
@@ -183,7 +205,7 @@ def test_the_time_limit_stops_a_run_and_kills_an_actor_stuck_in_a_step(
     """A second executor on the same Ray, with a 3 s limit: a run of short steps is
     stopped by its loop; one 18 s step is stopped by killing its actor."""
     log = EventLog()
-    executor = RayExecutor(log, limits=Limits(max_seconds=LIMIT))
+    executor = RayExecutor(log, limits=Limits(max_seconds=LIMIT), max_running=2)
     executor.start()
     try:
         stepping, stuck = 1, 2

@@ -46,6 +46,10 @@ from playground.ml.threads import threads_for
 log = logging.getLogger(__name__)
 
 POLL = 0.2  # seconds the thread waits for events before looking for dead actors
+# Seconds an actor waits idle for another entry with its placement before it is ended (its
+# CPUs or GPU share go back to the cluster). Reusing one saves a process start and the
+# torch import (~3 s on two busy cores) per run.
+IDLE_SECONDS = 60.0
 
 
 @dataclass(frozen=True)
@@ -58,19 +62,28 @@ class Placement:
 
 
 @dataclass(eq=False)
-class Active:
-    """One entry that has an actor, and what the thread knows about it."""
+class Actor:
+    """One trainer actor: it trains an entry, or waits idle for the next with its placement."""
 
-    key: int
-    actor: Any  # the ActorHandle
+    key: int  # ActorUp.key
+    handle: Any  # the ActorHandle
+    place: Placement
+    created: float  # perf_counter seconds
+    pid: int | None = None  # known once it sent ActorUp
+    boot_seconds: float | None = None
+    idle_since: float | None = None  # perf_counter seconds; None while it trains
+
+
+@dataclass(eq=False)
+class Active:
+    """One entry that an actor trains, and what the thread knows about it."""
+
+    key: int  # the job's number: the actor ignores a cancel or hold meant for another
+    actor: Actor
     ref: Any  # the ObjectRef of its `train` call
     jobs: Entry
-    device: str
-    created: float  # perf_counter seconds
     unfinished: list[int] = field(default_factory=list)  # runs that have not sent Finished
     cancelled: set[int] = field(default_factory=set)
-    pid: int | None = None
-    boot_seconds: float | None = None
     time_due: float | None = None  # perf_counter seconds; None while paused
     time_left: float = 0.0  # seconds to the deadline when it was paused
     cancel_due: float | None = None
@@ -121,7 +134,9 @@ class RayExecutor(Executor):
         self.lock = threading.Lock()  # guards everything below
         self._queue: list[Entry] = []
         self._queued: dict[int, Entry] = {}
-        self._active: dict[int, Active] = {}  # key -> entry with an actor
+        self._active: dict[int, Active] = {}  # job key -> entry being trained
+        self._idle: list[Actor] = []  # booted actors without a job, oldest first
+        self._actors = 0  # actor keys given out
         self._outbox: list[Event] = []
         self._keys = 0
         self._gpus = 0.0  # the cluster's GPUs, read at start
@@ -207,7 +222,7 @@ class RayExecutor(Executor):
                 if a is None:
                     return False
                 a.cancelled.add(run_id)
-                a.actor.cancel.remote(a.trial(run_id))
+                a.actor.handle.cancel.remote(a.key, a.trial(run_id))
                 if a.cancel_due is None and set(a.unfinished) <= a.cancelled:
                     a.cancel_due = time.perf_counter() + self._grace
         self._wake()
@@ -216,9 +231,9 @@ class RayExecutor(Executor):
     def hold(self, run_id: int, hold: Hold) -> bool:
         with self.lock:
             a = self._running(run_id)
-            if a is None or a.grouped or a.pid is None or a.ending:
+            if a is None or a.grouped or a.actor.pid is None or a.ending:
                 return False
-            a.actor.hold.remote(int(hold))
+            a.actor.handle.hold.remote(a.key, int(hold))
         return True
 
     def in_group(self, run_id: int) -> bool:
@@ -235,19 +250,11 @@ class RayExecutor(Executor):
 
     def status(self) -> ExecutorStatus:
         with self.lock:
-            pool = [
-                WorkerInfo(
-                    pid=a.pid,
-                    device=a.device,
-                    state=_state(a),
-                    run_id=a.unfinished[0] if a.unfinished else None,
-                    run_ids=list(a.unfinished),
-                    boot_seconds=a.boot_seconds,
-                )
-                for a in self._active.values()
-            ]
+            pool = [_info(a.actor, a) for a in self._active.values()]
+            pool += [_info(actor, None) for actor in self._idle]
             states = [w["state"] for w in pool]
             busy, starting = states.count("busy"), states.count("starting")
+            # idle: room for more entries now (an idle actor, or resources for a new one)
             return ExecutorStatus(
                 engine="ray",
                 workers=self._max_running,
@@ -270,7 +277,10 @@ class RayExecutor(Executor):
             self._queued.clear()
             for a in self._active.values():
                 for run_id in a.unfinished:
-                    a.actor.cancel.remote(a.trial(run_id))
+                    a.actor.handle.cancel.remote(a.key, a.trial(run_id))
+            for actor in self._idle:
+                ray.kill(actor.handle)
+            self._idle.clear()
         if self.thread is not None:
             self._wake()
             self.thread.join(timeout)
@@ -322,6 +332,7 @@ class RayExecutor(Executor):
             self._end(calls[ref], ref)
         with self.lock:
             self._kill_overdue()
+            self._end_idle()
         return False
 
     def _timeout(self) -> float:
@@ -334,25 +345,62 @@ class RayExecutor(Executor):
         """Under the lock: an actor for each entry at the head of the queue, while there
         is room."""
         while self._queue and len(self._active) < self._max_running:
-            entry = self._queue.pop(0)
-            for run_id, _ in entry:
-                del self._queued[run_id]
+            entry = self._queue[0]
             try:
                 place = self._placement(entry)
             except ValueError as e:
                 self._outbox += [Finished(r, RunResult("failed", error=str(e))) for r, _ in entry]
+                place = None
+            if place is not None and self._finishing(place):
+                break  # that actor is idle in a moment: wait for it rather than start one
+            self._queue.pop(0)
+            for run_id, _ in entry:
+                del self._queued[run_id]
+            if place is None:
                 continue
             self._keys += 1
-            config = replace(self._config, device=place.device, threads=place.num_cpus)
-            actor = TrainerActor.options(
-                num_cpus=place.num_cpus, num_gpus=place.num_gpus, max_concurrency=2,
-                max_restarts=0,
-            ).remote(self._mailbox, self._keys, config)  # fmt: skip
-            self._active[self._keys] = Active(
-                key=self._keys, actor=actor, ref=actor.train.remote(entry), jobs=entry,
-                device=place.device, created=time.perf_counter(),
-                unfinished=[run_id for run_id, _ in entry],
+            actor = self._actor_for(place)
+            a = Active(
+                key=self._keys, actor=actor, ref=actor.handle.train.remote(self._keys, entry),
+                jobs=entry, unfinished=[run_id for run_id, _ in entry],
             )  # fmt: skip
+            if actor.pid is not None:  # booted already: the clock starts now
+                a.time_due = time.perf_counter() + self._limits.max_seconds + TIME_LIMIT_ALLOWANCE
+            self._active[a.key] = a
+
+    def _finishing(self, place: Placement) -> bool:
+        """Under the lock: whether an actor with this placement has sent the Finished of
+        every run of its job, and its `train` call is about to return."""
+        return any(
+            a.actor.place == place and not a.unfinished and a.ending is None
+            for a in self._active.values()
+        )
+
+    def _actor_for(self, place: Placement) -> Actor:
+        """Under the lock: an idle actor with this placement, else a new one (ending idle
+        actors of other placements first: they hold resources the new one may need)."""
+        now = time.perf_counter()
+        for actor in self._idle:
+            if actor.place == place:
+                self._idle.remove(actor)
+                actor.idle_since = None
+                return actor
+        while self._idle and len(self._idle) + len(self._active) >= self._max_running:
+            ray.kill(self._idle.pop(0).handle)
+        self._actors += 1
+        config = replace(self._config, device=place.device, threads=place.num_cpus)
+        handle = TrainerActor.options(
+            num_cpus=place.num_cpus, num_gpus=place.num_gpus, max_concurrency=2, max_restarts=0,
+        ).remote(self._mailbox, self._actors, config)  # fmt: skip
+        return Actor(self._actors, handle, place, now)
+
+    def _end_idle(self) -> None:
+        """Under the lock: end the actors idle for IDLE_SECONDS (all of them once stopping)."""
+        now = time.perf_counter()
+        for actor in list(self._idle):
+            if self._stopping or now - (actor.idle_since or now) >= IDLE_SECONDS:
+                self._idle.remove(actor)
+                ray.kill(actor.handle)
 
     def _placement(self, entry: Entry) -> Placement:
         """CPUs and GPUs for an entry, from its first spec's device and size; ValueError
@@ -377,10 +425,10 @@ class RayExecutor(Executor):
             return
         now = time.perf_counter()
         with self.lock:
-            if isinstance(message, ActorUp):
-                a = self._active.get(message.key)
+            if isinstance(message, ActorUp):  # the clock of its first job starts now
+                a = next((a for a in self._active.values() if a.actor.key == message.key), None)
                 if a is not None:
-                    a.pid, a.boot_seconds = message.pid, now - a.created
+                    a.actor.pid, a.actor.boot_seconds = message.pid, now - a.actor.created
                     a.time_due = now + self._limits.max_seconds + TIME_LIMIT_ALLOWANCE
                 return
             a = self._running(message.run_id)
@@ -402,9 +450,10 @@ class RayExecutor(Executor):
 
     def _end(self, a: Active, ref: Any) -> None:
         """The actor's `train` call returned or failed: report its unfinished runs."""
+        alive = False
         try:
             ray.get(ref)
-            how = "the Ray actor ended without finishing the run"
+            how, alive = "the Ray actor ended without finishing the run", True
         except RayActorError as e:
             how = f"the Ray actor running it died ({_first_line(e)})"
         except RayError as e:
@@ -412,7 +461,11 @@ class RayExecutor(Executor):
         with self.lock:
             del self._active[a.key]
             lost, why = list(a.unfinished), a.ending
-        ray.kill(a.actor)  # its resources go back to Ray now, not when the handle is collected
+            if alive and not lost and why is None and not self._stopping:
+                a.actor.idle_since = time.perf_counter()  # it waits for the next entry
+                self._idle.append(a.actor)
+                return
+        ray.kill(a.actor.handle)  # its resources go back to Ray now, not when collected
         limit = self._limits.max_seconds
         for run_id in lost:
             if why == "timed out":
@@ -437,7 +490,7 @@ class RayExecutor(Executor):
         """Under the lock: end the actor now; its failed `train` call reports the runs."""
         if a.ending is None:
             a.ending = why
-            ray.kill(a.actor, no_restart=True)
+            ray.kill(a.actor.handle, no_restart=True)
 
     def _running(self, run_id: int) -> Active | None:
         """Under the lock: the active entry that still trains the run."""
@@ -459,12 +512,16 @@ class RayExecutor(Executor):
             log.exception("on_event failed for %s", type(event).__name__)
 
 
-def _state(a: Active) -> str:
-    """As a local worker's: starting (booting or waiting for Ray to place it), busy while
-    it has unfinished runs, idle in the moment between its last Finished and its end."""
-    if a.pid is None:
-        return "starting"
-    return "busy" if a.unfinished else "idle"
+def _info(actor: Actor, job: Active | None) -> WorkerInfo:
+    """An actor as `status()` shows it: starting (booting, or waiting for Ray to place
+    it), busy while its job has unfinished runs, else idle."""
+    unfinished = list(job.unfinished) if job else []
+    state = "starting" if actor.pid is None else "busy" if unfinished else "idle"
+    return WorkerInfo(
+        pid=actor.pid, device=actor.place.device, state=state,
+        run_id=unfinished[0] if unfinished else None, run_ids=unfinished,
+        boot_seconds=actor.boot_seconds,
+    )  # fmt: skip
 
 
 def _first_line(error: BaseException) -> str:

@@ -15,7 +15,9 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import gc
 import os
+import threading
 from dataclasses import dataclass
 from typing import Any
 
@@ -65,11 +67,20 @@ class Mailbox:
 
 
 class Trainer:
-    """Trains one entry (a run, or a sweep group's trials) and reports to the mailbox."""
+    """Trains entries (a run, or a sweep group's trials), one after another, and reports
+    to the mailbox; the executor reuses an idle one for the next entry with its placement.
+
+    Each job has a number: a cancel or hold names it, so one that arrives late (after its
+    run ended) cannot touch the next job, and one that arrives early (Ray may serve it on
+    the second thread before `train` starts) is kept for it.
+    """
 
     def __init__(self, mailbox: Any, key: int, config: worker.WorkerConfig) -> None:
         self._mailbox, self._config = mailbox, config
         self._control = RunControl.local()
+        self._lock = threading.Lock()  # guards _job and _early
+        self._job = 0  # the job being trained; 0: none
+        self._early: set[tuple[int, int]] = set()  # (job, trial) cancels before its start
         use_threads(choose_threads(0, cores=config.threads))
         device = resolve_device(config.device)  # a clear error for a missing GPU
         if device.type == "cuda":
@@ -78,19 +89,37 @@ class Trainer:
         node = ray.get_runtime_context().get_node_id()
         self._send(ActorUp(key, os.getpid(), node))
 
-    def train(self, jobs: list[worker.RunJob]) -> None:
+    def train(self, job: int, jobs: list[worker.RunJob]) -> None:
         """Every run of `jobs` ends with exactly one Finished (as in a local worker)."""
         send, control, config, ctx = self._send, self._control, self._config, self._ctx
-        if len(jobs) > 1:
-            worker._run_group(jobs, send, control, config, ctx)
-        else:
-            worker._run_job(*jobs[0], send, control, config, ctx)
+        with self._lock:
+            self._job = job
+            control.reset()
+            for trial in [t for j, t in self._early if j == job]:
+                control.cancel(trial)
+            self._early.clear()
+        try:
+            if len(jobs) > 1:
+                worker._run_group(jobs, send, control, config, ctx)
+            else:
+                worker._run_job(*jobs[0], send, control, config, ctx)
+        finally:
+            with self._lock:
+                self._job = 0
+            # Free the run's tensors held in cycles now, not in the middle of the next run.
+            gc.collect()
 
-    def cancel(self, trial: int) -> None:
-        self._control.cancel(trial)
+    def cancel(self, job: int, trial: int) -> None:
+        with self._lock:
+            if job == self._job:
+                self._control.cancel(trial)
+            elif job > self._job:  # its train call has not started yet
+                self._early.add((job, trial))
 
-    def hold(self, hold: int) -> None:
-        self._control.set_hold(Hold(hold))
+    def hold(self, job: int, hold: int) -> None:
+        with self._lock:
+            if job == self._job:
+                self._control.set_hold(Hold(hold))
 
     def _send(self, message: Any) -> None:
         ray.get(self._mailbox.put.remote(message))
