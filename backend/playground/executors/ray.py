@@ -1,4 +1,5 @@
-"""The Ray executor: each queue entry (a run, or a sweep group) trains in a Ray actor.
+"""The Ray executor: each queue entry (a run, or a sweep group) trains in a Ray actor;
+a finished actor waits idle for the next entry that asks for the same resources.
 
 Scale-out on an existing Ray cluster (`address`, from RAY_ADDRESS), or a local Ray started
 here for development. The queue stays here, FIFO as in the local pool: at most
