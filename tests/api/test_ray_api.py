@@ -8,7 +8,7 @@ import pytest
 
 from playground.ml.snapshots import snapshot_path
 from tests.factories import spec_dict
-from tests.server import Server, collect
+from tests.server import Server, collect, wait_status
 
 pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
 
@@ -36,3 +36,15 @@ def test_a_run_created_over_http_trains_on_ray_and_streams_to_success(
     assert [s["epoch"] for s in listed][-1] == 5
     root = server.data_dir / "artifacts"
     assert all(snapshot_path(root, run_id, s["epoch"]).exists() for s in listed)
+
+
+def test_a_running_run_is_cancelled_over_http_on_ray(server: Server, client: httpx.Client) -> None:
+    """A long run is cancelled through HTTP while it trains in its actor."""
+    spec = spec_dict(training={"epochs": 5000, "batch_size": 4})
+    run_id = client.post("/api/runs", json=spec).json()["id"]
+    wait_status(client, run_id, {"running"})
+    assert client.post(f"/api/runs/{run_id}/cancel").status_code == 200
+    run = wait_status(client, run_id, {"cancelled", "failed", "succeeded"})
+    assert run["status"] == "cancelled"
+    pool = client.get("/api/system").json()["pool"]
+    assert all(w["state"] in {"idle", "busy"} for w in pool)
