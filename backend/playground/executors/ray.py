@@ -19,6 +19,7 @@ volume), since the API registers and serves the files the actors write.
 
 from __future__ import annotations
 
+import json
 import logging
 import os
 import threading
@@ -359,6 +360,8 @@ class RayExecutor(Executor):
                 del self._queued[run_id]
             if place is None:
                 continue
+            if place.num_gpus:
+                entry = [(run_id, _on_ray_gpu(job)) for run_id, job in entry]
             self._keys += 1
             actor = self._actor_for(place)
             a = Active(
@@ -511,6 +514,18 @@ class RayExecutor(Executor):
             self._on_event(event)
         except Exception:  # a broken consumer must not take the executor down with it
             log.exception("on_event failed for %s", type(event).__name__)
+
+
+def _on_ray_gpu(job_json: str) -> str:
+    """The job with a spec's "cuda:N" read as "the GPU Ray gave this actor" (cuda:0: Ray
+    shows an actor only its own). JSON in, JSON out; "auto" is left to the actor."""
+    job = json.loads(job_json)
+    spec = job["spec"] if job_json.startswith('{"spec":') else job  # ml.transfer.Job
+    training = spec.get("training") or {}
+    if str(training.get("device", "auto")).startswith("cuda"):
+        training["device"] = "cuda:0"
+        return json.dumps(job)
+    return job_json
 
 
 def _info(actor: Actor, job: Active | None) -> WorkerInfo:
