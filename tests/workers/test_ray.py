@@ -25,7 +25,8 @@ from tests.workers.harness import TIMEOUT, EventLog, check_sequence, spec_json
 
 ray = pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
 
-from playground.executors.ray import RayExecutor, _on_ray_gpu  # noqa: E402 (after the skip)
+from playground.executors.ray import RayExecutor  # noqa: E402 (after the skip)
+from playground.executors.ray_jobs import on_ray_gpu  # noqa: E402
 
 LONG = {"epochs": 2000, "batch_size": 4}  # short steps, ~minutes: stopped by each test
 LIMIT = 3.0  # seconds: the time-limit executor's max_seconds
@@ -231,8 +232,8 @@ def test_the_time_limit_stops_a_run_and_kills_an_actor_stuck_in_a_step(
 def test_a_gpu_run_asks_for_the_gpu_ray_gives_its_actor() -> None:
     """On Ray "cuda:N" means a GPU: an actor sees only its own, as cuda:0."""
     pinned = spec_json(training={"device": "cuda:1"})
-    assert RunSpec.model_validate_json(_on_ray_gpu(pinned)).training.device == "cuda:0"
+    assert RunSpec.model_validate_json(on_ray_gpu(pinned)).training.device == "cuda:0"
     auto = spec_json()
-    assert _on_ray_gpu(auto) == auto  # the actor's own device replaces "auto"
+    assert on_ray_gpu(auto) == auto  # the actor's own device replaces "auto"
     envelope = json.dumps({"spec": json.loads(pinned), "transfers": []})
-    assert json.loads(_on_ray_gpu(envelope))["spec"]["training"]["device"] == "cuda:0"
+    assert json.loads(on_ray_gpu(envelope))["spec"]["training"]["device"] == "cuda:0"

@@ -19,12 +19,11 @@ volume), since the API registers and serves the files the actors write.
 
 from __future__ import annotations
 
-import json
 import logging
 import os
 import threading
 import time
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -33,11 +32,12 @@ from ray.exceptions import RayActorError, RayError
 
 import playground
 from playground.executors import worker
-from playground.executors.base import EventCallback, Executor, ExecutorStatus, WorkerInfo
+from playground.executors.base import EventCallback, Executor, ExecutorStatus
 from playground.executors.control import Hold
-from playground.executors.events import Event, Finished, Paused, Started, WorkerLost
+from playground.executors.events import Event, Finished, WorkerLost
 from playground.executors.grouping import Entry, Grouper, default_grouper, plan_groups
 from playground.executors.ray_actors import ActorUp, MailboxActor, TrainerActor, Wake
+from playground.executors.ray_jobs import Active, Actor, Placement, first_line, info, on_ray_gpu
 from playground.executors.slots import TIME_LIMIT_ALLOWANCE
 from playground.ml.datasets import DataContext
 from playground.ml.errors import SpecError
@@ -54,53 +54,9 @@ POLL = 0.2  # seconds the thread waits for events before looking for dead actors
 IDLE_SECONDS = 60.0
 
 
-@dataclass(frozen=True)
-class Placement:
-    """What one entry asks of Ray, and the device its actor trains on."""
-
-    num_cpus: int
-    num_gpus: float
-    device: str  # "cpu" or "cuda:0" (Ray shows an actor only the GPU it was given)
-
-
-@dataclass(eq=False)
-class Actor:
-    """One trainer actor: it trains an entry, or waits idle for the next with its placement."""
-
-    key: int  # ActorUp.key
-    handle: Any  # the ActorHandle
-    place: Placement
-    created: float  # perf_counter seconds
-    pid: int | None = None  # known once it sent ActorUp
-    boot_seconds: float | None = None
-    idle_since: float | None = None  # perf_counter seconds; None while it trains
-
-
-@dataclass(eq=False)
-class Active:
-    """One entry that an actor trains, and what the thread knows about it."""
-
-    key: int  # the job's number: the actor ignores a cancel or hold meant for another
-    actor: Actor
-    ref: Any  # the ObjectRef of its `train` call
-    jobs: Entry
-    unfinished: list[int] = field(default_factory=list)  # runs that have not sent Finished
-    cancelled: set[int] = field(default_factory=set)
-    time_due: float | None = None  # perf_counter seconds; None while paused
-    time_left: float = 0.0  # seconds to the deadline when it was paused
-    cancel_due: float | None = None
-    ending: str | None = None  # why it was killed: "timed out", "ignored cancel", "stopped"
-
-    @property
-    def grouped(self) -> bool:
-        return len(self.jobs) > 1
-
-    def trial(self, run_id: int) -> int:
-        return next(i for i, (rid, _) in enumerate(self.jobs) if rid == run_id)
-
-
 class RayExecutor(Executor):
-    """Runs specs in Ray actors, one per run or sweep group (see the module doc)."""
+    """Runs specs in Ray actors, one entry (a run or a sweep group) at a time each (see the
+    module doc)."""
 
     def __init__(
         self,
@@ -252,8 +208,8 @@ class RayExecutor(Executor):
 
     def status(self) -> ExecutorStatus:
         with self.lock:
-            pool = [_info(a.actor, a) for a in self._active.values()]
-            pool += [_info(actor, None) for actor in self._idle]
+            pool = [info(a.actor, a) for a in self._active.values()]
+            pool += [info(actor, None) for actor in self._idle]
             states = [w["state"] for w in pool]
             busy, starting = states.count("busy"), states.count("starting")
             # idle: room for more entries now (an idle actor, or resources for a new one)
@@ -361,7 +317,7 @@ class RayExecutor(Executor):
             if place is None:
                 continue
             if place.num_gpus:
-                entry = [(run_id, _on_ray_gpu(job)) for run_id, job in entry]
+                entry = [(run_id, on_ray_gpu(job)) for run_id, job in entry]
             self._keys += 1
             actor = self._actor_for(place)
             a = Active(
@@ -437,20 +393,8 @@ class RayExecutor(Executor):
                 return
             a = self._running(message.run_id)
             if a is not None:
-                self._track(a, message, now)
+                a.track(message, now, self._limits.max_seconds + TIME_LIMIT_ALLOWANCE)
         self._emit(message)
-
-    def _track(self, a: Active, event: Event, now: float) -> None:
-        """Under the lock: a run's clock starts at Started, stops while paused, and the
-        run leaves its actor at Finished."""
-        if isinstance(event, Finished):
-            a.unfinished.remove(event.run_id)
-        elif isinstance(event, Started) and a.time_due is not None:
-            a.time_due = now + self._limits.max_seconds + TIME_LIMIT_ALLOWANCE
-        elif isinstance(event, Paused) and event.paused and a.time_due is not None:
-            a.time_left, a.time_due = a.time_due - now, None
-        elif isinstance(event, Paused) and not event.paused and a.time_due is None:
-            a.time_due = now + a.time_left
 
     def _end(self, a: Active, ref: Any) -> None:
         """The actor's `train` call returned or failed: report its unfinished runs."""
@@ -459,9 +403,9 @@ class RayExecutor(Executor):
             ray.get(ref)
             how, alive = "the Ray actor ended without finishing the run", True
         except RayActorError as e:
-            how = f"the Ray actor running it died ({_first_line(e)})"
+            how = f"the Ray actor running it died ({first_line(e)})"
         except RayError as e:
-            how = f"the Ray actor failed ({_first_line(e)})"
+            how = f"the Ray actor failed ({first_line(e)})"
         with self.lock:
             del self._active[a.key]
             lost, why = list(a.unfinished), a.ending
@@ -514,33 +458,3 @@ class RayExecutor(Executor):
             self._on_event(event)
         except Exception:  # a broken consumer must not take the executor down with it
             log.exception("on_event failed for %s", type(event).__name__)
-
-
-def _on_ray_gpu(job_json: str) -> str:
-    """The job with a spec's "cuda:N" read as "the GPU Ray gave this actor" (cuda:0: Ray
-    shows an actor only its own). JSON in, JSON out; "auto" is left to the actor."""
-    job = json.loads(job_json)
-    spec = job["spec"] if job_json.startswith('{"spec":') else job  # ml.transfer.Job
-    training = spec.get("training") or {}
-    if str(training.get("device", "auto")).startswith("cuda"):
-        training["device"] = "cuda:0"
-        return json.dumps(job)
-    return job_json
-
-
-def _info(actor: Actor, job: Active | None) -> WorkerInfo:
-    """An actor as `status()` shows it: starting (booting, or waiting for Ray to place
-    it), busy while its job has unfinished runs, else idle."""
-    unfinished = list(job.unfinished) if job else []
-    state = "starting" if actor.pid is None else "busy" if unfinished else "idle"
-    return WorkerInfo(
-        pid=actor.pid, device=actor.place.device, state=state,
-        run_id=unfinished[0] if unfinished else None, run_ids=unfinished,
-        boot_seconds=actor.boot_seconds,
-    )  # fmt: skip
-
-
-def _first_line(error: BaseException) -> str:
-    """A Ray error's message is pages long; its first line says what happened."""
-    text = str(error).strip().splitlines()
-    return text[0][:200] if text else type(error).__name__
