@@ -53,7 +53,7 @@ class Settings(BaseSettings):
         ge=0,
         le=10_000,
         description="With Ray: entries (runs or sweep groups) training at "
-        "once; 0: the cluster's CPUs when the server starts.",
+        "once; 0: the cluster's CPUs (read again as nodes join and leave).",
     )
     probe_processes: int = Field(
         1, ge=1, le=16, description="Processes that compute inspect views (one torch thread each)."

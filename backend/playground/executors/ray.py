@@ -52,6 +52,7 @@ POLL = 0.2  # seconds the thread waits for events before looking for dead actors
 # CPUs or GPU share go back to the cluster). Reusing one saves a process start and the
 # torch import (~3 s on two busy cores) per run.
 IDLE_SECONDS = 60.0
+CLUSTER_EVERY = 5.0  # seconds between reads of the cluster's resources
 
 
 class RayExecutor(Executor):
@@ -78,7 +79,9 @@ class RayExecutor(Executor):
         self._on_event = on_event
         self._address, self._local_cpus = address, local_cpus
         self._cpus_per_run, self._gpus_per_run = cpus_per_run, gpus_per_run
-        self._max_running = max_running or 0  # 0: the cluster's CPUs, read at start
+        self._max_running = max_running or 1
+        self._auto_max = not max_running  # then: the cluster's CPUs (_read_cluster)
+        self._cluster_read = 0.0  # perf_counter seconds
         self._limits = limits or Limits()
         # Absolute paths: a Ray worker process does not start in this one's directory.
         self._config = worker.WorkerConfig(
@@ -111,10 +114,7 @@ class RayExecutor(Executor):
                 raise RuntimeError("the executor was already started")
             if not ray.is_initialized():
                 self._init_ray()
-            resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
-            self._gpus = float(resources.get("GPU", 0.0))
-            if not self._max_running:
-                self._max_running = max(1, int(resources.get("CPU", 1)))
+            self._read_cluster()
             self._mailbox = MailboxActor.remote()
             self.thread = threading.Thread(target=self._loop, name="playground-ray", daemon=True)
             self.thread.start()
@@ -122,6 +122,16 @@ class RayExecutor(Executor):
             "Ray executor: %s, up to %d runs at once, %g GPUs",
             self._address or "local Ray", self._max_running, self._gpus,
         )  # fmt: skip
+
+    def _read_cluster(self) -> None:
+        """Under the lock: the cluster's GPUs, and its CPUs as `max_running` unless it was
+        given. Read again every CLUSTER_EVERY seconds: nodes join after the API starts (the
+        compose profile starts the API once the head is up) and leave."""
+        resources: dict[str, float] = ray.cluster_resources()  # type: ignore[no-untyped-call]
+        self._gpus = float(resources.get("GPU", 0.0))
+        if self._auto_max:
+            self._max_running = max(1, int(resources.get("CPU", 1)))
+        self._cluster_read = time.perf_counter()
 
     def _init_ray(self) -> None:
         if self._address:
@@ -217,7 +227,7 @@ class RayExecutor(Executor):
                 engine="ray",
                 workers=self._max_running,
                 busy=busy,
-                idle=self._max_running - busy - starting,
+                idle=max(0, self._max_running - busy - starting),
                 starting=starting,
                 queued=len(self._queued),
                 devices=sorted({w["device"] for w in pool}),
@@ -269,6 +279,8 @@ class RayExecutor(Executor):
     def _turn(self) -> bool:
         """Start actors, take events, end actors that are done; True once stopped."""
         with self.lock:
+            if time.perf_counter() - self._cluster_read >= CLUSTER_EVERY:
+                self._read_cluster()
             if not self._stopping:
                 self._assign()
             events, self._outbox = self._outbox, []
