@@ -62,9 +62,11 @@ RUN set -eu; \
 
 # The dependencies next, read from pyproject.toml alone, so that editing the source does not
 # reinstall them. torch is already there and satisfies its range in pyproject.toml, so pip
-# keeps the variant installed above.
+# keeps the variant installed above. EXTRAS (comma-separated optional-dependency groups, e.g.
+# "ray" for the compose ray profile's image) adds those groups.
+ARG EXTRAS=
 COPY pyproject.toml /src/
-RUN python -c "import tomllib; deps = tomllib.load(open('/src/pyproject.toml', 'rb'))['project']['dependencies']; print(*deps, sep=chr(10))" > /tmp/requirements.txt \
+RUN python -c "import os, tomllib; p = tomllib.load(open('/src/pyproject.toml', 'rb'))['project']; extra = [d for e in os.environ['EXTRAS'].split(',') if e.strip() for d in p['optional-dependencies'][e.strip()]]; print(*p['dependencies'], *extra, sep=chr(10))" > /tmp/requirements.txt \
     && pip install --no-cache-dir -r /tmp/requirements.txt
 
 # The package itself, as a regular (non-editable) install; README.md is its readme metadata.

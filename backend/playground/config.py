@@ -8,7 +8,7 @@ import re
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
-from pydantic import Field, field_validator, model_validator
+from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from playground.ml.datasets import DataContext
@@ -31,6 +31,33 @@ class Settings(BaseSettings):
         None, description="SQLAlchemy URL; default sqlite:///<data_dir>/playground.db."
     )
     workers: int = Field(1, ge=1, le=64, description="CPU worker processes (GPUs: one each).")
+    executor: Literal["local", "ray"] = Field(
+        "local",
+        description="Where runs train: 'local' (worker processes on this machine) or 'ray' "
+        "(Ray actors: the cluster at RAY_ADDRESS, else a local Ray with `workers` CPUs).",
+    )
+    ray_address: str | None = Field(
+        None,
+        validation_alias=AliasChoices("RAY_ADDRESS", "PLAYGROUND_RAY_ADDRESS", "ray_address"),
+        description="The Ray cluster to join (RAY_ADDRESS, e.g. ray-head:6379); none starts a "
+        "local Ray in the API process (development).",
+    )
+    ray_cpus_per_run: int = Field(
+        1, ge=1, le=64, description="With Ray: the most CPUs (torch threads) one run reserves."
+    )
+    ray_gpus_per_run: float = Field(
+        0.25,
+        gt=0,
+        le=1,
+        description="With Ray: the share of a GPU one run reserves (0.25: four runs per GPU).",
+    )
+    ray_max_running: int = Field(
+        0,
+        ge=0,
+        le=10_000,
+        description="With Ray: entries (runs or sweep groups) training at "
+        "once; 0: the cluster's CPUs (read again as nodes join and leave).",
+    )
     probe_processes: int = Field(
         1, ge=1, le=16, description="Processes that compute inspect views (one torch thread each)."
     )

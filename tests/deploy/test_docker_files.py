@@ -223,20 +223,62 @@ def test_compose_gpu_profile_adds_a_cuda_service_with_one_gpu(tmp_path: Path) ->
     assert gpu["image"] != services["playground"]["image"]  # two variants, two tags
 
 
+def test_compose_ray_profile_is_a_head_a_cpu_and_a_gpu_worker_and_an_api_on_the_head(
+    tmp_path: Path,
+) -> None:
+    services = compose_config(tmp_path, "ray")
+    nodes = {"ray-head", "ray-worker", "ray-worker-gpu"}
+    assert set(services) == {"playground", "playground-ray", *nodes}
+    api = services["playground-ray"]
+    assert_serves_like_the_image(api)
+    assert api["environment"]["PLAYGROUND_EXECUTOR"] == "ray"
+    assert api["environment"]["RAY_ADDRESS"] == "ray-head:6379"
+    assert "ray-head" in api["depends_on"]
+    head = services["ray-head"]["command"]
+    assert head[:3] == ["ray", "start", "--head"]
+    assert "--port=6379" in head
+    for name in ("ray-worker", "ray-worker-gpu"):
+        node = services[name]
+        assert node["command"][:3] == ["ray", "start", "--address=ray-head:6379"]
+        assert "ray-head" in node["depends_on"]
+    for name in ("playground-ray", *nodes):  # each image has the ray extra installed
+        assert services[name]["build"]["args"]["EXTRAS"] == "ray"
+        assert [(v["type"], v["target"]) for v in services[name]["volumes"]] == [
+            ("volume", "/data")  # actors write snapshots where the API reads them
+        ]
+    # A CPU image for the API, the head and the CPU worker (one tag: one Ray release); CUDA
+    # with one GPU reserved for the GPU worker.
+    assert {services[n]["image"] for n in ("playground-ray", "ray-head", "ray-worker")} == {
+        "nn-playground:ray"
+    }
+    gpu = services["ray-worker-gpu"]
+    assert gpu["build"]["args"]["TORCH_VARIANT"] == "cuda"
+    assert gpu["image"] != api["image"]
+    assert gpus(gpu) == [{"driver": "nvidia", "count": 1, "capabilities": ["gpu"]}]
+    assert "--num-gpus=1" in gpu["command"]
+    assert [n for n in nodes if gpus(services[n])] == ["ray-worker-gpu"]
+    # The API answers to localhost by default, as the other profiles' servers do.
+    hosts = Settings(allowed_hosts=api["environment"]["PLAYGROUND_ALLOWED_HOSTS"]).allowed_hosts
+    assert {"localhost", "127.0.0.1"} <= set(hosts)
+
+
 def test_container_settings_are_valid_settings(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     """Every PLAYGROUND_* value the image or compose sets is accepted by Settings."""
-    for service in compose_config(tmp_path, "gpu").values():
-        for name in [n for n in os.environ if n.startswith("PLAYGROUND_")]:
+    for service in compose_config(tmp_path, "gpu", "ray").values():
+        for name in [n for n in os.environ if n.startswith(("PLAYGROUND_", "RAY_"))]:
             monkeypatch.delenv(name)
-        env = assignments(RUNTIME, "ENV") | service["environment"]
+        env = assignments(RUNTIME, "ENV") | service.get("environment", {})
+        if "RAY_ADDRESS" in env:  # read by Settings.ray_address
+            monkeypatch.setenv("RAY_ADDRESS", env["RAY_ADDRESS"])
         for name, value in env.items():
             if name.startswith("PLAYGROUND_"):
                 field = name.removeprefix("PLAYGROUND_").lower().split("__")[0]
                 assert field in Settings.model_fields, f"{name} is not a setting"  # ignored else
                 monkeypatch.setenv(name, value)
         settings = Settings()
+        assert settings.ray_address == env.get("RAY_ADDRESS")
         assert settings.data_dir == Path("/data")
         assert settings.frontend_dir.is_absolute()
 

@@ -29,6 +29,7 @@ from playground.api.routes import (
     sweeps,
 )
 from playground.config import Settings
+from playground.executors.base import EventCallback, Executor
 from playground.executors.local import LocalExecutor
 from playground.executors.probes import ProbePool
 from playground.services.accounts import Accounts
@@ -53,6 +54,24 @@ NO_FRONTEND = """<!doctype html><meta charset="utf-8"><title>NN Playground</titl
 <code>PLAYGROUND_FRONTEND_DIR</code> to where it was built).</p>"""
 
 
+def make_executor(settings: Settings, on_event: EventCallback) -> Executor:
+    """The engine `settings.executor` names; Ray is imported only when it is chosen."""
+    if settings.executor == "ray":
+        from playground.executors.ray import RayExecutor  # here: ray takes seconds to import
+
+        return RayExecutor(
+            on_event, address=settings.ray_address, local_cpus=settings.workers,
+            cpus_per_run=settings.ray_cpus_per_run, gpus_per_run=settings.ray_gpus_per_run,
+            max_running=settings.ray_max_running or None, data_dir=settings.data_dir,
+            limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
+        )  # fmt: skip
+    return LocalExecutor(
+        on_event, workers=settings.workers, data_dir=settings.data_dir,
+        limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
+        memory_cap=settings.memory_cap(), max_running_per_owner=settings.max_running_per_user,
+    )  # fmt: skip
+
+
 def create_app(settings: Settings | None = None) -> FastAPI:
     """The app for `settings`; nothing is started until the lifespan runs."""
     settings = settings or Settings()
@@ -66,12 +85,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         loop = asyncio.get_running_loop()
         manager = RunManager(store, hub.publish, loop, settings.artifacts_dir())
         manager.start()
-        executor = LocalExecutor(
-            manager.on_event, workers=settings.workers, data_dir=settings.data_dir,
-            limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
-            memory_cap=settings.memory_cap(),
-            max_running_per_owner=settings.max_running_per_user,
-        )  # fmt: skip
+        executor = make_executor(settings, manager.on_event)
         executor.start()
         service = Runs(store, executor, manager, settings)
         probes = ProbePool(processes=settings.probe_processes, data_dir=settings.data_dir)

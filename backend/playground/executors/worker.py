@@ -151,9 +151,9 @@ def _serve(
         if job is None:
             break
         if isinstance(job, list):
-            _run_group(job, send, control, config, ctx)
+            run_group(job, send, control, config, ctx)
         else:
-            _run_job(*job, send, control, config, ctx)
+            run_job(*job, send, control, config, ctx)
         # Free the run's tensors held in cycles now, not in the middle of the next run,
         # then freeze what is left (modules a run imported lazily), as at boot.
         gc.collect()
@@ -198,7 +198,7 @@ def _address_space() -> int | None:
     return None
 
 
-def _run_job(
+def run_job(
     run_id: int,
     spec_json: str,
     send: Send,
@@ -224,7 +224,7 @@ def _run_job(
             hooks.on_end(RunResult("failed", error=f"{type(e).__name__}: {e}"))
 
 
-def _run_group(
+def run_group(
     jobs: list[RunJob], send: Send, control: RunControl, config: WorkerConfig, ctx: DataContext
 ) -> None:
     """Train a sweep group with train_group, each trial reporting through its own hooks
@@ -246,7 +246,7 @@ def _train_group(
     ctx: DataContext,
     writer: SnapshotWriter | None,
 ) -> None:
-    """_run_group's body: hooks for every trial, the bad specs failed, the rest trained."""
+    """run_group's body: hooks for every trial, the bad specs failed, the rest trained."""
     pause = config.limits.max_pause_seconds
     # A group's trials together send about as many batches a second as 8 runs alone would
     # (each trial's reports wait a little longer): 64 trials flushing 30 times a second

@@ -1,0 +1,39 @@
+"""PLAYGROUND_EXECUTOR picks the engine; RAY_ADDRESS (the name Ray itself reads) the cluster."""
+
+from __future__ import annotations
+
+import pytest
+from pydantic import ValidationError
+
+from playground.api.main import make_executor
+from playground.config import Settings
+from playground.executors.local import LocalExecutor
+
+
+def test_the_local_pool_is_the_default_and_ray_is_chosen_by_name(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    for name in ("PLAYGROUND_EXECUTOR", "RAY_ADDRESS", "PLAYGROUND_RAY_ADDRESS"):
+        monkeypatch.delenv(name, raising=False)
+    assert isinstance(make_executor(Settings(), lambda event: None), LocalExecutor)
+    assert Settings().ray_address is None  # a local Ray, started by the server
+
+    pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
+    from playground.executors.ray import RayExecutor
+
+    monkeypatch.setenv("PLAYGROUND_EXECUTOR", "ray")
+    monkeypatch.setenv("RAY_ADDRESS", "ray-head:6379")
+    settings = Settings()
+    assert settings.ray_address == "ray-head:6379"
+    executor = make_executor(settings, lambda event: None)  # nothing starts before start()
+    assert isinstance(executor, RayExecutor)
+
+
+@pytest.mark.parametrize(
+    "bad",
+    [{"executor": "kubernetes"}, {"ray_gpus_per_run": 0}, {"ray_gpus_per_run": 2},
+     {"ray_cpus_per_run": 0}, {"ray_max_running": -1}],
+)  # fmt: skip
+def test_bad_engine_settings_are_refused(bad: dict[str, object]) -> None:
+    with pytest.raises(ValidationError):
+        Settings(**bad)  # type: ignore[arg-type]
