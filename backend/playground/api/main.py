@@ -25,6 +25,7 @@ from playground.api.routes import (
     stream,
     sweep_stream,
     sweeps,
+    uploads,
 )
 from playground.config import Settings
 from playground.executors.local import LocalExecutor
@@ -37,9 +38,11 @@ from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
+from playground.services.uploads import Uploads
 from playground.store.db import make_engine, migrate
 from playground.store.repo import RunStore
 from playground.store.sweeps import SweepStore
+from playground.store.uploads import UploadStore
 
 log = logging.getLogger(__name__)
 
@@ -47,6 +50,10 @@ NO_FRONTEND = """<!doctype html><meta charset="utf-8"><title>NN Playground</titl
 <h1>NN Playground</h1><p>The API is running: see <a href="/docs">/docs</a>.</p>
 <p>No browser app is installed: <code>frontend/dist/index.html</code> is missing (set
 <code>PLAYGROUND_FRONTEND_DIR</code> to where it was built).</p>"""
+
+
+UPLOADS = "/api/uploads"  # the one route that takes a multipart body
+MULTIPART_SLACK = 64 * 1024  # bytes of part headers and boundaries around the files
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -83,6 +90,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         app.state.runs, app.state.hub = service, hub
         app.state.sweeps = Sweeps(SweepStore(engine), service)
+        app.state.uploads = Uploads(UploadStore(engine), settings)
+        app.state.uploads.clean()
         try:
             yield
         finally:
@@ -102,10 +111,13 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stream.router)
     app.include_router(sweeps.router)
     app.include_router(sweep_stream.router)
+    app.include_router(uploads.router)
     # Outermost last: Guard (Host, Origin, Content-Type) -> CORS -> BodyLimit -> routes.
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout
-    )
+        BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout,
+        # An upload's body: the file's limit plus room for the multipart framing.
+        routes={UPLOADS: (settings.max_upload_bytes + MULTIPART_SLACK, settings.upload_timeout)},
+    )  # fmt: skip
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
@@ -114,6 +126,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         Guard, allowed_hosts=settings.allowed_hosts,
         allowed_origins=[*settings.allowed_origins, *settings.cors_origins],
+        body_types={UPLOADS: frozenset({"multipart/form-data"})},
     )  # fmt: skip
     if (settings.frontend_dir / "index.html").is_file():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")
