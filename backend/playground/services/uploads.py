@@ -14,12 +14,11 @@ import re
 import shutil
 import zipfile
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from playground.config import Settings
-from playground.ml.datasets.files import FILE_LOC
 from playground.ml.datasets.safe_open import exists, uploads_dir
 from playground.ml.datasets.upload import EXTENSIONS, UploadData
 from playground.ml.datasets.upload_checks import (
@@ -37,6 +36,7 @@ from playground.store.uploads import UploadStore
 
 CHUNK = 1 << 20  # bytes copied at a time
 MAX_PARTS = 4
+FORM_LOC = ("file",)  # where a problem with the sent file is reported
 
 
 class UploadNotFoundError(LookupError):
@@ -74,7 +74,7 @@ def _kind(filename: str, head: bytes, parts: int) -> str:
         return "npz" if lower.endswith(".npz") else "idx"  # a zip: of arrays, or of IDX files
     if lower.endswith((".csv", ".txt")) or not lower.endswith(".npz"):
         return "csv"
-    raise SpecError.at(FILE_LOC, f"{filename!r} is not a zip archive, so not an .npz")
+    raise SpecError.at(FORM_LOC, f"{filename!r} is not a zip archive, so not an .npz")
 
 
 def _display_name(name: str | None, filename: str) -> str:
@@ -114,7 +114,7 @@ class Uploads:
         """Check and keep one data file (or the four files of an IDX set)."""
         if not 1 <= len(parts) <= MAX_PARTS:
             raise SpecError.at(
-                FILE_LOC, f"send 1 file, or the 4 files of an IDX set; got {len(parts)}"
+                FORM_LOC, f"send 1 file, or the 4 files of an IDX set; got {len(parts)}"
             )
         sizes = [_size(f) for _, f in parts]
         limit = self.settings.max_upload_bytes
@@ -134,7 +134,10 @@ class Uploads:
         )
         incoming = folder / f".incoming-{upload_id}"
         try:
-            checked = self._check(kind, parts, incoming)
+            try:
+                checked = self._check(kind, parts, incoming)
+            except SpecError as e:  # reported at the form field, not at a run spec's path
+                raise SpecError([replace(i, loc=("file",)) for i in e.errors]) from e
             ext = "zip" if kind == "idx" else kind
             final = folder / f"{upload_id}.{ext}"
             os.replace(incoming, final)
@@ -169,7 +172,7 @@ class Uploads:
                 archive = zipfile.ZipFile(parts[0][1])
             except (zipfile.BadZipFile, OSError) as e:
                 raise SpecError.at(
-                    FILE_LOC, f"not a zip of IDX files, nor an IDX file ({e})"
+                    FORM_LOC, f"not a zip of IDX files, nor an IDX file ({e})"
                 ) from e
             with archive:
                 return pack_idx(idx_zip_sources(archive), incoming, max_samples=max_samples)

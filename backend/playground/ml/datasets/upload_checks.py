@@ -151,7 +151,7 @@ def _copy_idx(
     """Copy one file (gunzipped) into `archive`, reading at most what its header declares."""
     head = raw.read(2)
     raw.seek(0)
-    f: BinaryIO = gzip.GzipFile(fileobj=raw) if head == b"\x1f\x8b" else raw  # type: ignore[assignment]
+    f: BinaryIO = gzip.GzipFile(fileobj=raw, mode="rb") if head == b"\x1f\x8b" else raw  # type: ignore[assignment]
     try:
         magic = f.read(4)
         ndim = 3 if "images" in role else 1
