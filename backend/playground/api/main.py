@@ -14,7 +14,7 @@ from fastapi.staticfiles import StaticFiles
 
 import playground
 from playground.api import errors, wire
-from playground.api.body_limit import BodyLimit
+from playground.api.body_limit import BodyLimit, RouteLimits
 from playground.api.guard import Guard
 from playground.api.routes import (
     datasets,
@@ -116,7 +116,11 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout,
         # An upload's body: the file's limit plus room for the multipart framing.
-        routes={UPLOADS: (settings.max_upload_bytes + MULTIPART_SLACK, settings.upload_timeout)},
+        routes={UPLOADS: RouteLimits(
+            settings.max_upload_bytes + MULTIPART_SLACK, settings.upload_timeout,
+            f"the upload is larger than the limit of {settings.max_upload_bytes} bytes "
+            "(PLAYGROUND_MAX_UPLOAD_BYTES)",
+        )},
     )  # fmt: skip
     if settings.cors_origins:
         app.add_middleware(
