@@ -61,6 +61,9 @@ def npz_headers(
     `max_bytes` and MAX_RATIO first, and each header must declare exactly the bytes its
     member holds, so that loading the arrays later allocates no more than was checked.
     """
+    if f.read(6) == b"\x93NUMPY":
+        raise SpecError.at(FILE_LOC, f"{name} is a single array, not an .npz with 'x' and 'y'")
+    f.seek(0)
     try:
         archive = zipfile.ZipFile(f)
     except READ_ERRORS as e:
