@@ -26,8 +26,9 @@ export function DataPanel({ data, generation }: { data: SpecJson["data"]; genera
     JSON.stringify(data),
     (signal) => api.preview(data, signal),
     300,
-    // Another data set, or a new spec, never shows the old preview while the new one loads.
-    `${generation}:${data.dataset}`,
+    // Another data set (or upload), or a new spec, never shows the old preview while the
+    // new one loads.
+    `${generation}:${data.dataset}:${data.upload ?? ""}`,
   );
   return (
     <section class="panel" aria-labelledby="data-h">
