@@ -3,11 +3,15 @@ bombs and pickles refused from their headers, links never followed, uploads as d
 
 from __future__ import annotations
 
+import gzip
+import io
 import os
 import time
 from pathlib import Path
 
 import httpx
+import numpy as np
+import pytest
 
 from tests.factories import spec_dict
 from tests.server import Server, wait_status
@@ -27,6 +31,12 @@ def send(
 def uploads_on_disk(server: Server) -> list[str]:
     folder = server.data_dir / "uploads"
     return sorted(p.name for p in folder.iterdir()) if folder.exists() else []
+
+
+def npy_bytes() -> bytes:
+    buf = io.BytesIO()
+    np.save(buf, np.zeros((4, 2)))
+    return buf.getvalue()
 
 
 def rss(pid: int) -> int:
@@ -192,3 +202,26 @@ def test_uploads_pass_the_origin_check_and_only_multipart(client: httpx.Client) 
     assert r.status_code == 403
     r = client.post("/api/uploads", content=csv_bytes(10), headers={"Content-Type": "text/plain"})
     assert r.status_code == 415
+
+
+@pytest.mark.parametrize(
+    ("filename", "data", "says"),
+    [
+        ("junk.npz", b"\x00\x01junk" * 50, "not a zip archive"),
+        ("single.npy", npy_bytes(), "single array"),
+        ("images.gz", gzip.compress(b"\x00\x00\x08\x03" + bytes(20)), "four together"),
+        ("empty.csv", b"", "header row"),
+        ("binary.csv", b"\xff\xfe\x00\x00" * 10, "UTF-8"),
+        ("broken.zip", b"PK\x05\x06" + bytes(18) + b"PK\x03\x04", "IDX"),
+    ],
+)
+def test_damaged_files_are_422_at_file(
+    server: Server, client: httpx.Client, filename: str, data: bytes, says: str
+) -> None:
+    before = uploads_on_disk(server)
+    r = send(client, (filename, data))
+    assert r.status_code == 422, r.text
+    (item,) = r.json()["detail"]
+    assert item["path"] == "file"
+    assert says in item["msg"]
+    assert uploads_on_disk(server) == before

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any, BinaryIO
 
 from playground.config import Settings
+from playground.ml.datasets.npz_file import READ_ERRORS
 from playground.ml.datasets.safe_open import exists, uploads_dir
 from playground.ml.datasets.upload import EXTENSIONS, UploadData
 from playground.ml.datasets.upload_checks import (
@@ -68,6 +69,12 @@ class UploadView:
 def _kind(filename: str, head: bytes, parts: int) -> str:
     """csv | npz | idx from the name and first bytes; SpecError when it is none of them."""
     lower = filename.lower()
+    if head.startswith(b"\x93NUM") or lower.endswith(".npy"):
+        raise SpecError.at(
+            FORM_LOC,
+            f"{filename!r} is a single array (.npy); save inputs and targets together with "
+            "numpy.savez('data.npz', x=x, y=y)",
+        )
     if parts > 1 or lower.endswith((".gz", "-ubyte")):
         return "idx"
     if head.startswith(b"PK"):
@@ -168,12 +175,17 @@ class Uploads:
         if kind == "idx":
             if len(parts) > 1:
                 return pack_idx(idx_sources(list(parts)), incoming, max_samples=max_samples)
+            if not zipfile.is_zipfile(parts[0][1]):
+                raise SpecError.at(
+                    FORM_LOC,
+                    "an IDX set is four files (train and t10k images and labels): send the "
+                    "four together, or one zip that holds them",
+                )
+            parts[0][1].seek(0)
             try:
                 archive = zipfile.ZipFile(parts[0][1])
-            except (zipfile.BadZipFile, OSError) as e:
-                raise SpecError.at(
-                    FORM_LOC, f"not a zip of IDX files, nor an IDX file ({e})"
-                ) from e
+            except READ_ERRORS as e:
+                raise SpecError.at(FORM_LOC, f"the zip is not readable ({e})") from e
             with archive:
                 return pack_idx(idx_zip_sources(archive), incoming, max_samples=max_samples)
         _copy(parts[0][1], incoming)

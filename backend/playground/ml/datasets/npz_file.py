@@ -42,7 +42,11 @@ class NpzData(DataBase):
 
 
 # What numpy and zipfile raise on damaged archives and members.
-READ_ERRORS = (ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile)
+# (RuntimeError: an encrypted member; NotImplementedError: an unknown compression method.)
+READ_ERRORS = (
+    ValueError, OSError, EOFError, KeyError, zipfile.BadZipFile, RuntimeError,
+    NotImplementedError,
+)  # fmt: skip
 # What one archive may expand to: its arrays are allocated at these sizes when loaded.
 MAX_EXPANDED_BYTES = 1_000_000_000
 # Compression ratio past which a large member is taken for a zip bomb, not data: real

@@ -21,7 +21,7 @@ from playground.ml.datasets.csv_file import csv_table, read_rows
 from playground.ml.datasets.files import FILE_LOC
 from playground.ml.datasets.idx import IDX_DTYPES
 from playground.ml.datasets.images import IDX_FILES, TEST_IMAGES, TRAIN_IMAGES
-from playground.ml.datasets.npz_file import MAX_EXPANDED_BYTES, npz_arrays
+from playground.ml.datasets.npz_file import MAX_EXPANDED_BYTES, READ_ERRORS, npz_arrays
 from playground.ml.datasets.safe_open import open_regular
 from playground.ml.errors import SpecError
 
@@ -107,7 +107,10 @@ def idx_zip_sources(archive: zipfile.ZipFile) -> dict[str, tuple[str, BinaryIO]]
     for info in archive.infolist()[:1000]:
         role = idx_role(info.filename)
         if role is not None and not info.is_dir():
-            found[role] = (info.filename, archive.open(info))  # type: ignore[assignment]
+            try:
+                found[role] = (info.filename, archive.open(info))  # type: ignore[assignment]
+            except READ_ERRORS as e:
+                raise SpecError.at(FILE_LOC, f"{info.filename}: not readable ({e})") from e
     return found
 
 
@@ -186,6 +189,6 @@ def _copy_idx(
                 left -= len(chunk)
         if f.read(1):  # never expanded past the declared size
             raise SpecError.at(FILE_LOC, f"{filename}: more data than dimensions {dims} need")
-    except (OSError, EOFError, zipfile.BadZipFile) as e:
+    except READ_ERRORS as e:
         raise SpecError.at(FILE_LOC, f"{filename}: not readable ({e})") from e
     return dims, size
