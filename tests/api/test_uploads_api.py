@@ -225,3 +225,29 @@ def test_damaged_files_are_422_at_file(
     assert item["path"] == "file"
     assert says in item["msg"]
     assert uploads_on_disk(server) == before
+
+
+def test_a_large_upload_is_streamed_to_disk_not_held(
+    server: Server, client: httpx.Client, tmp_path: Path
+) -> None:
+    """60 MB of images: the API process's memory grows by far less than the file."""
+    path = tmp_path / "large.npz"
+    rng = np.random.default_rng(0)
+    np.savez(
+        path, x=rng.integers(0, 255, (60_000, 1, 20, 50), dtype=np.uint8), y=np.arange(60_000) % 10
+    )
+    pid = server.proc.pid if server.proc else 0
+    before = rss(pid)
+    started = time.monotonic()
+    with path.open("rb") as f:
+        r = client.post("/api/uploads", files=[("file", ("large.npz", f, NPZ))], timeout=120)
+    seconds = time.monotonic() - started
+    grown = rss(pid) - before
+    size = path.stat().st_size
+    print(
+        f"large upload: {size >> 20} MB in {seconds:.1f} s, API RSS {before >> 20} MB, +{grown >> 20} MB"
+    )
+    assert r.status_code == 201, r.text
+    assert r.json()["shapes"] == {"x": [60_000, 1, 20, 50], "y": [60_000]}
+    assert grown < size / 3
+    assert client.delete(f"/api/uploads/{r.json()['id']}").status_code == 204

@@ -90,7 +90,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
             )
         app.state.runs, app.state.hub = service, hub
         app.state.sweeps = Sweeps(SweepStore(engine), service)
-        app.state.uploads = Uploads(UploadStore(engine), settings)
+        app.state.uploads = Uploads(UploadStore(engine), settings, probes.run_job)
         app.state.uploads.clean()
         try:
             yield

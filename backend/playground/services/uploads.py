@@ -13,30 +13,36 @@ import os
 import re
 import shutil
 import zipfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
 from playground.config import Settings
+from playground.executors.probe_jobs import (
+    UploadCheckJob,
+    UploadPreviewJob,
+    upload_check_job,
+    upload_preview_job,
+)
 from playground.ml.datasets.npz_file import READ_ERRORS
 from playground.ml.datasets.safe_open import exists, uploads_dir
-from playground.ml.datasets.upload import EXTENSIONS, UploadData
+from playground.ml.datasets.upload import EXTENSIONS
 from playground.ml.datasets.upload_checks import (
     Checked,
-    check_csv,
-    check_npz,
     idx_sources,
     idx_zip_sources,
     pack_idx,
 )
 from playground.ml.errors import SpecError
-from playground.ml.preview import preview as preview_data
 from playground.store.records import UploadRecord
 from playground.store.uploads import UploadStore
 
+RunJob = Callable[..., Any]  # ProbePool.run_job, or a direct call in tests
+
 CHUNK = 1 << 20  # bytes copied at a time
 MAX_PARTS = 4
+CHECK_TIMEOUT = 300.0  # seconds to parse a large CSV in a probe process
 FORM_LOC = ("file",)  # where a problem with the sent file is reported
 
 
@@ -97,6 +103,7 @@ class Uploads:
 
     store: UploadStore
     settings: Settings
+    run_job: RunJob  # ProbePool.run_job: parsing and previews cost memory, kept out of the API
 
     def _folder(self) -> Path:
         folder = uploads_dir(self.settings.data_dir)
@@ -189,9 +196,9 @@ class Uploads:
             with archive:
                 return pack_idx(idx_zip_sources(archive), incoming, max_samples=max_samples)
         _copy(parts[0][1], incoming)
-        if kind == "csv":
-            return check_csv(incoming, max_samples=max_samples)
-        return check_npz(incoming, max_samples=max_samples)
+        job = UploadCheckJob("csv" if kind == "csv" else "npz", incoming, max_samples)
+        checked: Checked = self.run_job(upload_check_job, job, CHECK_TIMEOUT)
+        return checked
 
     def _remove_files(self, upload_id: int) -> None:
         folder = self._folder()
@@ -213,9 +220,8 @@ class Uploads:
         """The record, with the preview the data panel draws when asked for."""
         preview = None
         if with_preview:
-            ctx, limits = self.settings.data_context(), self.settings.limits
-            spec = UploadData(upload=rec.id)
-            preview = preview_data(spec, ctx, max_samples=limits.max_samples)
+            job = UploadPreviewJob(rec.id, self.settings.limits.max_samples)
+            preview = self.run_job(upload_preview_job, job, CHECK_TIMEOUT)
         return UploadView(
             id=rec.id, name=rec.name, kind=rec.kind, bytes=rec.bytes, shapes=rec.shapes,
             task=rec.task, columns=rec.columns, created_at=rec.created_at, preview=preview,

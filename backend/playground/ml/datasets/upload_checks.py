@@ -26,6 +26,9 @@ from playground.ml.datasets.safe_open import open_regular
 from playground.ml.errors import SpecError
 
 MAX_COLUMNS = 10_000
+# Values a CSV may hold: each cell is parsed as a Python string first (~60 bytes each), so
+# a table past this is better sent as an .npz.
+MAX_CELLS = 10_000_000
 CHUNK = 1 << 20  # bytes copied at a time
 
 
@@ -45,9 +48,18 @@ def check_csv(path: Path, *, max_samples: int) -> Checked:
     with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", newline="") as f:
         try:
             reader = csv.reader(f)
+            width = 0
             for rows, row in enumerate(reader, start=1):
                 if rows == 1 and len(row) > MAX_COLUMNS:
                     raise SpecError.at(FILE_LOC, f"more than {MAX_COLUMNS} columns")
+                width = width or len(row)
+                if rows * width > MAX_CELLS:
+                    raise SpecError.at(
+                        FILE_LOC,
+                        f"more than {MAX_CELLS} values (line {reader.line_num}); save a table "
+                        "this large as an .npz (numpy.savez('data.npz', x=x, y=y))",
+                        "limit_exceeded",
+                    )
                 if rows > max_samples + 1:
                     raise SpecError.at(
                         FILE_LOC,
