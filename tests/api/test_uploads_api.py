@@ -68,6 +68,10 @@ def test_csv_upload_previews_and_trains(server: Server, client: httpx.Client) ->
     done = wait_status(client, run.json()["id"], {"succeeded", "failed"})
     assert done["status"] == "succeeded", done["error"]
     assert done["test_accuracy"] > 0.8  # the label is a line through the plane
+    view = client.post(
+        f"/api/runs/{done['id']}/inspect", json={"view": "predict", "inputs": [[0.5, 0.5]]}
+    )
+    assert view.status_code == 200, view.text  # probes read the upload too
 
 
 def test_npz_upload_is_an_image_set(client: httpx.Client) -> None:
