@@ -8,6 +8,7 @@ never open the database, so the kind comes from which of those names is a regula
 from __future__ import annotations
 
 import zipfile
+from functools import lru_cache
 from pathlib import Path
 from typing import Literal
 
@@ -147,15 +148,26 @@ def _scaled(images: np.ndarray) -> np.ndarray:
 def describe_upload(spec: UploadData, ctx: DataContext) -> DataInfo:
     """Shapes, task and split sizes of the uploaded file."""
     kind, path = upload_file(spec.upload, ctx)
-    name = f"upload {spec.upload}"
+    if kind == "idx":
+        with _idx_open(path) as archive:
+            return _idx_info(spec, archive)
+    stat = path.stat()
+    shape, target = _described(path, stat.st_mtime_ns, stat.st_size, kind, spec.target, spec.task)
+    return DataInfo(TensorType(shape[1:]), target, *sizes(shape[0], spec))
+
+
+@lru_cache(maxsize=32)
+def _described(
+    path: Path, mtime_ns: int, size: int, kind: str, target: str | None, task: str
+) -> tuple[tuple[int, ...], TargetInfo]:
+    """Shape of x and the target of a CSV or NPZ upload. Cached by the file's identity: the
+    editor validates the spec on every edit, and a large CSV would be parsed each time."""
+    name = f"upload {path.stem}"  # the id
     if kind == "csv":
-        x, _, target = csv_table(path, name, spec.target, spec.task)
-        return DataInfo(TensorType((x.shape[1],)), target, *sizes(len(x), spec))
-    if kind == "npz":
-        shape, _, _, target = npz_arrays(path, name, spec.task, with_x=False)
-        return DataInfo(TensorType(shape[1:]), target, *sizes(shape[0], spec))
-    with _idx_open(path) as archive:
-        return _idx_info(spec, archive)
+        x, _, info = csv_table(path, name, target, task)
+        return x.shape, info
+    shape, _, _, info = npz_arrays(path, name, task, with_x=False)
+    return shape, info
 
 
 def load_upload(spec: UploadData, ctx: DataContext) -> LoadedData:
