@@ -12,9 +12,10 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import threading
 import zipfile
 from collections.abc import Callable, Sequence
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any, BinaryIO
 
@@ -104,6 +105,7 @@ class Uploads:
     store: UploadStore
     settings: Settings
     run_job: RunJob  # ProbePool.run_job: parsing and previews cost memory, kept out of the API
+    _quota_lock: threading.Lock = field(default_factory=threading.Lock, init=False, repr=False)
 
     def _folder(self) -> Path:
         folder = uploads_dir(self.settings.data_dir)
@@ -137,15 +139,16 @@ class Uploads:
                 f"the upload has {sum(sizes)} bytes; the limit is {limit} "
                 "(PLAYGROUND_MAX_UPLOAD_BYTES)"
             )
-        self._check_quota(sum(sizes), owner)
         filename, first = parts[0]
         head = first.read(4)
         first.seek(0)
         kind = _kind(filename, head, len(parts))
         folder = self._folder()
-        upload_id = self.store.reserve(
-            name=_display_name(name, filename), kind=kind, owner_id=owner
-        )
+        with self._quota_lock:  # two uploads at once cannot both take the last free bytes
+            self._check_quota(sum(sizes), owner)
+            upload_id = self.store.reserve(
+                name=_display_name(name, filename), kind=kind, owner_id=owner, size=sum(sizes)
+            )
         incoming = folder / f".incoming-{upload_id}"
         try:
             try:
@@ -156,7 +159,8 @@ class Uploads:
             final = folder / f"{upload_id}.{ext}"
             os.replace(incoming, final)
             size = final.stat().st_size
-            self._check_quota(size - sum(sizes), owner)  # an unpacked IDX set may be larger
+            with self._quota_lock:  # an unpacked IDX set may be larger than it was sent
+                self._check_quota(size - sum(sizes), owner)
             rec = self.store.accept(
                 upload_id, kind=kind, size=size, shapes=checked.shapes, task=checked.task,
                 columns=checked.columns,

@@ -11,6 +11,7 @@ from playground.store.models import Upload
 from playground.store.records import UploadRecord
 
 MAX_UPLOADS = 1000  # one page of the list
+PENDING = ""  # the task of a row whose file is still being checked
 
 
 def _record(u: Upload) -> UploadRecord:
@@ -26,11 +27,12 @@ class UploadStore:
     def __init__(self, engine: Engine) -> None:
         self._sessions = sessionmaker(engine, expire_on_commit=False)
 
-    def reserve(self, *, name: str, kind: str, owner_id: int | None) -> int:
-        """A row for a file still being checked (bytes 0): its id names the file on disk."""
+    def reserve(self, *, name: str, kind: str, owner_id: int | None, size: int = 0) -> int:
+        """A row for a file still being checked (task ""): its id names the file on disk;
+        `size` counts against the quota while it is checked."""
         with self._sessions.begin() as s:
             row = Upload(
-                name=name, kind=kind, bytes=0, shapes={}, task="",
+                name=name, kind=kind, bytes=size, shapes={}, task=PENDING,
                 owner_id=owner_id,
             )  # fmt: skip
             s.add(row)
@@ -50,10 +52,10 @@ class UploadStore:
             return _record(row)
 
     def get(self, upload_id: int, *, owner_id: int | None = None) -> UploadRecord | None:
-        """The accepted upload (bytes > 0), or None (also for another owner's)."""
+        """The accepted upload, or None (also for another owner's, or one still checked)."""
         with self._sessions() as s:
             row = s.get(Upload, upload_id)
-            if row is None or row.bytes == 0 or row.owner_id != owner_id:
+            if row is None or row.task == PENDING or row.owner_id != owner_id:
                 return None
             return _record(row)
 
@@ -61,7 +63,7 @@ class UploadStore:
         """Accepted uploads, newest first."""
         query = (
             select(Upload)
-            .where(Upload.bytes > 0, Upload.owner_id.is_(owner_id) if owner_id is None
+            .where(Upload.task != PENDING, Upload.owner_id.is_(owner_id) if owner_id is None
                    else Upload.owner_id == owner_id)
             .order_by(Upload.id.desc())
             .limit(MAX_UPLOADS)
@@ -70,7 +72,7 @@ class UploadStore:
             return [_record(u) for u in s.scalars(query)]
 
     def total_bytes(self, *, owner_id: int | None = None) -> int:
-        """Bytes the owner's uploads take on disk (the quota counts these)."""
+        """Bytes the owner's uploads take on disk, and those being checked (the quota)."""
         cond = Upload.owner_id.is_(None) if owner_id is None else Upload.owner_id == owner_id
         with self._sessions() as s:
             return int(s.scalar(select(func.coalesce(func.sum(Upload.bytes), 0)).where(cond)) or 0)
@@ -82,4 +84,4 @@ class UploadStore:
     def pending(self) -> list[int]:
         """Ids of rows whose checks never finished (the server stopped mid-upload)."""
         with self._sessions() as s:
-            return list(s.scalars(select(Upload.id).where(Upload.bytes == 0)))
+            return list(s.scalars(select(Upload.id).where(Upload.task == PENDING)))
