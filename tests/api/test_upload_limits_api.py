@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import socket
 import time
+from concurrent.futures import ThreadPoolExecutor
 
 import httpx
 
@@ -99,3 +100,21 @@ def test_slow_upload_hits_the_body_timeout(server: Server) -> None:
         elapsed = time.monotonic() - started
     assert answer.startswith(b"HTTP/1.1 408"), answer[:100]
     assert 1.5 < elapsed < 8
+
+
+def test_two_uploads_at_once_cannot_both_take_the_last_bytes(
+    server: Server, client: httpx.Client
+) -> None:
+    for up in client.get("/api/uploads").json():
+        client.delete(f"/api/uploads/{up['id']}")
+    body = big_csv(170_000)  # two of them exceed the 300000-byte quota
+
+    def send(i: int) -> int:
+        with server.client() as c:
+            files = [("file", (f"race{i}.csv", body, "text/csv"))]
+            return c.post("/api/uploads", files=files).status_code
+
+    with ThreadPoolExecutor(2) as pool:
+        codes = sorted(pool.map(send, range(2)))
+    assert codes == [201, 413]
+    assert len(client.get("/api/uploads").json()) == 1
