@@ -134,7 +134,7 @@ e2e: e2e-deps  ## the browser app in headless Chromium against a real server (te
 
 test: lint typecheck unit deploy-check types-check frontend-test e2e  ## everything CI runs
 
-bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; browser app; preset claims; snapshots and views
+bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; browser app; preset claims; snapshots and views; grouped sweeps vs one run vs JS
 	$(PY) bench/engine_vs_plain.py
 	$(PY) bench/service.py
 	$(PY) bench/store_queries.py
@@ -142,6 +142,8 @@ bench: install e2e-deps  ## engine vs plain PyTorch; service; store queries; bro
 	$(PY) bench/presets.py
 	$(PY) bench/snapshots.py
 	$(PY) bench/cli_threads.py
+	$(PY) bench/sweep_speed.py
+	$(PY) bench/sweep_api.py
 
 clean:
 	rm -rf $(VENV) .mypy_cache .ruff_cache $(FRONTEND)/node_modules $(FRONTEND)/dist

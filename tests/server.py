@@ -60,7 +60,9 @@ class Server:
         self.data_dir.mkdir(parents=True, exist_ok=True)
         with self.log.open("ab") as log:
             self.proc = subprocess.Popen(cmd, env=env, stdout=log, stderr=subprocess.STDOUT)
-        deadline = time.monotonic() + 60
+        # A calm machine boots the server and its workers in a few seconds; a loaded one (two
+        # cores shared with other work) has taken 30-60 s per worker: wait for that too.
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             try:
                 system = httpx.get(f"{self.url}/api/system", timeout=2).json()

@@ -7,6 +7,8 @@ import { Compare } from "./screens/Compare";
 import { Playground } from "./screens/Playground";
 import { RunDetail } from "./screens/RunDetail";
 import { RunsScreen } from "./screens/Runs";
+import { SweepDetail } from "./screens/SweepDetail";
+import { SweepsScreen } from "./screens/Sweeps";
 import { parseHash, type Route } from "./state/route";
 
 function useRoute(): Route {
@@ -23,12 +25,14 @@ const NAV: { screen: Route["screen"]; href: string; label: string }[] = [
   { screen: "play", href: "#/play", label: "Playground" },
   { screen: "runs", href: "#/runs", label: "Runs" },
   { screen: "compare", href: "#/compare", label: "Compare" },
+  { screen: "sweeps", href: "#/sweeps", label: "Sweeps" },
 ];
 
 export function App() {
   const route = useRoute();
   const { data: catalog, error, retry } = useLoad(api.catalog);
-  const current = route.screen === "run" ? "runs" : route.screen;
+  const current =
+    route.screen === "run" ? "runs" : route.screen === "sweep" ? "sweeps" : route.screen;
   return (
     <>
       <header class="topbar">
@@ -73,5 +77,9 @@ function Screen({ route, catalog }: { route: Route; catalog: Catalog }) {
       return <RunDetail id={route.id} catalog={catalog} />;
     case "compare":
       return <Compare ids={route.ids} catalog={catalog} />;
+    case "sweeps":
+      return <SweepsScreen />;
+    case "sweep":
+      return <SweepDetail id={route.id} />;
   }
 }

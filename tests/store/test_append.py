@@ -6,6 +6,7 @@ import math
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
+import pytest
 from sqlalchemy import Engine
 
 from playground.store import (
@@ -13,10 +14,12 @@ from playground.store import (
     IllegalTransition,
     MetricRecord,
     MetricRow,
+    RunNotFoundError,
     RunStatus,
     RunStore,
     make_engine,
 )
+from playground.store.records import Batch
 from tests.store.builders import count_rows, new_run, series
 
 
@@ -178,3 +181,30 @@ def test_two_writers_with_their_own_engines_never_share_a_seq(
         *((seq, "w0") for seq in a),
         *((seq, "w1") for seq in b),
     }
+
+
+def test_many_batches_of_many_runs_in_one_transaction(store: RunStore, engine: Engine) -> None:
+    a, b = new_run(store), new_run(store)
+    seqs = store.append_many(
+        [
+            Batch(a.id, series("loss", [1.0, 0.9])),
+            Batch(b.id, series("loss", [2.0]), [("boundary", {"g": 1})]),
+            Batch(a.id, series("loss", [0.8]), epochs_done=1),
+        ]
+    )
+    assert seqs == [2, 2, 3]  # each run's own seqs, in order
+    assert [m.seq for m in store.metrics_after(a.id, 1)] == [2, 2, 3]
+    assert store.events_after(b.id, 1) == [EventRecord(2, "boundary", {"g": 1})]
+    after = store.get_run(a.id)
+    assert after is not None
+    assert after.epochs_done == 1
+
+
+def test_a_missing_run_stores_none_of_the_batches(store: RunStore, engine: Engine) -> None:
+    run = new_run(store)
+    with pytest.raises(RunNotFoundError):
+        store.append_many([Batch(run.id, series("loss", [1.0])), Batch(run.id + 99)])
+    assert count_rows(engine, run.id)["metrics"] == 0
+    again = store.get_run(run.id)
+    assert again is not None
+    assert again.last_seq == 1

@@ -29,11 +29,12 @@ Send = Callable[[Started | Progress | Paused | Finished], None]
 
 class PipeHooks(Hooks):
     """Sends Started and Finished at once; buffers step, epoch and grid reports and sends
-    them as one Progress batch when FLUSH_INTERVAL has passed since the last one.
+    them as one Progress batch when `flush_interval` (FLUSH_INTERVAL) has passed since the
+    last one.
 
     Without a timer thread, a buffered report leaves at the next report or at the next
     `tick` (the loop ticks before every step), so it waits at most
-    max(FLUSH_INTERVAL, one step).
+    max(flush_interval, one step).
     """
 
     def __init__(
@@ -45,8 +46,10 @@ class PipeHooks(Hooks):
         max_pause: float = 600.0,
         trial: int = 0,
         writer: SnapshotWriter | None = None,
+        flush_interval: float = FLUSH_INTERVAL,
     ) -> None:
         self.run_id = run_id
+        self._interval = flush_interval  # seconds between this run's batches, at least
         self._send = send
         self._control = control  # shared memory the parent sets: cancel, pause, step
         # This run's cancel flag: its place in its group job (0: a run alone). The flags
@@ -77,7 +80,7 @@ class PipeHooks(Hooks):
         if self._writer is not None:
             self._written(self._writer.take(self.run_id))
         if self._pending and (
-            self._urgent or time.perf_counter() - self._last_flush >= FLUSH_INTERVAL
+            self._urgent or time.perf_counter() - self._last_flush >= self._interval
         ):
             self.flush()
         if not self._control.holding() or self.cancelled:
@@ -165,7 +168,7 @@ class PipeHooks(Hooks):
 
     def _added(self) -> None:
         self._pending += 1
-        if self._urgent or time.perf_counter() - self._last_flush >= FLUSH_INTERVAL:
+        if self._urgent or time.perf_counter() - self._last_flush >= self._interval:
             self.flush()
 
 

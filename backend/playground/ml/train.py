@@ -12,20 +12,17 @@ transfer every `log_every` steps; everything per-epoch is read in one more.
 from __future__ import annotations
 
 import math
-import platform
 import time
 from dataclasses import dataclass
 
 import torch
 from torch import Tensor
 
-import playground
 from playground.ml.augment import augment
 from playground.ml.batches import batch_slices, has_batchnorm
 from playground.ml.boundary import BoundaryMaker
 from playground.ml.builder import build_model
 from playground.ml.datasets import DataContext, LoadedData, Split, load
-from playground.ml.datasets.plane import plane_points
 from playground.ml.device import resolve_device
 from playground.ml.early_stopping import BestEpoch
 from playground.ml.errors import SpecError
@@ -35,7 +32,14 @@ from playground.ml.limits import Limits
 from playground.ml.metrics import evaluate, initial_metrics, record_test, to_floats
 from playground.ml.objective import Objective
 from playground.ml.optimizers import Perceptron
-from playground.ml.snapshots import snapshot_every
+from playground.ml.run_reports import (
+    failure_message,
+    loss_diverged,
+    metrics_diverged,
+    report_intervals,
+    start_report,
+    time_limit_message,
+)
 from playground.ml.spec import RunSpec
 from playground.ml.step import (
     clip_gradients,
@@ -47,8 +51,6 @@ from playground.ml.transfer import Transfer, sources
 from playground.ml.transfer import apply as apply_transfers
 from playground.ml.validate import Summary, validate
 
-STEP_REPORTS = 1000  # target number of step reports per run when log_every is automatic
-BOUNDARY_GRIDS = 50  # target number of boundary grids per run
 READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
 
 
@@ -86,14 +88,8 @@ def train(
         _check_transfers(spec, transfers or [])
         run = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds, transfers or [])
         result = run.run()
-    except SpecError as e:
-        result = RunResult("failed", error=str(e))
-    except torch.cuda.OutOfMemoryError:
-        result = RunResult(
-            "failed", error="the GPU ran out of memory; use a smaller model or batch"
-        )
     except Exception as e:  # a run failure must end as a result, never a crash of the caller
-        result = RunResult("failed", error=f"{type(e).__name__}: {e}")
+        result = RunResult("failed", error=failure_message(e))
     result.seconds = time.perf_counter() - started
     hooks.on_end(result)
     return result
@@ -124,9 +120,9 @@ class _Run:
         torch.manual_seed(t.seed)  # initialisation and dropout
         self.gen = torch.Generator(device=self.device).manual_seed(t.seed)  # shuffles, augmentation
         self.data: LoadedData = load(spec.data, ctx)
-        self.train_set = _to(self.data.train, self.device)
-        self.val_set = _to(self.data.val, self.device)
-        self.test_set = _to(self.data.test, self.device)
+        self.train_set = to_device(self.data.train, self.device)
+        self.val_set = to_device(self.data.val, self.device)
+        self.test_set = to_device(self.data.test, self.device)
         model = build_model(spec.model.layers, self.data.info.input, t.init)
         # After initialisation, so a transfer leaves the seed's other draws as they were.
         self.frozen = apply_transfers(model, spec, transfers)
@@ -141,12 +137,11 @@ class _Run:
         types = [r.type for r in summary.rows if r.depth == 0]
         self.watch = LayerWatch(self.model, types)
         self.batches = batch_slices(self.data.info.n_train, t.batch_size, has_batchnorm(self.model))
-        total = t.epochs * len(self.batches)
-        self.log_every = t.log_every or max(1, math.ceil(total / STEP_REPORTS))
-        self.boundary_every = t.boundary_every or max(1, math.ceil(t.epochs / BOUNDARY_GRIDS))
         plane = self.data.plane
+        self.log_every, self.boundary_every, self.snapshot_every = report_intervals(
+            t, len(self.batches), has_plane=plane is not None
+        )
         self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
-        self.snapshot_every = snapshot_every(t.epochs, self.boundary_every if plane else 1)
         self.snapshotted: set[int] = set()  # epochs whose weights went to on_snapshot
         self.at = _Progress()
         self.started = time.perf_counter()
@@ -183,7 +178,7 @@ class _Run:
         except CancelledError:
             status = "cancelled"
         except TimeLimitError:
-            status, error = "failed", f"the run exceeded its time limit of {self.max_seconds:g} s"
+            status, error = "failed", time_limit_message(self.max_seconds)
         if status != "diverged":  # the last epoch's weights; a diverged model is NaN
             self._snapshot(self.at.epoch)
         if t.early_stopping and t.early_stopping.restore_best and best.state is not None:
@@ -291,7 +286,7 @@ class _Run:
         for i, v in enumerate(values):
             step = first + i
             if not math.isfinite(v):
-                raise DivergedError(f"the loss became {v} at epoch {self.at.epoch}, step {step}")
+                raise DivergedError(loss_diverged(v, self.at.epoch, step))
             if step % self.log_every == 0 or (epoch_end and i == len(values) - 1):
                 chunk = values[start : i + 1]
                 self.hooks.on_step(StepReport(step, self.at.epoch, sum(chunk) / len(chunk)))
@@ -312,17 +307,9 @@ class _Run:
             self.hooks.on_snapshot(epoch, self.model)
 
     def _start_report(self) -> RunStart:
-        return RunStart(
-            summary=self.summary.as_dict(), seed=self.spec.training.seed, device=str(self.device),
-            versions={
-                "playground": playground.__version__, "torch": torch.__version__,
-                "python": platform.python_version(),
-                # CPU results are reproducible for a given thread count; record it.
-                "torch_threads": str(torch.get_num_threads()),
-            },
-            log_every=self.log_every, total_steps=self.spec.training.epochs * len(self.batches),
-            plane=plane_points(self.data.plane),
-        )  # fmt: skip
+        return start_report(
+            self.spec, self.summary, self.device, self.log_every, len(self.batches), self.data
+        )
 
     # ---- evaluation ---------------------------------------------------------------------
     def _evaluate_initial(self) -> dict[str, float]:
@@ -331,11 +318,9 @@ class _Run:
         return metrics
 
     def _check_finite(self, metrics: dict[str, float]) -> None:
-        for name in ("train_loss", "val_loss"):
-            if name in metrics and not math.isfinite(metrics[name]):
-                raise DivergedError(
-                    f"{name} became {metrics[name]} at epoch {self.at.epoch}, step {self.at.step}"
-                )
+        problem = metrics_diverged(metrics, self.at.epoch, self.at.step)
+        if problem:
+            raise DivergedError(problem)
 
 
 def _check_transfers(spec: RunSpec, transfers: list[Transfer]) -> None:
@@ -349,5 +334,5 @@ def _check_transfers(spec: RunSpec, transfers: list[Transfer]) -> None:
         )
 
 
-def _to(split: Split, device: torch.device) -> Split:
+def to_device(split: Split, device: torch.device) -> Split:
     return Split(split.x.to(device), split.y.to(device))

@@ -20,7 +20,13 @@ from playground.ml.snapshots import snapshot_path
 from playground.services.hub import Frame
 from playground.services.messages import StreamMessage, epoch_rows, payload, render, step_rows
 from playground.store.errors import RunNotFoundError
-from playground.store.records import EventRecord, MetricRecord, RunRecord, SnapshotRecord
+from playground.store.records import (
+    Batch,
+    EventRecord,
+    MetricRecord,
+    RunRecord,
+    SnapshotRecord,
+)
 from playground.store.repo import RunStore
 from playground.store.rows import status_event
 from playground.store.states import IllegalTransition, RunStatus
@@ -34,6 +40,9 @@ def run_topic(run_id: int) -> str:
 
 
 RUNS_TOPIC = "runs"  # status changes of every run, for lists
+# Events stored in one transaction at most: a backlog (a sweep group's trials each send ~30
+# batches a second) is written in a few commits, not one per batch.
+MAX_COALESCED = 256
 
 
 class RunManager:
@@ -75,15 +84,56 @@ class RunManager:
 
     # ---- writer thread --------------------------------------------------------------
     def _drain(self) -> None:
-        while (event := self._events.get()) is not None:
-            try:
-                self._handle(event)
-            except (RunNotFoundError, IllegalTransition) as e:
-                log.info("dropped %s for run %s: %s", type(event).__name__, event.run_id, e)
-                if isinstance(e, RunNotFoundError) and isinstance(event, Progress):
-                    self._remove_files(event)
-            except Exception:  # the writer must survive anything one event does
-                log.exception("failed to store %s for run %s", type(event).__name__, event.run_id)
+        stopping = False
+        while not stopping and (event := self._events.get()) is not None:
+            waiting = [event]
+            while len(waiting) < MAX_COALESCED:  # whatever else is waiting goes in one commit
+                try:
+                    more = self._events.get_nowait()
+                except queue.Empty:
+                    break
+                if more is None:
+                    stopping = True
+                    break
+                waiting.append(more)
+            self._handle_all(waiting)
+
+    def _handle_all(self, events: list[Event]) -> None:
+        """Handle events in order; runs of Progress batches are stored in one transaction."""
+        progress: list[Progress] = []
+        for event in events:
+            if isinstance(event, Progress):
+                progress.append(event)
+                continue
+            self._store_progress(progress)
+            progress = []
+            self._safely(event)
+        self._store_progress(progress)
+
+    def _store_progress(self, batches: list[Progress]) -> None:
+        if len(batches) <= 1:
+            for event in batches:
+                self._safely(event)
+            return
+        stored = [_batch(event) for event in batches]
+        try:
+            seqs = self.store.append_many(stored)
+        except RunNotFoundError:  # a run was deleted meanwhile: store the others one by one
+            for event in batches:
+                self._safely(event)
+            return
+        for batch, seq in zip(stored, seqs, strict=True):
+            self._publish_batch(batch.run_id, seq, batch)
+
+    def _safely(self, event: Event) -> None:
+        try:
+            self._handle(event)
+        except (RunNotFoundError, IllegalTransition) as e:
+            log.info("dropped %s for run %s: %s", type(event).__name__, event.run_id, e)
+            if isinstance(e, RunNotFoundError) and isinstance(event, Progress):
+                self._remove_files(event)
+        except Exception:  # the writer must survive anything one event does
+            log.exception("failed to store %s for run %s", type(event).__name__, event.run_id)
 
     def _handle(self, event: Event) -> None:
         rid = event.run_id
@@ -95,13 +145,8 @@ class RunManager:
             self.publish_status(rec)
             self._append(rid, events=[("start", payload(s))])
         elif isinstance(event, Progress):
-            rows = [r for st in event.steps for r in step_rows(st)]
-            rows += [r for ep in event.epochs for r in epoch_rows(ep)]
-            events = [("boundary", payload(g)) for g in event.grids]
-            events += [("snapshot", payload(f)) for f in event.snapshots]
-            files = [SnapshotRecord(f.epoch, f.bytes) for f in event.snapshots]
-            last_epoch = max((ep.epoch for ep in event.epochs), default=None)
-            self._append(rid, metrics=rows, events=events, snapshots=files, epochs_done=last_epoch)
+            batch = _batch(event)
+            self._publish_batch(rid, self.store.append_many([batch])[0], batch)
         elif isinstance(event, Paused):
             self._append(rid, events=[("paused", payload(event, skip="run_id"))])
         elif isinstance(event, Finished):
@@ -122,12 +167,15 @@ class RunManager:
             snapshot_path(self._artifacts, event.run_id, f.epoch).unlink(missing_ok=True)
 
     def _append(self, run_id: int, **batch: Any) -> None:
-        seq = self.store.append(run_id, **batch)
+        b = Batch(run_id, **batch)
+        self._publish_batch(run_id, self.store.append_many([b])[0], b)
+
+    def _publish_batch(self, run_id: int, seq: int, batch: Batch) -> None:
+        """Live messages of a stored batch, rendered as a replay renders them."""
         metrics = [
-            MetricRecord(seq, r.step, r.epoch, r.split, r.name, r.value)
-            for r in batch.get("metrics", ())
+            MetricRecord(seq, r.step, r.epoch, r.split, r.name, r.value) for r in batch.metrics
         ]
-        events = [EventRecord(seq, kind, body) for kind, body in batch.get("events", ())]
+        events = [EventRecord(seq, kind, body) for kind, body in batch.events]
         self._send(run_topic(run_id), render(run_id, metrics, events))
 
     def _send(self, topic: str, messages: list[StreamMessage]) -> None:
@@ -135,3 +183,14 @@ class RunManager:
             frame = Frame(messages)
             _ = frame.text  # encode here, off the event loop, once for every viewer
             self._loop.call_soon_threadsafe(self._publish, topic, frame)
+
+
+def _batch(event: Progress) -> Batch:
+    """A Progress event as the store's batch: its rows, grids and snapshot files."""
+    rows = [r for st in event.steps for r in step_rows(st)]
+    rows += [r for ep in event.epochs for r in epoch_rows(ep)]
+    events = [("boundary", payload(g)) for g in event.grids]
+    events += [("snapshot", payload(f)) for f in event.snapshots]
+    files = [SnapshotRecord(f.epoch, f.bytes) for f in event.snapshots]
+    last_epoch = max((ep.epoch for ep in event.epochs), default=None)
+    return Batch(event.run_id, rows, events, files, last_epoch)

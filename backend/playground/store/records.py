@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, TypeVar
@@ -89,6 +90,17 @@ class MetricRow:
     split: str
     name: str
     value: float
+
+
+@dataclass(frozen=True, slots=True)
+class Batch:
+    """What `append` stores for one run under one seq."""
+
+    run_id: int
+    metrics: Sequence[MetricRow] = ()
+    events: Sequence[tuple[str, dict[str, Any]]] = ()
+    snapshots: Sequence[SnapshotRecord] = ()
+    epochs_done: int | None = None
 
 
 # One point of a series: (step, epoch, value), value NaN where the run produced NaN. A

@@ -6,7 +6,7 @@ import math
 from collections.abc import Iterable, Sequence
 from typing import Any
 
-from sqlalchemy import ColumnElement, case, insert, or_, select, update
+from sqlalchemy import ColumnElement, Connection, case, insert, or_, select, update
 from sqlalchemy.orm import InstrumentedAttribute, Session
 
 from playground.store.models import Base, Run, RunTag, utcnow
@@ -20,6 +20,7 @@ VAL_ACCURACY = ("val", "accuracy")  # the (split, name) behind best_val_accuracy
 # Plain tables for the bulk inserts: one executemany, no ORM bookkeeping per row.
 METRICS = Base.metadata.tables["metrics"]
 EVENTS = Base.metadata.tables["run_events"]
+RUNS = Base.metadata.tables["runs"]
 SNAPSHOTS = Base.metadata.tables["snapshots"]
 
 
@@ -116,7 +117,9 @@ def escape_like(text: str) -> str:
     return text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
 
 
-def raised(column: InstrumentedAttribute[Any], value: float) -> ColumnElement[Any]:
+def raised(
+    column: InstrumentedAttribute[Any] | ColumnElement[Any], value: float | ColumnElement[Any]
+) -> ColumnElement[Any]:
     """SQL for max(column, value), NULL counting as lowest (portable: no GREATEST)."""
     return case((or_(column.is_(None), column < value), value), else_=column)
 
@@ -148,12 +151,14 @@ def move(
     return moved
 
 
-def insert_tags(s: Session, run_id: int, tags: list[str]) -> None:
+def insert_tags(s: Session | Connection, run_id: int, tags: list[str]) -> None:
     if tags:
         s.execute(insert(RunTag), [{"run_id": run_id, "tag": t} for t in tags])
 
 
-def insert_metrics(s: Session, run_id: int, seq: int, rows: Sequence[MetricRow]) -> None:
+def insert_metrics(
+    s: Session | Connection, run_id: int, seq: int, rows: Sequence[MetricRow]
+) -> None:
     if rows:
         params = [
             {"run_id": run_id, "seq": seq, "step": r.step, "epoch": r.epoch,
@@ -164,7 +169,7 @@ def insert_metrics(s: Session, run_id: int, seq: int, rows: Sequence[MetricRow])
 
 
 def insert_events(
-    s: Session, run_id: int, seq: int, events: Sequence[tuple[str, dict[str, Any]]]
+    s: Session | Connection, run_id: int, seq: int, events: Sequence[tuple[str, dict[str, Any]]]
 ) -> None:
     if events:
         now = utcnow()
@@ -175,7 +180,9 @@ def insert_events(
         s.execute(insert(EVENTS), params)
 
 
-def insert_snapshots(s: Session, run_id: int, snapshots: Sequence[SnapshotRecord]) -> None:
+def insert_snapshots(
+    s: Session | Connection, run_id: int, snapshots: Sequence[SnapshotRecord]
+) -> None:
     if snapshots:
         now = utcnow()
         params = [

@@ -1,5 +1,6 @@
 // The REST client: one function per endpoint the app uses; errors become ApiError.
 import type {
+  AblationOut,
   Catalog,
   EnsembleMethod,
   EnsembleOut,
@@ -12,6 +13,9 @@ import type {
   Snapshot,
   SpecJson,
   Summary,
+  SweepRequest,
+  SweepSummary,
+  SweepView,
   Upload,
 } from "./types";
 
@@ -174,6 +178,13 @@ export const api = {
   upload: sendUpload,
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
+  createSweep: (body: SweepRequest) => request<SweepView>("POST", "/api/sweeps", body),
+  listSweeps: () => request<SweepSummary[]>("GET", "/api/sweeps"),
+  getSweep: (id: number) => request<SweepView>("GET", `/api/sweeps/${id}`),
+  cancelSweep: (id: number) => request<SweepView>("POST", `/api/sweeps/${id}/cancel`),
+  deleteSweep: (id: number) => request<void>("DELETE", `/api/sweeps/${id}`),
+  /** One trial per removable or switchable part of the run, run as a sweep. */
+  ablate: (runId: number) => request<AblationOut>("POST", `/api/runs/${runId}/ablate`, {}),
 };
 
 /** ws:// or wss:// URL for a path on this server. */

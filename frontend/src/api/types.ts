@@ -69,3 +69,50 @@ export interface RunPage {
   items: Run[];
   next_cursor: string | null;
 }
+
+// --- Sweeps (POST/GET /api/sweeps, WS /api/sweeps/{id}/stream) ---
+
+/** One trial of a sweep: an ordinary run with the values the sweep gave it. `params`:
+ * {"training.optimizer.lr": 0.1}; an ablation trial's: {"ablation": "no Dropout at ..."}.
+ * `final`: the last epoch's train_/val_ metrics, and test_ ones once it ended. */
+export type Trial = Omit<Schemas["TrialView"], "params"> & { params: Record<string, Json> };
+export type TrialFinal = Trial["final"];
+
+/** A sweep in the list (GET /api/sweeps): its trials counted, not listed. */
+export type SweepSummary = Schemas["SweepSummary"];
+export type SweepKind = SweepSummary["kind"];
+
+/** A sweep with every trial and the best one by `metric`; `base` is the spec every trial
+ * started from. */
+export type SweepView = Omit<Schemas["SweepView"], "trials" | "base"> & {
+  trials: Trial[];
+  base: SpecJson | Record<string, never>;
+};
+
+/** One proposed ablation; `error` says why it could not run (it was left out). */
+export type Proposal = Schemas["ProposalView"];
+
+/** What POST /api/runs/{id}/ablate returns: the proposals, and the sweep running the valid
+ * ones (null when none could run, or when only proposing). */
+export type AblationOut = Omit<Schemas["AblationView"], "sweep"> & { sweep: SweepView | null };
+
+export type RandomDist = { log_uniform: [number, number] } | { uniform: [number, number] };
+
+/** What POST /api/sweeps takes. The server's schema nests random paths under "paths"; it
+ * also reads them flat beside "n", as the issue's contract writes them (and as sent here). */
+export interface SweepRequest {
+  name: string;
+  base: SpecJson;
+  grid: Record<string, Json[]>;
+  random?: { [path: string]: RandomDist | number; n: number };
+  seeds: number;
+  /** What "best" means; left out: val_accuracy, or val_loss for regression. */
+  metric?: SweepMetric;
+}
+
+export type SweepMetric = NonNullable<Schemas["SweepRequest"]["metric"]>;
+
+/** A message of WS /api/sweeps/{id}/stream. */
+export type SweepMessage =
+  | { type: "sweep"; sweep: SweepView }
+  | (Omit<Schemas["TrialMessage"], "message"> & { message: StreamMessage });

@@ -32,6 +32,8 @@ export interface BoundaryCanvasProps {
   /** A point to mark with a cross (the last one picked). */
   mark?: [number, number] | null;
   testId?: string;
+  /** The caption under the plane (ranges, classes); off for small multiples. */
+  legend?: boolean;
 }
 
 export function BoundaryCanvas({
@@ -45,6 +47,7 @@ export function BoundaryCanvas({
   onPick,
   mark,
   testId = "boundary",
+  legend = true,
 }: BoundaryCanvasProps) {
   const ref = useRef<HTMLCanvasElement>(null);
   const regression = task ? task === "regression" : boundary?.channels === 1;
@@ -152,38 +155,40 @@ export function BoundaryCanvas({
         role="img"
         aria-label={label}
       />
-      <figcaption class="boundary-legend">
-        {extent && (
-          <span class="muted small">
-            x {formatNumber(extent.x[0])} … {formatNumber(extent.x[1])}, y{" "}
-            {formatNumber(extent.y[0])} … {formatNumber(extent.y[1])}
-          </span>
-        )}
-        <span class="small">
-          <span class="dot filled" aria-hidden="true" /> train{" "}
-          {showTest && (
-            <>
-              <span class="dot ring" aria-hidden="true" /> test
-            </>
+      {legend && (
+        <figcaption class="boundary-legend">
+          {extent && (
+            <span class="muted small">
+              x {formatNumber(extent.x[0])} … {formatNumber(extent.x[1])}, y{" "}
+              {formatNumber(extent.y[0])} … {formatNumber(extent.y[1])}
+            </span>
           )}
-        </span>
-        {classes.length > 0 && classes.length <= 10 && (
           <span class="small">
-            {classes.map((k) => (
-              <span key={k} class="swatch-item">
-                <span class="swatch" style={{ background: classColor(k) }} aria-hidden="true" />{" "}
-                {name(k)}
-              </span>
-            ))}
+            <span class="dot filled" aria-hidden="true" /> train{" "}
+            {showTest && (
+              <>
+                <span class="dot ring" aria-hidden="true" /> test
+              </>
+            )}
           </span>
-        )}
-        {regression && (
-          <span class="small">
-            <span class="swatch" style={{ background: classColor(0) }} aria-hidden="true" /> low{" "}
-            <span class="swatch" style={{ background: classColor(1) }} aria-hidden="true" /> high
-          </span>
-        )}
-      </figcaption>
+          {classes.length > 0 && classes.length <= 10 && (
+            <span class="small">
+              {classes.map((k) => (
+                <span key={k} class="swatch-item">
+                  <span class="swatch" style={{ background: classColor(k) }} aria-hidden="true" />{" "}
+                  {name(k)}
+                </span>
+              ))}
+            </span>
+          )}
+          {regression && (
+            <span class="small">
+              <span class="swatch" style={{ background: classColor(0) }} aria-hidden="true" /> low{" "}
+              <span class="swatch" style={{ background: classColor(1) }} aria-hidden="true" /> high
+            </span>
+          )}
+        </figcaption>
+      )}
     </figure>
   );
 }

@@ -1,4 +1,4 @@
-// The playground's run bar: the run's name, Train, and what stops it from training.
+// The playground's run bar: the run's name, Train, Sweep…, and what stops it from training.
 import type { ErrorItem } from "../api/types";
 import { problemsText } from "../state/playground";
 import { type TrainState, trainButton } from "../state/train";
@@ -7,12 +7,22 @@ interface ControlsProps {
   name: string;
   onName: (name: string) => void;
   onTrain: () => void;
+  /** Open the sweep builder for this spec. */
+  onSweep: () => void;
   errors: ErrorItem[];
   serverDown: string | null;
   train: TrainState;
 }
 
-export function RunControls({ name, onName, onTrain, errors, serverDown, train }: ControlsProps) {
+export function RunControls({
+  name,
+  onName,
+  onTrain,
+  onSweep,
+  errors,
+  serverDown,
+  train,
+}: ControlsProps) {
   const button = trainButton(train, { errors: errors.length, serverDown: serverDown !== null });
   const submitError = train.phase === "failed" ? train.error : null;
   return (
@@ -36,6 +46,14 @@ export function RunControls({ name, onName, onTrain, errors, serverDown, train }
           data-testid="train"
         >
           {button.label}
+        </button>
+        <button
+          type="button"
+          onClick={onSweep}
+          title="Train many variations of this network at once"
+          data-testid="sweep-open"
+        >
+          Sweep…
         </button>
       </div>
       {serverDown && (

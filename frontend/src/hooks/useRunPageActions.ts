@@ -1,6 +1,9 @@
 // A run page's actions: rename and cancel update the record shown, rerun opens the new run,
-// delete goes back to the list.
+// delete goes back to the list, ablate opens the ablation sweep it starts.
+import { useState } from "preact/hooks";
+import { api, errorMessage } from "../api/client";
 import type { Run, RunStatus } from "../api/types";
+import { nothingToAblate } from "../state/ablation";
 import { navigate } from "../state/route";
 import { useRunActions } from "./useRunActions";
 
@@ -10,6 +13,8 @@ export interface RunPageActions {
   cancel: () => void;
   rerun: () => void;
   remove: () => void;
+  /** Start an ablation sweep of this run and open it. */
+  ablate: () => void;
   error: string | null;
 }
 
@@ -19,6 +24,7 @@ export function useRunPageActions(
   onChange: (run: Run) => void,
 ): RunPageActions {
   const actions = useRunActions();
+  const [ablateError, setAblateError] = useState<string | null>(null);
   return {
     rename: (name) =>
       actions.patch(run.id, { name }, "rename").then((r) => {
@@ -31,6 +37,14 @@ export function useRunPageActions(
       actions
         .remove({ ...run, status })
         .then((done) => done && navigate({ screen: "runs", filter: {} })),
-    error: actions.error,
+    ablate: () =>
+      api.ablate(run.id).then(
+        (out) =>
+          out.sweep
+            ? navigate({ screen: "sweep", id: out.sweep.id })
+            : setAblateError(nothingToAblate(out.proposals)),
+        (e: unknown) => setAblateError(`Could not ablate: ${errorMessage(e)}`),
+      ),
+    error: actions.error ?? ablateError,
   };
 }

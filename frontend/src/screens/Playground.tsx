@@ -1,7 +1,7 @@
 // The home screen: build a spec (data, model, training), train it, watch it learn.
 // Data: hooks/usePlaygroundSpec (the spec and run on screen, state/screen.ts), useValidation,
 // useTrain (state/train.ts).
-import { useMemo } from "preact/hooks";
+import { useMemo, useState } from "preact/hooks";
 import type { Catalog } from "../api/types";
 import { DataPanel } from "../components/DataPanel";
 import { ExperimentsPanel } from "../components/ExperimentsPanel";
@@ -11,6 +11,7 @@ import { PresetPicker } from "../components/PresetPicker";
 import { RunControls } from "../components/RunControls";
 import { RunPanel } from "../components/RunPanel";
 import { RunQueuing } from "../components/RunQueuing";
+import { SweepBuilder } from "../components/sweeps/SweepBuilder";
 import { TrainingPanel } from "../components/TrainingPanel";
 import { usePlaygroundSpec } from "../hooks/usePlaygroundSpec";
 import { useTrain } from "../hooks/useTrain";
@@ -32,6 +33,7 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
     [catalog, errors, rows],
   );
   const queuing = submit.state.phase === "submitting";
+  const [sweeping, setSweeping] = useState(false);
 
   return (
     <FormContext.Provider value={form}>
@@ -63,10 +65,19 @@ export function Playground({ route, catalog }: { route: PlayRoute; catalog: Cata
             name={spec.name ?? ""}
             onName={(name) => update((s) => ({ ...s, name }))}
             onTrain={() => submit.train(spec)}
+            onSweep={() => setSweeping(true)}
             errors={errors}
             serverDown={validation.serverDown}
             train={submit.state}
           />
+          {sweeping && (
+            <SweepBuilder
+              spec={spec}
+              catalog={catalog}
+              blocked={errors.length > 0}
+              onClose={() => setSweeping(false)}
+            />
+          )}
           {queuing ? (
             <RunQueuing />
           ) : runId !== undefined ? (

@@ -88,6 +88,7 @@ function RunView({ run, catalog, onChange, onStatus }: ViewProps) {
           onCancel={actions.cancel}
           onRerun={actions.rerun}
           onDelete={actions.remove}
+          onAblate={actions.ablate}
         />
         {actions.error && (
           <div class="banner error" role="alert">

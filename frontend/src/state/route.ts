@@ -10,7 +10,9 @@ export type Route =
   | { screen: "play"; spec?: string; run?: number } // spec: encoded by state/url.ts
   | { screen: "runs"; filter: RunsFilter }
   | { screen: "run"; id: number }
-  | { screen: "compare"; ids: number[] };
+  | { screen: "compare"; ids: number[] }
+  | { screen: "sweeps" }
+  | { screen: "sweep"; id: number };
 
 const RUNS_KEYS = ["status", "name", "dataset", "tag", "sort", "cursor"] as const;
 
@@ -38,6 +40,10 @@ export function parseHash(hash: string): Route {
     }
     if (q.has("desc")) filter.descending = q.get("desc") !== "0";
     return { screen: "runs", filter };
+  }
+  if (parts[0] === "sweeps") {
+    const id = parts.length === 2 ? positiveInt(parts[1]) : undefined;
+    return id !== undefined ? { screen: "sweep", id } : { screen: "sweeps" };
   }
   if (parts[0] === "compare") {
     const ids = (q.get("ids") ?? "")
@@ -67,6 +73,10 @@ export function formatHash(route: Route): string {
       }
       if (route.filter.descending !== undefined) q.set("desc", route.filter.descending ? "1" : "0");
       return q.size ? `#/runs?${q}` : "#/runs";
+    case "sweeps":
+      return "#/sweeps";
+    case "sweep":
+      return `#/sweeps/${route.id}`;
     case "compare":
       return route.ids.length ? `#/compare?ids=${route.ids.join(",")}` : "#/compare";
     case "play":

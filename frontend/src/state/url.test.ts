@@ -38,6 +38,8 @@ describe("routes", () => {
       },
       { screen: "run", id: 12 },
       { screen: "compare", ids: [3, 1, 2] },
+      { screen: "sweeps" },
+      { screen: "sweep", id: 4 },
     ] as const;
     for (const r of cases) expect(parseHash(formatHash(r as never))).toEqual(r);
   });
@@ -50,6 +52,7 @@ describe("routes", () => {
       ids: [1],
     });
     expect(parseHash("#/play?run=abc")).toEqual({ screen: "play" });
+    expect(parseHash("#/sweeps/x")).toEqual({ screen: "sweeps" });
   });
 });
 

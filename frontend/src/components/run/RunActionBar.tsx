@@ -1,4 +1,4 @@
-// A run's buttons: open in the playground, cancel (while active), rerun, delete, export.
+// A run's buttons: open in the playground, cancel (while active), rerun, ablate, delete, export.
 import type { Run, RunStatus } from "../../api/types";
 import { navigate } from "../../state/route";
 import { isActive } from "../../state/status";
@@ -11,9 +11,10 @@ interface BarProps {
   onCancel: () => void;
   onRerun: () => void;
   onDelete: () => void;
+  onAblate: () => void;
 }
 
-export function RunActionBar({ run, status, onCancel, onRerun, onDelete }: BarProps) {
+export function RunActionBar({ run, status, onCancel, onRerun, onDelete, onAblate }: BarProps) {
   return (
     <div class="run-actions">
       <button
@@ -31,11 +32,24 @@ export function RunActionBar({ run, status, onCancel, onRerun, onDelete }: BarPr
       <button type="button" onClick={onRerun} data-testid="run-rerun">
         Rerun
       </button>
+      <button
+        type="button"
+        onClick={onAblate}
+        data-testid="run-ablate"
+        title="Train this run again without each of its parts, one at a time, to see what each adds"
+      >
+        Ablate
+      </button>
       <button type="button" class="danger" onClick={onDelete} data-testid="run-delete">
         Delete
       </button>
       <ExportMenu runId={run.id} />
       <span class="spacer" />
+      {run.sweep_id !== null && run.sweep_id !== undefined && (
+        <a href={`#/sweeps/${run.sweep_id}`} data-testid="run-sweep-link">
+          Its sweep (#{run.sweep_id})
+        </a>
+      )}
       <a href="#/runs">All runs</a>
     </div>
   );

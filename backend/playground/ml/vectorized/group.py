@@ -1,0 +1,452 @@
+"""The grouped training loop: T trials step together; each reports as if it ran alone.
+
+Like train.py it is one state class on purpose: its loop, its per-trial reporting and the
+way a trial ends read best side by side with train()'s, which they mirror step by step.
+
+Per step there is no loop over trials except the hooks' `tick()` (the hooks contract: once
+per trial before every step). Per epoch, metrics, layer statistics and boundary grids of all
+trials come from batched computations and one host transfer; only the hook calls and the
+snapshots (each trial's weights copied into its own module) go trial by trial.
+
+A trial that ends early (cancelled, diverged) ends at once through its own hooks, as
+`train()` would end it; it stays in the stack, unreported, until the epoch ends, and is then
+dropped from it. A time limit or an error ends every trial still training.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+
+import torch
+from torch import Tensor, nn
+
+from playground.ml.batches import batch_slices
+from playground.ml.boundary import BoundaryMaker
+from playground.ml.builder import build_model
+from playground.ml.datasets import DataContext, LoadedData, load
+from playground.ml.device import resolve_device
+from playground.ml.errors import SpecError
+from playground.ml.hooks import (
+    BoundaryGrid,
+    EpochReport,
+    Hooks,
+    LayerStats,
+    RunResult,
+    Status,
+    StepReport,
+)
+from playground.ml.limits import Limits
+from playground.ml.metrics import record_test
+from playground.ml.objective import Objective
+from playground.ml.run_reports import (
+    failure_message,
+    loss_diverged,
+    metrics_diverged,
+    report_intervals,
+    start_report,
+    time_limit_message,
+)
+from playground.ml.spec import RunSpec
+from playground.ml.train import READS_PER_SECOND, to_device, train
+from playground.ml.validate import Summary, validate
+from playground.ml.vectorized.evaluate import Evaluator
+from playground.ml.vectorized.key import group_key
+from playground.ml.vectorized.optim import StackedOptimizer
+from playground.ml.vectorized.stack import Stack
+
+
+class _TimeLimitError(Exception):
+    """The group trained longer than Limits.max_seconds: every trial still training fails."""
+
+
+@dataclass(eq=False)  # trials are told apart by identity
+class _Trial:
+    spec: RunSpec
+    hooks: Hooks
+    summary: Summary
+    model: nn.Sequential  # built as train() builds it; reported weights are copied into it
+    gen: torch.Generator  # its own shuffles, seeded as in train()
+    log_every: int
+    boundary_every: int
+    snapshot_every: int
+    snapshotted: set[int] = field(default_factory=set)
+    active: bool = True
+
+    def __post_init__(self) -> None:
+        self.params = list(self.model.parameters())  # in parameters_to_vector's order
+
+
+def train_group(
+    specs: Sequence[RunSpec],
+    hooks: Sequence[Hooks],
+    *,
+    limits: Limits | None = None,
+    ctx: DataContext | None = None,
+) -> list[RunResult]:
+    """Train every spec (all with the same `group_key`), reporting each through its own
+    hooks (on_start, on_step, on_epoch, on_boundary, on_snapshot, on_model, on_end, in the
+    order `train()` calls them for that trial); one RunResult per spec, in order.
+
+    A trial whose hooks set `cancelled` ends "cancelled" alone, one whose loss diverges
+    ends "diverged" alone; the others go on.
+    """
+    keys = [group_key(s) for s in specs]
+    if len(set(keys)) > 1 or None in keys:  # not one group: train each part as it can be
+        results: dict[int, RunResult] = {}
+        for key in dict.fromkeys(keys):
+            part = [i for i, k in enumerate(keys) if k == key]
+            if key is None:  # an ordinary run
+                results |= {i: train(specs[i], hooks[i], limits=limits, ctx=ctx) for i in part}
+            else:
+                done = _train_one_group([specs[i] for i in part], [hooks[i] for i in part], limits, ctx)  # fmt: skip
+                results |= dict(zip(part, done, strict=True))
+        return [results[i] for i in range(len(specs))]
+    return _train_one_group(specs, hooks, limits, ctx)
+
+
+def _train_one_group(
+    specs: Sequence[RunSpec], hooks: Sequence[Hooks], limits: Limits | None, ctx: DataContext | None
+) -> list[RunResult]:
+    started = time.perf_counter()
+    limits = limits or Limits()
+    results: list[RunResult | None] = [None] * len(specs)
+    valid: list[tuple[int, Summary]] = []
+    summaries: dict[str, Summary] = {}
+    for i, (spec, h) in enumerate(zip(specs, hooks, strict=True)):
+        try:
+            valid.append((i, _validate(spec, summaries, limits, ctx)))
+        except SpecError as e:
+            results[i] = _finish(h, RunResult("failed", error=str(e)), started)
+    if valid:
+        group = _Group(
+            [specs[i] for i, _ in valid], [hooks[i] for i, _ in valid], [s for _, s in valid],
+            ctx or DataContext(), limits.max_seconds, started,
+        )  # fmt: skip
+        for (i, _), result in zip(valid, group.run(), strict=True):
+            results[i] = result
+    return [r for r in results if r is not None]
+
+
+def _validate(
+    spec: RunSpec, seen: dict[str, Summary], limits: Limits, ctx: DataContext | None
+) -> Summary:
+    """validate(), once per distinct spec: it reads none of the per-trial settings of a
+    group (seed, init, optimizer settings, penalties, clipping, schedule) but costs
+    milliseconds of shape inference, which 256 trials would repeat for nothing."""
+    key = spec.model_copy(update={"name": "", "description": "", "expect": None})
+    per_trial = dict.fromkeys(("init", "grad_clip")) | {"seed": 0, "l1": 0.0, "l2": 0.0}
+    t = spec.training
+    training = t.model_copy(update=per_trial | {"optimizer": type(t.optimizer)()})
+    text = key.model_copy(update={"training": training}).model_dump_json()
+    if text not in seen:
+        seen[text] = validate(spec, limits=limits, ctx=ctx)
+    return seen[text]
+
+
+def _finish(hooks: Hooks, result: RunResult, started: float) -> RunResult:
+    result.seconds = time.perf_counter() - started
+    hooks.on_end(result)
+    return result
+
+
+class _Group:
+    """The state of one group; `run()` drives it. Row r of the stack is `self.trials[r]`."""
+
+    def __init__(
+        self, specs: list[RunSpec], hooks: list[Hooks], summaries: list[Summary],
+        ctx: DataContext, max_seconds: float, started: float,
+    ) -> None:  # fmt: skip
+        self.created = started
+        self.all_hooks = hooks
+        self.results: list[RunResult | None] = [None] * len(specs)
+        self.setup_error: str | None = None
+        try:
+            self._setup(specs, hooks, summaries, ctx)
+        except Exception as e:  # as in train(): a failure becomes every trial's result
+            self.setup_error = failure_message(e)
+        self.max_seconds = max_seconds
+
+    def _setup(
+        self, specs: list[RunSpec], hooks: list[Hooks], summaries: list[Summary], ctx: DataContext
+    ) -> None:
+        first = specs[0].training
+        self.device = resolve_device(first.device)
+        self.data: LoadedData = load(specs[0].data, ctx)  # one data spec per group (its key)
+        self.train_set = to_device(self.data.train, self.device)
+        self.val_set = to_device(self.data.val, self.device)
+        self.test_set = to_device(self.data.test, self.device)
+        info = self.data.info
+        self.batches = batch_slices(info.n_train, first.batch_size, merge_single=False)
+        plane = self.data.plane
+        self.trials: list[_Trial] = []
+        for spec, h, summary in zip(specs, hooks, summaries, strict=True):
+            t = spec.training
+            torch.manual_seed(t.seed)  # the same initialisation as the run alone
+            gen = torch.Generator(device=self.device).manual_seed(t.seed)
+            model = build_model(spec.model.layers, info.input, t.init).to(self.device)
+            every = report_intervals(t, len(self.batches), has_plane=plane is not None)
+            self.trials.append(_Trial(spec, h, summary, model, gen, *every))
+        self.index = {id(trial): i for i, trial in enumerate(self.trials)}  # in `specs`
+        self.row = dict(self.index)  # in the stack
+        self.live = list(
+            self.trials
+        )  # not ended (ended ones stay in the stack until the epoch ends)
+        self.live_hooks = [t.hooks for t in self.live]
+        self.objective = Objective.create(first, info.target)
+        self.stack = Stack([trial.model for trial in self.trials])
+        self.evaluator = Evaluator(self.stack, self.objective)
+        self.optimizer = StackedOptimizer([s.training for s in specs], self.stack.weight_mask)
+        top = [r.type for r in summaries[0].rows if r.depth == 0]
+        self.layer_types = [top[d.index] for d in self.stack.dense]
+        self.boundary = BoundaryMaker(plane, self.objective, self.device) if plane else None
+        self.log_every = self.trials[0].log_every  # equal in a group: log_every is in its key
+        self.epoch = self.step = 0
+        self.window: list[Tensor] = []  # per-step (T,) losses not yet read from the device
+        self.last_read = 0.0
+        self.measured: tuple[Tensor, Tensor] | None = None  # grad norms, weights before
+
+    # ---- driver -------------------------------------------------------------------------
+    def run(self) -> list[RunResult]:
+        if self.setup_error is not None:
+            return [
+                _finish(h, RunResult("failed", error=self.setup_error), self.created)
+                for h in self.all_hooks
+            ]
+        try:
+            self._train()
+        except Exception as e:  # a failure of the group fails each trial still training
+            error = failure_message(e)
+            for trial in self._active():
+                self._end(trial, "failed", error, model=False)
+        return [r for r in self.results if r is not None]
+
+    def _train(self) -> None:
+        self.started = time.perf_counter()
+        self.deadline = self.started + self.max_seconds
+        steps = len(self.batches)
+        for t in self.trials:
+            t.hooks.on_start(
+                start_report(t.spec, t.summary, self.device, t.log_every, steps, self.data)
+            )
+        metrics = self.evaluator.initial(self.train_set, self.val_set)
+        metrics["lr"] = torch.tensor(self.optimizer.lrs(), device=self.device)
+        self._report_epoch(metrics, self._weight_stats())
+        epochs = self.trials[0].spec.training.epochs
+        try:
+            for epoch in range(1, epochs + 1):
+                self.epoch = epoch
+                metrics = self._train_epoch()
+                self._check_stop()
+                if not self._active():
+                    return
+                stats = self._stats()
+                metrics["lr"] = torch.tensor(self.optimizer.lrs(), device=self.device)
+                self.optimizer.schedule_step()
+                metrics |= self.evaluator.metrics(self.val_set, "val_")
+                self._report_epoch(metrics, stats)
+                self._drop_ended()
+        except _TimeLimitError:
+            for trial in self._active():
+                self._end(trial, "failed", time_limit_message(self.max_seconds))
+            return
+        for trial in self._active():
+            self._end(trial, "succeeded", None)
+
+    def _active(self) -> list[_Trial]:
+        return [trial for trial in self.trials if trial.active]  # a copy: _end() may follow
+
+    # ---- one epoch ----------------------------------------------------------------------
+    def _train_epoch(self) -> dict[str, Tensor]:
+        x, y = self.train_set.x, self.train_set.y
+        perms = torch.stack(
+            [torch.randperm(x.shape[0], generator=t.gen, device=self.device) for t in self.trials]
+        )
+        xs, ys = x[perms], y[perms]  # (T, N, ...): one gather per epoch, slices per step
+        losses, outs = [], []
+        last = len(self.batches) - 1
+        for b, (lo, hi) in enumerate(self.batches):
+            self._check_stop()
+            if not self.live:
+                break
+            out, loss = self._step(xs[:, lo:hi], ys[:, lo:hi], measure=b == last)
+            losses.append(loss)
+            outs.append(out)
+            self.step += 1
+            self.window.append(loss)
+            due = time.perf_counter() - self.last_read >= 1 / READS_PER_SECOND
+            if self.step % self.log_every == 0 and due:
+                self._report_steps()
+        if self.window:
+            self._report_steps(epoch_end=True)
+        if len(losses) < len(self.batches):  # every trial ended: nothing left to report
+            return {}
+        sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
+        per_step = torch.stack(losses) * sizes.unsqueeze(1)  # (steps, T)
+        metrics = {"train_loss": per_step.sum(0) / sizes.sum()}
+        if self.objective.classify:
+            hits = self.objective.predict(torch.cat(outs, 1)) == ys
+            metrics["train_accuracy"] = hits.flatten(1).sum(1) / ys[0].numel()
+        return metrics
+
+    def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
+        """One optimizer step of every trial; returns the detached outputs and (T,) losses."""
+        out = self.stack.forward(xb)
+        loss = self.evaluator.losses(out, yb)
+        # Summing trials' mean losses keeps each trial's gradient its own.
+        grads = torch.autograd.grad(loss.sum(), self.stack.params)
+        t = self.stack.trials
+        with torch.no_grad():
+            flat = self.stack.flat
+            grad = torch.cat([g.reshape(t, -1) for g in grads], 1)
+            grad = self.optimizer.penalize(grad, flat)
+            if measure:  # layer statistics of the epoch's last step, before clipping
+                self.measured = (self.stack.layer_norms(grad), flat.clone())
+            self.optimizer.step(flat, self.optimizer.clip(grad))
+        return out.detach(), loss.detach()
+
+    def _check_stop(self) -> None:
+        """Tick every trial's hooks; end those that asked to cancel; raise past the limit."""
+        held = 0.0
+        cancelled = []
+        for hooks in self.live_hooks:  # the one per-trial loop of a step: keep it bare
+            held += hooks.tick()
+            if hooks.cancelled:
+                cancelled.append(hooks)
+        for trial in self._active():
+            if trial.hooks in cancelled:
+                self._end(trial, "cancelled", None)
+        if held:  # paused: not training time, for the whole group
+            self.deadline += held
+            self.started += held
+        if time.perf_counter() > self.deadline:
+            raise _TimeLimitError
+
+    # ---- reporting ----------------------------------------------------------------------
+    def _report_steps(self, epoch_end: bool = False) -> None:
+        """Read the pending losses in one transfer; report one mean per log_every steps per
+        trial (windows end where train() ends them); a non-finite loss ends that trial."""
+        window = torch.stack(self.window)  # (n, T)
+        n, first = window.shape[0], self.step - window.shape[0] + 1
+        self.window = []
+        self.last_read = time.perf_counter()
+        ends = [i for i in range(n) if (first + i) % self.log_every == 0]
+        if epoch_end and (not ends or ends[-1] != n - 1):
+            ends.append(n - 1)
+        starts = [0] + [e + 1 for e in ends[:-1]]
+        wide = window.double()  # train() averages the Python floats, i.e. in double
+        means = [wide[s : e + 1].sum(0) / (e + 1 - s) for s, e in zip(starts, ends, strict=True)]
+        bad = ~torch.isfinite(window)
+        first_bad = torch.where(bad.any(0), bad.int().argmax(0), n)
+        bad_value = window.gather(0, first_bad.clamp(max=n - 1).unsqueeze(0))[0]
+        table = torch.stack([*means, first_bad.double(), bad_value.double()], 1).tolist()
+        for row, trial in enumerate(self.trials):
+            if not trial.active:
+                continue
+            values = table[row]
+            k = int(values[len(means)])
+            for c, e in enumerate(ends):
+                if e >= k:
+                    break
+                trial.hooks.on_step(StepReport(first + e, self.epoch, values[c]))
+            if k < n:
+                v = values[len(means) + 1]
+                self._end(trial, "diverged", loss_diverged(v, self.epoch, first + k))
+
+    def _report_epoch(self, metrics: dict[str, Tensor], stats: Tensor) -> None:
+        """Each active trial's epoch report, boundary grid and snapshot, in train()'s order."""
+        names = list(metrics)
+        table = torch.cat([torch.stack([metrics[k].float() for k in names], 1), stats], 1)
+        rows = table.tolist()  # the one host transfer of the epoch
+        seconds = time.perf_counter() - self.started
+        grids = self._grids()
+        for row, trial in enumerate(self.trials):
+            if not trial.active:
+                continue
+            values = dict(zip(names, rows[row], strict=False))
+            problem = metrics_diverged(values, self.epoch, self.step) if self.epoch else None
+            if problem:
+                self._end(trial, "diverged", problem)
+                continue
+            layers = self._layer_stats(rows[row][len(names) :])
+            trial.hooks.on_epoch(EpochReport(self.epoch, self.step, values, layers, seconds))
+            if row in grids:
+                trial.hooks.on_boundary(grids[row])
+            if self.epoch % trial.snapshot_every == 0:
+                self._snapshot(trial, self.epoch)
+
+    def _grids(self) -> dict[int, BoundaryGrid]:
+        if self.boundary is None:
+            return {}
+        rows = [
+            r for r, t in enumerate(self.trials) if t.active and self.epoch % t.boundary_every == 0
+        ]
+        if not rows:
+            return {}
+        outputs = self.evaluator.predict(self.boundary.inputs)[
+            torch.tensor(rows, device=self.device)
+        ]
+        return dict(zip(rows, self.boundary.grids(outputs, self.epoch), strict=True))
+
+    def _layer_stats(self, flat: list[float]) -> list[LayerStats]:
+        """LayerStats as LayerWatch.collect() builds them from [weights, grads, updates]."""
+        n = len(self.stack.dense)
+        measured = len(flat) == 3 * n
+        stats = []
+        for k, d in enumerate(self.stack.dense):
+            w = flat[k]
+            grad = flat[n + k] if measured else None
+            ratio = flat[2 * n + k] / w if measured and w > 0 else None
+            stats.append(LayerStats(d.index, self.layer_types[k], grad, w, ratio))
+        return stats
+
+    def _snapshot(self, trial: _Trial, epoch: int) -> None:
+        if epoch not in trial.snapshotted:
+            trial.snapshotted.add(epoch)
+            trial.hooks.on_snapshot(epoch, self._unstacked(trial))
+
+    def _unstacked(self, trial: _Trial) -> nn.Module:
+        self.stack.unstack(self.row[id(trial)], trial.params)
+        return trial.model
+
+    def _end(self, trial: _Trial, status: Status, error: str | None, *, model: bool = True) -> None:
+        """End one trial as train() ends a run with this status; the rest go on."""
+        trial.active = False
+        self.live = self._active()
+        self.live_hooks = [t.hooks for t in self.live]
+        if model and status != "diverged":  # the last epoch's weights; a diverged model is NaN
+            self._snapshot(trial, self.epoch)
+        result = RunResult(
+            status, epochs=self.epoch, steps=self.step, error=error,
+            summary=trial.summary.as_dict(),
+        )  # fmt: skip
+        if model:
+            unstacked = self._unstacked(trial)
+            if status == "succeeded":
+                classes = self.data.info.target.size
+                record_test(result, unstacked, self.objective, self.test_set, classes)
+            trial.hooks.on_model(unstacked)
+        self.results[self.index[id(trial)]] = _finish(trial.hooks, result, self.created)
+
+    def _drop_ended(self) -> None:
+        """Take trials that ended during the epoch out of the stack."""
+        rows = [r for r, t in enumerate(self.trials) if t.active]
+        if len(rows) < len(self.trials) and rows:
+            self.stack.keep(torch.tensor(rows, device=self.device))
+            self.optimizer.keep(rows)
+            self.trials = [self.trials[r] for r in rows]
+            self.row = {id(trial): r for r, trial in enumerate(self.trials)}
+
+    def _weight_stats(self) -> Tensor:
+        return self.stack.layer_norms(self.stack.flat.detach())
+
+    def _stats(self) -> Tensor:
+        """(T, 3 * layers): weight norms, gradient norms, update norms of the last step."""
+        weights = self._weight_stats()
+        if self.measured is None:
+            return weights
+        grads, before = self.measured
+        self.measured = None
+        updates = self.stack.layer_norms(self.stack.flat.detach() - before)
+        return torch.cat([weights, grads, updates], 1)

@@ -1,0 +1,117 @@
+"""A sweep through the API against one run, side by side on one warm server (issue 9's target).
+
+Each is timed from the POST until every run it made has succeeded, on the same server with
+its warm worker pool (default: one worker, as `make run` starts):
+
+1. one spiral 2-8-8-2 run (tanh, SGD, batch 10, 100 epochs: TensorFlow Playground's net);
+2. a sweep of the same net, lr x seed grid, 64 trials (and 256 with --big), which the
+   executor trains as grouped trials (ml/vectorized.py) where it can.
+
+Rounds alternate one run / sweep so a change in the machine's load hits both alike.
+
+    .venv/bin/python bench/sweep_api.py [--rounds 3] [--trials 64] [--workers 1]
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+import httpx
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from tests.server import Server  # noqa: E402
+
+SPIRAL: dict[str, Any] = {
+    "data": {"dataset": "spiral"},  # 500 points: 300 to train on
+    "model": {"layers": [{"type": "Linear", "out_features": 8, "activation": "Tanh"},
+                         {"type": "Linear", "out_features": 8, "activation": "Tanh"},
+                         {"type": "Linear", "out_features": 2}]},
+    "training": {"epochs": 100, "batch_size": 10, "optimizer": {"type": "SGD", "lr": 0.03}},
+}  # fmt: skip
+ACTIVE = ("queued", "running")
+LRS = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 0.001, 0.05, 0.2, 0.5, 0.02, 0.07, 0.15, 0.4, 0.7, 2.0]
+
+
+def wait_all(client: httpx.Client, ids: list[int], timeout: float = 1800) -> None:
+    """Until every run has ended; raises unless all succeeded."""
+    deadline = time.monotonic() + timeout
+    pending = set(ids)
+    while pending and time.monotonic() < deadline:
+        for run_id in list(pending):
+            status = client.get(f"/api/runs/{run_id}").json()["status"]
+            if status == "succeeded":
+                pending.discard(run_id)
+            elif status not in ("queued", "running"):
+                raise RuntimeError(f"run {run_id} ended {status}")
+        time.sleep(0.05 if len(pending) < 4 else 0.2)
+    if pending:
+        raise TimeoutError(f"{len(pending)} runs still going")
+
+
+def one_run(client: httpx.Client) -> float:
+    start = time.perf_counter()
+    run_id = client.post("/api/runs", json=SPIRAL).json()["id"]
+    wait_all(client, [run_id])
+    return time.perf_counter() - start
+
+
+def sweep(client: httpx.Client, trials: int) -> float:
+    seeds = max(1, trials // len(LRS))
+    lrs = LRS[: trials // seeds]
+    body = {"name": "bench", "base": SPIRAL, "grid": {"training.optimizer.lr": lrs},
+            "seeds": seeds}  # fmt: skip
+    start = time.perf_counter()
+    response = client.post("/api/sweeps", json=body)
+    response.raise_for_status()
+    sweep_id = response.json()["id"]
+    assert len(response.json()["trials"]) == trials
+    # Polled through the list's counts (one query): a GET per trial, or of the whole sweep
+    # view (every trial's final metrics) 20 times a second, was a load of its own.
+    while (view := _summary(client, sweep_id))["status"] in ACTIVE:
+        time.sleep(0.05)
+    if view["counts"].get("succeeded") != trials:
+        raise RuntimeError(f"sweep ended {view['status']}: {view['counts']}")
+    return time.perf_counter() - start
+
+
+def _summary(client: httpx.Client, sweep_id: int) -> dict[str, Any]:
+    listed: list[dict[str, Any]] = client.get("/api/sweeps", params={"limit": 5}).json()
+    return next(s for s in listed if s["id"] == sweep_id)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("--rounds", type=int, default=3)
+    parser.add_argument("--trials", type=int, nargs="+", default=[64])
+    parser.add_argument("--workers", type=int, default=1)
+    args = parser.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        server = Server(Path(tmp), workers=args.workers).start()
+        try:
+            with httpx.Client(base_url=server.url, timeout=60) as client:
+                one_run(client)  # warm the data set cache and the first-call paths
+                times: dict[str, list[float]] = {"one run": []}
+                for _ in range(args.rounds):
+                    times["one run"].append(one_run(client))
+                    for n in args.trials:
+                        times.setdefault(f"sweep of {n}", []).append(sweep(client, n))
+        finally:
+            server.stop()
+    base = statistics.median(times["one run"])
+    print(f"{'':>14} {'median s':>9} {'runs':>24} {'x one run':>10}")
+    for name, values in times.items():
+        shown = " ".join(f"{v:.1f}" for v in values)
+        print(f"{name:>14} {statistics.median(values):9.2f} {shown:>24} "
+              f"{statistics.median(values) / base:10.2f}")  # fmt: skip
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,60 @@
+// One sweep: its status and actions, every trial's boundary and loss live, the results table,
+// parameters against the final metric, and for an ablation the table of what each part did.
+// Data: hooks/useSweepRecord (GET, then the live stream: run/sweepLive).
+import { AblationResults } from "../components/sweeps/AblationResults";
+import { ParallelCoords } from "../components/sweeps/ParallelCoords";
+import { SweepHeader } from "../components/sweeps/SweepHeader";
+import { TrialGrid } from "../components/sweeps/TrialGrid";
+import { TrialTable } from "../components/sweeps/TrialTable";
+import { useBaseMetric, useSweepRecord } from "../hooks/useSweepRecord";
+import { bestRunId } from "../state/sweepView";
+import "./runs.css";
+import "../components/sweeps/sweeps.css";
+
+export function SweepDetail({ id }: { id: number }) {
+  return <SweepPage key={id} id={id} />;
+}
+
+function SweepPage({ id }: { id: number }) {
+  const rec = useSweepRecord(id);
+  const { load } = rec;
+  const sweep = load.state === "ready" ? load.sweep : null;
+  const base = useBaseMetric(
+    sweep?.kind === "ablation" ? sweep.base_run_id : null,
+    sweep?.metric ?? "val_loss",
+  );
+  if (load.state === "loading") return <p class="loading">Loading sweep {id}…</p>;
+  if (load.state === "missing")
+    return (
+      <div class="empty panel" data-testid="sweep-missing">
+        Sweep {id} does not exist. <a href="#/sweeps">See all sweeps</a>
+      </div>
+    );
+  if (load.state === "error")
+    return (
+      <div class="banner error" role="alert">
+        Could not load sweep {id}: {load.message}
+      </div>
+    );
+  const s = load.sweep;
+  const bestId = bestRunId(s);
+  return (
+    <article
+      class="sweep-detail"
+      aria-labelledby="sweep-title"
+      data-testid="sweep-detail"
+      data-sweep-id={s.id}
+    >
+      <SweepHeader sweep={s} onCancel={rec.cancel} onDelete={rec.remove} />
+      {(rec.actionError || rec.streamError) && (
+        <div class="banner error" role="alert">
+          {rec.actionError ?? rec.streamError}
+        </div>
+      )}
+      {s.kind === "ablation" && <AblationResults sweep={s} base={base} />}
+      <TrialGrid sweep={s} live={rec.live} bestId={bestId} onOpenSpec={rec.openSpec} />
+      <TrialTable sweep={s} bestId={bestId} />
+      {s.kind === "sweep" && s.params.length > 0 && <ParallelCoords sweep={s} bestId={bestId} />}
+    </article>
+  );
+}
