@@ -166,8 +166,8 @@ DEFS = (
     DatasetDef(
         "csv",
         CsvData,
-        "CSV upload",
-        "Your own table: a CSV with a header row, numeric features and a target column.",
+        "CSV file on the server",
+        "A CSV placed in <data_dir>/uploads/ by hand (to send one, use Your upload).",
         "auto",
         "file",
         describe_csv,

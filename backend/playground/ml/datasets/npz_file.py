@@ -214,8 +214,8 @@ DEFS = (
     DatasetDef(
         "npz",
         NpzData,
-        "NPZ upload",
-        "Your own arrays: an .npz with inputs 'x' of any shape and targets 'y'.",
+        "NPZ file on the server",
+        "An .npz placed in <data_dir>/uploads/ by hand (to send one, use Your upload).",
         "auto",
         "file",
         describe_npz,

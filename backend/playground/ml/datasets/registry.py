@@ -62,7 +62,7 @@ DataSpec = Annotated[
 
 DATASETS: dict[str, AnyDef] = {
     d.id: d
-    for module in (toy2d, tabular, images, sequences, text, csv_file, npz_file, upload)
+    for module in (toy2d, tabular, images, sequences, text, upload, csv_file, npz_file)
     for d in module.DEFS
 }
 
