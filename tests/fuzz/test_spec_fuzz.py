@@ -116,7 +116,7 @@ near_valid = st.fixed_dictionaries(
             "epochs": st.integers(1, 2), "batch_size": st.integers(1, 64),
             "optimizer": st.fixed_dictionaries({
                 "type": st.sampled_from(["Adam", "SGD"]),
-                "lr": st.sampled_from([0.01, 0.1, 1e6, 1e300, 0.0, math.inf, math.nan]),
+                "lr": st.sampled_from([0.01, 0.1, 10.0, 100.0, 1e6, 0.0, math.inf, math.nan]),
             }),
         }),
     }
@@ -127,13 +127,65 @@ wild = st.fixed_dictionaries(
     optional={"name": st.one_of(st.text(max_size=20), value), "training": training,
               "unknown_section": value},
 )  # fmt: skip
-specs = st.one_of(near_valid, near_valid, wild)
+# Shapes that cannot line up: layers that need maps, tokens or sequences on flat 2-D points,
+# and image data through layers that need vectors.
+mismatched_layer = st.sampled_from([
+    {"type": "Conv2d", "out_channels": 4, "kernel_size": 3},
+    {"type": "MaxPool2d", "kernel_size": 2},
+    {"type": "Embedding", "num_embeddings": 10, "embedding_dim": 4},
+    {"type": "LSTM", "hidden_size": 4},
+    {"type": "MultiheadAttention", "num_heads": 3},
+    {"type": "Reshape", "shape": [3, 5]},
+    {"type": "Unflatten", "shape": [7, 7]},
+    {"type": "SequencePool"},
+    {"type": "BatchNorm2d"},
+    {"type": "Residual", "layers": [{"type": "Flatten"}]},
+])  # fmt: skip
+
+
+@st.composite
+def mutated(draw: st.DrawFn) -> Any:
+    """A near-valid spec with one thing broken: a field set to a weird value, a layer that
+    does not fit inserted, or a section replaced by the wrong type."""
+    spec = draw(near_valid)
+    how = draw(st.sampled_from(["field", "layer", "section", "images"]))
+    if how == "field":
+        section = draw(st.sampled_from(["data", "training"]))
+        key = draw(st.sampled_from(sorted(spec[section])))
+        spec[section][key] = draw(value)
+    elif how == "layer":
+        at = draw(st.integers(0, len(spec["model"]["layers"])))
+        spec["model"]["layers"].insert(at, draw(mismatched_layer))
+    elif how == "section":
+        spec[draw(st.sampled_from(["data", "model", "training"]))] = draw(value)
+    else:  # 8x8 images straight into the MLP, or through a convolution
+        spec["data"] = {"dataset": "digits"}
+        if draw(st.booleans()):
+            spec["model"]["layers"].insert(
+                0, {"type": "Conv2d", "out_channels": 2, "kernel_size": draw(st.integers(1, 12))}
+            )
+    return spec
+
+
+specs = st.one_of(near_valid, mutated(), wild)
 
 
 def post(client: httpx.Client, path: str, spec: Any) -> httpx.Response:
     # json.dumps writes NaN and Infinity as bare words, not JSON: what a careless client sends.
     body = json.dumps(spec)
     return client.post(path, content=body, headers={"Content-Type": "application/json"})
+
+
+def readable_422(response: httpx.Response) -> bool:
+    """Each problem names where it is (a JSON path) and what is wrong, and no traceback leaks."""
+    detail = response.json().get("detail")
+    return (
+        isinstance(detail, list)
+        and len(detail) > 0
+        and all(isinstance(d.get("loc"), list) and isinstance(d.get("msg"), str) and d["msg"]
+                for d in detail)
+        and "Traceback" not in response.text
+    )  # fmt: skip
 
 
 def test_generated_specs_get_answers_and_accepted_runs_end(fuzzed: Fuzzed, tmp_path: Path) -> None:
@@ -166,6 +218,10 @@ def test_generated_specs_get_answers_and_accepted_runs_end(fuzzed: Fuzzed, tmp_p
                     found.append({"path": path, "status": response.status_code,
                                   "body": response.text[:300], "spec": repr(spec)[:800]})  # fmt: skip
                     return
+                if response.status_code == 422 and not readable_422(response):
+                    found.append({"path": path, "unreadable 422": response.text[:300],
+                                  "spec": repr(spec)[:800]})  # fmt: skip
+                    return
                 if path == "/api/validate" and response.status_code != 200:
                     return  # rejected: no point posting it as a run
                 if path == "/api/runs" and response.status_code == 201:
@@ -193,7 +249,7 @@ def test_generated_specs_get_answers_and_accepted_runs_end(fuzzed: Fuzzed, tmp_p
                                   "runs": outcomes, "unended": unended, "silent": silent},
                                  indent=1))  # fmt: skip
     summary = (
-        f"spec fuzz: {sent} requests, {len(found)} 5xx or no answer, {len(accepted)} runs "
+        f"spec fuzz: {sent} requests, {len(found)} 5xx, no answer or unreadable 422, {len(accepted)} runs "
         f"accepted -> {outcomes}, {len(unended)} not ended, {len(silent)} failed silently; "
         f"statuses {statuses}; details in {report}"
     )
