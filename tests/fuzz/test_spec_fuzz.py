@@ -12,6 +12,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
@@ -258,3 +259,50 @@ def test_generated_specs_get_answers_and_accepted_runs_end(fuzzed: Fuzzed, tmp_p
     assert not unended, summary
     assert not silent, summary
     assert sent >= EXAMPLES, summary
+
+
+# The other places a spec (or its data section) goes: short experiments that train in the
+# request and the data preview. Fewer examples each: a sanity check or an lr ramp trains.
+OTHER_ENDPOINTS = {
+    "/api/sanity": lambda spec: {"spec": spec},
+    "/api/lr-find": lambda spec: {"spec": spec, "steps": 20, "max_lr": 10.0},
+    "/api/datasets/preview": lambda spec: {
+        "data": spec.get("data") if isinstance(spec, dict) else spec
+    },
+}
+
+
+@pytest.mark.parametrize("path", sorted(OTHER_ENDPOINTS))
+def test_generated_specs_in_experiments_and_preview(fuzzed: Fuzzed, path: str) -> None:
+    wrap = OTHER_ENDPOINTS[path]
+    found: list[dict[str, Any]] = []
+    statuses: dict[int, int] = {}
+    with httpx.Client(
+        base_url=fuzzed.server.url, headers=fuzzed.headers, timeout=REQUEST_TIMEOUT
+    ) as client:
+
+        @given(spec=specs)
+        @settings(
+            max_examples=80, derandomize=True, database=None, deadline=None,
+            suppress_health_check=list(HealthCheck), phases=["explicit", "generate"],
+        )  # fmt: skip
+        def one(spec: Any) -> None:
+            try:
+                response = post(client, path, wrap(spec))
+            except httpx.HTTPError as e:
+                found.append({"error": repr(e), "spec": repr(spec)[:800]})
+                return
+            statuses[response.status_code] = statuses.get(response.status_code, 0) + 1
+            bad = response.status_code >= 500 or (
+                response.status_code == 422 and not readable_422(response)
+            )
+            if bad:
+                found.append({"status": response.status_code, "body": response.text[:300],
+                              "spec": repr(spec)[:800]})  # fmt: skip
+
+        one()
+
+    summary = f"spec fuzz {path}: {sum(statuses.values())} requests, statuses {statuses}, {len(found)} bad"
+    print(summary)
+    assert not found, f"{summary}\n{json.dumps(found[:5], indent=1)}"
+    assert statuses.get(200, 0) > 0, summary  # some got through validation to the real work
