@@ -64,6 +64,25 @@ class Settings(BaseSettings):
     max_body_bytes: int = Field(
         1_000_000, ge=1024, le=100_000_000, description="Largest request body."
     )
+    max_upload_bytes: int = Field(
+        200_000_000,
+        ge=1024,
+        le=10_000_000_000,
+        description="Largest uploaded data file (POST /api/uploads), in bytes; larger: 413.",
+    )
+    upload_quota_bytes: int = Field(
+        2_000_000_000,
+        ge=1024,
+        le=1_000_000_000_000,
+        description="Bytes all uploads together may take on disk (per user once accounts "
+        "exist); an upload past it gets 413.",
+    )
+    upload_timeout: float = Field(
+        600.0,
+        gt=0,
+        le=7200,
+        description="Seconds a client has to send an upload's body (other bodies: body_timeout).",
+    )
     frontend_dir: Path = Field(Path("frontend/dist"), description="Built browser app served at /.")
     limits: Limits = Field(
         default_factory=Limits,
@@ -184,6 +203,10 @@ class Settings(BaseSettings):
 
     def data_context(self) -> DataContext:
         return DataContext(data_dir=self.data_dir)
+
+    def uploads_dir(self) -> Path:
+        """Where uploaded data files are kept (ml.datasets.upload names the files inside)."""
+        return self.data_dir / "uploads"
 
     def artifacts_dir(self) -> Path:
         """Where runs' snapshots are kept (ml.snapshots names the files inside)."""

@@ -5,10 +5,19 @@ from __future__ import annotations
 
 import asyncio
 import json
+from typing import NamedTuple
 
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
 
 DISCONNECT: Message = {"type": "http.disconnect"}
+
+
+class RouteLimits(NamedTuple):
+    """A route's own body limits."""
+
+    max_bytes: int
+    timeout_s: float
+    too_large: str = ""  # the 413's message; default "request body larger than N bytes"
 
 
 class BodyLimit:
@@ -20,18 +29,35 @@ class BodyLimit:
     the client leave, and whatever it then tries to send is dropped.
     """
 
-    def __init__(self, app: ASGIApp, max_bytes: int, timeout_s: float = 30.0) -> None:
+    def __init__(
+        self,
+        app: ASGIApp,
+        max_bytes: int,
+        timeout_s: float = 30.0,
+        routes: dict[str, RouteLimits] | None = None,
+    ) -> None:
+        """`routes`: path prefix -> the limits of routes that take larger or slower bodies
+        than the rest (uploads)."""
         self.app, self.max_bytes, self.timeout_s = app, max_bytes, timeout_s
+        self.routes = routes or {}
+
+    def _limits(self, path: str) -> RouteLimits:
+        for prefix, limits in self.routes.items():
+            if path == prefix or path.startswith(prefix + "/"):
+                return limits
+        return RouteLimits(self.max_bytes, self.timeout_s)
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] != "http":
             await self.app(scope, receive, send)
             return
+        max_bytes, timeout_s, too_large = self._limits(scope["path"])
+        too_large = too_large or f"request body larger than {max_bytes} bytes"
         length = dict(scope["headers"]).get(b"content-length")
-        if length is not None and length.isdigit() and int(length) > self.max_bytes:
-            await _answer(send, 413, self._too_large())
+        if length is not None and length.isdigit() and int(length) > max_bytes:
+            await _answer(send, 413, too_large)
             return
-        deadline = asyncio.get_running_loop().time() + self.timeout_s
+        deadline = asyncio.get_running_loop().time() + timeout_s
         seen, body_done, answered, started = 0, False, False, False
 
         async def limited() -> Message:
@@ -44,10 +70,10 @@ class BodyLimit:
                 async with asyncio.timeout_at(deadline):
                     message = await receive()
             except TimeoutError:
-                return await reject(408, f"the request body took longer than {self.timeout_s:g} s")
+                return await reject(408, f"the request body took longer than {timeout_s:g} s")
             seen += len(message.get("body", b""))
-            if seen > self.max_bytes:
-                return await reject(413, self._too_large())
+            if seen > max_bytes:
+                return await reject(413, too_large)
             body_done = message["type"] != "http.request" or not message.get("more_body", False)
             return message
 
@@ -70,9 +96,6 @@ class BodyLimit:
         except Exception:
             if not answered:
                 raise  # the app's own failure: the server's error handling reports it
-
-    def _too_large(self) -> str:
-        return f"request body larger than {self.max_bytes} bytes"
 
 
 async def _answer(send: Send, status: int, reason: str) -> None:

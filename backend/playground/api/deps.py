@@ -15,7 +15,8 @@ from playground.services.exports import Exporter
 from playground.services.inspect import Inspector
 from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
-from playground.store.records import RunRecord, SweepRecord
+from playground.services.uploads import Uploads
+from playground.store.records import RunRecord, SweepRecord, UploadRecord
 
 
 def _runs(request: Request) -> Runs:
@@ -113,3 +114,22 @@ def _sweep(
 
 
 SweepDep = Annotated[SweepRecord, Depends(_sweep)]
+
+
+def _uploads(request: Request) -> Uploads:
+    uploads: Uploads = request.app.state.uploads
+    return uploads
+
+
+UploadsDep = Annotated[Uploads, Depends(_uploads)]
+
+
+def _upload(uploads: UploadsDep, upload_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> UploadRecord:
+    """The upload named in the path, or 404 (UploadNotFoundError's handler)."""
+    return uploads.get(upload_id)
+
+
+UploadDep = Annotated[UploadRecord, Depends(_upload)]
+UPLOAD_NOT_FOUND: dict[int | str, dict[str, Any]] = {
+    404: {"model": MessageBody, "description": "No upload has this id."}
+}

@@ -11,6 +11,7 @@ from playground.ml.errors import ErrorItem, SpecError, from_error_dicts
 from playground.services.exports import NoSnapshotError
 from playground.services.runs import NotRunningError, QueueFullError
 from playground.services.sweeps import SweepNotFoundError
+from playground.services.uploads import UploadNotFoundError, UploadTooLargeError
 from playground.store.errors import InvalidCursorError, RunNotFoundError
 from playground.store.states import IllegalTransition
 
@@ -45,6 +46,10 @@ async def _conflict(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=409)
 
 
+async def _too_large(request: Request, exc: Exception) -> JSONResponse:
+    return JSONResponse({"detail": str(exc)}, status_code=413)
+
+
 async def _view_timeout(request: Request, exc: Exception) -> JSONResponse:
     return JSONResponse({"detail": str(exc)}, status_code=503)
 
@@ -64,6 +69,8 @@ def install(app: FastAPI) -> None:
     app.add_exception_handler(RunNotFoundError, _not_found)
     app.add_exception_handler(SweepNotFoundError, _not_found)
     app.add_exception_handler(NoSnapshotError, _not_found)
+    app.add_exception_handler(UploadNotFoundError, _not_found)
+    app.add_exception_handler(UploadTooLargeError, _too_large)
     app.add_exception_handler(IllegalTransition, _conflict)
     app.add_exception_handler(NotRunningError, _conflict)
     app.add_exception_handler(InvalidCursorError, _bad_cursor)

@@ -15,7 +15,7 @@ from fastapi.staticfiles import StaticFiles
 import playground
 from playground.api import errors, wire
 from playground.api.auth import current_user
-from playground.api.body_limit import BodyLimit
+from playground.api.body_limit import BodyLimit, RouteLimits
 from playground.api.guard import Guard
 from playground.api.routes import (
     auth,
@@ -27,6 +27,7 @@ from playground.api.routes import (
     stream,
     sweep_stream,
     sweeps,
+    uploads,
 )
 from playground.config import Settings
 from playground.executors.base import EventCallback, Executor
@@ -41,9 +42,11 @@ from playground.services.inspect import Inspector
 from playground.services.manager import RunManager
 from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
+from playground.services.uploads import Uploads
 from playground.store.db import make_engine, migrate
 from playground.store.repo import RunStore
 from playground.store.sweeps import SweepStore
+from playground.store.uploads import UploadStore
 from playground.store.users import UserStore
 
 log = logging.getLogger(__name__)
@@ -70,6 +73,10 @@ def make_executor(settings: Settings, on_event: EventCallback) -> Executor:
         limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
         memory_cap=settings.memory_cap(), max_running_per_owner=settings.max_running_per_user,
     )  # fmt: skip
+
+
+UPLOADS = "/api/uploads"  # the one route that takes a multipart body
+MULTIPART_SLACK = 64 * 1024  # bytes of part headers and boundaries around the files
 
 
 def create_app(settings: Settings | None = None) -> FastAPI:
@@ -110,6 +117,8 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "`playground users add NAME --admin` (in Docker: `docker compose exec "
                 "playground playground users add NAME --admin`)"
             )
+        app.state.uploads = Uploads(UploadStore(engine), settings, probes.run_job)
+        app.state.uploads.clean()
         try:
             yield
         finally:
@@ -136,10 +145,17 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.include_router(stream.router)
     app.include_router(sweeps.router, dependencies=user)
     app.include_router(sweep_stream.router)
+    app.include_router(uploads.router, dependencies=user)
     # Outermost last: Guard (Host, Origin, Content-Type) -> CORS -> BodyLimit -> routes.
     app.add_middleware(
-        BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout
-    )
+        BodyLimit, max_bytes=settings.max_body_bytes, timeout_s=settings.body_timeout,
+        # An upload's body: the file's limit plus room for the multipart framing.
+        routes={UPLOADS: RouteLimits(
+            settings.max_upload_bytes + MULTIPART_SLACK, settings.upload_timeout,
+            f"the upload is larger than the limit of {settings.max_upload_bytes} bytes "
+            "(PLAYGROUND_MAX_UPLOAD_BYTES)",
+        )},
+    )  # fmt: skip
     if settings.cors_origins:
         app.add_middleware(
             CORSMiddleware, allow_origins=settings.cors_origins, allow_methods=["*"],
@@ -148,6 +164,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
     app.add_middleware(
         Guard, allowed_hosts=settings.allowed_hosts,
         allowed_origins=[*settings.allowed_origins, *settings.cors_origins],
+        body_types={UPLOADS: frozenset({"multipart/form-data"})},
     )  # fmt: skip
     if (settings.frontend_dir / "index.html").is_file():
         app.mount("/", StaticFiles(directory=settings.frontend_dir, html=True), name="frontend")

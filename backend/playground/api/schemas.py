@@ -7,6 +7,7 @@ OpenAPI document describes every response, and the frontend's types are generate
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictInt, StringConstraints
@@ -372,3 +373,21 @@ class UserOut(BaseModel):
 
 class LoginOut(BaseModel):
     user: UserOut
+
+
+class UploadOut(BaseModel):
+    """An uploaded data file: use it as {"dataset": "upload", "upload": id} in a run spec."""
+
+    id: int
+    name: str = Field(description="The file's name as sent (or the name given); only shown.")
+    kind: Literal["csv", "npz", "idx"]
+    bytes: int = Field(description="Size on disk (an IDX set is stored uncompressed).")
+    shapes: dict[str, list[int]] = Field(
+        description='{"x": [N, ...], "y": [N]}; an IDX set adds "x_test" (its t10k images).'
+    )
+    task: Task = Field(description="What 'auto' makes of the targets (the last CSV column).")
+    columns: list[str] | None = Field(description="A CSV's header; null otherwise.")
+    created_at: datetime
+    preview: PreviewOut | None = Field(
+        None, description="A sample to draw, as POST /api/datasets/preview gives it."
+    )

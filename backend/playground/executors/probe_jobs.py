@@ -1,4 +1,5 @@
-"""Jobs a probe process runs besides views: exporting a run and scoring an ensemble.
+"""Jobs a probe process runs besides views: exporting a run, scoring an ensemble, and
+checking and previewing an uploaded file.
 
 Each is a module-level function job(arg, ctx) for ProbePool.run_job, with a frozen
 dataclass argument that pickles cheaply (JSON text and paths, no tensors).
@@ -15,12 +16,15 @@ from torch import nn
 
 from playground.executors.probes import cached_data, cached_model
 from playground.ml.datasets import DataContext, describe
+from playground.ml.datasets.upload import UploadData
+from playground.ml.datasets.upload_checks import Checked, check_csv, check_npz
 from playground.ml.ensemble import Method, ensemble
 from playground.ml.errors import SpecError
 from playground.ml.export.bundle import bundle
 from playground.ml.export.onnx import OnnxExportError, onnx_bytes
 from playground.ml.export.preprocess import preprocessing
 from playground.ml.export.pytorch import UnsupportedLayerError, model_source
+from playground.ml.preview import preview
 from playground.ml.spec import RunSpec
 
 BuiltFormat = Literal["pytorch", "onnx", "zip"]
@@ -86,3 +90,31 @@ def ensemble_job(job: EnsembleJob, ctx: DataContext) -> dict[str, Any]:
         for i, (text, spec, path) in enumerate(zip(job.specs, specs, job.snapshots, strict=True))
     ]
     return ensemble(members, cached_data(specs[0], ctx), job.method)
+
+
+@dataclass(frozen=True)
+class UploadCheckJob:
+    """Check a received upload file (CSV or NPZ) at `path` before it is kept."""
+
+    kind: Literal["csv", "npz"]
+    path: Path
+    max_samples: int
+
+
+def upload_check_job(job: UploadCheckJob, ctx: DataContext) -> Checked:
+    """Parsing a whole CSV (or reading an NPZ's targets) costs memory and CPU in proportion
+    to the file: done here, not in the API process."""
+    check = check_csv if job.kind == "csv" else check_npz
+    return check(job.path, max_samples=job.max_samples)
+
+
+@dataclass(frozen=True)
+class UploadPreviewJob:
+    """A preview of an upload, as POST /api/datasets/preview draws one."""
+
+    upload: int
+    max_samples: int
+
+
+def upload_preview_job(job: UploadPreviewJob, ctx: DataContext) -> dict[str, Any]:
+    return preview(UploadData(upload=job.upload), ctx, max_samples=job.max_samples)

@@ -19,6 +19,7 @@ from playground.ml.datasets.csv_file import CSV_ID, CsvData, read_rows
 from playground.ml.datasets.files import upload_path
 from playground.ml.datasets.plane import plane_points
 from playground.ml.datasets.tabular import TABLES
+from playground.ml.datasets.upload import UploadData, upload_file
 from playground.ml.errors import SpecError
 from playground.ml.types import TargetInfo
 
@@ -152,6 +153,12 @@ def _columns(spec: DataSpec, ctx: DataContext, n_features: int) -> list[str]:
         header = read_rows(upload_path(spec.file, CSV_ID, ctx), spec.file)[0]
         target = spec.target if spec.target is not None else header[-1]
         return [name for name in header if name != target]
+    if isinstance(spec, UploadData):
+        kind, path = upload_file(spec.upload, ctx)
+        if kind == "csv":
+            header = read_rows(path, f"upload {spec.upload}")[0]
+            target = spec.target if spec.target is not None else header[-1]
+            return [name for name in header if name != target]
     return [f"x{i}" for i in range(n_features)]
 
 

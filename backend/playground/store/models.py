@@ -98,6 +98,26 @@ class Sweep(Base):
     owner_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
 
 
+class Upload(Base):
+    """A data file accepted by POST /api/uploads; the file is <data_dir>/uploads/<id>.<ext>."""
+
+    __tablename__ = "uploads"
+    __table_args__ = (
+        CheckConstraint("kind IN ('csv', 'npz', 'idx')", name="kind"),
+        {"sqlite_autoincrement": True},  # ids are never reused: a run names its upload by id
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    name: Mapped[str] = mapped_column(String(200))  # shown to people; never part of a path
+    kind: Mapped[str] = mapped_column(String(8))  # csv | npz | idx
+    bytes: Mapped[int] = mapped_column(BigInteger)  # on disk
+    shapes: Mapped[dict[str, Any]] = mapped_column(JSON)  # {"x": [N, ...], "y": [N], ...}
+    task: Mapped[str] = mapped_column(String(16))  # classification | regression (auto)
+    columns: Mapped[list[str] | None] = mapped_column(Json)  # a CSV's header
+    created_at: Mapped[datetime] = mapped_column(UTCDateTime, default=utcnow)
+    owner_id: Mapped[int | None] = mapped_column(Integer, index=True)  # no FK until users land
+
+
 class Run(Base):
     """One training run: its spec, where it is in its life, and how it ended."""
 

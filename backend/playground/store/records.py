@@ -134,3 +134,18 @@ class EventRecord(NamedTuple):
 def series_key(split: str, name: str) -> str:
     """The key of one series in `RunStore.metrics`: 'val/accuracy', 'layer/3.grad_norm'."""
     return f"{split}/{name}"
+
+
+@dataclass(frozen=True, slots=True)
+class UploadRecord:
+    """One upload as stored (see models.Upload)."""
+
+    id: int
+    name: str
+    kind: str  # csv | npz | idx
+    bytes: int
+    shapes: dict[str, Any]
+    task: str
+    columns: list[str] | None
+    created_at: datetime
+    owner_id: int | None

@@ -17,6 +17,7 @@ import type {
   SweepRequest,
   SweepSummary,
   SweepView,
+  Upload,
 } from "./types";
 
 /** A failed request: HTTP status (0 = server unreachable), a message, and 422 items if any. */
@@ -106,6 +107,36 @@ export type HoldAction = "pause" | "step" | "resume";
 
 export type MetricSeries = Record<string, [number, number, number][]>; // "val/loss": [[step, epoch, value]]
 
+/** POST /api/uploads as multipart (one `file` part per file), reporting the share sent
+ * (0..1) as it goes: fetch cannot report upload progress, XMLHttpRequest can. The browser
+ * sets the multipart content type and the Origin header the server checks. */
+function sendUpload(
+  files: File[],
+  onProgress: (sent: number) => void,
+  name?: string,
+): Promise<Upload> {
+  const form = new FormData();
+  for (const f of files) form.append("file", f, f.name);
+  if (name) form.append("name", name);
+  return new Promise((resolve, reject) => {
+    const xhr = new XMLHttpRequest();
+    xhr.open("POST", "/api/uploads");
+    xhr.upload.onprogress = (e) => e.lengthComputable && onProgress(e.loaded / e.total);
+    xhr.onerror = () => reject(new ApiError(0, "The server cannot be reached. Is it running?"));
+    xhr.onload = () => {
+      let body: unknown = null;
+      try {
+        body = xhr.responseText ? JSON.parse(xhr.responseText) : null;
+      } catch {
+        body = null;
+      }
+      if (xhr.status === 201) resolve(body as Upload);
+      else reject(parseErrorBody(xhr.status, body));
+    };
+    xhr.send(form);
+  });
+}
+
 export const api = {
   /** Who is logged in (`auth: "off"`: the server has no accounts); 401 when nobody. */
   me: () => request<Me>("GET", "/api/auth/me"),
@@ -151,6 +182,9 @@ export const api = {
   /** Score runs of the same data together: each member's test metrics and the ensemble's. */
   ensemble: (runs: number[], method: EnsembleMethod) =>
     request<EnsembleOut>("POST", "/api/ensembles", { runs, method, epoch: "last" }),
+  listUploads: () => request<Upload[]>("GET", "/api/uploads"),
+  deleteUpload: (id: number) => request<void>("DELETE", `/api/uploads/${id}`),
+  upload: sendUpload,
   preview: (data: SpecJson["data"], signal?: AbortSignal) =>
     request<DataPreview>("POST", "/api/datasets/preview", { data }, signal),
   createSweep: (body: SweepRequest) => request<SweepView>("POST", "/api/sweeps", body),

@@ -219,6 +219,30 @@ export interface paths {
      */
     get: operations["system_api_system_get"];
   };
+  "/api/uploads": {
+    /**
+     * List Uploads
+     * @description Uploads, newest first (without previews).
+     */
+    get: operations["list_uploads_api_uploads_get"];
+    /**
+     * Create Upload
+     * @description Check the file and keep it (422 naming the problem otherwise; nothing is kept).
+     */
+    post: operations["create_upload_api_uploads_post"];
+  };
+  "/api/uploads/{upload_id}": {
+    /**
+     * Get Upload
+     * @description One upload with its preview.
+     */
+    get: operations["get_upload_api_uploads__upload_id__get"];
+    /**
+     * Delete Upload
+     * @description Delete the file and its record; runs that use it can no longer be validated.
+     */
+    delete: operations["delete_upload_api_uploads__upload_id__delete"];
+  };
   "/api/validate": {
     /**
      * Validate Spec
@@ -877,10 +901,20 @@ export interface components {
       /** Value */
       value: number;
     };
+    /** Body_create_upload_api_uploads_post */
+    Body_create_upload_api_uploads_post: {
+      /**
+       * File
+       * @description A .csv, an .npz, or MNIST-style IDX files: a zip of the four, or the four files (each optionally .gz) as four `file` parts.
+       */
+      file: string[];
+      /** Name */
+      name?: string | null;
+    };
     /** Body_preview_api_datasets_preview_post */
     Body_preview_api_datasets_preview_post: {
       /** Data */
-      data: components["schemas"]["CircleData"] | components["schemas"]["XorData"] | components["schemas"]["GaussianData"] | components["schemas"]["SpiralData"] | components["schemas"]["MoonsData"] | components["schemas"]["PlaneData"] | components["schemas"]["MultiGaussianData"] | components["schemas"]["IrisData"] | components["schemas"]["WineData"] | components["schemas"]["BreastCancerData"] | components["schemas"]["DigitsData"] | components["schemas"]["MnistData"] | components["schemas"]["FashionMnistData"] | components["schemas"]["SineData"] | components["schemas"]["ParityData"] | components["schemas"]["AddingData"] | components["schemas"]["CharsData"] | components["schemas"]["CsvData"] | components["schemas"]["NpzData"];
+      data: components["schemas"]["CircleData"] | components["schemas"]["XorData"] | components["schemas"]["GaussianData"] | components["schemas"]["SpiralData"] | components["schemas"]["MoonsData"] | components["schemas"]["PlaneData"] | components["schemas"]["MultiGaussianData"] | components["schemas"]["IrisData"] | components["schemas"]["WineData"] | components["schemas"]["BreastCancerData"] | components["schemas"]["DigitsData"] | components["schemas"]["MnistData"] | components["schemas"]["FashionMnistData"] | components["schemas"]["SineData"] | components["schemas"]["ParityData"] | components["schemas"]["AddingData"] | components["schemas"]["CharsData"] | components["schemas"]["CsvData"] | components["schemas"]["NpzData"] | components["schemas"]["UploadData"];
     };
     /** BoundaryMessage */
     BoundaryMessage: {
@@ -4147,7 +4181,7 @@ export interface components {
        * Data
        * @description The data set and its parameters.
        */
-      data: components["schemas"]["CircleData"] | components["schemas"]["XorData"] | components["schemas"]["GaussianData"] | components["schemas"]["SpiralData"] | components["schemas"]["MoonsData"] | components["schemas"]["PlaneData"] | components["schemas"]["MultiGaussianData"] | components["schemas"]["IrisData"] | components["schemas"]["WineData"] | components["schemas"]["BreastCancerData"] | components["schemas"]["DigitsData"] | components["schemas"]["MnistData"] | components["schemas"]["FashionMnistData"] | components["schemas"]["SineData"] | components["schemas"]["ParityData"] | components["schemas"]["AddingData"] | components["schemas"]["CharsData"] | components["schemas"]["CsvData"] | components["schemas"]["NpzData"];
+      data: components["schemas"]["CircleData"] | components["schemas"]["XorData"] | components["schemas"]["GaussianData"] | components["schemas"]["SpiralData"] | components["schemas"]["MoonsData"] | components["schemas"]["PlaneData"] | components["schemas"]["MultiGaussianData"] | components["schemas"]["IrisData"] | components["schemas"]["WineData"] | components["schemas"]["BreastCancerData"] | components["schemas"]["DigitsData"] | components["schemas"]["MnistData"] | components["schemas"]["FashionMnistData"] | components["schemas"]["SineData"] | components["schemas"]["ParityData"] | components["schemas"]["AddingData"] | components["schemas"]["CharsData"] | components["schemas"]["CsvData"] | components["schemas"]["NpzData"] | components["schemas"]["UploadData"];
       /**
        * Description
        * @description What the run demonstrates.
@@ -5319,6 +5353,106 @@ export interface components {
        * @description New sizes; one may be -1.
        */
       unflattened_size: number[];
+    };
+    /**
+     * UploadData
+     * @description A data file you uploaded (CSV, NPZ or the four IDX files of an MNIST-style set).
+     */
+    UploadData: {
+      /**
+       * Dataset
+       * @default upload
+       * @constant
+       */
+      dataset?: "upload";
+      /**
+       * Normalize
+       * @description Standardise float inputs to mean 0 and std 1 using statistics of the training split only; validation and test reuse them. Token ids are never changed.
+       * @default true
+       */
+      normalize?: boolean;
+      /**
+       * Seed
+       * @description Seed for generating, sampling and splitting the data; the same spec and seed always give the same tensors.
+       * @default 0
+       */
+      seed?: number;
+      /**
+       * @description How the samples are divided into train, validation and test.
+       * @default {
+       *   "test": 0.2,
+       *   "val": 0.2
+       * }
+       */
+      split?: components["schemas"]["SplitSpec"];
+      /**
+       * Target
+       * @description CSV only: the column to predict; empty: the last column.
+       */
+      target?: string | null;
+      /**
+       * Task
+       * @description What to predict. 'auto': classification when the target is text or integer-valued with at most 50 distinct values, else regression.
+       * @default auto
+       * @enum {string}
+       */
+      task?: "auto" | "classification" | "regression";
+      /**
+       * Upload
+       * @description Id of an upload (POST /api/uploads lists and adds them).
+       */
+      upload: number;
+    };
+    /**
+     * UploadOut
+     * @description An uploaded data file: use it as {"dataset": "upload", "upload": id} in a run spec.
+     */
+    UploadOut: {
+      /**
+       * Bytes
+       * @description Size on disk (an IDX set is stored uncompressed).
+       */
+      bytes: number;
+      /**
+       * Columns
+       * @description A CSV's header; null otherwise.
+       */
+      columns: string[] | null;
+      /**
+       * Created At
+       * Format: date-time
+       */
+      created_at: string;
+      /** Id */
+      id: number;
+      /**
+       * Kind
+       * @enum {string}
+       */
+      kind: "csv" | "npz" | "idx";
+      /**
+       * Name
+       * @description The file's name as sent (or the name given); only shown.
+       */
+      name: string;
+      /**
+       * Preview
+       * @description A sample to draw, as POST /api/datasets/preview gives it.
+       */
+      preview?: (components["schemas"]["PointsPreview"] | components["schemas"]["ImagesPreview"] | components["schemas"]["SeriesPreview"] | components["schemas"]["TablePreview"] | components["schemas"]["TextPreview"]) | null;
+      /**
+       * Shapes
+       * @description {"x": [N, ...], "y": [N]}; an IDX set adds "x_test" (its t10k images).
+       */
+      shapes: {
+        [key: string]: number[];
+      };
+      /**
+       * Task
+       * @description What 'auto' makes of the targets (the last CSV column).
+       * @enum {string}
+       */
+      task: "classification" | "regression";
     };
     /**
      * UserOut
@@ -6495,6 +6629,111 @@ export interface operations {
       200: {
         content: {
           "application/json": components["schemas"]["SystemOut"];
+        };
+      };
+    };
+  };
+  /**
+   * List Uploads
+   * @description Uploads, newest first (without previews).
+   */
+  list_uploads_api_uploads_get: {
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UploadOut"][];
+        };
+      };
+    };
+  };
+  /**
+   * Create Upload
+   * @description Check the file and keep it (422 naming the problem otherwise; nothing is kept).
+   */
+  create_upload_api_uploads_post: {
+    requestBody: {
+      content: {
+        "multipart/form-data": components["schemas"]["Body_create_upload_api_uploads_post"];
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      201: {
+        content: {
+          "application/json": components["schemas"]["UploadOut"];
+        };
+      };
+      /** @description Over PLAYGROUND_MAX_UPLOAD_BYTES or the quota. */
+      413: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Get Upload
+   * @description One upload with its preview.
+   */
+  get_upload_api_uploads__upload_id__get: {
+    parameters: {
+      path: {
+        upload_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      200: {
+        content: {
+          "application/json": components["schemas"]["UploadOut"];
+        };
+      };
+      /** @description No upload has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
+        };
+      };
+    };
+  };
+  /**
+   * Delete Upload
+   * @description Delete the file and its record; runs that use it can no longer be validated.
+   */
+  delete_upload_api_uploads__upload_id__delete: {
+    parameters: {
+      path: {
+        upload_id: number;
+      };
+    };
+    responses: {
+      /** @description Successful Response */
+      204: {
+        content: never;
+      };
+      /** @description No upload has this id. */
+      404: {
+        content: {
+          "application/json": components["schemas"]["MessageBody"];
+        };
+      };
+      /** @description Validation Error */
+      422: {
+        content: {
+          "application/json": components["schemas"]["HTTPValidationError"];
         };
       };
     };

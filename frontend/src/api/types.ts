@@ -26,6 +26,7 @@ export type SanityOut = Schemas["SanityOut"];
 export type EnsembleIn = Schemas["EnsembleIn"];
 export type EnsembleOut = Schemas["EnsembleOut"];
 export type EnsembleMethod = EnsembleIn["method"];
+export type Upload = Schemas["UploadOut"];
 
 export type StatusMessage = Schemas["StatusMessage"];
 export type StartMessage = Schemas["StartMessage"];

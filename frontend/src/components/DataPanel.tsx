@@ -7,6 +7,7 @@ import { useDebouncedRequest } from "../hooks/useDebouncedRequest";
 import { setDataset } from "../state/spec";
 import { useForm } from "./formContext";
 import { ParamForm } from "./ParamForm";
+import { UPLOAD_DATASET, UploadPicker } from "./UploadPicker";
 
 const KIND_LABEL: Record<DatasetEntry["kind"], string> = {
   "2d": "2-D points",
@@ -25,8 +26,9 @@ export function DataPanel({ data, generation }: { data: SpecJson["data"]; genera
     JSON.stringify(data),
     (signal) => api.preview(data, signal),
     300,
-    // Another data set, or a new spec, never shows the old preview while the new one loads.
-    `${generation}:${data.dataset}`,
+    // Another data set (or upload), or a new spec, never shows the old preview while the
+    // new one loads.
+    `${generation}:${data.dataset}:${data.upload ?? ""}`,
   );
   return (
     <section class="panel" aria-labelledby="data-h">
@@ -60,9 +62,14 @@ export function DataPanel({ data, generation }: { data: SpecJson["data"]; genera
           {entry.description} <span class="badge">{entry.task}</span>
         </p>
       )}
+      {data.dataset === UPLOAD_DATASET && (
+        <UploadPicker selected={typeof data.upload === "number" ? data.upload : null} />
+      )}
       {entry && (
         <ParamForm
           params={entry.params}
+          // The upload is chosen above, from the list of uploads, not typed as a number.
+          skip={data.dataset === UPLOAD_DATASET ? ["upload"] : []}
           value={data}
           path="data"
           onChange={(v) => update((s) => ({ ...s, data: { ...v, dataset: data.dataset } }))}

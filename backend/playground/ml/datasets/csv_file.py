@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import csv
+import io
 from pathlib import Path
 from typing import Literal
 
@@ -20,6 +21,7 @@ from playground.ml.datasets.files import (
     upload_path,
 )
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
+from playground.ml.datasets.safe_open import NotRegularError, open_regular
 from playground.ml.errors import SpecError
 from playground.ml.types import TargetInfo, TensorType
 
@@ -51,7 +53,7 @@ def read_rows(path: Path, name: str) -> tuple[list[str], list[list[str]], list[i
     rows: list[list[str]] = []
     lines: list[int] = []
     try:
-        with path.open(newline="", encoding="utf-8-sig") as f:
+        with io.TextIOWrapper(open_regular(path), encoding="utf-8-sig", newline="") as f:
             reader = csv.reader(f)
             for row in reader:
                 if any(cell.strip() for cell in row):
@@ -59,6 +61,8 @@ def read_rows(path: Path, name: str) -> tuple[list[str], list[list[str]], list[i
                     lines.append(reader.line_num)
     except UnicodeDecodeError as e:
         raise SpecError.at(FILE_LOC, f"{name} is not UTF-8 text") from e
+    except NotRegularError as e:
+        raise SpecError.at(FILE_LOC, f"no uploaded file {name!r} ({e})") from e
     except csv.Error as e:
         raise SpecError.at(FILE_LOC, f"{name} is not valid CSV: {e}") from e
     if len(rows) < 2:
@@ -113,13 +117,19 @@ def _column(table: np.ndarray, j: int, name: str, lines: list[int]) -> np.ndarra
 
 def _csv_table(spec: CsvData, ctx: DataContext) -> tuple[np.ndarray, np.ndarray, TargetInfo]:
     """Inputs (N, F) float64, encoded targets and their TargetInfo."""
-    path = upload_path(spec.file, CSV_ID, ctx)
-    header, rows, lines = read_rows(path, spec.file)
-    target = spec.target if spec.target is not None else header[-1]
+    return csv_table(upload_path(spec.file, CSV_ID, ctx), spec.file, spec.target, spec.task)
+
+
+def csv_table(
+    path: Path, name: str, target: str | None, task: str
+) -> tuple[np.ndarray, np.ndarray, TargetInfo]:
+    """The CSV file at `path` (shown as `name`): inputs (N, F), encoded targets, TargetInfo."""
+    header, rows, lines = read_rows(path, name)
+    target = target if target is not None else header[-1]
     if target not in header:
-        raise SpecError.at(TARGET_LOC, f"no column {target!r} in {spec.file}; columns: {header}")
+        raise SpecError.at(TARGET_LOC, f"no column {target!r} in {name}; columns: {header}")
     if len(header) < 2:
-        raise SpecError.at(FILE_LOC, f"{spec.file} needs a feature column besides the target")
+        raise SpecError.at(FILE_LOC, f"{name} needs a feature column besides the target")
     table = np.array(rows, dtype=str)  # (N, C)
     features = []
     for j, name in enumerate(header):
@@ -136,7 +146,7 @@ def _csv_table(spec: CsvData, ctx: DataContext) -> tuple[np.ndarray, np.ndarray,
             )
         else:
             features.append(values)
-    y, info = encode_target(y_values, spec.task, f"column {target!r}", TARGET_LOC)
+    y, info = encode_target(y_values, task, f"column {target!r}", TARGET_LOC)
     return np.stack(features, axis=1), y, info
 
 
@@ -156,8 +166,8 @@ DEFS = (
     DatasetDef(
         "csv",
         CsvData,
-        "CSV upload",
-        "Your own table: a CSV with a header row, numeric features and a target column.",
+        "CSV file on the server",
+        "A CSV placed in <data_dir>/uploads/ by hand (to send one, use Your upload).",
         "auto",
         "file",
         describe_csv,

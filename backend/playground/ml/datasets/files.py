@@ -16,11 +16,11 @@ from pydantic import Field
 from playground.ml.datasets.base import DataBase
 from playground.ml.datasets.normalize import PER_COLUMN
 from playground.ml.datasets.results import DataContext, DataInfo, LoadedData
+from playground.ml.datasets.safe_open import NotRegularError, exists, uploads_dir
 from playground.ml.datasets.splits import make_splits, partition, split_sizes
 from playground.ml.errors import SpecError
 from playground.ml.types import TargetInfo
 
-UPLOADS = "uploads"
 AUTO_MAX_CLASSES = 50  # "auto" treats integer or text targets with at most this many values
 MAX_CLASSES = 1000  # as classes; an explicit "classification" allows up to this many
 
@@ -43,8 +43,11 @@ def upload_path(file: str, pattern: str, ctx: DataContext) -> Path:
         raise SpecError.at(FILE_LOC, f"{file!r} is not a valid upload id")
     if ctx.data_dir is None:
         raise SpecError.at(FILE_LOC, "uploads are unavailable: no data directory is configured")
-    path = ctx.data_dir / UPLOADS / file
-    if not path.is_file():
+    try:
+        path = uploads_dir(ctx.data_dir) / file
+    except NotRegularError as e:
+        raise SpecError.at(FILE_LOC, f"uploads are unavailable: {e}") from e
+    if not exists(path):  # a link is not an upload: it is never opened, even to count lines
         raise SpecError.at(FILE_LOC, f"no uploaded file {file!r}; upload it first")
     return path
 

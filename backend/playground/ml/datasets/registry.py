@@ -6,7 +6,16 @@ from typing import Annotated
 
 from pydantic import Field
 
-from playground.ml.datasets import csv_file, images, npz_file, sequences, tabular, text, toy2d
+from playground.ml.datasets import (
+    csv_file,
+    images,
+    npz_file,
+    sequences,
+    tabular,
+    text,
+    toy2d,
+    upload,
+)
 from playground.ml.datasets.base import AnyDef
 from playground.ml.datasets.csv_file import CsvData
 from playground.ml.datasets.images import DigitsData, FashionMnistData, MnistData
@@ -24,6 +33,7 @@ from playground.ml.datasets.toy2d import (
     SpiralData,
     XorData,
 )
+from playground.ml.datasets.upload import UploadData
 
 # The `data` section of a run spec; the `dataset` field picks the model.
 DataSpec = Annotated[
@@ -45,13 +55,14 @@ DataSpec = Annotated[
     | AddingData
     | CharsData
     | CsvData
-    | NpzData,
+    | NpzData
+    | UploadData,
     Field(discriminator="dataset"),
 ]
 
 DATASETS: dict[str, AnyDef] = {
     d.id: d
-    for module in (toy2d, tabular, images, sequences, text, csv_file, npz_file)
+    for module in (toy2d, tabular, images, sequences, text, upload, csv_file, npz_file)
     for d in module.DEFS
 }
 

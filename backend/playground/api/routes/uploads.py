@@ -1,0 +1,54 @@
+"""/api/uploads: send a data file (multipart), list, read, delete."""
+
+from __future__ import annotations
+
+from typing import Annotated
+
+from fastapi import APIRouter, File, Form, Response, UploadFile, status
+
+from playground.api.deps import UPLOAD_NOT_FOUND, UploadDep, UploadsDep
+from playground.api.schemas import MessageBody, UploadOut
+from playground.services.uploads import UploadView
+
+router = APIRouter(prefix="/api/uploads", tags=["uploads"])
+
+TOO_LARGE: dict[int | str, dict[str, object]] = {
+    413: {"model": MessageBody, "description": "Over PLAYGROUND_MAX_UPLOAD_BYTES or the quota."}
+}
+
+
+@router.post("", status_code=status.HTTP_201_CREATED, responses=TOO_LARGE)
+def create_upload(
+    uploads: UploadsDep,
+    file: Annotated[
+        list[UploadFile],
+        File(
+            description="A .csv, an .npz, or MNIST-style IDX files: a zip of the four, or "
+            "the four files (each optionally .gz) as four `file` parts."
+        ),
+    ],
+    name: Annotated[str | None, Form(max_length=200)] = None,
+) -> UploadOut:
+    """Check the file and keep it (422 naming the problem otherwise; nothing is kept)."""
+    view = uploads.create(parts=[(f.filename or "", f.file) for f in file], name=name)
+    return UploadOut.model_validate(view, from_attributes=True)
+
+
+@router.get("")
+def list_uploads(uploads: UploadsDep) -> list[UploadOut]:
+    """Uploads, newest first (without previews)."""
+    return [UploadOut.model_validate(v, from_attributes=True) for v in uploads.list_uploads()]
+
+
+@router.get("/{upload_id}", responses=UPLOAD_NOT_FOUND)
+def get_upload(upload: UploadDep, uploads: UploadsDep) -> UploadOut:
+    """One upload with its preview."""
+    view: UploadView = uploads.view(upload, with_preview=True)
+    return UploadOut.model_validate(view, from_attributes=True)
+
+
+@router.delete("/{upload_id}", status_code=status.HTTP_204_NO_CONTENT, responses=UPLOAD_NOT_FOUND)
+def delete_upload(upload: UploadDep, uploads: UploadsDep) -> Response:
+    """Delete the file and its record; runs that use it can no longer be validated."""
+    uploads.delete(upload.id)
+    return Response(status_code=status.HTTP_204_NO_CONTENT)
