@@ -40,9 +40,10 @@ export function ModelPanel({
               ·{" "}
               <span
                 data-testid="total-memory"
-                title="Estimated peak memory of a run: weights, gradients and optimizer state, one batch's activations, the data set and the worker process"
+                title="Estimated peak memory of this run: weights, gradients and optimizer state, one batch's activations and the data set; the worker process itself (torch) needs the rest"
               >
-                ~{formatBytes(summary.memory_bytes)} memory
+                ~{formatBytes(summary.memory_bytes - (summary.memory?.process ?? 0))} memory
+                {summary.memory?.process ? ` (+${formatBytes(summary.memory.process)} worker)` : ""}
               </span>
             </>
           )}
