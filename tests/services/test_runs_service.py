@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import json
 import math
 
@@ -11,12 +12,12 @@ from playground.executors.events import Finished, Progress, Started
 from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, RunResult, RunStart, StepReport
 from playground.ml.spec import RunSpec
-from playground.services.manager import RUNS_TOPIC, run_topic
+from playground.services.manager import RUNS_TOPIC, RunManager, run_topic
 from playground.services.messages import encode
 from playground.services.runs import NotRunningError
 from playground.store.states import RunStatus
 from tests.factories import make_spec, spec_dict
-from tests.services.conftest import Service
+from tests.services.conftest import Published, Service
 
 
 def test_create_stores_the_resolved_spec_submits_it_and_announces_it(service: Service) -> None:
@@ -138,3 +139,25 @@ def test_system_is_the_executors_status(service: Service) -> None:
     status = service.runs.system()
     assert status.executor["queued"] == 1
     assert (status.snapshots, status.snapshot_bytes) == (0, 0)
+
+
+def test_progress_nobody_watches_is_stored_but_not_rendered(service: Service) -> None:
+    """The API renders and encodes a run's progress only while someone follows the run;
+    what nobody saw live is all in the replay, and status changes always go out."""
+    store = service.runs.store
+    published = Published()
+    manager = RunManager(store, published, service.loop, watched=lambda topic: False)
+    manager.start()
+    run = service.runs.create(spec=make_spec())
+    for event in _train_events(run.id):
+        manager.on_event(event)
+    manager.stop()
+    service.loop.run_until_complete(asyncio.sleep(0))
+
+    live = [m["type"] for m in published.messages(run_topic(run.id))]
+    assert live == ["status", "status"]  # running, then succeeded: no start, step, epoch
+    replay = service.runs.replay(run_id=run.id, after=0)
+    assert replay is not None
+    assert [m["type"] for m in replay.messages] == [
+        "status", "status", "start", "step", "epoch", "result", "status",
+    ]  # fmt: skip

@@ -90,7 +90,9 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         migrate(engine)
         store, hub = RunStore(engine), Hub()
         loop = asyncio.get_running_loop()
-        manager = RunManager(store, hub.publish, loop, settings.artifacts_dir())
+        manager = RunManager(
+            store, hub.publish, loop, settings.artifacts_dir(), watched=hub.watched
+        )
         manager.start()
         executor = make_executor(settings, manager.on_event)
         executor.start()

@@ -76,6 +76,10 @@ class Hub:
     def subscribers(self, topic: str) -> int:
         return len(self._subs.get(topic, ()))
 
+    def watched(self, topic: str) -> bool:
+        """Whether anyone follows `topic` now; safe from any thread (a dict read)."""
+        return bool(self._subs.get(topic))
+
     def subscribe(self, topic: str) -> AbstractAsyncContextManager[Subscription]:
         """Register a queue for the duration of the block; always removed in `finally`."""
         return self.subscribe_all([topic])

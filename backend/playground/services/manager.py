@@ -54,8 +54,13 @@ class RunManager:
         publish: Publish,
         loop: asyncio.AbstractEventLoop,
         artifacts: Path | None = None,
+        watched: Callable[[str], bool] | None = None,
     ) -> None:
         self.store, self._publish, self._loop = store, publish, loop
+        # Whether a topic has viewers now (None: assume it does). Progress nobody watches is
+        # stored but not rendered or encoded: a 64-trial sweep's batches cost the API more
+        # to render than to store. A viewer who arrives later replays it from the store.
+        self._watched = watched
         self._artifacts = artifacts  # snapshot root, to remove files of deleted runs
         self._events: queue.SimpleQueue[Event | None] = queue.SimpleQueue()
         self._thread = threading.Thread(target=self._drain, name="run-writer", daemon=True)
@@ -172,11 +177,14 @@ class RunManager:
 
     def _publish_batch(self, run_id: int, seq: int, batch: Batch) -> None:
         """Live messages of a stored batch, rendered as a replay renders them."""
+        topic = run_topic(run_id)
+        if self._watched is not None and not self._watched(topic):
+            return  # committed before this look: a viewer who subscribes now replays it
         metrics = [
             MetricRecord(seq, r.step, r.epoch, r.split, r.name, r.value) for r in batch.metrics
         ]
         events = [EventRecord(seq, kind, body) for kind, body in batch.events]
-        self._send(run_topic(run_id), render(run_id, metrics, events))
+        self._send(topic, render(run_id, metrics, events))
 
     def _send(self, topic: str, messages: list[StreamMessage]) -> None:
         if messages:
