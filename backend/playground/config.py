@@ -74,8 +74,9 @@ class Settings(BaseSettings):
         2_000_000_000,
         ge=1024,
         le=1_000_000_000_000,
-        description="Bytes all uploads together may take on disk (per user once accounts "
-        "exist); an upload past it gets 413.",
+        description="Bytes one user's uploads together may take on disk (each user has "
+        "their own quota; with accounts off, all uploads share one); an upload past it gets "
+        "413.",
     )
     upload_timeout: float = Field(
         600.0,

@@ -20,6 +20,7 @@ from playground.services.runs import Runs
 from playground.services.sweeps import Sweeps
 from playground.store import RunStore
 from playground.store.sweeps import SweepStore
+from playground.store.uploads import UploadStore
 from tests.databases import BACKENDS, migrated_engine
 
 
@@ -106,7 +107,7 @@ def service(request: pytest.FixtureRequest, tmp_path: Path) -> Iterator[Service]
         published, executor = Published(), FakeExecutor()
         manager = RunManager(RunStore(engine), published, loop)
         manager.start()
-        runs = Runs(RunStore(engine), executor, manager, settings)
+        runs = Runs(RunStore(engine), executor, manager, settings, UploadStore(engine))
         yield Service(runs, Sweeps(SweepStore(engine), runs), executor, published, loop)
         manager.stop()
         loop.close()

@@ -29,6 +29,8 @@ def test_reserve_accept_list_and_delete(engine: Engine) -> None:
     assert [u.id for u in uploads.list_uploads()] == [first]
     assert [u.id for u in uploads.list_uploads(owner_id=7)] == [theirs]
     assert uploads.get(theirs) is None  # another owner's upload is not found
+    assert uploads.get(theirs, every_owner=True) is not None  # an admin's view
+    assert [u.id for u in uploads.list_uploads(every_owner=True)] == [theirs, first]
     assert uploads.total_bytes() == 1200
     assert uploads.total_bytes(owner_id=7) == 500
     uploads.delete(first)

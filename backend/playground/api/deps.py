@@ -124,9 +124,12 @@ def _uploads(request: Request) -> Uploads:
 UploadsDep = Annotated[Uploads, Depends(_uploads)]
 
 
-def _upload(uploads: UploadsDep, upload_id: Annotated[int, Path(ge=1, le=MAX_ID)]) -> UploadRecord:
-    """The upload named in the path, or 404 (UploadNotFoundError's handler)."""
-    return uploads.get(upload_id)
+def _upload(
+    uploads: UploadsDep, upload_id: Annotated[int, Path(ge=1, le=MAX_ID)], user: CurrentUser
+) -> UploadRecord:
+    """The upload named in the path, or 404 (UploadNotFoundError's handler) when there is
+    none the user may see (their own, or any for an admin)."""
+    return uploads.get(upload_id, user)
 
 
 UploadDep = Annotated[UploadRecord, Depends(_upload)]

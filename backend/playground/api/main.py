@@ -96,11 +96,12 @@ def create_app(settings: Settings | None = None) -> FastAPI:
         manager.start()
         executor = make_executor(settings, manager.on_event)
         executor.start()
-        service = Runs(store, executor, manager, settings)
+        upload_store = UploadStore(engine)
+        service = Runs(store, executor, manager, settings, upload_store)
         probes = ProbePool(processes=settings.probe_processes, data_dir=settings.data_dir)
         probes.warm_up()
         app.state.inspector = Inspector(store, settings, probes.run)
-        app.state.experiments = Experiments(settings, probes.run_task)
+        app.state.experiments = Experiments(settings, probes.run_task, upload_store)
         app.state.exporter = Exporter(store, settings, probes.run_job)
         app.state.ensembles = Ensembles(store, settings, probes.run_job)
         failed, queued = service.recover()
@@ -119,7 +120,7 @@ def create_app(settings: Settings | None = None) -> FastAPI:
                 "`playground users add NAME --admin` (in Docker: `docker compose exec "
                 "playground playground users add NAME --admin`)"
             )
-        app.state.uploads = Uploads(UploadStore(engine), settings, probes.run_job)
+        app.state.uploads = Uploads(upload_store, settings, probes.run_job)
         app.state.uploads.clean()
         try:
             yield

@@ -18,13 +18,20 @@ from playground.ml.snapshots import run_dir, snapshot_path
 from playground.ml.spec import RunSpec
 from playground.ml.transfer import Job, Loc, Transfer, check_source, model_shapes, sources
 from playground.ml.validate import Summary, validate
-from playground.services.access import LOCAL_ADMIN, can_change, can_see, owner_filter
+from playground.services.access import (
+    LOCAL_ADMIN,
+    can_change,
+    can_see,
+    check_upload_use,
+    owner_filter,
+)
 from playground.services.manager import RunManager
 from playground.services.messages import StreamMessage, render
 from playground.store.errors import RunNotFoundError
 from playground.store.records import Page, Point, RunRecord, SnapshotRecord
 from playground.store.repo import RunStore
 from playground.store.states import ACTIVE, TERMINAL, RunStatus
+from playground.store.uploads import UploadStore
 from playground.store.users import UserRecord
 
 
@@ -94,10 +101,12 @@ class Runs:
     executor: Executor
     manager: RunManager
     settings: Settings
+    uploads: UploadStore  # whose each upload is: a member trains only on their own
 
     def check(self, spec: RunSpec, user: UserRecord = LOCAL_ADMIN) -> Summary:
-        """Shape inference, limits and layers copied from stored runs (that `user` may
-        see); raises SpecError with JSON paths."""
+        """Shape inference, limits, the upload and layers copied from stored runs (that
+        `user` may use); raises SpecError with JSON paths."""
+        check_upload_use(self.uploads, spec.data, user)
         summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
         self._transfers(spec, summary, user)
         return summary
@@ -149,14 +158,16 @@ class Runs:
     def prepare(self, spec: RunSpec, user: UserRecord = LOCAL_ADMIN) -> tuple[RunSpec, str]:
         """Check a spec as `check` does; the spec to store ("last" resolved) and the job
         text for the worker."""
+        check_upload_use(self.uploads, spec.data, user)
         summary = validate(spec, limits=self.settings.limits, ctx=self.settings.data_context())
         resolved, transfers = self._transfers(spec, summary, user)
         if not transfers:
             return resolved, resolved.model_dump_json()
         return resolved, Job(spec=resolved, transfers=transfers).model_dump_json()
 
-    def preview(self, *, data: DataSpec) -> dict[str, Any]:
+    def preview(self, *, data: DataSpec, user: UserRecord = LOCAL_ADMIN) -> dict[str, Any]:
         """A sample of the data set to draw; raises SpecError with JSON paths, like check."""
+        check_upload_use(self.uploads, data, user)
         ctx, limits = self.settings.data_context(), self.settings.limits
         return preview_data(data, ctx, max_samples=limits.max_samples)
 

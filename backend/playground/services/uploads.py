@@ -36,8 +36,10 @@ from playground.ml.datasets.upload_checks import (
     pack_idx,
 )
 from playground.ml.errors import SpecError
+from playground.services.access import LOCAL_ADMIN
 from playground.store.records import UploadRecord
 from playground.store.uploads import UploadStore
+from playground.store.users import UserRecord
 
 RunJob = Callable[..., Any]  # ProbePool.run_job, or a direct call in tests
 
@@ -127,7 +129,8 @@ class Uploads:
         name: str | None = None,
         owner: int | None = None,
     ) -> UploadView:
-        """Check and keep one data file (or the four files of an IDX set)."""
+        """Check and keep one data file (or the four files of an IDX set) as `owner`'s; the
+        quota counts each owner's uploads apart."""
         if not 1 <= len(parts) <= MAX_PARTS:
             raise SpecError.at(
                 FORM_LOC, f"send 1 file, or the 4 files of an IDX set; got {len(parts)}"
@@ -211,14 +214,18 @@ class Uploads:
             if exists(path) or path.is_symlink():
                 path.unlink()  # unlinks a link itself, never its target
 
-    def get(self, upload_id: int, *, owner: int | None = None) -> UploadRecord:
-        rec = self.store.get(upload_id, owner_id=owner)
+    def get(self, upload_id: int, user: UserRecord = LOCAL_ADMIN) -> UploadRecord:
+        """The upload; UploadNotFoundError when there is none or it is another member's
+        (an admin sees all)."""
+        rec = self.store.get(upload_id, owner_id=user.id, every_owner=user.is_admin)
         if rec is None:
             raise UploadNotFoundError(upload_id)
         return rec
 
-    def list_uploads(self, *, owner: int | None = None) -> list[UploadView]:
-        return [self.view(r) for r in self.store.list_uploads(owner_id=owner)]
+    def list_uploads(self, user: UserRecord = LOCAL_ADMIN) -> list[UploadView]:
+        """`user`'s uploads (an admin's: everyone's), newest first."""
+        rows = self.store.list_uploads(owner_id=user.id, every_owner=user.is_admin)
+        return [self.view(r) for r in rows]
 
     def view(self, rec: UploadRecord, *, with_preview: bool = False) -> UploadView:
         """The record, with the preview the data panel draws when asked for."""
@@ -231,9 +238,9 @@ class Uploads:
             task=rec.task, columns=rec.columns, created_at=rec.created_at, preview=preview,
         )  # fmt: skip
 
-    def delete(self, upload_id: int, *, owner: int | None = None) -> None:
+    def delete(self, upload_id: int, user: UserRecord = LOCAL_ADMIN) -> None:
         """The file, then the row (runs that name it fail to validate from now on)."""
-        self.get(upload_id, owner=owner)
+        self.get(upload_id, user)
         self._remove_files(upload_id)
         self.store.delete(upload_id)
 

@@ -51,23 +51,29 @@ class UploadStore:
             s.flush()
             return _record(row)
 
-    def get(self, upload_id: int, *, owner_id: int | None = None) -> UploadRecord | None:
-        """The accepted upload, or None (also for another owner's, or one still checked)."""
+    def get(
+        self, upload_id: int, *, owner_id: int | None = None, every_owner: bool = False
+    ) -> UploadRecord | None:
+        """The accepted upload, or None (also for one still checked, and for another
+        owner's unless `every_owner`: an admin's view)."""
         with self._sessions() as s:
             row = s.get(Upload, upload_id)
-            if row is None or row.task == PENDING or row.owner_id != owner_id:
+            if row is None or row.task == PENDING:
+                return None
+            if not every_owner and row.owner_id != owner_id:
                 return None
             return _record(row)
 
-    def list_uploads(self, *, owner_id: int | None = None) -> list[UploadRecord]:
-        """Accepted uploads, newest first."""
-        query = (
-            select(Upload)
-            .where(Upload.task != PENDING, Upload.owner_id.is_(owner_id) if owner_id is None
-                   else Upload.owner_id == owner_id)
-            .order_by(Upload.id.desc())
-            .limit(MAX_UPLOADS)
-        )  # fmt: skip
+    def list_uploads(
+        self, *, owner_id: int | None = None, every_owner: bool = False
+    ) -> list[UploadRecord]:
+        """Accepted uploads of `owner_id` (of everyone with `every_owner`), newest first."""
+        query = select(Upload).where(Upload.task != PENDING)
+        if not every_owner:
+            query = query.where(
+                Upload.owner_id.is_(None) if owner_id is None else Upload.owner_id == owner_id
+            )
+        query = query.order_by(Upload.id.desc()).limit(MAX_UPLOADS)
         with self._sessions() as s:
             return [_record(u) for u in s.scalars(query)]
 

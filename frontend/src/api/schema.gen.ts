@@ -222,12 +222,13 @@ export interface paths {
   "/api/uploads": {
     /**
      * List Uploads
-     * @description Uploads, newest first (without previews).
+     * @description The user's uploads (an admin's: everyone's), newest first, without previews.
      */
     get: operations["list_uploads_api_uploads_get"];
     /**
      * Create Upload
-     * @description Check the file and keep it (422 naming the problem otherwise; nothing is kept).
+     * @description Check the file and keep it as the user's (422 naming the problem otherwise; nothing
+     * is kept); 413 past the size limit or the user's quota.
      */
     post: operations["create_upload_api_uploads_post"];
   };
@@ -6635,7 +6636,7 @@ export interface operations {
   };
   /**
    * List Uploads
-   * @description Uploads, newest first (without previews).
+   * @description The user's uploads (an admin's: everyone's), newest first, without previews.
    */
   list_uploads_api_uploads_get: {
     responses: {
@@ -6649,7 +6650,8 @@ export interface operations {
   };
   /**
    * Create Upload
-   * @description Check the file and keep it (422 naming the problem otherwise; nothing is kept).
+   * @description Check the file and keep it as the user's (422 naming the problem otherwise; nothing
+   * is kept); 413 past the size limit or the user's quota.
    */
   create_upload_api_uploads_post: {
     requestBody: {

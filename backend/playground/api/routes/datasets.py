@@ -6,6 +6,7 @@ from typing import Annotated, Any
 
 from fastapi import APIRouter, Body
 
+from playground.api.auth import CurrentUser
 from playground.api.deps import RunsDep
 from playground.api.schemas import PreviewOut
 from playground.ml.datasets import DataSpec
@@ -14,10 +15,12 @@ router = APIRouter(prefix="/api/datasets", tags=["datasets"])
 
 
 @router.post("/preview", response_model=PreviewOut)
-def preview(data: Annotated[DataSpec, Body(embed=True)], runs: RunsDep) -> dict[str, Any]:
+def preview(
+    data: Annotated[DataSpec, Body(embed=True)], runs: RunsDep, user: CurrentUser
+) -> dict[str, Any]:
     """Task, split sizes and a small sample of the set (points, images, series, rows, text).
 
     The body is `{"data": {...}}`, the run spec's own `data` section, so errors name the
     same paths as in a run spec ("data.noise").
     """
-    return runs.preview(data=data)
+    return runs.preview(data=data, user=user)

@@ -68,7 +68,13 @@ def upload_file(upload: int, ctx: DataContext) -> tuple[UploadKind, Path]:
         path = folder / f"{upload}.{ext}"  # built from an integer: no user text in a path
         if exists(path):  # lstat: a link under this name is not an upload
             return ("idx" if ext == "zip" else ext), path  # type: ignore[return-value]
-    raise SpecError.at(
+    raise no_upload(upload)
+
+
+def no_upload(upload: int) -> SpecError:
+    """The error for an upload that does not exist, and for one the asker may not use: the
+    same words, so that another user's ids cannot be found by trying them."""
+    return SpecError.at(
         UPLOAD_LOC, f"no upload {upload}: it was deleted or never existed (see GET /api/uploads)"
     )
 
