@@ -33,11 +33,11 @@ from playground.executors.events import Event, Finished, Paused, Started
 from playground.executors.grouping import Entry
 from playground.executors.lifecycle import ENDED, WorkerState
 from playground.executors.lifecycle import WorkerState as S
+from playground.executors.run_queue import Owner, RunQueue
 from playground.executors.slots import Slots, Worker
 from playground.ml.hooks import RunResult
 
 log = logging.getLogger(__name__)
-Owner = int | None  # the user whose entry it is; None: one shared lane
 
 READ_BATCH = 64  # messages read from one worker before looking at the others
 
@@ -58,11 +58,9 @@ class Dispatcher:
         self._on_event = on_event
         self.lock = threading.Lock()  # guards everything below and `slots`
         self._booted = threading.Condition(self.lock)
-        self._queue: list[Entry] = []  # in submission order; each entry is handed out whole
-        self._owner: dict[int, Owner] = {}  # id(entry) -> its owner, while it is queued
+        self._queue = RunQueue()  # in submission order; each entry is handed out whole
         self._turns: dict[Owner, int] = {}  # owner -> the dispatch count when last served
         self._dispatched = 0
-        self._queued: dict[int, Entry] = {}  # run_id -> the entry it waits in
         self._outbox: list[Event] = []  # events raised outside the dispatcher thread
         self._wake_r, self._wake_w = ctx.Pipe(duplex=False)
         self._wake_pending = False
@@ -86,30 +84,15 @@ class Dispatcher:
 
     def submit(self, entries: list[Entry], owner: Owner = None) -> None:
         """Queue entries (each a run alone or a group's trials) of one owner, all or none."""
-        run_ids = [run_id for entry in entries for run_id, _ in entry]
         with self.lock:
             if self._stopping:
                 raise RuntimeError("the executor is stopped")
-            seen: set[int] = set()
-            for run_id in run_ids:
-                running = self._slots.running(run_id) is not None
-                if run_id in seen or run_id in self._queued or running:
-                    raise ValueError(f"run {run_id} is already queued or running")
-                seen.add(run_id)
-            for entry in entries:
-                self._queue.append(entry)
-                self._owner[id(entry)] = owner
-                self._queued.update((run_id, entry) for run_id, _ in entry)
+            self._queue.add(entries, owner, lambda r: self._slots.running(r) is not None)
         self._wake()
 
     def cancel(self, run_id: int) -> bool:
         with self.lock:
-            entry = self._queued.pop(run_id, None)
-            if entry is not None:
-                entry[:] = [job for job in entry if job[0] != run_id]
-                if not entry:
-                    self._queue = [e for e in self._queue if e is not entry]
-                    self._owner.pop(id(entry), None)
+            if self._queue.cancel(run_id):
                 self._outbox.append(Finished(run_id, RunResult("cancelled")))
             else:
                 w = self._slots.running(run_id)
@@ -137,23 +120,18 @@ class Dispatcher:
     def position(self, run_id: int) -> int | None:
         """The place of the run's entry in the queue (a group's trials share it)."""
         with self.lock:
-            entry = self._queued.get(run_id)
-            if entry is None:
-                return None
-            return next(i for i, queued in enumerate(self._queue) if queued is entry)
+            return self._queue.position(run_id)
 
     def snapshot(self) -> tuple[list[WorkerInfo], int]:
         """Each slot's current worker, and how many runs wait (each trial of a group)."""
         with self.lock:
-            return [w.info() for w in self._slots.workers], len(self._queued)
+            return [w.info() for w in self._slots.workers], len(self._queue)
 
     def shut_down(self, timeout: float) -> None:
         """Cancel running runs, drop queued ones, end every worker and the thread."""
         with self.lock:
             self._stopping = True
             self._queue.clear()
-            self._owner.clear()
-            self._queued.clear()
             for w in self._slots.workers:
                 w.cancel_all(deadline=None)  # stop()'s own timeout bounds the wait
         self._wake()
@@ -221,21 +199,15 @@ class Dispatcher:
             if entry is None:  # every waiting owner is at their running limit
                 break
             if w.assign(entry):  # else it stays first in line, for the next worker
-                self._queue = [e for e in self._queue if e is not entry]
-                owner = self._owner.pop(id(entry), None)
+                owner = self._queue.take(entry)
                 self._worker_owner[id(w)] = owner
                 self._dispatched += 1
                 self._turns[owner] = self._dispatched
-                for run_id, _ in entry:
-                    del self._queued[run_id]
         if self._queue and self._slots.all_broken():
-            self._owner.clear()
             reason = self._slots.broken_reason
             error = f"no worker process could start ({reason}); see the server log"
-            for run_id in self._queued:
+            for run_id in self._queue.clear():
                 self._outbox.append(Finished(run_id, RunResult("failed", error=error)))
-            self._queue.clear()
-            self._queued.clear()
 
     def _next_entry(self) -> Entry | None:
         """Under the lock: the oldest entry of the owner served least recently (owners
@@ -249,7 +221,7 @@ class Dispatcher:
                     busy[owner] = busy.get(owner, 0) + 1
         firsts: dict[Owner, Entry] = {}
         for entry in self._queue:
-            owner = self._owner.get(id(entry))
+            owner = self._queue.owner(entry)
             limit = self._max_running
             full = limit is not None and owner is not None and busy.get(owner, 0) >= limit
             if not full:

@@ -38,6 +38,7 @@ from playground.executors.events import Event, Finished, WorkerLost
 from playground.executors.grouping import Entry, Grouper, default_grouper, plan_groups
 from playground.executors.ray_actors import ActorUp, MailboxActor, TrainerActor, Wake
 from playground.executors.ray_jobs import Active, Actor, Placement, first_line, info, on_ray_gpu
+from playground.executors.run_queue import RunQueue
 from playground.executors.slots import TIME_LIMIT_ALLOWANCE
 from playground.ml.datasets import DataContext
 from playground.ml.errors import SpecError
@@ -93,8 +94,7 @@ class RayExecutor(Executor):
         self._grace = cancel_grace  # seconds a cancelled run may take before its actor is killed
         self._grouper = grouper
         self.lock = threading.Lock()  # guards everything below
-        self._queue: list[Entry] = []
-        self._queued: dict[int, Entry] = {}
+        self._queue = RunQueue()
         self._active: dict[int, Active] = {}  # job key -> entry being trained
         self._idle: list[Actor] = []  # booted actors without a job, oldest first
         self._actors = 0  # actor keys given out
@@ -169,23 +169,12 @@ class RayExecutor(Executor):
         with self.lock:
             if self._stopping or self.thread is None:
                 raise RuntimeError("the executor is stopped" if self._stopping else "not started")
-            seen: set[int] = set()
-            for run_id, _ in (job for entry in entries for job in entry):
-                if run_id in seen or run_id in self._queued or self._running(run_id):
-                    raise ValueError(f"run {run_id} is already queued or running")
-                seen.add(run_id)
-            for entry in entries:
-                self._queue.append(entry)
-                self._queued.update((run_id, entry) for run_id, _ in entry)
+            self._queue.add(entries, None, lambda r: self._running(r) is not None)
         self._wake()
 
     def cancel(self, run_id: int) -> bool:
         with self.lock:
-            entry = self._queued.pop(run_id, None)
-            if entry is not None:
-                entry[:] = [job for job in entry if job[0] != run_id]
-                if not entry:
-                    self._queue = [e for e in self._queue if e is not entry]
+            if self._queue.cancel(run_id):
                 self._outbox.append(Finished(run_id, RunResult("cancelled")))
             else:
                 a = self._running(run_id)
@@ -213,10 +202,7 @@ class RayExecutor(Executor):
 
     def queue_position(self, run_id: int) -> int | None:
         with self.lock:
-            entry = self._queued.get(run_id)
-            if entry is None:
-                return None
-            return next(i for i, queued in enumerate(self._queue) if queued is entry)
+            return self._queue.position(run_id)
 
     def status(self) -> ExecutorStatus:
         with self.lock:
@@ -231,7 +217,7 @@ class RayExecutor(Executor):
                 busy=busy,
                 idle=max(0, self._max_running - busy - starting),
                 starting=starting,
-                queued=len(self._queued),
+                queued=len(self._queue),
                 devices=sorted({w["device"] for w in pool}),
                 pool=pool,
             )
@@ -244,7 +230,6 @@ class RayExecutor(Executor):
         with self.lock:
             self._stopping = True
             self._queue.clear()
-            self._queued.clear()
             for a in self._active.values():
                 for run_id in a.unfinished:
                     a.actor.handle.cancel.remote(a.key, a.trial(run_id))
@@ -317,7 +302,7 @@ class RayExecutor(Executor):
         """Under the lock: an actor for each entry at the head of the queue, while there
         is room."""
         while self._queue and len(self._active) < self._max_running:
-            entry = self._queue[0]
+            entry = next(iter(self._queue))
             try:
                 place = self._placement(entry)
             except ValueError as e:
@@ -325,9 +310,7 @@ class RayExecutor(Executor):
                 place = None
             if place is not None and self._finishing(place):
                 break  # that actor is idle in a moment: wait for it rather than start one
-            self._queue.pop(0)
-            for run_id, _ in entry:
-                del self._queued[run_id]
+            self._queue.take(entry)
             if place is None:
                 continue
             if place.num_gpus:
