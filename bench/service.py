@@ -5,19 +5,27 @@
 3. GET /api/runs and GET /api/runs/{id}/metrics latency with 10,000 runs and 1,000,000
    metric rows in the store.
 
-    .venv/bin/python bench/service.py [--latency-runs 20] [--viewers 50]
+    .venv/bin/python bench/service.py [--latency-runs 20] [--viewers 50] [--load 2]
+        [--parts latency,viewers,http]
+
+`--load N` starts N busy-loop processes (one core each) for the whole run, to measure the
+service on a loaded machine; the load average is printed beside every figure.
 """
 
 from __future__ import annotations
 
 import argparse
 import asyncio
+import contextlib
 import json
+import os
+import subprocess
 import statistics
 import sys
 import tempfile
 import time
 from pathlib import Path
+from collections.abc import Iterator
 from typing import Any
 
 import httpx
@@ -93,12 +101,16 @@ async def train_seconds(server: Server, client: httpx.AsyncClient, viewers: int)
     return float(run["result"]["seconds"])
 
 
-async def latency_and_viewers(server: Server, n: int, viewers: int) -> None:
+async def latency_and_viewers(server: Server, n: int, viewers: int, parts: set[str]) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
-        await first_metric_ms(server, client)  # warm-up
-        lat = [await first_metric_ms(server, client) for _ in range(n)]
-        print(f"POST -> first metric on the websocket ({n} tiny runs, warm pool): "
-              f"p50 {pct(lat, 0.5):.1f} ms, p95 {pct(lat, 0.95):.1f} ms, max {max(lat):.1f} ms")  # fmt: skip
+        if "latency" in parts:
+            await first_metric_ms(server, client)  # warm-up
+            lat = [await first_metric_ms(server, client) for _ in range(n)]
+            print(f"POST -> first metric on the websocket ({n} tiny runs, warm pool): "
+                  f"p50 {pct(lat, 0.5):.1f} ms, p95 {pct(lat, 0.95):.1f} ms, "
+                  f"max {max(lat):.1f} ms ({load_note()})")  # fmt: skip
+        if "viewers" not in parts:
+            return
         ratios = []
         for _ in range(3):
             alone = await train_seconds(server, client, 0)
@@ -137,20 +149,50 @@ def http_latency(data_dir: Path, runs: int, rows: int) -> None:
             )
 
 
+@contextlib.contextmanager
+def busy_loops(n: int) -> Iterator[None]:
+    """`n` processes spinning (one core each) while the block runs: a loaded machine."""
+    spinners = [subprocess.Popen([sys.executable, "-c", "while True: pass"]) for _ in range(n)]
+    try:
+        if spinners:
+            time.sleep(1.0)  # past their start-up
+        yield
+    finally:
+        for p in spinners:
+            p.kill()
+            p.wait()
+
+
+def load_note() -> str:
+    return f"load {os.getloadavg()[0]:.2f}"
+
+
+PARTS = ("latency", "viewers", "http")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--latency-runs", type=int, default=20)
     parser.add_argument("--viewers", type=int, default=50)
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
+    parser.add_argument("--load", type=int, default=0, help="busy-loop processes to start")
+    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
     args = parser.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        server = Server(Path(tmp) / "live", workers=1).start()
-        try:
-            asyncio.run(latency_and_viewers(server, args.latency_runs, args.viewers))
-        finally:
-            server.stop()
-        http_latency(Path(tmp) / "big", args.runs, args.rows)
+    parts = set(args.parts.split(","))
+    if unknown := parts - set(PARTS):
+        parser.error(f"unknown parts {sorted(unknown)}; known: {', '.join(PARTS)}")
+    with tempfile.TemporaryDirectory() as tmp, busy_loops(args.load):
+        if args.load:
+            print(f"{args.load} busy-loop process(es) running")
+        if parts & {"latency", "viewers"}:
+            server = Server(Path(tmp) / "live", workers=1).start()
+            try:
+                asyncio.run(latency_and_viewers(server, args.latency_runs, args.viewers, parts))
+            finally:
+                server.stop()
+        if "http" in parts:
+            http_latency(Path(tmp) / "big", args.runs, args.rows)
 
 
 if __name__ == "__main__":
