@@ -18,14 +18,17 @@ import argparse
 import asyncio
 import contextlib
 import json
+import math
 import os
-import subprocess
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
-from pathlib import Path
 from collections.abc import Iterator
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
 from typing import Any
 
 import httpx
@@ -60,17 +63,91 @@ def pct(values: list[float], q: float) -> float:
     return sorted(values)[min(len(values) - 1, int(q * len(values)))]
 
 
-async def first_metric_ms(server: Server, client: httpx.AsyncClient) -> float:
-    """Milliseconds from sending the POST to receiving the first step/epoch message."""
-    start = time.perf_counter()
+@dataclass
+class Timeline:
+    """One tiny run's way to its first metric: seconds since the epoch (time.time()).
+
+    The client's marks are its own; the server's are the store's timestamps of the rows
+    it wrote (same machine, same clock), read back once the run is over.
+    """
+
+    run_id: int
+    post: float  # the client sends POST /api/runs
+    answered: float  # the client has the POST's answer
+    opened: float  # the client's websocket is open
+    first: float  # the client has the first step/epoch message
+    created: float = math.nan  # the run row is stored (queued)
+    started: float = math.nan  # the worker's Started is stored (running, start event)
+    stored: float = math.nan  # the first metric batch is stored
+
+    @property
+    def total_ms(self) -> float:
+        return (self.first - self.post) * 1000
+
+
+async def first_metric(server: Server, client: httpx.AsyncClient) -> Timeline:
+    """POST a tiny run, open its stream, wait for the first step/epoch message."""
+    post = time.time()
     run_id = (await client.post("/api/runs", json=TINY)).json()["id"]
+    answered = time.time()
     async with websockets.connect(f"{server.ws_url}/api/runs/{run_id}/stream") as ws:
+        opened = time.time()
         async for raw in ws:
             if any(m["type"] in ("step", "epoch") for m in json.loads(raw)):
-                elapsed = (time.perf_counter() - start) * 1000
+                first = time.time()
                 break
     await _wait_done(client, run_id)
-    return elapsed
+    return Timeline(run_id, post, answered, opened, first)
+
+
+def read_store_marks(db: Path, timelines: list[Timeline]) -> None:
+    """Fill each timeline's server-side marks from the rows' stored timestamps."""
+    engine = make_engine(f"sqlite:///{db}")
+    epoch = datetime(1970, 1, 1, tzinfo=UTC)
+
+    def seconds(value: str | None) -> float:  # SQLite keeps UTC datetimes as naive text
+        return (
+            math.nan
+            if value is None
+            else (datetime.fromisoformat(value).replace(tzinfo=UTC) - epoch).total_seconds()
+        )
+
+    with engine.connect() as conn:
+        for t in timelines:
+            created = conn.exec_driver_sql(
+                "SELECT created_at FROM runs WHERE id = ?", (t.run_id,)
+            ).scalar()
+            started = conn.exec_driver_sql(
+                "SELECT created_at FROM run_events WHERE run_id = ? AND type = 'start'", (t.run_id,)
+            ).scalar()
+            # The first metric batch's other rows (its epoch-0 boundary grid) carry its time.
+            stored = conn.exec_driver_sql(
+                "SELECT min(created_at) FROM run_events WHERE run_id = ? AND seq = "
+                "(SELECT min(seq) FROM metrics WHERE run_id = ?)", (t.run_id, t.run_id),
+            ).scalar()  # fmt: skip
+            t.created, t.started, t.stored = seconds(created), seconds(started), seconds(stored)
+    engine.dispose()
+
+
+def print_breakdown(timelines: list[Timeline]) -> None:
+    """Median time of each mark after the POST was sent, in the order they usually come."""
+    marks = [
+        ("run row stored (validated, queued)", "created"),
+        ("client has the POST's answer", "answered"),
+        ("worker's Started stored (running)", "started"),
+        ("client's websocket open", "opened"),
+        ("first metric batch stored", "stored"),
+        ("client has the first metric", "first"),
+    ]
+    print("  where the time goes (median ms after POST; two paths in parallel: the client's")
+    print("  POST then websocket, and the run's worker -> store -> hub -> websocket)")
+    for label, name in marks:
+        values = [(getattr(t, name) - t.post) * 1000 for t in timelines]
+        values = [v for v in values if not math.isnan(v)]
+        if values:
+            print(
+                f"    {label:<36} {statistics.median(values):6.1f}  (range {min(values):.1f}-{max(values):.1f})"
+            )
 
 
 async def _wait_done(client: httpx.AsyncClient, run_id: int) -> dict[str, Any]:
@@ -104,11 +181,14 @@ async def train_seconds(server: Server, client: httpx.AsyncClient, viewers: int)
 async def latency_and_viewers(server: Server, n: int, viewers: int, parts: set[str]) -> None:
     async with httpx.AsyncClient(base_url=server.url, timeout=60) as client:
         if "latency" in parts:
-            await first_metric_ms(server, client)  # warm-up
-            lat = [await first_metric_ms(server, client) for _ in range(n)]
+            await first_metric(server, client)  # warm-up
+            timelines = [await first_metric(server, client) for _ in range(n)]
+            lat = [t.total_ms for t in timelines]
             print(f"POST -> first metric on the websocket ({n} tiny runs, warm pool): "
                   f"p50 {pct(lat, 0.5):.1f} ms, p95 {pct(lat, 0.95):.1f} ms, "
                   f"max {max(lat):.1f} ms ({load_note()})")  # fmt: skip
+            read_store_marks(server.data_dir / "playground.db", timelines)
+            print_breakdown(timelines)
         if "viewers" not in parts:
             return
         ratios = []
@@ -177,7 +257,9 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=10_000)
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--load", type=int, default=0, help="busy-loop processes to start")
-    parser.add_argument("--parts", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS))
+    parser.add_argument(
+        "--parts", default=",".join(PARTS), help="comma-separated: " + ",".join(PARTS)
+    )
     args = parser.parse_args()
     parts = set(args.parts.split(","))
     if unknown := parts - set(PARTS):

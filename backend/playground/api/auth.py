@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Annotated
 
 from fastapi import Depends, HTTPException, status
+from starlette.concurrency import run_in_threadpool
 from starlette.requests import HTTPConnection
 
 from playground.config import Settings
@@ -39,9 +40,18 @@ def identify(conn: HTTPConnection, *, query_token: bool = False) -> UserRecord |
     return accounts.session_user(cookie) if cookie else None
 
 
-def current_user(conn: HTTPConnection) -> UserRecord:
-    """The user, or 401 (a sync dependency: the lookups run in the thread pool)."""
-    user = identify(conn)
+async def identify_async(conn: HTTPConnection, *, query_token: bool = False) -> UserRecord | None:
+    """`identify` from the event loop: in the thread pool when it must read the database."""
+    settings: Settings = conn.app.state.settings
+    if not settings.auth_on:
+        return LOCAL_ADMIN
+    return await run_in_threadpool(lambda: identify(conn, query_token=query_token))
+
+
+async def current_user(conn: HTTPConnection) -> UserRecord:
+    """The user, or 401. The token and session lookups read the database, so they run in
+    the thread pool; with accounts off there is nothing to look up, and no thread hop."""
+    user = await identify_async(conn)
     if user is None:
         raise HTTPException(
             status.HTTP_401_UNAUTHORIZED, detail=LOG_IN, headers={"WWW-Authenticate": "Bearer"}

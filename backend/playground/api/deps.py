@@ -18,8 +18,12 @@ from playground.services.sweeps import Sweeps
 from playground.services.uploads import Uploads
 from playground.store.records import RunRecord, SweepRecord, UploadRecord
 
+# The service lookups below are `async def`: they only read app.state, and FastAPI runs a
+# plain `def` dependency in the thread pool, a hop to another thread and back (about as
+# much as the lookup itself on a busy server, and it adds up on every request).
 
-def _runs(request: Request) -> Runs:
+
+async def _runs(request: Request) -> Runs:
     runs: Runs = request.app.state.runs
     return runs
 
@@ -27,7 +31,7 @@ def _runs(request: Request) -> Runs:
 RunsDep = Annotated[Runs, Depends(_runs)]
 
 
-def _inspector(request: Request) -> Inspector:
+async def _inspector(request: Request) -> Inspector:
     inspector: Inspector = request.app.state.inspector
     return inspector
 
@@ -35,7 +39,7 @@ def _inspector(request: Request) -> Inspector:
 InspectorDep = Annotated[Inspector, Depends(_inspector)]
 
 
-def _experiments(request: Request) -> Experiments:
+async def _experiments(request: Request) -> Experiments:
     experiments: Experiments = request.app.state.experiments
     return experiments
 
@@ -43,7 +47,7 @@ def _experiments(request: Request) -> Experiments:
 ExperimentsDep = Annotated[Experiments, Depends(_experiments)]
 
 
-def _exporter(request: Request) -> Exporter:
+async def _exporter(request: Request) -> Exporter:
     exporter: Exporter = request.app.state.exporter
     return exporter
 
@@ -51,7 +55,7 @@ def _exporter(request: Request) -> Exporter:
 ExporterDep = Annotated[Exporter, Depends(_exporter)]
 
 
-def _ensembles(request: Request) -> Ensembles:
+async def _ensembles(request: Request) -> Ensembles:
     ensembles: Ensembles = request.app.state.ensembles
     return ensembles
 
@@ -59,7 +63,7 @@ def _ensembles(request: Request) -> Ensembles:
 EnsemblesDep = Annotated[Ensembles, Depends(_ensembles)]
 
 
-def _accounts(request: Request) -> Accounts:
+async def _accounts(request: Request) -> Accounts:
     accounts: Accounts = request.app.state.accounts
     return accounts
 
@@ -97,7 +101,7 @@ SWEEP_NOT_FOUND: dict[int | str, dict[str, Any]] = {
 }
 
 
-def _sweeps(request: Request) -> Sweeps:
+async def _sweeps(request: Request) -> Sweeps:
     sweeps: Sweeps = request.app.state.sweeps
     return sweeps
 
@@ -116,7 +120,7 @@ def _sweep(
 SweepDep = Annotated[SweepRecord, Depends(_sweep)]
 
 
-def _uploads(request: Request) -> Uploads:
+async def _uploads(request: Request) -> Uploads:
     uploads: Uploads = request.app.state.uploads
     return uploads
 

@@ -144,11 +144,13 @@ class RunManager:
         rid = event.run_id
         if isinstance(event, Started):
             s = event.start
-            rec = self.store.set_status(
-                rid, RunStatus.RUNNING, device=s.device, summary=s.summary, versions=s.versions
+            start = Batch(rid, events=[("start", payload(s))])
+            # The status and the start event in one commit: both precede the first metric.
+            rec, seq = self.store.start(
+                rid, device=s.device, summary=s.summary, versions=s.versions, events=start.events
             )
             self.publish_status(rec)
-            self._append(rid, events=[("start", payload(s))])
+            self._publish_batch(rid, seq, start)
         elif isinstance(event, Progress):
             batch = _batch(event)
             self._publish_batch(rid, self.store.append_many([batch])[0], batch)

@@ -177,7 +177,6 @@ class RunStore:
         result['test']['accuracy'] to test_accuracy; a NUL in `error` is stored as U+FFFD.
         Raises IllegalTransition or RunNotFoundError.
         """
-        target = RunStatus(new)
         fields: dict[str, Any] = {
             "error": None if error is None else storable_message(error),
             "device": device,
@@ -188,13 +187,26 @@ class RunStore:
         if result is not None:
             values |= {"result": result, "test_accuracy": test_accuracy_of(result)}
         with self._tx() as s:
-            moved = move(s, target, Run.id == run_id, values)
-            if not moved:
-                current = s.scalar(select(Run.status).where(Run.id == run_id))
-                if current is None:
-                    raise RunNotFoundError(run_id)
-                raise IllegalTransition(RunStatus(current), target)
-            return to_record(moved[0])
+            return _move_one(s, run_id, RunStatus(new), values)
+
+    def start(
+        self,
+        run_id: int,
+        *,
+        device: str,
+        summary: dict[str, Any],
+        versions: dict[str, str],
+        events: Sequence[tuple[str, dict[str, Any]]],
+    ) -> tuple[RunRecord, int]:
+        """`set_status(run_id, RUNNING, ...)` and `append(run_id, events=events)` in one
+        transaction: the record and the events' seq (the status event's + 1).
+
+        A worker's Started is on the way to a run's first metric: one commit, not two.
+        """
+        values = {"device": device, "summary": summary, "versions": versions}
+        with self._tx() as s:
+            rec = _move_one(s, run_id, RunStatus.RUNNING, values)
+            return rec, _append_in(s, Batch(run_id, events=events))
 
     def delete_run(self, run_id: int) -> bool:
         """Delete a run with its tags, metrics and events; False if there was none."""
@@ -313,6 +325,18 @@ class RunStore:
         with self._engine.connect() as conn:
             count, size = conn.execute(query).one()
         return int(count), int(size)
+
+
+def _move_one(s: Session, run_id: int, target: RunStatus, values: dict[str, Any]) -> RunRecord:
+    """Move one run in the open transaction (set_status's body); raises IllegalTransition
+    or RunNotFoundError."""
+    moved = move(s, target, Run.id == run_id, values)
+    if not moved:
+        current = s.scalar(select(Run.status).where(Run.id == run_id))
+        if current is None:
+            raise RunNotFoundError(run_id)
+        raise IllegalTransition(RunStatus(current), target)
+    return to_record(moved[0])
 
 
 def _append_in(s: Session, b: Batch) -> int:

@@ -8,7 +8,7 @@ import contextlib
 from fastapi import APIRouter, WebSocket, WebSocketDisconnect
 from starlette.concurrency import run_in_threadpool
 
-from playground.api.auth import identify
+from playground.api.auth import identify_async
 from playground.api.deps import MAX_ID
 from playground.services.access import UserRecord
 from playground.services.hub import Frame, Hub, Subscription
@@ -28,7 +28,7 @@ UNAUTHORIZED = 4401  # as HTTP's 401: log in, or pass a token
 async def viewer(ws: WebSocket) -> UserRecord | None:
     """The handshake's user (cookie, Authorization header, or ?token= for clients that
     cannot set headers); closes the accepted socket with 4401 and returns None without one."""
-    user = await run_in_threadpool(lambda: identify(ws, query_token=True))
+    user = await identify_async(ws, query_token=True)
     if user is None:
         await _close(ws, code=UNAUTHORIZED, reason="log in first, or pass ?token=")
     return user
