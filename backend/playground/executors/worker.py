@@ -38,6 +38,7 @@ from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
 from playground.ml.transfer import Job as TransferJob
 from playground.ml.transfer import Transfer
+from playground.ml.validate import Summary, validate
 from playground.ml.vectorized import train_group
 
 try:
@@ -210,11 +211,18 @@ def run_job(
     hooks = PipeHooks(run_id, send, control, config.artifacts_dir, config.limits.max_pause_seconds)
     try:
         spec, transfers = _parse(spec_json)
-        use_threads(threads_for(spec, cores=config.threads, limits=config.limits, ctx=ctx))
         device_spec = _on_device(spec, config.device)
+        try:  # once, for the thread choice and for training (it is on the way to Started)
+            summary: Summary | None = validate(device_spec, limits=config.limits, ctx=ctx)
+        except SpecError:
+            summary = None  # train() validates again and fails the run, saying why
+        threads = 1 if summary is None else threads_for(
+            device_spec, cores=config.threads, limits=config.limits, ctx=ctx, summary=summary
+        )  # fmt: skip
+        use_threads(threads)
         train(
             device_spec, hooks, limits=config.limits, ctx=ctx, transfers=transfers,
-            memory_cap=config.memory_cap,
+            memory_cap=config.memory_cap, summary=summary,
         )  # fmt: skip
     except SpecError as e:
         hooks.on_end(RunResult("failed", error=f"invalid spec: {e}"))

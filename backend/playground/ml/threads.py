@@ -69,20 +69,23 @@ def threads_for(
     limits: Limits | None = None,
     ctx: DataContext | None = None,
     trials: int = 1,
+    summary: Summary | None = None,
 ) -> int:
     """choose_threads for a spec; 1 for a spec that does not validate (training reports why).
 
     `trials`: how many such specs train together as one batched model (a sweep group):
     each batched op does the work of that many, so the largest op is `trials` times as big.
+    `summary`: the spec's validation, when the caller has it (then it is not repeated).
     """
     if override is not None:
         return choose_threads(0, cores=cores, override=override)
     if cores <= 1:  # nothing to choose: spare the validation (it is repeated by training)
         return 1
-    try:
-        summary = validate(spec, limits=limits, ctx=ctx)
-    except SpecError:
-        return 1
+    if summary is None:
+        try:
+            summary = validate(spec, limits=limits, ctx=ctx)
+        except SpecError:
+            return 1
     return choose_threads(trials * step_work(summary, spec.training.batch_size), cores=cores)
 
 

@@ -74,11 +74,13 @@ def train(
     ctx: DataContext | None = None,
     transfers: list[Transfer] | None = None,
     memory_cap: int | None = None,
+    summary: Summary | None = None,
 ) -> RunResult:
     """Validate, train and test one run; every outcome ends in a RunResult and on_end.
 
     `transfers` are the weights the service resolved for layers with a `from_run`;
-    `memory_cap` the bytes the caller's process may grow by (for the out-of-memory message).
+    `memory_cap` the bytes the caller's process may grow by (for the out-of-memory message);
+    `summary` the spec's validation, when the caller has made it (a worker, to choose threads).
     Failures of the run (bad spec, divergence, errors while training) become the result;
     only an exception raised by `hooks.on_end` itself reaches the caller.
     """
@@ -86,7 +88,8 @@ def train(
     started = time.perf_counter()
     try:
         limits = limits or Limits()
-        summary = validate(spec, limits=limits, ctx=ctx)
+        if summary is None:
+            summary = validate(spec, limits=limits, ctx=ctx)
         _check_transfers(spec, transfers or [])
         run = _Run(spec, summary, hooks, ctx or DataContext(), limits.max_seconds, transfers or [])
         result = run.run()

@@ -283,11 +283,10 @@ class Runs:
         otherwise be half replayed. Later batches reach a viewer through the hub, to which
         it must subscribe before calling this, so nothing falls between the two.
         """
-        rec = self.store.get_run(run_id)
-        if rec is None or not can_see(user, rec):
+        rows = self.store.replay_rows(run_id, after)
+        if rows is None or not can_see(user, rows[0]):
             return None
-        metrics = self.store.metrics_after(run_id, after)
-        events = self.store.events_after(run_id, after)
+        rec, metrics, events = rows
         messages = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
         return Replay(messages, rec.last_seq, rec.status in TERMINAL)
 

@@ -6,6 +6,7 @@ from typing import Annotated, Any, Literal
 
 from fastapi import APIRouter, Body, Query, Response, status
 from fastapi.responses import FileResponse
+from starlette.concurrency import run_in_threadpool
 
 from playground.api.auth import CurrentUser
 from playground.api.deps import (
@@ -37,7 +38,7 @@ Sort = Literal["created_at", "name", "status", "test_accuracy", "best_val_accura
 
 
 @router.post("", status_code=status.HTTP_201_CREATED)
-def create_run(
+async def create_run(
     spec: RunSpec,
     runs: RunsDep,
     user: CurrentUser,
@@ -45,7 +46,10 @@ def create_run(
 ) -> RunView:
     """Validate a spec (shapes, limits) and queue it for a worker (429 when you have
     PLAYGROUND_MAX_QUEUED_PER_USER runs waiting)."""
-    return runs.create(spec=spec, tags=tags, user=user)
+    # async, with the service call in the thread pool: a plain `def` route costs a second
+    # hop there and back, to check the answer (FastAPI does that off the loop for it), and
+    # this route is on the way to a new run's first metric.
+    return await run_in_threadpool(lambda: runs.create(spec=spec, tags=tags, user=user))
 
 
 @router.get("")
