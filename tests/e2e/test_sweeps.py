@@ -80,6 +80,7 @@ def test_lr_by_seed_sweep_from_the_playground(page: Page) -> None:
     # The list links back to it.
     page.goto("/#/sweeps")
     expect(page.get_by_test_id("sweep-row").filter(has_text="e2e sweep").first).to_be_visible()
+    shot(page, "sweeps-list")
 
 
 def dropout_spec() -> dict[str, Any]:

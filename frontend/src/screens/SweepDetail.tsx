@@ -45,6 +45,7 @@ function SweepPage({ id }: { id: number }) {
     );
   const s = load.sweep;
   const bestId = bestRunId(s);
+  const chart = s.kind === "sweep" && s.params.length > 0;
   return (
     <article
       class="sweep-detail"
@@ -60,21 +61,30 @@ function SweepPage({ id }: { id: number }) {
       )}
       {s.kind === "ablation" && <AblationResults sweep={s} base={base} />}
       <TrialGrid sweep={s} live={rec.live} bestId={bestId} onOpenSpec={rec.openSpec} />
-      <TrialTable
-        sweep={s}
-        bestId={bestId}
-        picked={selection}
-        tools={<SweepEnsembleBar sweep={s} selection={selection} ensemble={ensemble} />}
-      />
-      {ensemble.error && (
-        <div class="banner error" role="alert" data-testid="ensemble-error">
-          Could not score the ensemble: {ensemble.error}
+      {/* Side by side on a wide screen: the table (and its ensemble) beside the chart. */}
+      <div class={chart ? "sweep-results with-chart" : "sweep-results"}>
+        <div class="sweep-results-main">
+          <TrialTable
+            sweep={s}
+            bestId={bestId}
+            picked={selection}
+            tools={<SweepEnsembleBar sweep={s} selection={selection} ensemble={ensemble} />}
+          />
+          {ensemble.error && (
+            <div class="banner error" role="alert" data-testid="ensemble-error">
+              Could not score the ensemble: {ensemble.error}
+            </div>
+          )}
+          {ensemble.result && (
+            <EnsemblePanel
+              out={ensemble.result}
+              onClose={ensemble.close}
+              label={memberLabeler(s)}
+            />
+          )}
         </div>
-      )}
-      {ensemble.result && (
-        <EnsemblePanel out={ensemble.result} onClose={ensemble.close} label={memberLabeler(s)} />
-      )}
-      {s.kind === "sweep" && s.params.length > 0 && <ParallelCoords sweep={s} bestId={bestId} />}
+        {chart && <ParallelCoords sweep={s} bestId={bestId} />}
+      </div>
     </article>
   );
 }
