@@ -25,6 +25,7 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 
+
 def _viewport() -> ViewportSize:
     """1280x900, or E2E_VIEWPORT ("1920x1080") to look at every screen on a wide monitor."""
     width, _, height = os.environ.get("E2E_VIEWPORT", "1280x900").partition("x")

@@ -140,10 +140,12 @@ def test_a_sweep_over_the_trial_limit_is_refused_with_the_reason(page: Page) -> 
 
 
 def test_ensemble_the_best_trials_of_a_sweep(page: Page, api: httpx.Client) -> None:
+    base = quick_spec("e2e sweep ensemble", 0.1)
+    base["training"]["epochs"] = 12  # trained enough that the accuracies mean something
     sweep = {
         "name": "e2e sweep ensemble",
-        "base": quick_spec("e2e sweep ensemble", 0.05),
-        "grid": {"training.optimizer.lr": [0.03, 0.1]},
+        "base": base,
+        "grid": {"training.optimizer.lr": [0.1, 0.3]},
         "seeds": 2,
     }
     response = api.post("/api/sweeps", json=sweep)

@@ -81,6 +81,11 @@ export function SweepEnsembleBar({ sweep, selection, ensemble }: Props) {
         </button>
         <EnsembleMethodSelect value={method} onChange={setMethod} />
         {picked.length > 0 && problem && <span class="muted">{problem}</span>}
+        {ranked < 2 && (
+          <span class="muted" data-testid="ensemble-needs">
+            An ensemble needs two succeeded trials; this sweep has {ranked} so far.
+          </span>
+        )}
       </div>
       {blocked && (
         <p class="muted small" data-testid="ensemble-blocked">
