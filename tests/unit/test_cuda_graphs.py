@@ -22,10 +22,13 @@ FULL = [(0, 16), (16, 32), (32, 40)]  # two full batches of 16, a ragged one of 
 
 
 def why(
-    device: torch.device = CUDA, types: frozenset[str] = frozenset(), **training: Any
+    device: torch.device = CUDA,
+    types: frozenset[str] = frozenset(),
+    batches: list[tuple[int, int]] = FULL,
+    **training: Any,
 ) -> str | None:
     spec = make_spec(training={"epochs": 20, **training})
-    return ineligible(spec.training, device, FULL, set(types))
+    return ineligible(spec.training, device, batches, set(types))
 
 
 def test_a_plain_run_on_a_gpu_is_eligible() -> None:
@@ -45,6 +48,8 @@ def test_a_plain_run_on_a_gpu_is_eligible() -> None:
         ({"scheduler": {"type": "StepLR"}}, "learning-rate schedule"),
         ({"types": frozenset({"Linear", "LSTM"})}, "LSTM layers train eagerly"),
         ({"epochs": 2}, "too few steps"),  # 4 full-size steps: 3 warm up, 1 replay
+        # One batch an epoch: it is also the step that measures layer stats, always eager.
+        ({"batches": [(0, 40)], "batch_size": "full", "epochs": 1000}, "too few steps"),
     ],
 )
 def test_ineligible_runs_say_why(kwargs: dict[str, Any], reason: str) -> None:

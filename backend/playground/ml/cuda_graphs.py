@@ -69,8 +69,9 @@ def ineligible(
     eager = sorted(layer_types & EAGER_LAYERS)
     if eager:
         return f"{', '.join(eager)} layers train eagerly"
+    # Replayed: full-size batches but the last of each epoch (it measures layer stats).
     size = batches[0][1] - batches[0][0]
-    full = sum(1 for lo, hi in batches if hi - lo == size) * t.epochs
+    full = sum(1 for lo, hi in batches[:-1] if hi - lo == size) * t.epochs
     if full - WARMUP_STEPS < MIN_REPLAYS:
         return "too few steps for a capture to pay off"
     return None
@@ -149,7 +150,8 @@ class GraphSteps:
         if not xb.is_cuda:  # a test's stand-in capture on the CPU: no streams there
             return self._eager(xb, yb, False)
         main = torch.cuda.current_stream()
-        self._side = self._side or torch.cuda.Stream()  # type: ignore[no-untyped-call]
+        if self._side is None:
+            self._side = torch.cuda.Stream()  # type: ignore[no-untyped-call]
         self._side.wait_stream(main)
         with torch.cuda.stream(self._side):
             out, loss = self._eager(xb, yb, False)
