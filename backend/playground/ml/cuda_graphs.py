@@ -8,7 +8,7 @@ A graph replays at the addresses it recorded: batches are copied into static inp
 buffers, gradients are zeroed in place (never set to None, so eager steps and replays use
 the same tensors), and what the host would change between steps is frozen at capture. So
 only runs whose step is the same every time are eligible (`ineligible`): a constant
-learning rate, an optimizer with capturable state (SGD, Adam, AdamW), no augmentation
+learning rate, an optimizer with capturable state (SGD, Adam, AdamW, RMSprop), no augmentation
 (it draws from the run's own generator, which a graph would replay unchanged). Batches of
 another size (the ragged last one) and the last step of each epoch (whose gradients and
 weights the layer statistics read between backward and update) step eagerly. Anything
@@ -24,7 +24,7 @@ from typing import Protocol
 import torch
 from torch import Tensor
 
-from playground.ml.optimizers import SGD, Adam, AdamW, Perceptron
+from playground.ml.optimizers import SGD, Adam, AdamW, Perceptron, RMSprop
 from playground.ml.schedulers import Constant
 from playground.ml.spec import TrainingSpec
 
@@ -34,7 +34,9 @@ WARMUP_STEPS = 3  # eager steps on a side stream before capture (cuBLAS/cuDNN la
 MIN_REPLAYS = 8  # fewer full-size steps after warm-up than this: capture costs more than it saves
 # cuDNN's recurrent kernels are left eager until a GPU run has checked them under capture.
 EAGER_LAYERS = frozenset({"RNN", "LSTM", "GRU"})
-GRAPH_OPTIMIZERS = (SGD, Adam, AdamW, Perceptron)  # Perceptron trains with plain SGD
+# torch keeps Adam's, AdamW's and RMSprop's step count on the device when "capturable";
+# SGD (and the Perceptron, plain SGD) has none. Adagrad's stays on the host.
+GRAPH_OPTIMIZERS = (SGD, Adam, AdamW, RMSprop, Perceptron)
 
 
 class Backward(Protocol):
@@ -78,7 +80,7 @@ def ineligible(
 
 
 def make_capturable(optimizer: torch.optim.Optimizer) -> None:
-    """Adam and AdamW keep their step count on the device (a graph can advance it); set
+    """Adam, AdamW and RMSprop keep their step count on the device (a graph can advance it); set
     before the first step, when the state is created."""
     for group in optimizer.param_groups:
         if "capturable" in group:
