@@ -3,6 +3,11 @@
     .venv/bin/python bench/gpu_check.py                        # on cuda: at most ~8 minutes
     .venv/bin/python bench/gpu_check.py --device cpu --quick   # anywhere: the script works
 
+On a lent GPU machine (its python3 has a CUDA torch but not FastAPI, SQLAlchemy, ...):
+`bench/gpu_wheels.py` here first, then carry ".whl" and run there
+`python3 -m pip install -q --no-index --no-deps --target /tmp/site .whl/*.whl &&
+PYTHONPATH=/tmp/site:backend PYTHONUNBUFFERED=1 python3 bench/gpu_check.py` (timeout 600).
+
 1. CLI: `playground train PRESET --json --device DEV` for the digits CNN and the spiral MLP
    presets, and the same with `--device cpu` as the reference.
 2. Service: a real `playground serve` (its worker on the GPU when there is one); each preset
