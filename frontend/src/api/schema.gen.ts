@@ -5161,6 +5161,13 @@ export interface components {
        */
       boundary_every?: number | null;
       /**
+       * Cuda Graphs
+       * @description On a GPU, replay each training step as one CUDA graph where the run allows it ("auto": saves the kernel launches that dominate a tiny net's step) or launch its kernels one by one ("off"). The CPU ignores it.
+       * @default auto
+       * @enum {string}
+       */
+      cuda_graphs?: "auto" | "off";
+      /**
        * Device
        * @description "auto", "cpu", "cuda", "cuda:N".
        * @default auto
