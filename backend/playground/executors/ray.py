@@ -23,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from playground.executors.events import Event, Finished, WorkerLost
 from playground.executors.grouping import Entry, Grouper, default_grouper, plan_groups
 from playground.executors.ray_actors import ActorUp, MailboxActor, TrainerActor, Wake
 from playground.executors.ray_jobs import Active, Actor, Placement, first_line, info, on_ray_gpu
-from playground.executors.run_queue import RunQueue
+from playground.executors.run_queue import Owner, RunQueue
 from playground.executors.slots import TIME_LIMIT_ALLOWANCE
 from playground.ml.datasets import DataContext
 from playground.ml.errors import SpecError
@@ -74,10 +75,14 @@ class RayExecutor(Executor):
         artifacts_dir: Path | None = None,
         cancel_grace: float = 10.0,
         grouper: Grouper = default_grouper,
+        max_running_per_owner: int | None = None,
     ) -> None:
         """`address`: the cluster to join (None: start a local Ray with `local_cpus`);
-        `cpus_per_run`: the most CPUs (and torch threads) one run reserves."""
+        `cpus_per_run`: the most CPUs (and torch threads) one run reserves;
+        `max_running_per_owner`: entries one owner may have training at once (None: no
+        limit; never for runs with no owner), as in the local pool."""
         self._on_event = on_event
+        self._max_per_owner = max_running_per_owner
         self._address, self._local_cpus = address, local_cpus
         self._cpus_per_run, self._gpus_per_run = cpus_per_run, gpus_per_run
         self._max_running = max_running or 1
@@ -302,7 +307,7 @@ class RayExecutor(Executor):
         """Under the lock: an actor for the queue's next entry (owners in turn), while
         there is room."""
         while len(self._active) < self._max_running:
-            entry = self._queue.next_entry()
+            entry = self._queue.next_entry(self._full_owners())
             if entry is None:
                 break
             try:
@@ -315,18 +320,25 @@ class RayExecutor(Executor):
             if place is None:
                 self._queue.take(entry)  # failed: no turn used
                 continue
-            self._queue.serve(entry)
+            owner = self._queue.serve(entry)
             if place.num_gpus:
                 entry = [(run_id, on_ray_gpu(job)) for run_id, job in entry]
             self._keys += 1
             actor = self._actor_for(place)
             a = Active(
                 key=self._keys, actor=actor, ref=actor.handle.train.remote(self._keys, entry),
-                jobs=entry, unfinished=[run_id for run_id, _ in entry],
+                jobs=entry, owner=owner, unfinished=[run_id for run_id, _ in entry],
             )  # fmt: skip
             if actor.pid is not None:  # booted already: the clock starts now
                 a.time_due = time.perf_counter() + self._limits.max_seconds + TIME_LIMIT_ALLOWANCE
             self._active[a.key] = a
+
+    def _full_owners(self) -> set[Owner]:
+        """Under the lock: the owners with `max_running_per_owner` entries still training."""
+        if self._max_per_owner is None:
+            return set()
+        training = Counter(a.owner for a in self._active.values() if a.unfinished)
+        return {o for o, n in training.items() if o is not None and n >= self._max_per_owner}
 
     def _finishing(self, place: Placement) -> bool:
         """Under the lock: whether an actor with this placement has sent the Finished of
