@@ -152,8 +152,9 @@ class Settings(BaseSettings):
 
     max_running_per_user: int | None = Field(
         None, ge=1, le=64,
-        description="Workers one user's runs may hold at once (default: all of them); the "
-        "others wait for that user's runs to end while other users' runs start.",
+        description="Workers (with Ray: actors) one user's runs may hold at once (default: "
+        "all of them); the others wait for that user's runs to end while other users' runs "
+        "start.",
     )  # fmt: skip
 
     @property

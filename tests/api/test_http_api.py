@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -267,24 +268,43 @@ def test_patch_rerun_delete_and_list(server: Server, client: httpx.Client) -> No
 def test_restart_fails_running_and_resumes_queued(tmp_path: Path) -> None:
     srv = Server(tmp_path / "restart", workers=1).start()
     try:
-        with srv.client() as c:
-            running = c.post("/api/runs", json=long_run()).json()["id"]
-            queued = c.post("/api/runs", json=small(epochs=2)).json()["id"]
-            wait_status(c, running, {"running"}, timeout=60)
-        old_workers = srv.worker_pids()
-        srv.stop(signal.SIGKILL)  # a crash: nothing gets to clean up
-        srv.start()
-        with srv.client() as c:
-            interrupted = c.get(f"/api/runs/{running}").json()
-            assert interrupted["status"] == "failed"
-            assert interrupted["error"] == "interrupted by server restart"
-            assert wait_status(c, queued, {"succeeded", "failed"})["status"] == "succeeded"
-            # The stored history of the interrupted run survived the crash.
-            assert c.get(f"/api/runs/{running}/metrics").json()["series"]["val/loss"]
-        # Workers of the killed server see their pipe close and exit by themselves.
-        assert _all_exit(old_workers, within=15), "orphaned worker processes"
+        check_restart_recovery(srv)
     finally:
         srv.stop()
+
+
+def check_restart_recovery(srv: Server) -> None:
+    """Kill the server while every worker trains a run and one more run waits; started
+    again, it ends the interrupted runs with the reason, keeps their history, trains the
+    waiting one, and the old workers have exited. Leaves `srv` running."""
+    with srv.client() as c:
+        running = [c.post("/api/runs", json=long_run()).json()["id"] for _ in range(srv.workers)]
+        queued = c.post("/api/runs", json=small(epochs=2)).json()["id"]
+        for run_id in running:
+            wait_status(c, run_id, {"running"}, timeout=60)
+        # Their first epochs are stored (the writer thread batches them) before the crash.
+        for run_id in running:
+            _until(lambda r=run_id: "val/loss" in c.get(f"/api/runs/{r}/metrics").json()["series"])
+    old_workers = srv.worker_pids()
+    srv.stop(signal.SIGKILL)  # a crash: nothing gets to clean up
+    srv.start()
+    with srv.client() as c:
+        for run_id in running:
+            interrupted = c.get(f"/api/runs/{run_id}").json()
+            assert interrupted["status"] == "failed"
+            assert interrupted["error"] == "interrupted by server restart"
+            # The stored history of the interrupted run survived the crash.
+            assert c.get(f"/api/runs/{run_id}/metrics").json()["series"]["val/loss"]
+        assert wait_status(c, queued, {"succeeded", "failed"})["status"] == "succeeded"
+    # Workers of the killed server see their pipe close and exit by themselves.
+    assert _all_exit(old_workers, within=15), "orphaned worker processes"
+
+
+def _until(done: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def _all_exit(pids: list[int], within: float) -> bool:
