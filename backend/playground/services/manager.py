@@ -18,7 +18,14 @@ from typing import Any
 from playground.executors.events import Event, Finished, Paused, Progress, Started, WorkerLost
 from playground.ml.snapshots import snapshot_path
 from playground.services.hub import Frame
-from playground.services.messages import StreamMessage, epoch_rows, payload, render, step_rows
+from playground.services.messages import (
+    StreamMessage,
+    epoch_rows,
+    flat_payload,
+    payload,
+    render,
+    step_rows,
+)
 from playground.store.errors import RunNotFoundError
 from playground.store.records import (
     Batch,
@@ -197,8 +204,8 @@ def _batch(event: Progress) -> Batch:
     """A Progress event as the store's batch: its rows, grids and snapshot files."""
     rows = [r for st in event.steps for r in step_rows(st)]
     rows += [r for ep in event.epochs for r in epoch_rows(ep)]
-    events = [("boundary", payload(g)) for g in event.grids]
-    events += [("snapshot", payload(f)) for f in event.snapshots]
+    events = [("boundary", flat_payload(g)) for g in event.grids]
+    events += [("snapshot", flat_payload(f)) for f in event.snapshots]
     files = [SnapshotRecord(f.epoch, f.bytes) for f in event.snapshots]
     last_epoch = max((ep.epoch for ep in event.epochs), default=None)
     return Batch(event.run_id, rows, events, files, last_epoch)

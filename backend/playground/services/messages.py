@@ -132,3 +132,10 @@ def payload(obj: Any, skip: str = "") -> dict[str, Any]:
     body = asdict(obj)
     body.pop(skip, None)
     return body
+
+
+def flat_payload(obj: Any) -> dict[str, Any]:
+    """`payload` of a dataclass whose fields are plain values (a boundary grid, a snapshot
+    file): a shallow copy. asdict copies deeply, which for the thousands of grids a sweep
+    stores was most of their cost to the API's writer."""
+    return dict(vars(obj))
