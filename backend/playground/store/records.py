@@ -84,9 +84,11 @@ class SnapshotRecord:
     bytes: int
 
 
-@dataclass(frozen=True, slots=True)
-class MetricRow:
-    """One metric value to append; `split` is train | val | test | layer."""
+class MetricRow(NamedTuple):
+    """One metric value to append; `split` is train | val | test | layer.
+
+    A tuple, not a frozen dataclass: a sweep makes ~150,000 of them in the API's writer
+    thread, and a frozen dataclass's __init__ costs several times a tuple's."""
 
     step: int
     epoch: int

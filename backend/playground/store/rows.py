@@ -171,7 +171,7 @@ def insert_metrics(
         return
     conn = s.connection() if isinstance(s, Session) else s
     if conn.dialect.name == "sqlite":  # NaN binds as NULL there, as through Core
-        values = [(run_id, seq, r.step, r.epoch, r.split, r.name, r.value) for r in rows]
+        values = [(run_id, seq, *r) for r in rows]
         conn.exec_driver_sql(_SQLITE_METRICS, values)
         return
     params = [
