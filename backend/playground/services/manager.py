@@ -33,6 +33,7 @@ from playground.store.records import (
     MetricRecord,
     RunRecord,
     SnapshotRecord,
+    StatusChange,
 )
 from playground.store.repo import RunStore
 from playground.store.rows import status_event
@@ -111,22 +112,33 @@ class RunManager:
             self._handle_all(waiting)
 
     def _handle_all(self, events: list[Event]) -> None:
-        """Handle events in order; runs of Progress batches are stored in one transaction."""
-        progress: list[Progress] = []
+        """Handle events in order; a run of Progress batches is stored in one transaction,
+        and so is a run of Started and Finished events (a group's trials start together
+        and end together)."""
+        run: list[Event] = []
         for event in events:
-            if isinstance(event, Progress):
-                progress.append(event)
-                continue
-            self._store_progress(progress)
-            progress = []
-            self._safely(event)
-        self._store_progress(progress)
+            if run and _kind(run[0]) != _kind(event):
+                self._store_run(run)
+                run = []
+            run.append(event)
+        if run:
+            self._store_run(run)
+
+    def _store_run(self, events: list[Event]) -> None:
+        kind = _kind(events[0])
+        if kind == "progress" and len(events) > 1:
+            self._store_progress(events)  # type: ignore[arg-type]  # all Progress
+        elif kind == "status" and len(events) > 1:
+            try:
+                self._store_changes(events)  # type: ignore[arg-type]  # Started, Finished
+            except Exception:  # e.g. a run deleted meanwhile: each alone, the others stored
+                for event in events:
+                    self._safely(event)
+        else:
+            for event in events:
+                self._safely(event)
 
     def _store_progress(self, batches: list[Progress]) -> None:
-        if len(batches) <= 1:
-            for event in batches:
-                self._safely(event)
-            return
         stored = [_batch(event) for event in batches]
         try:
             seqs = self.store.append_many(stored)
@@ -136,6 +148,24 @@ class RunManager:
             return
         for batch, seq in zip(stored, seqs, strict=True):
             self._publish_batch(batch.run_id, seq, batch)
+
+    def _store_changes(self, events: list[Started | Finished]) -> None:
+        """Status moves with their start or result events, in one transaction; a single
+        one raises what set_status raises, for _safely to log."""
+        changes = [_change(event) for event in events]
+        outcomes = self.store.set_statuses(changes)
+        for change, outcome in zip(changes, outcomes, strict=True):
+            if isinstance(outcome, IllegalTransition):
+                if len(events) == 1:
+                    raise outcome
+                log.info("dropped the status change of run %s: %s", change.run_id, outcome)
+                continue
+            rec, seqs = outcome
+            if change.before:  # a result, announced before the final status
+                self._publish_batch(rec.id, seqs[0], Batch(rec.id, events=change.before))
+            self.publish_status(rec)
+            if change.after:
+                self._publish_batch(rec.id, seqs[-1], Batch(rec.id, events=change.after))
 
     def _safely(self, event: Event) -> None:
         try:
@@ -149,25 +179,13 @@ class RunManager:
 
     def _handle(self, event: Event) -> None:
         rid = event.run_id
-        if isinstance(event, Started):
-            s = event.start
-            rec = self.store.set_status(
-                rid, RunStatus.RUNNING, device=s.device, summary=s.summary, versions=s.versions
-            )
-            self.publish_status(rec)
-            self._append(rid, events=[("start", payload(s))])
+        if isinstance(event, Started | Finished):
+            self._store_changes([event])
         elif isinstance(event, Progress):
             batch = _batch(event)
             self._publish_batch(rid, self.store.append_many([batch])[0], batch)
         elif isinstance(event, Paused):
             self._append(rid, events=[("paused", payload(event, skip="run_id"))])
-        elif isinstance(event, Finished):
-            result = payload(event.result)
-            self._append(rid, events=[("result", result)])
-            rec = self.store.set_status(
-                rid, event.result.status, error=event.result.error, result=result
-            )
-            self.publish_status(rec)
         elif isinstance(event, WorkerLost):
             self.publish_status(self.store.set_status(rid, RunStatus.FAILED, error=event.reason))
 
@@ -198,6 +216,25 @@ class RunManager:
             frame = Frame(messages)
             _ = frame.text  # encode here, off the event loop, once for every viewer
             self._loop.call_soon_threadsafe(self._publish, topic, frame)
+
+
+def _kind(event: Event) -> str:
+    """Which events _handle_all may store together: progress, status moves, or neither."""
+    if isinstance(event, Progress):
+        return "progress"
+    return "status" if isinstance(event, Started | Finished) else "other"
+
+
+def _change(event: Started | Finished) -> StatusChange:
+    """A Started or Finished event as the status change the store makes of it."""
+    if isinstance(event, Started):
+        s = event.start
+        values: dict[str, Any] = {"device": s.device, "summary": s.summary, "versions": s.versions}
+        return StatusChange(event.run_id, RunStatus.RUNNING, values, after=[("start", payload(s))])
+    result = payload(event.result)
+    values = {"error": event.result.error, "result": result}
+    status = RunStatus(event.result.status)
+    return StatusChange(event.run_id, status, values, before=[("result", result)])
 
 
 def _batch(event: Progress) -> Batch:

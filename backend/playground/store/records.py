@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -106,6 +106,18 @@ class Batch:
     events: Sequence[tuple[str, dict[str, Any]]] = ()
     snapshots: Sequence[SnapshotRecord] = ()
     epochs_done: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One `set_status` for `RunStore.set_statuses`, with events stored just before the
+    status moves (`before`: a result) or just after it (`after`: the start report)."""
+
+    run_id: int
+    status: RunStatus
+    values: dict[str, Any] = field(default_factory=dict)  # set_status's keyword fields
+    before: Sequence[tuple[str, dict[str, Any]]] = ()
+    after: Sequence[tuple[str, dict[str, Any]]] = ()
 
 
 # One point of a series: (step, epoch, value), value NaN where the run produced NaN. A
