@@ -112,17 +112,26 @@ class RunManager:
             self._handle_all(waiting)
 
     def _handle_all(self, events: list[Event]) -> None:
-        """Handle events in order; a run of Progress batches is stored in one transaction,
-        and so is a run of Started and Finished events (a group's trials start together
-        and end together)."""
-        run: list[Event] = []
+        """Handle events, each run's in order; Progress batches are stored in as few
+        transactions as that order allows, and so are Started and Finished events.
+
+        Events are placed in phases of one kind: each goes into the first phase of its
+        kind at or after the phase of its run's previous event. A group's trials end
+        interleaved (progress, end, progress, end, ...): that is two commits, not 128.
+        """
+        phases: list[tuple[str, list[Event]]] = []
+        last: dict[int, int] = {}  # run id -> the phase of its latest event
         for event in events:
-            if run and _kind(run[0]) != _kind(event):
-                self._store_run(run)
-                run = []
-            run.append(event)
-        if run:
-            self._store_run(run)
+            kind = _kind(event)
+            start = last.get(event.run_id, 0)
+            j = next((i for i in range(start, len(phases)) if phases[i][0] == kind), None)
+            if j is None:
+                phases.append((kind, []))
+                j = len(phases) - 1
+            phases[j][1].append(event)
+            last[event.run_id] = j
+        for _, phase in phases:
+            self._store_run(phase)
 
     def _store_run(self, events: list[Event]) -> None:
         kind = _kind(events[0])
