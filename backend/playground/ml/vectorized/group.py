@@ -201,6 +201,8 @@ class _Group:
         self.test_set = to_device(self.data.test, self.device)
         info = self.data.info
         self.batches = batch_slices(info.n_train, first.batch_size, merge_single=False)
+        sizes = [hi - lo for lo, hi in self.batches]
+        self.batch_sizes = torch.tensor(sizes, device=self.device)  # once: a copy is a sync
         plane = self.data.plane
         self.trials: list[_Trial] = []
         for spec, h, summary in zip(specs, hooks, summaries, strict=True):
@@ -307,7 +309,7 @@ class _Group:
             self._report_steps(epoch_end=True)
         if len(losses) < len(self.batches):  # every trial ended: nothing left to report
             return {}
-        sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
+        sizes = self.batch_sizes
         per_step = torch.stack(losses) * sizes.unsqueeze(1)  # (steps, T)
         metrics = {"train_loss": per_step.sum(0) / sizes.sum()}
         if self.objective.classify:
