@@ -28,6 +28,7 @@ from playground.store.records import (
     Point,
     RunRecord,
     SnapshotRecord,
+    StatusChange,
 )
 from playground.store.rows import (
     RUNS,
@@ -177,24 +178,32 @@ class RunStore:
         result['test']['accuracy'] to test_accuracy; a NUL in `error` is stored as U+FFFD.
         Raises IllegalTransition or RunNotFoundError.
         """
-        target = RunStatus(new)
-        fields: dict[str, Any] = {
-            "error": None if error is None else storable_message(error),
-            "device": device,
-            "summary": summary,
-            "versions": versions,
-        }
-        values = {k: v for k, v in fields.items() if v is not None}
-        if result is not None:
-            values |= {"result": result, "test_accuracy": test_accuracy_of(result)}
+        values = {"error": error, "device": device, "summary": summary, "result": result}
+        change = StatusChange(run_id, RunStatus(new), values | {"versions": versions})
         with self._tx() as s:
-            moved = move(s, target, Run.id == run_id, values)
-            if not moved:
-                current = s.scalar(select(Run.status).where(Run.id == run_id))
-                if current is None:
-                    raise RunNotFoundError(run_id)
-                raise IllegalTransition(RunStatus(current), target)
-            return to_record(moved[0])
+            record, _ = _set_status_in(s, change)
+            return record
+
+    def set_statuses(
+        self, changes: Sequence[StatusChange]
+    ) -> list[tuple[RunRecord, list[int]] | IllegalTransition]:
+        """Several `set_status` calls with their events in one transaction: per change, the
+        moved run and the seqs of its `before` and `after` batches (in that order), or the
+        IllegalTransition that refused it (its `before` events are stored all the same, as
+        a separate append would have stored them). RunNotFoundError names the first missing
+        run, and then nothing is stored.
+
+        A sweep group's 64 trials start together and end together: one commit for each
+        burst instead of two for every trial.
+        """
+        results: list[tuple[RunRecord, list[int]] | IllegalTransition] = []
+        with self._tx() as s:
+            for change in changes:
+                try:
+                    results.append(_set_status_in(s, change))
+                except IllegalTransition as e:
+                    results.append(e)
+        return results
 
     def delete_run(self, run_id: int) -> bool:
         """Delete a run with its tags, metrics and events; False if there was none."""
@@ -313,6 +322,32 @@ class RunStore:
         with self._engine.connect() as conn:
             count, size = conn.execute(query).one()
         return int(count), int(size)
+
+
+def _set_status_in(s: Session, change: StatusChange) -> tuple[RunRecord, list[int]]:
+    """set_status in the open transaction, with the change's events around the move."""
+    seqs = [_append_in(s, Batch(change.run_id, events=change.before))] if change.before else []
+    v = change.values
+    error = v.get("error")
+    fields: dict[str, Any] = {
+        "error": None if error is None else storable_message(error),
+        "device": v.get("device"),
+        "summary": v.get("summary"),
+        "versions": v.get("versions"),
+    }
+    values = {k: x for k, x in fields.items() if x is not None}
+    if (result := v.get("result")) is not None:
+        values |= {"result": result, "test_accuracy": test_accuracy_of(result)}
+    moved = move(s, change.status, Run.id == change.run_id, values)
+    if not moved:
+        current = s.scalar(select(Run.status).where(Run.id == change.run_id))
+        if current is None:
+            raise RunNotFoundError(change.run_id)
+        raise IllegalTransition(RunStatus(current), change.status)
+    record = to_record(moved[0])
+    if change.after:
+        seqs.append(_append_in(s, Batch(change.run_id, events=change.after)))
+    return record, seqs
 
 
 def _append_in(s: Session, b: Batch) -> int:
