@@ -15,6 +15,7 @@ from typing import Any
 from sqlalchemy import Double, Engine, Integer, Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from playground.store.blocks import summarize, upsert_blocks
 from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
 from playground.store.models import Run, RunEvent, RunTag, Snapshot
@@ -261,7 +262,11 @@ class RunStore:
         send ~30 a second); one commit for all that is waiting costs a fraction of one each.
         """
         with self._tx() as s:
-            return [_append_in(s, b) for b in batches]
+            seqs = [_append_in(s, b) for b in batches]
+            # The summary blocks of every batch's metrics, merged in Python first: the
+            # batches of one run mostly share their open block, so it is written once.
+            upsert_blocks(s.connection(), summarize(_rows_of(batches)))
+            return seqs
 
     def metrics(
         self,
@@ -273,8 +278,10 @@ class RunStore:
     ) -> dict[str, list[Point]]:
         """Every series of a run, keyed 'split/name', ordered by step.
 
-        With max_points (>= 3), each longer series is downsampled with LTTB on (step, value),
-        keeping its first and last points. An unknown run has no series.
+        With max_points (>= 3), each longer series is downsampled to at most max_points
+        points: its first and last points, and the lowest, highest and last point of each
+        of (max_points - 1) // 3 buckets, read from the summary blocks when the series is
+        long (store/series.py). An unknown run has no series.
         """
         if max_points is not None and max_points < 3:
             raise ValueError(f"max_points must be at least 3, got {max_points}")
@@ -313,6 +320,10 @@ class RunStore:
         with self._engine.connect() as conn:
             count, size = conn.execute(query).one()
         return int(count), int(size)
+
+
+def _rows_of(batches: Sequence[Batch]) -> Iterator[tuple[int, MetricRow]]:
+    return ((b.run_id, r) for b in batches for r in b.metrics)
 
 
 def _append_in(s: Session, b: Batch) -> int:
