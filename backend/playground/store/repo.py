@@ -8,17 +8,17 @@ write lock first and waits out a busy writer (busy_timeout) instead of failing l
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Double, Engine, Integer, Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from playground.store.blocks import summarize, upsert_blocks
+from playground.store.blocks import series_sizes, summarize, upsert_blocks
 from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
-from playground.store.models import Run, RunEvent, RunTag, Snapshot
+from playground.store.models import Metric, Run, RunEvent, RunTag, Snapshot
 from playground.store.pagination import Keyset
 from playground.store.records import (
     Batch,
@@ -50,7 +50,7 @@ from playground.store.rows import (
     to_record,
     update_run,
 )
-from playground.store.series import read_after, read_series
+from playground.store.series import read_after, read_at, read_downsampled, read_series
 from playground.store.states import IllegalTransition, RunStatus
 
 MAX_PAGE = 500
@@ -292,6 +292,47 @@ class RunStore:
         """Metrics of batches after `seq`, in seq order (stream replay)."""
         with self._engine.connect() as conn:
             return read_after(conn, run_id, seq)
+
+    def replay_cut(self, run_id: int, *, after: int, tail_rows: int) -> int | None:
+        """The seq that splits the metrics of batches after `after` into a history (seq <=
+        cut) and a tail of at most `tail_rows` rows; None when they all fit in the tail."""
+        query = (
+            select(Metric.seq)
+            .where(Metric.run_id == run_id, Metric.seq > after)
+            .order_by(Metric.seq.desc())
+            .offset(tail_rows)
+            .limit(1)
+        )  # walks ix_metrics_run_id_seq backwards: tail_rows entries, however long the run
+        with self._engine.connect() as conn:
+            return conn.scalar(query)
+
+    def series_sizes(self, run_id: int) -> list[tuple[str, str, int]]:
+        """(split, name, points) of each series of the run, from its summary blocks."""
+        with self._engine.connect() as conn:
+            return [(s, n, size) for s, n, size, _ in series_sizes(conn, run_id, None, None)]
+
+    def downsampled(
+        self, run_id: int, limits: Mapping[tuple[str, str], int]
+    ) -> dict[tuple[str, str], list[Point]]:
+        """Each (split, name) series in `limits` downsampled to its own max_points (>= 3),
+        as `metrics` does, in one read."""
+        if any(limit < 3 for limit in limits.values()):
+            raise ValueError("max_points must be at least 3")
+        with self._snapshot.connect() as conn:
+            return read_downsampled(conn, run_id, limits)
+
+    def metrics_at(
+        self,
+        run_id: int,
+        steps: Mapping[tuple[str, str], Collection[int]],
+        *,
+        after: int,
+        upto: int,
+    ) -> list[MetricRecord]:
+        """The rows of each (split, name) series at the given steps, of the batches with
+        after < seq <= upto, in seq order (a downsampled stream replay)."""
+        with self._snapshot.connect() as conn:
+            return read_at(conn, run_id, steps, after=after, upto=upto)
 
     def events_after(self, run_id: int, seq: int) -> list[EventRecord]:
         """Events of batches after `seq`, in seq order (stream replay)."""

@@ -14,7 +14,7 @@ more than the query itself: about 1.8 us a point against SQLite's 1.7 us on the 
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Executable, select
@@ -52,6 +52,20 @@ def read_series(
     }
 
 
+def read_downsampled(
+    conn: Connection, run_id: int, limits: Mapping[tuple[str, str], int]
+) -> dict[tuple[str, str], list[Point]]:
+    """The series named in `limits`, each downsampled to its own limit."""
+    return {
+        (s, n): _read_downsampled(conn, run_id, s, n, size, blocks, limits[(s, n)])
+        for s, n, size, blocks in series_sizes(conn, run_id, None, None)
+        if (s, n) in limits
+    }
+
+
+IN_CHUNK = 500  # steps per IN (...) list: far below every backend's limit on parameters
+
+
 def read_after(conn: Connection, run_id: int, seq: int) -> list[MetricRecord]:
     """Metrics of the batches after `seq`, in seq order."""
     query = (
@@ -63,6 +77,39 @@ def read_after(conn: Connection, run_id: int, seq: int) -> list[MetricRecord]:
     if all(r.value is not None for r in records):
         return records
     return [r if r.value is not None else r._replace(value=math.nan) for r in records]
+
+
+def read_at(
+    conn: Connection,
+    run_id: int,
+    steps: Mapping[tuple[str, str], Collection[int]],
+    *,
+    after: int,
+    upto: int,
+) -> list[MetricRecord]:
+    """Rows of each series at the given steps with after < seq <= upto, in seq order."""
+    rows: list[Any] = []
+    for (split, name), wanted in steps.items():
+        ordered = sorted(wanted)
+        for lo in range(0, len(ordered), IN_CHUNK):
+            # The seq range is checked here, not in SQL: given one, SQLite walks the run's
+            # seq index instead of seeking each step in ix_metrics_run_id_name_split_step.
+            query = select(Metric.seq, Metric.id, Metric.step, Metric.epoch, Metric.value).where(
+                Metric.run_id == run_id,
+                Metric.name == name,
+                Metric.split == split,
+                Metric.step.in_(ordered[lo : lo + IN_CHUNK]),
+            )
+            rows += [
+                (q, i, s, e, split, name, v)
+                for q, i, s, e, v in _driver_rows(conn, query)
+                if after < q <= upto
+            ]
+    rows.sort(key=lambda r: (r[0], r[1]))  # seq, then id: the order the batch was stored in
+    return [
+        MetricRecord(q, s, e, split, name, math.nan if v is None else v)
+        for q, _, s, e, split, name, v in rows
+    ]
 
 
 def _read_downsampled(

@@ -1,0 +1,53 @@
+"""What a viewer that connects late gets first: the stored rows of a run's stream.
+
+A short history comes whole. A long one (more than TAIL_ROWS metric rows after the
+viewer's seq) comes as a downsampled history, then the newest batches whole (the tail):
+
+- each per-step series (split "step": the train loss every log_every steps) keeps the
+  steps of its 1,000-point downsampled curve (first, last, and each bucket's lowest,
+  highest and last point: store/downsample.py, read from the summary blocks);
+- the per-epoch series share one set of epochs, since one "epoch" message carries them
+  all: the union of each one's downsampled curve, each given an equal share of
+  HISTORY_POINTS, so that every curve keeps its own extremes and has <= ~1,000 points;
+- events (status, start, boundary grids, snapshots, ...) all come: the epoch slider
+  scrubs through every grid.
+
+Every row keeps its own seq, so messages still come in seq order (with gaps), and a viewer
+that reconnects from a seq gets what follows it as before.
+"""
+
+from __future__ import annotations
+
+from playground.services.messages import STEP
+from playground.store.records import EventRecord, MetricRecord
+from playground.store.repo import RunStore
+
+HISTORY_POINTS = 1_000  # the most points of one curve in a downsampled history
+# Metric rows sent whole at the end: about 130 epochs of a small MLP (15 rows an epoch),
+# and what a full replay of a short run holds at most.
+TAIL_ROWS = 2_000
+
+
+def stored_rows(
+    store: RunStore, run_id: int, *, after: int
+) -> tuple[list[MetricRecord], list[EventRecord]]:
+    """The metrics and events of the batches after `after`, the metrics downsampled up to
+    the tail when there are more than TAIL_ROWS of them (see the module docstring)."""
+    events = store.events_after(run_id, after)
+    cut = store.replay_cut(run_id, after=after, tail_rows=TAIL_ROWS)
+    if cut is None:
+        return store.metrics_after(run_id, after), events
+    history = store.metrics_at(run_id, history_steps(store, run_id), after=after, upto=cut)
+    return history + store.metrics_after(run_id, cut), events
+
+
+def history_steps(store: RunStore, run_id: int) -> dict[tuple[str, str], set[int]]:
+    """The steps each series keeps in a downsampled history."""
+    keys = [(s, n) for s, n, _ in store.series_sizes(run_id)]
+    per_epoch = [key for key in keys if key[0] != STEP]
+    share = max(3, HISTORY_POINTS // max(1, len(per_epoch)))
+    limits = {key: share if key in per_epoch else HISTORY_POINTS for key in keys}
+    curves = store.downsampled(run_id, limits)
+    kept = {key: {p[0] for p in points} for key, points in curves.items()}
+    epochs = set().union(*(kept[key] for key in per_epoch if key in kept))  # shared steps
+    return {key: (epochs if key in per_epoch else steps) for key, steps in kept.items()}
