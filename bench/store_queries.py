@@ -11,7 +11,11 @@ each query. Two side-by-side comparisons, in alternating rounds (median and rang
 - append with the summary blocks (store/blocks.py) against the same append without them
   (the write path before migration 0007);
 - a 1,000-point curve of a 100,000-point series from the blocks (what metrics() does)
-  against reading every raw row of the series and bucketing it the same way.
+  against reading every raw row of the series and bucketing it the same way;
+- the stream replay of a finished 5,000-epoch run (read, render, encode into frames, as
+  Runs.replay_frames does in the websocket's worker thread): downsampled (now) against
+  whole (the replay before: TAIL_ROWS past the run's size), beside a GET of the same data
+  (every series, encoded as the /metrics route does).
 """
 
 from __future__ import annotations
@@ -36,10 +40,20 @@ sys.path.insert(0, str(ROOT))
 
 from tests import pg  # noqa: E402
 
+from playground.ml.hooks import EpochReport, LayerStats, StepReport  # noqa: E402
+from playground.services import replay  # noqa: E402
+from playground.services.messages import (  # noqa: E402
+    encode,
+    epoch_rows,
+    frames,
+    render,
+    step_rows,
+)
 from playground.store import MetricRow, RunStore, make_engine, migrate  # noqa: E402
-from playground.store.downsample import extremes  # noqa: E402
+from playground.store.downsample import extremes, piece_of  # noqa: E402
 from playground.store.models import Run, RunTag  # noqa: E402
-from playground.store.series import _piece, _read_one  # noqa: E402
+from playground.store.records import Batch  # noqa: E402
+from playground.store.series import _read_one  # noqa: E402
 
 SERIES = [
     ("train", "loss"),
@@ -191,7 +205,7 @@ def bench_append(store: RunStore, rounds: int, steps: int = 5_000) -> None:
 def raw_curve(store: RunStore, run_id: int, split: str, name: str, limit: int) -> list[Any]:
     """The path without blocks: every raw row of the series, bucketed the same way."""
     with store._snapshot.connect() as conn:
-        return extremes([_piece(p) for p in _read_one(conn, run_id, split, name)], limit)
+        return extremes([piece_of(p) for p in _read_one(conn, run_id, split, name)], limit)
 
 
 def bench_curve(store: RunStore, run_id: int, rounds: int) -> None:
@@ -217,6 +231,68 @@ def bench_curve(store: RunStore, run_id: int, rounds: int) -> None:
         print(f"  {label:<14} {ratio:.0f}x faster from blocks")
 
 
+def fill_long_run(store: RunStore, epochs: int = 5_000) -> int:
+    """A finished run shaped like a real one of `epochs` epochs of 25 steps with automatic
+    reporting (ml/run_reports.py): 1,000 step reports, 50 boundary grids of ~7 KB, and 12
+    epoch rows an epoch (4 metrics, lr, 2 layers x 3 stats, seconds); one batch an epoch."""
+    run = store.create_run(name="long", spec={}, dataset="spiral", seed=0)
+    store.set_status(run.id, "running")
+    rng = random.Random(4)
+    log_every = epochs * 25 // 1000
+    grid = {"epoch": 0, "x_range": [-1, 1], "y_range": [-1, 1], "resolution": 60,
+            "channels": 2, "lo": 0.0, "hi": 1.0, "data": "A" * 9600}  # fmt: skip
+    batches = []
+    for e in range(epochs):
+        m = {"train_loss": rng.random(), "val_loss": rng.random(), "train_accuracy": rng.random(),
+             "val_accuracy": rng.random(), "lr": 0.01}  # fmt: skip
+        layers = [LayerStats(i, "Linear", rng.random(), rng.random(), 1e-3) for i in (0, 2)]
+        rows = epoch_rows(EpochReport(e, e * 25, m, layers, 0.01 * e))
+        rows += [r for s in range(e * 25 + 1, e * 25 + 26) if s % log_every == 0
+                 for r in step_rows(StepReport(s, e, rng.random()))]  # fmt: skip
+        events = [("boundary", grid | {"epoch": e})] if e % (epochs // 50) == 0 else []
+        batches.append(Batch(run.id, rows, events, epochs_done=e))
+    store.append_many(batches)
+    store.set_status(run.id, "succeeded")
+    return run.id
+
+
+def replay_frames(store: RunStore, run_id: int) -> list[str]:
+    """What the websocket's worker thread does for a new viewer (Runs.replay_frames)."""
+    metrics, events = replay.stored_rows(store, run_id, after=0)
+    return frames(render(run_id, metrics, events), 0, 256 * 1024)[0]
+
+
+def get_metrics(store: RunStore, run_id: int) -> str:
+    """GET /api/runs/{id}/metrics of every series: read, then encoded with orjson."""
+    return encode({"run_id": run_id, "series": store.metrics(run_id)})  # type: ignore[arg-type]
+
+
+def bench_replay(store: RunStore, rounds: int) -> None:
+    run_id = fill_long_run(store)
+    whole: list[float] = []
+    down: list[float] = []
+    get: list[float] = []
+    sizes: dict[str, int] = {}
+    for _ in range(rounds):
+        with mock.patch.object(replay, "TAIL_ROWS", 10**9):
+            seconds, texts = timed(partial(replay_frames, store, run_id), 1)
+        whole.append(seconds)
+        sizes["whole"] = sum(map(len, texts))
+        seconds, texts = timed(partial(replay_frames, store, run_id), 1)
+        down.append(seconds)
+        sizes["downsampled"] = sum(map(len, texts))
+        seconds, text = timed(partial(get_metrics, store, run_id), 1)
+        get.append(seconds)
+        sizes["GET"] = len(text)
+    print("replay of a finished 5,000-epoch run to a new viewer (read, render, encode):")
+    for label, times in (("whole (before)", whole), ("downsampled", down), ("GET /metrics", get)):
+        kb = sizes[label.split()[0] if label != "whole (before)" else "whole"] / 1e3
+        print("  " + spread(f"{label:<15}", times) + f", {kb:,.0f} kB")
+    ratio = statistics.median(down) / statistics.median(get)
+    print(f"  downsampled / GET: {ratio:.2f}x; whole / downsampled: "
+          f"{statistics.median(whole) / statistics.median(down):.1f}x")  # fmt: skip
+
+
 def bench_backend(url: str, args: argparse.Namespace) -> None:
     engine = make_engine(url)
     migrate(engine)
@@ -228,6 +304,7 @@ def bench_backend(url: str, args: argparse.Namespace) -> None:
     run_id = fill_metrics(store, args.rows)
     bench_metrics(store, run_id, max(1, args.repeat // 2))
     bench_curve(store, run_id, args.repeat)
+    bench_replay(store, args.repeat)
     engine.dispose()
 
 

@@ -6,12 +6,12 @@ import math
 
 import pytest
 
-from playground.store.downsample import Piece, buckets_for, extremes
+from playground.store.downsample import Piece, buckets_for, extremes, piece_of
 from playground.store.records import Point
 
 
 def raw(points: list[Point]) -> list[Piece]:
-    return [(p, p, None, None) if math.isnan(p[2]) else (p, p, p, p) for p in points]
+    return [piece_of(p) for p in points]
 
 
 def test_short_series_keeps_every_point() -> None:
@@ -38,7 +38,7 @@ def test_blocks_give_the_same_extremes_as_their_points() -> None:
         part = points[lo : lo + 64]
         low = min(part, key=lambda p: (p[2], p[0]))
         high = min(part, key=lambda p: (-p[2], p[0]))
-        blocks.append((part[0], part[-1], low, high))
+        blocks.append((len(part), *part[0], *part[-1], *low, *high))
     # 100 blocks in 33 buckets: the global extremes are among the kept points either way.
     from_blocks = extremes(blocks, 100)
     assert min(p[2] for p in from_blocks) == 0.0

@@ -43,11 +43,14 @@ def stored_rows(
 
 def history_steps(store: RunStore, run_id: int) -> dict[tuple[str, str], set[int]]:
     """The steps each series keeps in a downsampled history."""
-    keys = [(s, n) for s, n, _ in store.series_sizes(run_id)]
-    per_epoch = [key for key in keys if key[0] != STEP]
-    share = max(3, HISTORY_POINTS // max(1, len(per_epoch)))
-    limits = {key: share if key in per_epoch else HISTORY_POINTS for key in keys}
+    per_epoch: list[tuple[str, str]] = []
+
+    def limits(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
+        per_epoch.extend(key for key in keys if key[0] != STEP)
+        share = max(3, HISTORY_POINTS // max(1, len(per_epoch)))
+        return {key: share if key[0] != STEP else HISTORY_POINTS for key in keys}
+
     curves = store.downsampled(run_id, limits)
     kept = {key: {p[0] for p in points} for key, points in curves.items()}
     epochs = set().union(*(kept[key] for key in per_epoch if key in kept))  # shared steps
-    return {key: (epochs if key in per_epoch else steps) for key, steps in kept.items()}
+    return {key: (epochs if key[0] != STEP else steps) for key, steps in kept.items()}

@@ -25,7 +25,7 @@ from sqlalchemy.dialects import postgresql, sqlite
 from sqlalchemy.sql.dml import Insert
 
 from playground.store.models import Base, MetricBlock
-from playground.store.records import MetricRow, Point
+from playground.store.records import MetricRow
 
 BLOCK_STEPS = 64
 BLOCKS = Base.metadata.tables["metric_blocks"]
@@ -155,16 +155,3 @@ def series_sizes(
     if split is not None:
         query = query.where(MetricBlock.split == split)
     return [(s, n, int(points), int(count)) for s, n, points, count in conn.execute(query)]
-
-
-def points_of(block: Sequence[Any]) -> tuple[Point, Point, Point | None, Point | None]:
-    """(first, last, lowest, highest) of a stored block; NULL values back to NaN."""
-    first = (block[FS], block[FE], _nan(block[FV]))
-    last = (block[LS], block[LE], _nan(block[LV]))
-    low = None if block[MINV] is None else (block[MINS], block[MINE], block[MINV])
-    high = None if block[MAXV] is None else (block[MAXS], block[MAXE], block[MAXV])
-    return first, last, low, high
-
-
-def _nan(value: float | None) -> float:
-    return float("nan") if value is None else value

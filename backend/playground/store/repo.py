@@ -8,14 +8,14 @@ write lock first and waits out a busy writer (busy_timeout) instead of failing l
 from __future__ import annotations
 
 import functools
-from collections.abc import Collection, Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Double, Engine, Integer, Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
-from playground.store.blocks import series_sizes, summarize, upsert_blocks
+from playground.store.blocks import summarize, upsert_blocks
 from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
 from playground.store.models import Metric, Run, RunEvent, RunTag, Snapshot
@@ -306,18 +306,13 @@ class RunStore:
         with self._engine.connect() as conn:
             return conn.scalar(query)
 
-    def series_sizes(self, run_id: int) -> list[tuple[str, str, int]]:
-        """(split, name, points) of each series of the run, from its summary blocks."""
-        with self._engine.connect() as conn:
-            return [(s, n, size) for s, n, size, _ in series_sizes(conn, run_id, None, None)]
-
     def downsampled(
-        self, run_id: int, limits: Mapping[tuple[str, str], int]
+        self,
+        run_id: int,
+        limits: Callable[[list[tuple[str, str]]], Mapping[tuple[str, str], int]],
     ) -> dict[tuple[str, str], list[Point]]:
-        """Each (split, name) series in `limits` downsampled to its own max_points (>= 3),
-        as `metrics` does, in one read."""
-        if any(limit < 3 for limit in limits.values()):
-            raise ValueError("max_points must be at least 3")
+        """Series downsampled each to its own max_points (>= 3), as `metrics` does, in one
+        read: `limits` gets every (split, name) of the run and names those to read."""
         with self._snapshot.connect() as conn:
             return read_downsampled(conn, run_id, limits)
 

@@ -14,13 +14,13 @@ more than the query itself: about 1.8 us a point against SQLite's 1.7 us on the 
 from __future__ import annotations
 
 import math
-from collections.abc import Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from typing import Any
 
 from sqlalchemy import Connection, Executable, select
 
-from playground.store.blocks import points_of, read_blocks, series_sizes
-from playground.store.downsample import Piece, buckets_for, extremes
+from playground.store.blocks import read_blocks, series_sizes
+from playground.store.downsample import buckets_for, extremes, piece_of
 from playground.store.models import Metric
 from playground.store.records import MetricRecord, Point, series_key
 
@@ -53,13 +53,20 @@ def read_series(
 
 
 def read_downsampled(
-    conn: Connection, run_id: int, limits: Mapping[tuple[str, str], int]
+    conn: Connection,
+    run_id: int,
+    limits: Callable[[list[tuple[str, str]]], Mapping[tuple[str, str], int]],
 ) -> dict[tuple[str, str], list[Point]]:
-    """The series named in `limits`, each downsampled to its own limit."""
+    """The series `limits` names (given every series of the run), each downsampled to its
+    own limit."""
+    sizes = series_sizes(conn, run_id, None, None)
+    wanted = limits([(s, n) for s, n, _, _ in sizes])
+    if any(limit < 3 for limit in wanted.values()):
+        raise ValueError("max_points must be at least 3")
     return {
-        (s, n): _read_downsampled(conn, run_id, s, n, size, blocks, limits[(s, n)])
-        for s, n, size, blocks in series_sizes(conn, run_id, None, None)
-        if (s, n) in limits
+        (s, n): _read_downsampled(conn, run_id, s, n, size, blocks, wanted[(s, n)])
+        for s, n, size, blocks in sizes
+        if (s, n) in wanted
     }
 
 
@@ -118,12 +125,8 @@ def _read_downsampled(
     if size <= limit:
         return _read_one(conn, run_id, split, name)
     if blocks >= buckets_for(limit):
-        return extremes([points_of(b) for b in read_blocks(conn, run_id, split, name)], limit)
-    return extremes([_piece(p) for p in _read_one(conn, run_id, split, name)], limit)
-
-
-def _piece(p: Point) -> Piece:
-    return (p, p, None, None) if p[2] != p[2] else (p, p, p, p)  # NaN: no min or max
+        return extremes(read_blocks(conn, run_id, split, name), limit)
+    return extremes([piece_of(p) for p in _read_one(conn, run_id, split, name)], limit)
 
 
 def _read_one(conn: Connection, run_id: int, split: str, name: str) -> list[Point]:
