@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/store_queries.py [--runs 10000] [--rows 1000000] [--repeat 5]
                                             [--backend sqlite|postgresql|both]
+                                            [--sections lists,append,metrics,curve,replay]
 
 Builds a fresh SQLite file in a temporary folder (WAL, as the server runs it), or a
 database on a throwaway PostgreSQL server (tests/pg.py), fills it through the store's own
@@ -293,18 +294,28 @@ def bench_replay(store: RunStore, rounds: int) -> None:
           f"{statistics.median(whole) / statistics.median(down):.1f}x")  # fmt: skip
 
 
+SECTIONS = ("lists", "append", "metrics", "curve", "replay")
+
+
 def bench_backend(url: str, args: argparse.Namespace) -> None:
     engine = make_engine(url)
     migrate(engine)
     store = RunStore(engine)
-    fill_runs(engine, args.runs)
-    print(f"{args.runs:,} runs")
-    bench_lists(store, args.repeat)
-    bench_append(store, args.repeat)
-    run_id = fill_metrics(store, args.rows)
-    bench_metrics(store, run_id, max(1, args.repeat // 2))
-    bench_curve(store, run_id, args.repeat)
-    bench_replay(store, args.repeat)
+    wanted = set(args.sections.split(","))
+    if "lists" in wanted:
+        fill_runs(engine, args.runs)
+        print(f"{args.runs:,} runs")
+        bench_lists(store, args.repeat)
+    if "append" in wanted:
+        bench_append(store, args.repeat)
+    if wanted & {"metrics", "curve"}:
+        run_id = fill_metrics(store, args.rows)
+        if "metrics" in wanted:
+            bench_metrics(store, run_id, max(1, args.repeat // 2))
+        if "curve" in wanted:
+            bench_curve(store, run_id, args.repeat)
+    if "replay" in wanted:
+        bench_replay(store, args.repeat)
     engine.dispose()
 
 
@@ -314,6 +325,9 @@ def main() -> None:
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--backend", choices=["sqlite", "postgresql", "both"], default="sqlite")
+    parser.add_argument(
+        "--sections", default=",".join(SECTIONS), help=f"comma-separated, of {', '.join(SECTIONS)}"
+    )
     args = parser.parse_args()
     if args.backend in ("sqlite", "both"):
         print("== SQLite")
