@@ -37,20 +37,35 @@ def stored_rows(
     cut = store.replay_cut(run_id, after=after, tail_rows=TAIL_ROWS)
     if cut is None:
         return store.metrics_after(run_id, after), events
-    history = store.metrics_at(run_id, history_steps(store, run_id), after=after, upto=cut)
-    return history + store.metrics_after(run_id, cut), events
+    return history(store, run_id, after=after, upto=cut) + store.metrics_after(run_id, cut), events
 
 
-def history_steps(store: RunStore, run_id: int) -> dict[tuple[str, str], set[int]]:
-    """The steps each series keeps in a downsampled history."""
-    per_epoch: list[tuple[str, str]] = []
+def history(store: RunStore, run_id: int, *, after: int, upto: int) -> list[MetricRecord]:
+    """The downsampled rows of the batches with after < seq <= upto, in seq order.
 
-    def limits(keys: list[tuple[str, str]]) -> dict[tuple[str, str], int]:
-        per_epoch.extend(key for key in keys if key[0] != STEP)
-        share = max(3, HISTORY_POINTS // max(1, len(per_epoch)))
-        return {key: share if key[0] != STEP else HISTORY_POINTS for key in keys}
+    An epoch's rows are stored in one batch: the seqs of the kept epochs come from one
+    series that has every epoch (the longest), then those batches are read whole by seq
+    (two queries, not one per series), keeping their per-epoch rows at the kept epochs.
+    """
+    sizes: dict[tuple[str, str], int] = {}
+
+    def limits(series: list[tuple[str, str, int]]) -> dict[tuple[str, str], int]:
+        sizes.update(((s, n), size) for s, n, size in series)
+        share = max(3, HISTORY_POINTS // max(1, sum(s != STEP for s, _, _ in series)))
+        return {key: share if key[0] != STEP else HISTORY_POINTS for key in sizes}
 
     curves = store.downsampled(run_id, limits)
     kept = {key: {p[0] for p in points} for key, points in curves.items()}
-    epochs = set().union(*(kept[key] for key in per_epoch if key in kept))  # shared steps
-    return {key: (epochs if key[0] != STEP else steps) for key, steps in kept.items()}
+    steps = {key: kept[key] for key in kept if key[0] == STEP}
+    rows = store.metrics_at(run_id, steps, after=after, upto=upto) if steps else []
+    per_epoch = [key for key in kept if key[0] != STEP]
+    epochs = set().union(*(kept[key] for key in per_epoch))  # an epoch's rows share its step
+    if epochs:
+        anchor = max(per_epoch, key=lambda key: sizes[key])
+        seqs = {r.seq for r in store.metrics_at(run_id, {anchor: epochs}, after=after, upto=upto)}
+        rows += [
+            r
+            for r in store.metrics_of_batches(run_id, seqs)
+            if r.split != STEP and r.step in epochs
+        ]
+    return sorted(rows, key=lambda r: r.seq)  # stable: each batch's rows keep their order

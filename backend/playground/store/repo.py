@@ -50,7 +50,13 @@ from playground.store.rows import (
     to_record,
     update_run,
 )
-from playground.store.series import read_after, read_at, read_downsampled, read_series
+from playground.store.series import (
+    read_after,
+    read_at,
+    read_batches,
+    read_downsampled,
+    read_series,
+)
 from playground.store.states import IllegalTransition, RunStatus
 
 MAX_PAGE = 500
@@ -309,10 +315,10 @@ class RunStore:
     def downsampled(
         self,
         run_id: int,
-        limits: Callable[[list[tuple[str, str]]], Mapping[tuple[str, str], int]],
+        limits: Callable[[list[tuple[str, str, int]]], Mapping[tuple[str, str], int]],
     ) -> dict[tuple[str, str], list[Point]]:
         """Series downsampled each to its own max_points (>= 3), as `metrics` does, in one
-        read: `limits` gets every (split, name) of the run and names those to read."""
+        read: `limits` gets every (split, name, points) of the run and names those to read."""
         with self._snapshot.connect() as conn:
             return read_downsampled(conn, run_id, limits)
 
@@ -328,6 +334,11 @@ class RunStore:
         after < seq <= upto, in seq order (a downsampled stream replay)."""
         with self._snapshot.connect() as conn:
             return read_at(conn, run_id, steps, after=after, upto=upto)
+
+    def metrics_of_batches(self, run_id: int, seqs: Collection[int]) -> list[MetricRecord]:
+        """Every metric of the batches with these seqs, in seq order."""
+        with self._snapshot.connect() as conn:
+            return read_batches(conn, run_id, seqs)
 
     def events_after(self, run_id: int, seq: int) -> list[EventRecord]:
         """Events of batches after `seq`, in seq order (stream replay)."""

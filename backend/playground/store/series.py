@@ -55,12 +55,12 @@ def read_series(
 def read_downsampled(
     conn: Connection,
     run_id: int,
-    limits: Callable[[list[tuple[str, str]]], Mapping[tuple[str, str], int]],
+    limits: Callable[[list[tuple[str, str, int]]], Mapping[tuple[str, str], int]],
 ) -> dict[tuple[str, str], list[Point]]:
-    """The series `limits` names (given every series of the run), each downsampled to its
-    own limit."""
+    """The series `limits` names (given every (split, name, points) of the run), each
+    downsampled to its own limit."""
     sizes = series_sizes(conn, run_id, None, None)
-    wanted = limits([(s, n) for s, n, _, _ in sizes])
+    wanted = limits([(s, n, size) for s, n, size, _ in sizes])
     if any(limit < 3 for limit in wanted.values()):
         raise ValueError("max_points must be at least 3")
     return {
@@ -117,6 +117,20 @@ def read_at(
         MetricRecord(q, s, e, split, name, math.nan if v is None else v)
         for q, _, s, e, split, name, v in rows
     ]
+
+
+def read_batches(conn: Connection, run_id: int, seqs: Collection[int]) -> list[MetricRecord]:
+    """Every metric of the batches with these seqs, in seq order (ix_metrics_run_id_seq)."""
+    ordered = sorted(seqs)
+    records: list[MetricRecord] = []
+    for lo in range(0, len(ordered), IN_CHUNK):
+        query = (
+            select(Metric.seq, Metric.step, Metric.epoch, Metric.split, Metric.name, Metric.value)
+            .where(Metric.run_id == run_id, Metric.seq.in_(ordered[lo : lo + IN_CHUNK]))
+            .order_by(Metric.seq, Metric.id)
+        )
+        records += map(MetricRecord._make, _driver_rows(conn, query))
+    return [r if r.value is not None else r._replace(value=math.nan) for r in records]
 
 
 def _read_downsampled(
