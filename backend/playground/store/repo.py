@@ -8,16 +8,17 @@ write lock first and waits out a busy writer (busy_timeout) instead of failing l
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
 from sqlalchemy import Double, Engine, Integer, Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from playground.store.blocks import summarize, upsert_blocks
 from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
-from playground.store.models import Run, RunEvent, RunTag, Snapshot
+from playground.store.models import Metric, Run, RunEvent, RunTag, Snapshot
 from playground.store.pagination import Keyset
 from playground.store.records import (
     Batch,
@@ -50,7 +51,13 @@ from playground.store.rows import (
     to_record,
     update_run,
 )
-from playground.store.series import read_after, read_series
+from playground.store.series import (
+    read_after,
+    read_at,
+    read_batches,
+    read_downsampled,
+    read_series,
+)
 from playground.store.states import IllegalTransition, RunStatus
 
 MAX_PAGE = 500
@@ -270,7 +277,11 @@ class RunStore:
         send ~30 a second); one commit for all that is waiting costs a fraction of one each.
         """
         with self._tx() as s:
-            return [_append_in(s, b) for b in batches]
+            seqs = [_append_in(s, b) for b in batches]
+            # The summary blocks of every batch's metrics, merged in Python first: the
+            # batches of one run mostly share their open block, so it is written once.
+            upsert_blocks(s.connection(), summarize(_rows_of(batches)))
+            return seqs
 
     def metrics(
         self,
@@ -282,8 +293,10 @@ class RunStore:
     ) -> dict[str, list[Point]]:
         """Every series of a run, keyed 'split/name', ordered by step.
 
-        With max_points (>= 3), each longer series is downsampled with LTTB on (step, value),
-        keeping its first and last points. An unknown run has no series.
+        With max_points (>= 3), each longer series is downsampled to at most max_points
+        points: its first and last points, and the lowest, highest and last point of each
+        of (max_points - 1) // 3 buckets, read from the summary blocks when the series is
+        long (store/series.py). An unknown run has no series.
         """
         if max_points is not None and max_points < 3:
             raise ValueError(f"max_points must be at least 3, got {max_points}")
@@ -294,6 +307,47 @@ class RunStore:
         """Metrics of batches after `seq`, in seq order (stream replay)."""
         with self._engine.connect() as conn:
             return read_after(conn, run_id, seq)
+
+    def replay_cut(self, run_id: int, *, after: int, tail_rows: int) -> int | None:
+        """The seq that splits the metrics of batches after `after` into a history (seq <=
+        cut) and a tail of at most `tail_rows` rows; None when they all fit in the tail."""
+        query = (
+            select(Metric.seq)
+            .where(Metric.run_id == run_id, Metric.seq > after)
+            .order_by(Metric.seq.desc())
+            .offset(tail_rows)
+            .limit(1)
+        )  # walks ix_metrics_run_id_seq backwards: tail_rows entries, however long the run
+        with self._engine.connect() as conn:
+            return conn.scalar(query)
+
+    def downsampled(
+        self,
+        run_id: int,
+        limits: Callable[[list[tuple[str, str, int]]], Mapping[tuple[str, str], int]],
+    ) -> dict[tuple[str, str], list[Point]]:
+        """Series downsampled each to its own max_points (>= 3), as `metrics` does, in one
+        read: `limits` gets every (split, name, points) of the run and names those to read."""
+        with self._snapshot.connect() as conn:
+            return read_downsampled(conn, run_id, limits)
+
+    def metrics_at(
+        self,
+        run_id: int,
+        steps: Mapping[tuple[str, str], Collection[int]],
+        *,
+        after: int,
+        upto: int,
+    ) -> list[MetricRecord]:
+        """The rows of each (split, name) series at the given steps, of the batches with
+        after < seq <= upto, in seq order (a downsampled stream replay)."""
+        with self._snapshot.connect() as conn:
+            return read_at(conn, run_id, steps, after=after, upto=upto)
+
+    def metrics_of_batches(self, run_id: int, seqs: Collection[int]) -> list[MetricRecord]:
+        """Every metric of the batches with these seqs, in seq order."""
+        with self._snapshot.connect() as conn:
+            return read_batches(conn, run_id, seqs)
 
     def events_after(self, run_id: int, seq: int) -> list[EventRecord]:
         """Events of batches after `seq`, in seq order (stream replay)."""
@@ -348,6 +402,10 @@ def _set_status_in(s: Session, change: StatusChange) -> tuple[RunRecord, list[in
     if change.after:
         seqs.append(_append_in(s, Batch(change.run_id, events=change.after)))
     return record, seqs
+
+
+def _rows_of(batches: Sequence[Batch]) -> Iterator[tuple[int, MetricRow]]:
+    return ((b.run_id, r) for b in batches for r in b.metrics)
 
 
 def _append_in(s: Session, b: Batch) -> int:

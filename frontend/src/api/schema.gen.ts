@@ -132,7 +132,8 @@ export interface paths {
   "/api/runs/{run_id}/metrics": {
     /**
      * Metrics
-     * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB).
+     * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples each
+     * longer series (its first and last points, and the lowest, highest and last of each bucket).
      */
     get: operations["metrics_api_runs__run_id__metrics_get"];
   };
@@ -6264,7 +6265,8 @@ export interface operations {
   };
   /**
    * Metrics
-   * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB).
+   * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples each
+   * longer series (its first and last points, and the lowest, highest and last of each bucket).
    */
   metrics_api_runs__run_id__metrics_get: {
     parameters: {
