@@ -57,7 +57,8 @@ typecheck: install
 	$(VENV)/bin/mypy
 
 # tests/e2e runs in `make e2e`, once, against the built app. tests/store and tests/services
-# run on SQLite and on a throwaway PostgreSQL server (tests/pg.py), hence `postgres`.
+# run on SQLite and on a throwaway PostgreSQL server (tests/pg.py), hence `postgres`, and so
+# does tests/api/test_postgres_api.py (a real server whose database is on that server).
 unit: install postgres
 	$(PY) -m pytest -q -p no:cacheprovider --ignore=tests/e2e
 

@@ -8,6 +8,9 @@ its warm worker pool (default: one worker, as `make run` starts):
    executor trains as grouped trials (ml/vectorized.py) where it can.
 
 Rounds alternate one run / sweep so a change in the machine's load hits both alike.
+Also printed: the CPU seconds the API process and its worker(s) spent on each (from
+/proc), the metric rows a sweep stored, and the API's CPU per 1,000 of them (issue 11:
+what the API costs per metric while a sweep streams in).
 
     .venv/bin/python bench/sweep_api.py [--rounds 3] [--trials 64] [--workers 1]
 """
@@ -15,6 +18,8 @@ Rounds alternate one run / sweep so a change in the machine's load hits both ali
 from __future__ import annotations
 
 import argparse
+import os
+import sqlite3
 import statistics
 import sys
 import tempfile
@@ -64,6 +69,10 @@ def one_run(client: httpx.Client) -> float:
 
 
 def sweep(client: httpx.Client, trials: int) -> float:
+    return sweep_with_id(client, trials)[0]
+
+
+def sweep_with_id(client: httpx.Client, trials: int) -> tuple[float, int]:
     seeds = max(1, trials // len(LRS))
     lrs = LRS[: trials // seeds]
     body = {"name": "bench", "base": SPIRAL, "grid": {"training.optimizer.lr": lrs},
@@ -79,12 +88,36 @@ def sweep(client: httpx.Client, trials: int) -> float:
         time.sleep(0.05)
     if view["counts"].get("succeeded") != trials:
         raise RuntimeError(f"sweep ended {view['status']}: {view['counts']}")
-    return time.perf_counter() - start
+    return time.perf_counter() - start, sweep_id
 
 
 def _summary(client: httpx.Client, sweep_id: int) -> dict[str, Any]:
     listed: list[dict[str, Any]] = client.get("/api/sweeps", params={"limit": 5}).json()
     return next(s for s in listed if s["id"] == sweep_id)
+
+
+def cpu_seconds(pid: int) -> dict[str, float]:
+    """User + system CPU seconds of a process ("api") and of each of its children."""
+    tick = os.sysconf("SC_CLK_TCK")
+
+    def stat(p: int) -> list[str]:
+        return Path(f"/proc/{p}/stat").read_text().rsplit(")", 1)[1].split()
+
+    seconds = {"api": (int(stat(pid)[11]) + int(stat(pid)[12])) / tick}
+    for entry in Path("/proc").iterdir():
+        try:
+            fields = stat(int(entry.name)) if entry.name.isdigit() else None
+        except OSError:  # gone meanwhile
+            continue
+        if fields is not None and int(fields[1]) == pid:
+            seconds[f"worker {entry.name}"] = (int(fields[11]) + int(fields[12])) / tick
+    return seconds
+
+
+def metric_rows(database: Path, sweep_id: int) -> int:
+    query = "SELECT count(*) FROM metrics WHERE run_id IN (SELECT id FROM runs WHERE sweep_id = ?)"
+    with sqlite3.connect(f"file:{database}?mode=ro", uri=True) as conn:
+        return int(conn.execute(query, (sweep_id,)).fetchone()[0])
 
 
 def main() -> None:
@@ -93,24 +126,47 @@ def main() -> None:
     parser.add_argument("--trials", type=int, nargs="+", default=[64])
     parser.add_argument("--workers", type=int, default=1)
     args = parser.parse_args()
+    cpu: dict[str, list[tuple[float, float, int]]] = {}  # api s, workers s, metric rows
     with tempfile.TemporaryDirectory() as tmp:
         server = Server(Path(tmp), workers=args.workers).start()
+        assert server.proc is not None
+        pid = server.proc.pid
         try:
             with httpx.Client(base_url=server.url, timeout=60) as client:
                 one_run(client)  # warm the data set cache and the first-call paths
                 times: dict[str, list[float]] = {"one run": []}
                 for _ in range(args.rounds):
+                    before = cpu_seconds(pid)
                     times["one run"].append(one_run(client))
+                    cpu.setdefault("one run", []).append((*_spent(before, pid), 0))
                     for n in args.trials:
-                        times.setdefault(f"sweep of {n}", []).append(sweep(client, n))
+                        before = cpu_seconds(pid)
+                        wall, sweep_id = sweep_with_id(client, n)
+                        times.setdefault(f"sweep of {n}", []).append(wall)
+                        rows = metric_rows(Path(tmp) / "playground.db", sweep_id)
+                        cpu.setdefault(f"sweep of {n}", []).append((*_spent(before, pid), rows))
         finally:
             server.stop()
     base = statistics.median(times["one run"])
-    print(f"{'':>14} {'median s':>9} {'runs':>24} {'x one run':>10}")
+    print(f"{'':>14} {'median s':>9} {'runs':>24} {'x one run':>10}"
+          f" {'API CPU s':>10} {'worker CPU s':>13} {'metric rows':>12} {'API ms/1k rows':>15}")  # fmt: skip
     for name, values in times.items():
         shown = " ".join(f"{v:.1f}" for v in values)
+        api = statistics.median(c[0] for c in cpu[name])
+        workers = statistics.median(c[1] for c in cpu[name])
+        rows = statistics.median(c[2] for c in cpu[name])
+        per_k = f"{statistics.median(1000 * c[0] / c[2] * 1000 for c in cpu[name]):15.1f}" if rows else f"{'':>15}"  # fmt: skip
         print(f"{name:>14} {statistics.median(values):9.2f} {shown:>24} "
-              f"{statistics.median(values) / base:10.2f}")  # fmt: skip
+              f"{statistics.median(values) / base:10.2f} {api:10.2f} {workers:13.2f} "
+              f"{rows:12.0f} {per_k}")  # fmt: skip
+
+
+def _spent(before: dict[str, float], pid: int) -> tuple[float, float]:
+    """CPU seconds the API and its workers spent since `before`."""
+    now = cpu_seconds(pid)
+    api = now["api"] - before["api"]
+    workers = sum(v - before.get(k, 0.0) for k, v in now.items() if k != "api")
+    return api, workers
 
 
 if __name__ == "__main__":

@@ -56,6 +56,20 @@ def sqlite_template(config: pytest.Config) -> Path:
 
 
 @contextmanager
+def server_env(backend: str, config: pytest.Config) -> Iterator[dict[str, str]]:
+    """The settings that put a test server's database on `backend`: none for SQLite (the
+    server makes its own file in its data directory), PLAYGROUND_DATABASE_URL of a new
+    migrated database on the session's PostgreSQL server for PostgreSQL (which skips the
+    test, or fails it under CI, where there is none). Dropped afterwards: stop the server
+    first (DROP ... FORCE would cut its connections)."""
+    if backend == "sqlite":
+        yield {}
+        return
+    with pg.server(config).database() as url:
+        yield {"PLAYGROUND_DATABASE_URL": url}
+
+
+@contextmanager
 def _engine(url: str) -> Iterator[Engine]:
     engine = make_engine(url)
     try:

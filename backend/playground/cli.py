@@ -41,12 +41,15 @@ def _settings(data_dir: Path | None) -> Settings:
     return Settings(data_dir=data_dir) if data_dir else Settings()
 
 
-def load_spec(path: Path) -> RunSpec:
-    """Parse a spec file; raises SpecError with JSON paths for bad JSON or fields."""
+def load_spec(path: Path, device: str | None = None) -> RunSpec:
+    """Parse a spec file, `device` in place of its training.device when given; raises
+    SpecError with JSON paths for bad JSON or fields."""
     try:
         raw = json.loads(path.read_text())
     except json.JSONDecodeError as e:
         raise SpecError.at((), f"not valid JSON: {e}", "json_invalid") from e
+    if device is not None and isinstance(raw, dict) and isinstance(raw.get("training", {}), dict):
+        raw["training"] = {**raw.get("training", {}), "device": device}  # validated below
     try:
         return RunSpec.model_validate(raw)
     except ValidationError as e:
@@ -254,9 +257,10 @@ class _StartHooks(Hooks):
     """Keeps what the run started with (versions, torch threads included) for the output."""
 
     versions: dict[str, str] | None = None
+    device: str | None = None
 
     def on_start(self, start: RunStart) -> None:
-        self.versions = start.versions
+        self.versions, self.device = start.versions, start.device
 
 
 class _ProgressHooks(_StartHooks):
@@ -282,11 +286,16 @@ def train_cmd(
         min=1,
         help="torch intra-op threads (default: from the model's size and the cores free).",
     ),
+    device: str | None = typer.Option(
+        None,
+        "--device",
+        help='Train on "cpu", "cuda" or "cuda:N" (default: the spec\'s training.device).',
+    ),
 ) -> None:
     """Train a spec and print its test metrics (exit code 0 only when it succeeded)."""
     settings = _settings(data_dir)
     try:
-        spec = load_spec(spec_file)
+        spec = load_spec(spec_file, device)
     except SpecError as e:
         result = RunResult("failed", error=str(e))
         _finish(result, as_json, errors=e.errors)
@@ -303,7 +312,7 @@ def train_cmd(
         with Progress(*columns, console=console) as progress:
             hooks = _ProgressHooks(progress, spec.training.epochs)
             result = train(spec, hooks, **kwargs)
-    _finish(result, as_json, versions=hooks.versions)
+    _finish(result, as_json, versions=hooks.versions, device=hooks.device)
 
 
 def _finish(
@@ -311,12 +320,13 @@ def _finish(
     as_json: bool,
     errors: list[ErrorItem] | None = None,
     versions: dict[str, str] | None = None,
+    device: str | None = None,
 ) -> None:
     if as_json:
         payload = {
             "status": result.status, "epochs": result.epochs, "test": result.test or None,
             "summary": (result.summary or {}).get("layers", []), "error": result.error,
-            "versions": versions,
+            "versions": versions, "device": device, "seconds": result.seconds,
         }  # fmt: skip
         if errors:
             payload["errors"] = [e.as_dict() for e in errors]

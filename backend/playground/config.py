@@ -30,7 +30,16 @@ class Settings(BaseSettings):
     database_url: str | None = Field(
         None, description="SQLAlchemy URL; default sqlite:///<data_dir>/playground.db."
     )
-    workers: int = Field(1, ge=1, le=64, description="CPU worker processes (GPUs: one each).")
+    workers: int = Field(
+        1, ge=1, le=64, description="CPU worker processes (with GPUs: workers_per_gpu each)."
+    )
+    workers_per_gpu: int = Field(
+        1,
+        ge=1,
+        le=32,
+        description="Local worker processes per visible GPU, each training one run at a time "
+        "(a tiny net leaves a GPU mostly idle: 4 share one well); ignored without GPUs.",
+    )
     executor: Literal["local", "ray"] = Field(
         "local",
         description="Where runs train: 'local' (worker processes on this machine) or 'ray' "
@@ -143,8 +152,9 @@ class Settings(BaseSettings):
 
     max_running_per_user: int | None = Field(
         None, ge=1, le=64,
-        description="Workers one user's runs may hold at once (default: all of them); the "
-        "others wait for that user's runs to end while other users' runs start.",
+        description="Workers (with Ray: actors) one user's runs may hold at once (default: "
+        "all of them); the others wait for that user's runs to end while other users' runs "
+        "start.",
     )  # fmt: skip
 
     @property

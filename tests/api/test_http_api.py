@@ -7,6 +7,7 @@ import json
 import os
 import signal
 import time
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -267,24 +268,43 @@ def test_patch_rerun_delete_and_list(server: Server, client: httpx.Client) -> No
 def test_restart_fails_running_and_resumes_queued(tmp_path: Path) -> None:
     srv = Server(tmp_path / "restart", workers=1).start()
     try:
-        with srv.client() as c:
-            running = c.post("/api/runs", json=long_run()).json()["id"]
-            queued = c.post("/api/runs", json=small(epochs=2)).json()["id"]
-            wait_status(c, running, {"running"}, timeout=60)
-        old_workers = srv.worker_pids()
-        srv.stop(signal.SIGKILL)  # a crash: nothing gets to clean up
-        srv.start()
-        with srv.client() as c:
-            interrupted = c.get(f"/api/runs/{running}").json()
-            assert interrupted["status"] == "failed"
-            assert interrupted["error"] == "interrupted by server restart"
-            assert wait_status(c, queued, {"succeeded", "failed"})["status"] == "succeeded"
-            # The stored history of the interrupted run survived the crash.
-            assert c.get(f"/api/runs/{running}/metrics").json()["series"]["val/loss"]
-        # Workers of the killed server see their pipe close and exit by themselves.
-        assert _all_exit(old_workers, within=15), "orphaned worker processes"
+        check_restart_recovery(srv)
     finally:
         srv.stop()
+
+
+def check_restart_recovery(srv: Server) -> None:
+    """Kill the server while every worker trains a run and one more run waits; started
+    again, it ends the interrupted runs with the reason, keeps their history, trains the
+    waiting one, and the old workers have exited. Leaves `srv` running."""
+    with srv.client() as c:
+        running = [c.post("/api/runs", json=long_run()).json()["id"] for _ in range(srv.workers)]
+        queued = c.post("/api/runs", json=small(epochs=2)).json()["id"]
+        for run_id in running:
+            wait_status(c, run_id, {"running"}, timeout=60)
+        # Their first epochs are stored (the writer thread batches them) before the crash.
+        for run_id in running:
+            _until(lambda r=run_id: "val/loss" in c.get(f"/api/runs/{r}/metrics").json()["series"])
+    old_workers = srv.worker_pids()
+    srv.stop(signal.SIGKILL)  # a crash: nothing gets to clean up
+    srv.start()
+    with srv.client() as c:
+        for run_id in running:
+            interrupted = c.get(f"/api/runs/{run_id}").json()
+            assert interrupted["status"] == "failed"
+            assert interrupted["error"] == "interrupted by server restart"
+            # The stored history of the interrupted run survived the crash.
+            assert c.get(f"/api/runs/{run_id}/metrics").json()["series"]["val/loss"]
+        assert wait_status(c, queued, {"succeeded", "failed"})["status"] == "succeeded"
+    # Workers of the killed server see their pipe close and exit by themselves.
+    assert _all_exit(old_workers, within=15), "orphaned worker processes"
+
+
+def _until(done: Callable[[], bool], timeout: float = 30) -> None:
+    deadline = time.monotonic() + timeout
+    while not done():
+        assert time.monotonic() < deadline, "timed out"
+        time.sleep(0.05)
 
 
 def _all_exit(pids: list[int], within: float) -> bool:
@@ -339,3 +359,55 @@ def test_a_spec_nested_too_deep_is_a_422_at_model(client: httpx.Client) -> None:
     )
     r = client.post("/api/validate", content=deep, headers={"content-type": "application/json"})
     assert r.status_code in (400, 422)  # refused as a body, never a 500
+
+
+def test_a_late_viewer_of_a_long_run_gets_a_bounded_replay_then_the_live_tail(
+    server: Server, client: httpx.Client
+) -> None:
+    # A step-loss report every step: a few thousand rows of history in a few seconds.
+    spec = spec_dict(training={"epochs": 5000, "batch_size": 4, "log_every": 1})
+    run_id = client.post("/api/runs", json=spec).json()["id"]
+    wait_status(client, run_id, {"running"})
+    run = f"/api/runs/{run_id}"
+    deadline = time.monotonic() + 120
+    while client.get(run).json()["epochs_done"] < 250:
+        assert time.monotonic() < deadline, "the run trains too slowly"
+        time.sleep(0.1)
+    # Paused, the history is fixed while the viewer connects: its replay ends at held_seq.
+    assert client.post(f"{run}/pause").status_code == 200
+    held_seq = 0
+    while (now := client.get(run).json())["last_seq"] != held_seq:
+        held_seq = now["last_seq"]
+        time.sleep(1.0)
+    stored_steps = len(
+        client.get(f"{run}/metrics", params={"split": "step"}).json()["series"]["step/loss"]
+    )
+
+    async def watch() -> list[dict[str, Any]]:
+        out: list[dict[str, Any]] = []
+        async with websockets.connect(f"{server.ws_url}{run}/stream", max_size=None) as ws:
+            while not out or out[-1]["seq"] < held_seq:
+                out.extend(json.loads(await asyncio.wait_for(ws.recv(), 60)))
+            assert client.post(f"{run}/resume").status_code == 200
+            while max(epochs_of(out)) < now["epochs_done"] + 5:
+                out.extend(json.loads(await asyncio.wait_for(ws.recv(), 60)))
+            assert client.post(f"{run}/cancel").status_code == 200
+            async for raw in ws:
+                out.extend(json.loads(raw))
+        return out
+
+    msgs = asyncio.run(watch())
+    STREAM.validate_python(msgs)
+    seqs = sorted({m["seq"] for m in msgs})
+    assert [m["seq"] for m in msgs] == sorted(m["seq"] for m in msgs)
+    replayed_steps = [m["step"] for m in msgs if m["type"] == "step" and m["seq"] <= held_seq]
+    assert stored_steps > 6_000
+    # The history's 1,000-point curve, then the tail's rows (<= 2,000 rows in all).
+    assert len(replayed_steps) <= 1_000 + 2_000
+    steps = [m["step"] for m in msgs if m["type"] == "step"]
+    assert steps == sorted(set(steps))
+    assert epochs_of(msgs) == sorted(set(epochs_of(msgs)))
+    # The newest stored batches and everything live come whole: no seq missing.
+    assert set(range(held_seq - 10, seqs[-1] + 1)) <= set(seqs)
+    assert msgs[-1]["type"] == "status"
+    assert msgs[-1]["status"] == "cancelled"

@@ -5,7 +5,7 @@
 - `api` (function): an httpx client on that server, to create runs the way a user's other
   tab would.
 - `browser` (session): Debian's Chromium, headless, through Playwright's sync API.
-- `page` (function): a new browser context (1280x900, base URL = the server, so
+- `page` (function): a new browser context (1280x900 or E2E_VIEWPORT, base URL = the server, so
   `page.goto("/")` works) and its page. A console error or an uncaught exception on the page
   fails the test at teardown; `@pytest.mark.allow_page_errors("regex", ...)` allows the
   errors that match (no pattern: all), for tests that break the server or the websocket on

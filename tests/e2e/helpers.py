@@ -24,7 +24,15 @@ CHROMIUM_ARGS = [
     "--disable-component-update",
     "--disable-sync",
 ]
-VIEWPORT: ViewportSize = {"width": 1280, "height": 900}
+
+
+def _viewport() -> ViewportSize:
+    """1280x900, or E2E_VIEWPORT ("1920x1080") to look at every screen on a wide monitor."""
+    width, _, height = os.environ.get("E2E_VIEWPORT", "1280x900").partition("x")
+    return {"width": int(width), "height": int(height)}
+
+
+VIEWPORT: ViewportSize = _viewport()
 
 
 def frontend_dir() -> Path:

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Page, expect
 
+from tests.e2e.helpers import shot
 from tests.server import Server
 
 PASSWORD = "correct horse battery"
@@ -44,6 +45,7 @@ def test_log_in_see_the_user_and_log_out(page: Page) -> None:
     page.get_by_label("Password").fill("not the password")
     page.get_by_role("button", name="Log in").click()
     expect(page.get_by_role("alert")).to_have_text("Wrong user name or password.")
+    shot(page, "login")
 
     page.get_by_label("Password").fill(PASSWORD)
     page.get_by_role("button", name="Log in").click()

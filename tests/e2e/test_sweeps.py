@@ -1,4 +1,5 @@
-"""Sweeps in a real browser: build one from the playground, watch its trials, ablate a run."""
+"""Sweeps in a real browser: build one from the playground, watch its trials, ablate a run,
+ensemble the best trials from the results table."""
 
 from __future__ import annotations
 
@@ -10,6 +11,7 @@ import pytest
 from playwright.sync_api import Page, expect
 
 from tests.e2e.helpers import shot
+from tests.e2e.test_runs import quick_spec
 from tests.server import wait_status
 
 SWEEP_TIMEOUT_MS = 180_000  # 4 small runs on 2 workers of a loaded 2-core machine
@@ -62,7 +64,9 @@ def test_lr_by_seed_sweep_from_the_playground(page: Page) -> None:
     assert values == sorted(values, reverse=True), values
     # A click on a header sorts by it; again, the other way.
     page.get_by_test_id("sort-param:training.optimizer.lr").click()
-    lrs = page.locator('[data-testid="trial-row"] td:nth-child(2)').all_inner_texts()
+    lrs = page.locator(
+        '[data-testid="trial-row"] td[data-param="training.optimizer.lr"]'
+    ).all_inner_texts()
     assert lrs == ["0.03", "0.03", "0.3", "0.3"], lrs
     expect(page.get_by_test_id("parallel-coords")).to_have_attribute("data-lines", "4")
     shot(page, "sweep-done")
@@ -76,6 +80,7 @@ def test_lr_by_seed_sweep_from_the_playground(page: Page) -> None:
     # The list links back to it.
     page.goto("/#/sweeps")
     expect(page.get_by_test_id("sweep-row").filter(has_text="e2e sweep").first).to_be_visible()
+    shot(page, "sweeps-list")
 
 
 def dropout_spec() -> dict[str, Any]:
@@ -132,3 +137,61 @@ def test_a_sweep_over_the_trial_limit_is_refused_with_the_reason(page: Page) -> 
     expect(builder.get_by_test_id("sweep-error")).to_contain_text("320 trials")
     expect(page).to_have_url(re.compile(r"#/play"))
     expect(builder.get_by_test_id("sweep-start")).to_be_enabled()
+
+
+def test_ensemble_the_best_trials_of_a_sweep(page: Page, api: httpx.Client) -> None:
+    base = quick_spec("e2e sweep ensemble", 0.1)
+    base["training"]["epochs"] = 12  # trained enough that the accuracies mean something
+    sweep = {
+        "name": "e2e sweep ensemble",
+        "base": base,
+        "grid": {"training.optimizer.lr": [0.1, 0.3]},
+        "seeds": 2,
+    }
+    response = api.post("/api/sweeps", json=sweep)
+    assert response.status_code == 201, response.text
+    sweep_id = response.json()["id"]
+
+    page.goto(f"/#/sweeps/{sweep_id}")
+    expect(page.get_by_test_id("sweep-status")).to_have_attribute(
+        "data-status", "succeeded", timeout=SWEEP_TIMEOUT_MS
+    )
+    bar = page.get_by_test_id("sweep-ensemble")
+    expect(bar).to_contain_text("An ensemble averages the predictions")
+    # Every trial succeeded, so every one can be picked and nothing is explained away.
+    expect(page.get_by_test_id("trial-pick")).to_have_count(4)
+    for box in page.get_by_test_id("trial-pick").all():
+        expect(box).to_be_enabled()
+    expect(page.get_by_test_id("ensemble-blocked")).to_have_count(0)
+
+    # The table starts best first (the sweep's metric), so the best 3 are its first 3 rows.
+    rows = page.get_by_test_id("trial-row")
+    expect(rows.first).to_have_attribute("data-best", "true")
+    best = [rows.nth(i).get_attribute("data-run-id") for i in range(3)]
+    expect(bar.get_by_test_id("ensemble-best")).to_have_text("Ensemble the best 4")  # k <= trials
+    bar.get_by_test_id("ensemble-k").fill("3")
+    bar.get_by_test_id("ensemble-best").click()
+
+    table = page.get_by_test_id("ensemble-table")
+    expect(table.locator("tbody tr")).to_have_count(4)  # three members and the ensemble
+    links = table.locator("tbody tr a")
+    expect(links).to_have_count(3)
+    assert [(a.get_attribute("href") or "").split("/")[-1] for a in links.all()] == best
+    expect(links.first).to_contain_text("Trial ")
+    expect(table).to_contain_text("Ensemble (mean probability)")
+    # Each member's test accuracy and the ensemble's, and the one comparison to look at.
+    for row in table.locator("tbody tr").all():
+        expect(row.locator("td").nth(1)).to_have_text(re.compile(r"^\d+\.\d %$"))
+    expect(page.get_by_test_id("ensemble-verdict")).to_contain_text("for the mean member")
+    for i in range(3):
+        expect(rows.nth(i).get_by_test_id("trial-pick")).to_be_checked()
+    expect(rows.nth(3).get_by_test_id("trial-pick")).not_to_be_checked()
+    shot(page, "sweep-ensemble")
+    page.set_viewport_size({"width": 1920, "height": 1080})
+    shot(page, "sweep-ensemble-1920")
+
+    # Picked by hand: drop one of the three, score the other two.
+    rows.nth(2).get_by_test_id("trial-pick").uncheck()
+    bar.get_by_test_id("ensemble-selected").click()
+    expect(table.locator("tbody tr")).to_have_count(3)
+    expect(table.locator("tbody tr a")).to_have_count(2)

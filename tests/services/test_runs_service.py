@@ -7,8 +7,9 @@ import json
 import math
 
 import pytest
+from sqlalchemy import event as sa_event
 
-from playground.executors.events import Finished, Progress, Started
+from playground.executors.events import Event, Finished, Progress, Started
 from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, RunResult, RunStart, StepReport
 from playground.ml.spec import RunSpec
@@ -161,3 +162,38 @@ def test_progress_nobody_watches_is_stored_but_not_rendered(service: Service) ->
     assert [m["type"] for m in replay.messages] == [
         "status", "status", "start", "step", "epoch", "result", "status",
     ]  # fmt: skip
+
+
+def test_a_groups_interleaved_events_are_stored_in_few_commits_each_run_in_order(
+    service: Service,
+) -> None:
+    """Trials of a group start together and end interleaved with their last progress; the
+    writer stores them in one commit per kind where each run's order allows, and every
+    run's replay is what it would be alone."""
+    runs = [service.runs.create(spec=make_spec()) for _ in range(3)]
+    events = [_train_events(r.id) for r in runs]
+    second = [Progress(r.id, steps=[StepReport(2, 1, 0.6)]) for r in runs]
+    burst: list[Event] = [e[0] for e in events] + [e[1] for e in events]  # starts, progress
+    for e, more in zip(events, second, strict=True):
+        burst += [more, e[2]]  # progress, end, progress, end, ...
+    commits: list[object] = []
+    engine = service.runs.store._engine
+
+    def count(conn: object) -> None:
+        commits.append(conn)
+
+    sa_event.listen(engine, "commit", count)
+    try:
+        service.runs.manager._handle_all(burst)
+    finally:
+        sa_event.remove(engine, "commit", count)
+    service.settle()
+
+    assert len(commits) == 3  # the starts, all the progress, the ends
+    for run in runs:
+        replay = service.runs.replay(run_id=run.id, after=0)
+        assert replay is not None
+        assert [m["type"] for m in replay.messages] == [
+            "status", "status", "start", "step", "epoch", "step", "result", "status",
+        ]  # fmt: skip
+        assert service.runs.get(run.id).status == RunStatus.SUCCEEDED

@@ -65,26 +65,6 @@ def test_replay_after_a_seq(store: RunStore) -> None:
     assert [e.seq for e in store.events_after(run.id, 0)] == [1]  # only the creation's status
 
 
-def test_replay_rows_read_the_run_and_what_came_after_a_seq_together(store: RunStore) -> None:
-    run = new_run(store)
-    seqs = [
-        store.append(run.id, metrics=[MetricRow(i, 0, "train", "loss", math.nan if i else 0.5)])
-        for i in range(2)
-    ]
-    store.append(run.id, events=[("boundary", {"grid": [0.5]})])
-    found = store.replay_rows(run.id, seqs[0])
-    assert found is not None
-    rec, metrics, events = found
-    assert rec == store.get_run(run.id)
-    assert rec.last_seq == seqs[1] + 1
-    assert [(m.seq, m.step) for m in metrics] == [(seqs[1], 1)]
-    assert math.isnan(metrics[0].value)  # as metrics_after gives it
-    assert events == store.events_after(run.id, seqs[0])
-    assert [e.type for e in events] == ["boundary"]
-    assert store.replay_rows(run.id, 0) is not None
-    assert store.replay_rows(run.id + 1, 0) is None
-
-
 def test_epochs_done_and_best_val_accuracy(store: RunStore) -> None:
     run = new_run(store)
 

@@ -1,4 +1,4 @@
-"""LTTB against series whose right answer is known."""
+"""Bucketed extremes: at most max_points points, first and last exact, spikes kept."""
 
 from __future__ import annotations
 
@@ -6,52 +6,62 @@ import math
 
 import pytest
 
-from playground.store.downsample import lttb
+from playground.store.downsample import Piece, buckets_for, extremes, piece_of
+from playground.store.records import Point
 
 
-def test_hand_worked_example() -> None:
-    # One bucket (points 1..3) between first and last: the peak makes the largest triangle.
-    assert lttb([0, 1, 2, 3, 4], [0, 1, 5, 1, 0], 3) == [0, 2, 4]
+def raw(points: list[Point]) -> list[Piece]:
+    return [piece_of(p) for p in points]
 
 
-@pytest.mark.parametrize("size", [0, 1, 2, 5, 10])
-def test_fewer_points_than_max_are_all_kept(size: int) -> None:
-    xs = list(range(size))
-    assert lttb(xs, [x * x for x in xs], 10) == xs
+def test_short_series_keeps_every_point() -> None:
+    points = [(i, 0, float(i)) for i in range(10)]
+    assert extremes(raw(points), 100) == points
 
 
-def test_monotone_series_one_point_per_bucket() -> None:
-    xs = list(range(1000))
-    kept = lttb(xs, [math.sqrt(x) for x in xs], 50)
-    assert len(kept) == 50
-    assert (kept[0], kept[-1]) == (0, 999)
-    assert kept == sorted(set(kept))
-    # Every bucket of ~20.8 points contributes exactly one point.
-    buckets = [1 + b * 998 // 48 for b in range(49)]
-    for b, index in enumerate(kept[1:-1]):
-        assert buckets[b] <= index < buckets[b + 1]
+def test_spike_dip_and_ends_survive() -> None:
+    points = [(i, i // 100, math.sin(i / 50)) for i in range(10_000)]
+    points[4321] = (4321, 43, 99.0)
+    points[777] = (777, 7, -99.0)
+    out = extremes(raw(points), 100)
+    assert len(out) <= 100
+    assert {points[4321], points[777], points[0], points[-1]} <= set(out)
+    assert out[0] == points[0]
+    assert out[-1] == points[-1]
+    assert [p[0] for p in out] == sorted({p[0] for p in out})
 
 
-@pytest.mark.parametrize("height", [100.0, -100.0])
-def test_spike_survives(height: float) -> None:
-    ys = [math.sin(x / 500) for x in range(10_000)]
-    ys[4321] = height
-    kept = lttb(list(range(10_000)), ys, 20)
-    assert 4321 in kept
-    assert len(kept) == 20
+def test_blocks_give_the_same_extremes_as_their_points() -> None:
+    points = [(i, 0, float((i * 7919) % 1000)) for i in range(6_400)]
+    blocks: list[Piece] = []
+    for lo in range(0, len(points), 64):
+        part = points[lo : lo + 64]
+        low = min(part, key=lambda p: (p[2], p[0]))
+        high = min(part, key=lambda p: (-p[2], p[0]))
+        blocks.append((len(part), *part[0], *part[-1], *low, *high))
+    # 100 blocks in 33 buckets: the global extremes are among the kept points either way.
+    from_blocks = extremes(blocks, 100)
+    assert min(p[2] for p in from_blocks) == 0.0
+    assert max(p[2] for p in from_blocks) == 999.0
+    assert from_blocks[-1] == points[-1]
 
 
-def test_uneven_steps() -> None:
-    xs = [x * x for x in range(300)]  # x spacing grows
-    ys = [1.0] * 300
-    ys[150] = 9.0
-    kept = lttb(xs, ys, 10)
-    assert 150 in kept
-    assert (kept[0], kept[-1]) == (0, 299)
+def test_nan_first_and_last_are_kept() -> None:
+    points = [(i, 0, math.nan if i in (0, 999) else 1.0) for i in range(1_000)]
+    out = extremes(raw(points), 10)
+    assert len(out) <= 10
+    assert math.isnan(out[0][2])
+    assert math.isnan(out[-1][2])
+    assert (out[0][0], out[-1][0]) == (0, 999)
 
 
-def test_bad_arguments() -> None:
+def test_three_points_keep_the_farthest_extreme() -> None:
+    points = [(i, 0, 0.0) for i in range(100)]
+    points[50] = (50, 0, 7.0)
+    assert extremes(raw(points), 3) == [points[0], points[50], points[-1]]
+    assert buckets_for(1000) == 333
+
+
+def test_too_few_points() -> None:
     with pytest.raises(ValueError, match="at least 3"):
-        lttb([0, 1, 2, 3], [0, 1, 2, 3], 2)
-    with pytest.raises(ValueError, match="ys has"):
-        lttb([0, 1], [0], 3)
+        extremes(raw([(0, 0, 1.0)]), 2)

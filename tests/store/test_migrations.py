@@ -59,7 +59,7 @@ def test_migrate_twice_is_a_no_op(engine: Engine) -> None:
     assert schema() == before
     with engine.connect() as conn:
         assert (
-            conn.scalar(text("SELECT version_num FROM alembic_version")) == "0006"
+            conn.scalar(text("SELECT version_num FROM alembic_version")) == "0007"
         )  # the newest revision
 
 

@@ -9,7 +9,6 @@ import pytest
 from sqlalchemy import Engine
 
 from playground.store import (
-    IllegalTransition,
     RunNotFoundError,
     RunStatus,
     RunStore,
@@ -125,34 +124,6 @@ def test_lifecycle_fields(store: RunStore) -> None:
         "running",
         "succeeded",
     ]
-
-
-def test_start_stores_the_status_and_the_start_event_in_one_commit(store: RunStore) -> None:
-    run = new_run(store)
-    started, seq = store.start(
-        run.id, device="cpu", summary={"layers": []}, versions={"torch": "2"},
-        events=[("start", {"seed": 0})],
-    )  # fmt: skip
-    assert (started.status, started.device, started.summary) == (S.RUNNING, "cpu", {"layers": []})
-    assert started.started_at is not None
-    # As set_status then append: the status event first, the start event under the next seq.
-    assert (started.last_seq, seq) == (2, 3)
-    stored = [(e.seq, e.type, e.payload) for e in store.events_after(run.id, 0)]
-    assert stored[1:] == [
-        (2, "status", {"status": "running", "error": None}),
-        (3, "start", {"seed": 0}),
-    ]
-    assert status_of(store, run.id) == S.RUNNING
-
-
-def test_start_of_a_run_not_queued_stores_nothing(store: RunStore) -> None:
-    run = new_run(store)
-    store.set_status(run.id, S.CANCELLED)
-    with pytest.raises(IllegalTransition):
-        store.start(run.id, device="cpu", summary={}, versions={}, events=[("start", {})])
-    assert [e.type for e in store.events_after(run.id, 0)] == ["status", "status"]
-    with pytest.raises(RunNotFoundError):
-        store.start(99, device="cpu", summary={}, versions={}, events=[("start", {})])
 
 
 def test_failure_keeps_its_message(store: RunStore) -> None:

@@ -12,10 +12,12 @@ from playground.store import (
     ACTIVE,
     TERMINAL,
     IllegalTransition,
+    RunNotFoundError,
     RunStatus,
     RunStore,
     check_transition,
 )
+from playground.store.records import StatusChange
 from tests.store.builders import new_run, status_of
 
 S = RunStatus
@@ -92,3 +94,45 @@ def test_check_constraint_rejects_raw_sql(store: RunStore, engine: Engine) -> No
                 text("UPDATE runs SET status = :s WHERE id = :id"),
                 {"s": status.value, "id": run.id},
             )
+
+
+def test_set_statuses_moves_many_in_one_transaction_with_their_events(store: RunStore) -> None:
+    started, finished, refused = (new_run(store, n) for n in ("a", "b", "c"))
+    store.set_status(finished.id, S.RUNNING)
+    store.set_status(refused.id, S.CANCELLED)
+    before = {r.id: store.get_run(r.id).last_seq for r in (started, finished, refused)}  # type: ignore[union-attr]
+
+    outcomes = store.set_statuses([
+        StatusChange(started.id, S.RUNNING, {"device": "cpu"}, after=[("start", {"k": 1})]),
+        StatusChange(finished.id, S.SUCCEEDED, {"result": {"test": {"accuracy": 0.9}}},
+                     before=[("result", {"test": {"accuracy": 0.9}})]),
+        StatusChange(refused.id, S.SUCCEEDED, {}, before=[("result", {"late": True})]),
+    ])  # fmt: skip
+
+    first, second, third = outcomes
+    assert not isinstance(first, IllegalTransition)
+    assert not isinstance(second, IllegalTransition)
+    assert (first[0].status, first[0].device) == (S.RUNNING, "cpu")
+    assert (second[0].status, second[0].test_accuracy) == (S.SUCCEEDED, 0.9)
+    assert isinstance(third, IllegalTransition)  # cancelled stays cancelled
+    assert status_of(store, refused.id) == S.CANCELLED
+    # In order: the status event, then the start report; the result, then the final status.
+    types = {
+        r.id: [e.type for e in store.events_after(r.id, before[r.id])]
+        for r in (started, finished, refused)
+    }
+    assert types == {started.id: ["status", "start"], finished.id: ["result", "status"],
+                     refused.id: ["result"]}  # fmt: skip
+    assert first[1] == [before[started.id] + 2]  # the start report's seq, after the status
+    assert second[1] == [before[finished.id] + 1]  # the result's seq, before the status
+
+
+def test_set_statuses_stores_nothing_when_a_run_is_missing(store: RunStore) -> None:
+    run = new_run(store)
+    with pytest.raises(RunNotFoundError):
+        store.set_statuses([
+            StatusChange(run.id, S.RUNNING, {}, after=[("start", {})]),
+            StatusChange(run.id + 99, S.RUNNING, {}),
+        ])  # fmt: skip
+    assert status_of(store, run.id) == S.QUEUED
+    assert [e.type for e in store.events_after(run.id, 0)] == ["status"]

@@ -34,6 +34,17 @@ def test_train_json_prints_one_result_object(tmp_path: Path) -> None:
     assert result["summary"][0]["output_shape"] == [8]
 
 
+def test_train_device_option_replaces_the_specs_device(tmp_path: Path) -> None:
+    spec = write(tmp_path, spec_dict(training={"epochs": 1, "device": "cuda:7"}))
+    proc = run_cli("train", spec, "--json", "--device", "cpu")
+    assert proc.returncode == 0, proc.stderr
+    assert json.loads(proc.stdout)["device"] == "cpu"
+    proc = run_cli("train", spec, "--json", "--device", "tpu")
+    assert proc.returncode == 1
+    (error,) = json.loads(proc.stdout)["errors"]
+    assert error["path"] == "training.device"
+
+
 def test_train_json_regression_keys(tmp_path: Path) -> None:
     raw = spec_dict(data={"dataset": "plane", "n_samples": 100}, model=layers(linear(1)))
     result = json.loads(run_cli("train", write(tmp_path, raw), "--json").stdout)

@@ -7,6 +7,7 @@ from pydantic import ValidationError
 
 from playground.api.main import make_executor
 from playground.config import Settings
+from playground.executors import host
 from playground.executors.local import LocalExecutor
 
 
@@ -32,8 +33,21 @@ def test_the_local_pool_is_the_default_and_ray_is_chosen_by_name(
 @pytest.mark.parametrize(
     "bad",
     [{"executor": "kubernetes"}, {"ray_gpus_per_run": 0}, {"ray_gpus_per_run": 2},
-     {"ray_cpus_per_run": 0}, {"ray_max_running": -1}],
+     {"ray_cpus_per_run": 0}, {"ray_max_running": -1}, {"workers_per_gpu": 0},
+     {"workers_per_gpu": 33}],
 )  # fmt: skip
 def test_bad_engine_settings_are_refused(bad: dict[str, object]) -> None:
     with pytest.raises(ValidationError):
         Settings(**bad)  # type: ignore[arg-type]
+
+
+def test_local_workers_share_each_gpu_and_spread_over_the_gpus(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    monkeypatch.setattr(host.torch.cuda, "device_count", lambda: 2)
+    assert host.default_devices(workers=3) == ["cuda:0", "cuda:1"]  # one per GPU by default
+    assert host.default_devices(workers=3, per_gpu=2) == ["cuda:0", "cuda:1", "cuda:0", "cuda:1"]
+    monkeypatch.setattr(host.torch.cuda, "device_count", lambda: 0)
+    assert host.default_devices(workers=3, per_gpu=4) == ["cpu"] * 3
+    monkeypatch.setenv("PLAYGROUND_WORKERS_PER_GPU", "4")
+    assert Settings().workers_per_gpu == 4

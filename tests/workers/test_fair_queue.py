@@ -8,6 +8,8 @@ from playground.executors.events import Started
 from playground.executors.local import LocalExecutor
 from tests.workers.harness import TIMEOUT, EventLog, Pool, spec_json
 
+LONG = {"epochs": 2000, "batch_size": 4}  # minutes: always cancelled
+
 
 def test_a_later_owner_starts_before_the_first_owners_backlog(pool: Pool) -> None:
     # Two workers: A's first runs take them; A's others wait. B queues one run after all
@@ -58,3 +60,21 @@ def test_an_owner_at_the_running_limit_waits_while_others_start() -> None:
     assert starts[9004] < starts[9002]
     for before, after in itertools.pairwise(a_runs):
         assert ends[before] <= starts[after]
+
+
+def test_a_queued_run_is_told_its_turn_not_its_index(pool: Pool) -> None:
+    # A's two runs hold both workers; A queues two more, then B one: B is next in turn.
+    busy = [pool.new_id() for _ in range(2)]
+    for run in busy:
+        pool.executor.submit(run, spec_json(training={**LONG, "seed": run}), owner=1)
+    for run in busy:
+        pool.log.wait_started(run)
+    a3, a4, b = pool.new_id(), pool.new_id(), pool.new_id()
+    for run in (a3, a4):
+        pool.executor.submit(run, spec_json(training={"seed": run}), owner=1)
+    pool.executor.submit(b, spec_json(), owner=2)
+    assert [pool.executor.queue_position(r) for r in (a3, a4, b)] == [1, 2, 0]
+    for run in (a3, a4, b, *busy):
+        assert pool.executor.cancel(run)
+    for run in (a3, a4, b, *busy):
+        assert pool.log.finished(run).result.status == "cancelled"

@@ -157,6 +157,27 @@ def test_cancel_a_queued_run_and_two_running_ones(pool: RayPool) -> None:
     assert not pool.executor.cancel(a)  # over: unknown now
 
 
+def test_owners_take_turns_for_the_actors(pool: RayPool) -> None:
+    """As in the local pool (test_fair_queue.py): A's two runs hold both actors; A queues
+    two more, then B one. B is told it is next, and is; A's others wait their turn."""
+    a1, a2, a3, a4, b = (pool.new_id() for _ in range(5))
+    for run_id in (a1, a2):
+        pool.executor.submit(run_id, spec_json(training=LONG), owner=1)
+    _until(lambda: pool.executor.queue_position(a2) is None)  # both have actors
+    for run_id in (a3, a4):
+        pool.executor.submit(run_id, spec_json(training=LONG), owner=1)
+    pool.executor.submit(b, spec_json(training=LONG), owner=2)
+    assert [pool.executor.queue_position(r) for r in (a3, a4, b)] == [1, 2, 0]
+    assert pool.executor.cancel(a1)
+    pool.log.wait_started(b)  # a1's actor (or a new one) took B's run, not A's third
+    assert [pool.executor.queue_position(r) for r in (a3, a4)] == [0, 1]
+    for run_id in (a3, a4, a2, b):
+        assert pool.executor.cancel(run_id)
+    for run_id in (a1, a2, a3, a4, b):
+        assert pool.log.finished(run_id).result.status == "cancelled"
+    assert not any(isinstance(e, Started) for e in pool.log.of(a3) + pool.log.of(a4))
+
+
 def test_pause_and_resume_a_running_run(pool: RayPool) -> None:
     run_id = pool.new_id()
     pool.executor.submit(run_id, spec_json(training=LONG))
@@ -231,6 +252,30 @@ def test_the_time_limit_stops_a_run_and_kills_an_actor_stuck_in_a_step(
     finally:
         executor.stop()
     assert ray.is_initialized()  # it did not start this Ray, so it leaves it running
+
+
+def test_an_owner_at_the_running_limit_waits_while_others_start(ray_pool: RayPool) -> None:
+    """A second executor on the same Ray, one entry per owner at a time (as the local
+    pool's test_fair_queue.py): A's second run waits while B's takes the other actor."""
+    log = EventLog()
+    executor = RayExecutor(log, max_running=2, max_running_per_owner=1)
+    executor.start()
+    try:
+        a1, a2, b = 1, 2, 3
+        for run_id, owner in ((a1, 1), (a2, 1), (b, 2)):
+            executor.submit(run_id, spec_json(training=LONG), owner=owner)
+        log.wait_started(a1)
+        log.wait_started(b)
+        assert executor.queue_position(a2) == 0
+        assert not any(isinstance(e, Started) for e in log.of(a2))
+        assert executor.cancel(a1)
+        log.wait_started(a2)  # A's first ended: A may have one again
+        for run_id in (a2, b):
+            assert executor.cancel(run_id)
+        for run_id in (a1, a2, b):
+            assert log.finished(run_id).result.status == "cancelled"
+    finally:
+        executor.stop()
 
 
 def test_a_gpu_run_asks_for_the_gpu_ray_gives_its_actor() -> None:

@@ -67,10 +67,11 @@ def make_executor(settings: Settings, on_event: EventCallback) -> Executor:
             cpus_per_run=settings.ray_cpus_per_run, gpus_per_run=settings.ray_gpus_per_run,
             max_running=settings.ray_max_running or None, data_dir=settings.data_dir,
             limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
+            max_running_per_owner=settings.max_running_per_user,
         )  # fmt: skip
     return LocalExecutor(
-        on_event, workers=settings.workers, data_dir=settings.data_dir,
-        limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
+        on_event, workers=settings.workers, workers_per_gpu=settings.workers_per_gpu,
+        data_dir=settings.data_dir, limits=settings.limits, artifacts_dir=settings.artifacts_dir(),
         memory_cap=settings.memory_cap(), max_running_per_owner=settings.max_running_per_user,
     )  # fmt: skip
 

@@ -1,8 +1,8 @@
 """The dispatcher: one queue of jobs, and the one thread that owns every worker pipe.
 
 The queue is FIFO within each owner (the user who queued the entry; None is one shared
-lane) and serves owners in turn: the next entry is the oldest of the owner served least
-recently, so one user's 200 queued runs do not starve another's one.
+lane) and serves owners in turn (run_queue.py), so one user's 200 queued runs do not
+starve another's one; an owner at the running limit is passed over.
 
 A queue entry is one run, or the trials of a sweep group that one worker trains together
 (grouping.py); an entry is handed out whole, and a queued trial can be dropped from it.
@@ -61,9 +61,7 @@ class Dispatcher:
         self._on_event = on_event
         self.lock = threading.Lock()  # guards everything below and `slots`
         self._booted = threading.Condition(self.lock)
-        self._queue = RunQueue()  # in submission order; each entry is handed out whole
-        self._turns: dict[Owner, int] = {}  # owner -> the dispatch count when last served
-        self._dispatched = 0
+        self._queue = RunQueue()  # owners in turn; each entry is handed out whole
         self._outbox: list[Event] = []  # events raised outside the dispatcher thread
         self._wake_r, self._wake_w = ctx.Pipe(duplex=False)
         self._wake_pending = False
@@ -203,10 +201,7 @@ class Dispatcher:
             if entry is None:  # every waiting owner is at their running limit
                 break
             if w.assign(entry):  # else it stays first in line, for the next worker
-                owner = self._queue.take(entry)
-                self._worker_owner[id(w)] = owner
-                self._dispatched += 1
-                self._turns[owner] = self._dispatched
+                self._worker_owner[id(w)] = self._queue.serve(entry)
         if self._queue and self._slots.all_broken():
             reason = self._slots.broken_reason
             error = f"no worker process could start ({reason}); see the server log"
@@ -214,25 +209,17 @@ class Dispatcher:
                 self._outbox.append(Finished(run_id, RunResult("failed", error=error)))
 
     def _next_entry(self) -> Entry | None:
-        """Under the lock: the oldest entry of the owner served least recently (owners
-        never served first, then in order of their oldest entry), among owners below their
-        running limit; None when there is none."""
+        """Under the lock: the queue's next entry among owners below their running limit;
+        None when there is none."""
         busy: dict[Owner, int] = {}
         if self._max_running is not None:
             for w in self._slots.workers:
                 if w.run_ids and id(w) in self._worker_owner:
                     owner = self._worker_owner[id(w)]
                     busy[owner] = busy.get(owner, 0) + 1
-        firsts: dict[Owner, Entry] = {}
-        for entry in self._queue:
-            owner = self._queue.owner(entry)
-            limit = self._max_running
-            full = limit is not None and owner is not None and busy.get(owner, 0) >= limit
-            if not full:
-                firsts.setdefault(owner, entry)
-        if not firsts:
-            return None
-        return firsts[min(firsts, key=lambda owner: self._turns.get(owner, 0))]
+        limit = self._max_running
+        full = {o for o, n in busy.items() if o is not None and limit is not None and n >= limit}
+        return self._queue.next_entry(full)
 
     def _waitables(self) -> dict[Any, Worker]:
         """Under the lock: each live worker's process sentinel and open pipe."""

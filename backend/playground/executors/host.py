@@ -7,10 +7,16 @@ import os
 import torch
 
 
-def default_devices(workers: int) -> list[str]:
-    """One worker per visible GPU, else `workers` CPU workers."""
+def default_devices(workers: int, per_gpu: int = 1) -> list[str]:
+    """`per_gpu` workers per visible GPU, else `workers` CPU workers.
+
+    GPUs take turns (cuda:0, cuda:1, cuda:0, ...): the dispatcher gives a run to the first
+    idle worker, so runs spread over the GPUs before any GPU gets a second one.
+    """
     gpus = torch.cuda.device_count()  # harmless here: spawned workers inherit no CUDA state
-    return [f"cuda:{i}" for i in range(gpus)] if gpus else ["cpu"] * workers
+    if not gpus:
+        return ["cpu"] * workers
+    return [f"cuda:{i}" for _ in range(per_gpu) for i in range(gpus)]
 
 
 def threads_per_worker(workers: int) -> int:

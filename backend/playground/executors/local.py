@@ -24,13 +24,15 @@ from playground.ml.limits import Limits
 
 
 class LocalExecutor(Executor):
-    """Runs specs in a pool of spawned processes: one per GPU, else `workers` on the CPU."""
+    """Runs specs in a pool of spawned processes: `workers_per_gpu` per GPU, else `workers`
+    on the CPU."""
 
     def __init__(
         self,
         on_event: EventCallback,
         *,
         workers: int = 1,
+        workers_per_gpu: int = 1,
         data_dir: Path | None = None,
         limits: Limits | None = None,
         devices: list[str] | None = None,
@@ -49,7 +51,7 @@ class LocalExecutor(Executor):
         hold at once (None: all)."""
         if workers < 1:
             raise ValueError("workers must be at least 1")
-        self._devices = devices or default_devices(workers)
+        self._devices = devices or default_devices(workers, workers_per_gpu)
         config = worker.WorkerConfig(
             device="cpu",  # replaced per worker
             threads=threads or threads_per_worker(len(self._devices)),

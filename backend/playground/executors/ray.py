@@ -2,10 +2,10 @@
 a finished actor waits idle for the next entry that asks for the same resources.
 
 Scale-out on an existing Ray cluster (`address`, from RAY_ADDRESS), or a local Ray started
-here for development. The queue stays here, FIFO as in the local pool: at most
-`max_running` entries have an actor at once (by default the cluster's CPUs), and an actor
-asks Ray for the CPUs its run pays for (ml/threads.py) or for a share of a GPU
-(`gpus_per_run`: 0.25 packs four runs on each GPU).
+here for development. The queue stays here, owners served in turn as in the local pool
+(run_queue.py): at most `max_running` entries have an actor at once (by default the
+cluster's CPUs), and an actor asks Ray for the CPUs its run pays for (ml/threads.py) or
+for a share of a GPU (`gpus_per_run`: 0.25 packs four runs on each GPU).
 
 One thread here (`playground-ray`) creates the actors, takes events from the mailbox
 (ray_actors.py) and hands them to `on_event` in order, notices actors that ended or died
@@ -23,6 +23,7 @@ import logging
 import os
 import threading
 import time
+from collections import Counter
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -38,7 +39,7 @@ from playground.executors.events import Event, Finished, WorkerLost
 from playground.executors.grouping import Entry, Grouper, default_grouper, plan_groups
 from playground.executors.ray_actors import ActorUp, MailboxActor, TrainerActor, Wake
 from playground.executors.ray_jobs import Active, Actor, Placement, first_line, info, on_ray_gpu
-from playground.executors.run_queue import RunQueue
+from playground.executors.run_queue import Owner, RunQueue
 from playground.executors.slots import TIME_LIMIT_ALLOWANCE
 from playground.ml.datasets import DataContext
 from playground.ml.errors import SpecError
@@ -74,10 +75,14 @@ class RayExecutor(Executor):
         artifacts_dir: Path | None = None,
         cancel_grace: float = 10.0,
         grouper: Grouper = default_grouper,
+        max_running_per_owner: int | None = None,
     ) -> None:
         """`address`: the cluster to join (None: start a local Ray with `local_cpus`);
-        `cpus_per_run`: the most CPUs (and torch threads) one run reserves."""
+        `cpus_per_run`: the most CPUs (and torch threads) one run reserves;
+        `max_running_per_owner`: entries one owner may have training at once (None: no
+        limit; never for runs with no owner), as in the local pool."""
         self._on_event = on_event
+        self._max_per_owner = max_running_per_owner
         self._address, self._local_cpus = address, local_cpus
         self._cpus_per_run, self._gpus_per_run = cpus_per_run, gpus_per_run
         self._max_running = max_running or 1
@@ -153,9 +158,9 @@ class RayExecutor(Executor):
         return self.thread is not None
 
     def submit(self, run_id: int, spec_json: str, owner: int | None = None) -> None:
-        """Queue a run. One FIFO for every owner: Ray's own scheduler places the actors, and
-        the per-user turns of the local pool are not implemented here (yet)."""
-        self._enqueue([[(run_id, spec_json)]])
+        """Queue a run; it gets an actor when there is room, in submission order among its
+        owner's runs, owners taking turns."""
+        self._enqueue([[(run_id, spec_json)]], owner)
 
     def submit_group(self, jobs: list[tuple[int, str]], owner: int | None = None) -> None:
         """Trials the grouper keys alike train together in one actor (grouping.py)."""
@@ -163,13 +168,13 @@ class RayExecutor(Executor):
             jobs, grouper=self._grouper, limits=self._limits, ctx=self._ctx,
             workers=max(1, self._max_running),
         )  # fmt: skip
-        self._enqueue(entries)
+        self._enqueue(entries, owner)
 
-    def _enqueue(self, entries: list[Entry]) -> None:
+    def _enqueue(self, entries: list[Entry], owner: int | None) -> None:
         with self.lock:
             if self._stopping or self.thread is None:
                 raise RuntimeError("the executor is stopped" if self._stopping else "not started")
-            self._queue.add(entries, None, lambda r: self._running(r) is not None)
+            self._queue.add(entries, owner, lambda r: self._running(r) is not None)
         self._wake()
 
     def cancel(self, run_id: int) -> bool:
@@ -299,10 +304,12 @@ class RayExecutor(Executor):
         return max(0.0, min([POLL, *(d - now for d in dues)]))
 
     def _assign(self) -> None:
-        """Under the lock: an actor for each entry at the head of the queue, while there
-        is room."""
-        while self._queue and len(self._active) < self._max_running:
-            entry = next(iter(self._queue))
+        """Under the lock: an actor for the queue's next entry (owners in turn), while
+        there is room."""
+        while len(self._active) < self._max_running:
+            entry = self._queue.next_entry(self._full_owners())
+            if entry is None:
+                break
             try:
                 place = self._placement(entry)
             except ValueError as e:
@@ -310,20 +317,28 @@ class RayExecutor(Executor):
                 place = None
             if place is not None and self._finishing(place):
                 break  # that actor is idle in a moment: wait for it rather than start one
-            self._queue.take(entry)
             if place is None:
+                self._queue.take(entry)  # failed: no turn used
                 continue
+            owner = self._queue.serve(entry)
             if place.num_gpus:
                 entry = [(run_id, on_ray_gpu(job)) for run_id, job in entry]
             self._keys += 1
             actor = self._actor_for(place)
             a = Active(
                 key=self._keys, actor=actor, ref=actor.handle.train.remote(self._keys, entry),
-                jobs=entry, unfinished=[run_id for run_id, _ in entry],
+                jobs=entry, owner=owner, unfinished=[run_id for run_id, _ in entry],
             )  # fmt: skip
             if actor.pid is not None:  # booted already: the clock starts now
                 a.time_due = time.perf_counter() + self._limits.max_seconds + TIME_LIMIT_ALLOWANCE
             self._active[a.key] = a
+
+    def _full_owners(self) -> set[Owner]:
+        """Under the lock: the owners with `max_running_per_owner` entries still training."""
+        if self._max_per_owner is None:
+            return set()
+        training = Counter(a.owner for a in self._active.values() if a.unfinished)
+        return {o for o, n in training.items() if o is not None and n >= self._max_per_owner}
 
     def _finishing(self, place: Placement) -> bool:
         """Under the lock: whether an actor with this placement has sent the Finished of

@@ -42,6 +42,7 @@ class Active:
     actor: Actor
     ref: Any  # the ObjectRef of its `train` call
     jobs: Entry
+    owner: int | None = None  # who queued it (run_queue.Owner)
     unfinished: list[int] = field(default_factory=list)  # runs that have not sent Finished
     cancelled: set[int] = field(default_factory=set)
     time_due: float | None = None  # perf_counter seconds; None while paused

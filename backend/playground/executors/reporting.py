@@ -6,6 +6,7 @@ writer and cancel flag); they share the worker's pipe and control block.
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import queue
 import threading
@@ -17,7 +18,15 @@ from torch import Tensor, nn
 
 from playground.executors.control import Hold, RunControl
 from playground.executors.events import Finished, Paused, Progress, SnapshotSaved, Started
-from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks, RunResult, RunStart, StepReport
+from playground.ml.hooks import (
+    BoundaryGrid,
+    EpochReport,
+    GroupTicks,
+    Hooks,
+    RunResult,
+    RunStart,
+    StepReport,
+)
 from playground.ml.snapshots import snapshot_path, snapshot_state, write_state
 
 FLUSH_INTERVAL = 1 / 30  # seconds: at most ~30 Progress batches a second leave a worker
@@ -151,6 +160,16 @@ class PipeHooks(Hooks):
         self._send(Finished(self.run_id, result))
         self.ended = True
 
+    def take_files(self) -> None:
+        """Queue the snapshot files written since the last look for the next batch."""
+        if self._writer is not None:
+            self._written(self._writer.take(self.run_id))
+
+    @property
+    def trial(self) -> int:
+        """This run's place in its job: the index of its cancel flag."""
+        return self._trial
+
     def _written(self, files: list[SnapshotSaved]) -> None:
         self._snapshots += files
         self._pending += len(files)
@@ -170,6 +189,37 @@ class PipeHooks(Hooks):
         self._pending += 1
         if self._urgent or time.perf_counter() - self._last_flush >= self._interval:
             self.flush()
+
+
+class GroupPipe(GroupTicks):
+    """A group's one tick before each step, for all its trials' PipeHooks: every
+    `flush_interval` it sends each trial's buffer (one burst, which the API stores in one
+    transaction), and it reads every trial's cancel flag in one copy of the control block.
+
+    The trials' own hooks never flush on a timer (build them with `flush_interval=math.inf`);
+    they still send at once what must not wait (epoch 0, the end).
+    """
+
+    def __init__(self, hooks: list[PipeHooks], control: RunControl, flush_interval: float) -> None:
+        self._hooks = hooks
+        self._interval = flush_interval
+        self._block = ctypes.addressof(control.cancels)
+        self._size = max((h.trial for h in hooks), default=-1) + 1
+        self._position = {h.trial: k for k, h in enumerate(hooks)}  # flag -> position
+        self._last_flush = time.perf_counter()
+
+    def tick(self) -> list[int]:
+        now = time.perf_counter()
+        if now - self._last_flush >= self._interval:
+            self._last_flush = now
+            for hooks in self._hooks:
+                if not hooks.ended:
+                    hooks.take_files()
+                    hooks.flush()
+        flags = ctypes.string_at(self._block, self._size)
+        if flags.count(0) == self._size:  # the usual case: nobody asked to stop
+            return []
+        return [self._position[i] for i, flag in enumerate(flags) if flag and i in self._position]
 
 
 class SnapshotWriter:

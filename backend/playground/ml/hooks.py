@@ -6,6 +6,7 @@ them over a pipe and an API can turn them into JSON without touching tensors.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
@@ -133,3 +134,15 @@ class Hooks:
 
     def on_end(self, result: RunResult) -> None:
         """Always called last, whatever the outcome."""
+
+
+class GroupTicks:
+    """What a group of trials (ml/vectorized) may be given to call once before each of its
+    steps instead of every trial's `Hooks.tick()`: the per-step work of all its trials'
+    hooks in one call. Ticking 64 trials' hooks one by one before every step cost about a
+    sixth of a small group's time. A group does not pause."""
+
+    def tick(self) -> Collection[int]:
+        """Before every step of the group: the positions (in the order the trials were
+        given) of the trials asked to stop; trials that have ended already are ignored."""
+        return ()

@@ -117,6 +117,12 @@ class TrainingSpec(SpecModel):
         pattern=r"^(auto|cpu|cuda(:\d{1,2})?)$",
         description='"auto", "cpu", "cuda", "cuda:N".',
     )
+    cuda_graphs: Literal["auto", "off"] = Field(
+        "auto",
+        description="On a GPU, replay each training step as one CUDA graph where the run "
+        'allows it ("auto": saves the kernel launches that dominate a tiny net\'s step) or '
+        'launch its kernels one by one ("off"). The CPU ignores it.',
+    )
     log_every: int | None = Field(
         None, ge=1, le=100000, description="Steps between step-loss reports (default: automatic)."
     )

@@ -11,9 +11,11 @@ transfer every `log_every` steps; everything per-epoch is read in one more.
 
 from __future__ import annotations
 
+import logging
 import math
 import time
 from dataclasses import dataclass
+from typing import Protocol
 
 import torch
 from torch import Tensor
@@ -22,6 +24,7 @@ from playground.ml.augment import augment
 from playground.ml.batches import batch_slices, has_batchnorm
 from playground.ml.boundary import BoundaryMaker
 from playground.ml.builder import build_model
+from playground.ml.cuda_graphs import GraphSteps, ineligible, make_capturable
 from playground.ml.datasets import DataContext, LoadedData, Split, load
 from playground.ml.device import resolve_device
 from playground.ml.early_stopping import BestEpoch
@@ -50,6 +53,8 @@ from playground.ml.step import (
 from playground.ml.transfer import Transfer, sources
 from playground.ml.transfer import apply as apply_transfers
 from playground.ml.validate import Summary, validate
+
+log = logging.getLogger(__name__)
 
 READS_PER_SECOND = 20  # most step-loss reads (device syncs) per second; plus one per epoch
 
@@ -100,6 +105,10 @@ def train(
     return result
 
 
+class _Steps(Protocol):
+    def __call__(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]: ...
+
+
 @dataclass
 class _Progress:
     epoch: int = 0
@@ -142,6 +151,9 @@ class _Run:
         types = [r.type for r in summary.rows if r.depth == 0]
         self.watch = LayerWatch(self.model, types)
         self.batches = batch_slices(self.data.info.n_train, t.batch_size, has_batchnorm(self.model))
+        # Made once: a list copied to the GPU per epoch would wait for every queued step.
+        self.sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
+        self.steps = self._graph_steps()
         plane = self.data.plane
         self.log_every, self.boundary_every, self.snapshot_every = report_intervals(
             t, len(self.batches), has_plane=plane is not None
@@ -216,7 +228,7 @@ class _Run:
             xb, yb = x_all[lo:hi], y_all[lo:hi]
             if aug is not None and xb.is_floating_point():
                 xb = augment(xb, aug, self.gen)
-            out, loss = self._step(xb, yb, measure=b == last)
+            out, loss = self.steps(xb, yb, measure=b == last)
             losses.append(loss)
             outs.append(out)
             self.at.step += 1
@@ -227,7 +239,7 @@ class _Run:
                 self._report_steps()
         if self.window:
             self._report_steps(epoch_end=True)  # finds the exact step of a divergence first
-        sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
+        sizes = self.sizes  # (batches,) samples per batch
         metrics = {"train_loss": (torch.stack(losses) * sizes).sum() / sizes.sum()}
         if self.objective.classify:
             metrics["train_accuracy"] = (
@@ -248,27 +260,39 @@ class _Run:
         if time.perf_counter() > self.deadline:
             raise TimeLimitError
 
+    def _graph_steps(self) -> _Steps:
+        """The step function: replayed CUDA graphs where the run allows (ml/cuda_graphs.py)."""
+        t, nested = self.spec.training, {r.type for r in self.summary.rows}
+        why = ineligible(t, self.device, self.batches, nested)
+        if why is not None:
+            if self.device.type == "cuda":
+                log.info("training eagerly: %s", why)
+            return self._step
+        make_capturable(self.optimizer)
+        lo, hi = self.batches[0]
+        return GraphSteps(self.optimizer, self._backward, self._clip_and_step, hi - lo)
+
     def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
         """One optimizer step; returns the detached outputs and loss."""
+        self.optimizer.zero_grad(set_to_none=True)
+        out, loss = self._backward(xb, yb)
+        self._clip_and_step(measure)
+        return out, loss
+
+    def _backward(self, xb: Tensor, yb: Tensor) -> tuple[Tensor, Tensor]:
+        """Forward, loss and backward (into p.grad); returns the detached outputs and loss."""
         if self.perceptron:
-            return self._perceptron_step(xb, yb, measure=measure)
+            o, surrogate = perceptron_surrogate(self.model, xb, yb)
+            surrogate.backward()  # type: ignore[no-untyped-call]
+            return o.detach(), self.objective.loss(o, yb).detach()
         out = self.model(xb)
         loss = self.objective.loss(out, yb)
         total = loss
         if self.penalizing:
             t = self.spec.training
             total = loss + weight_penalty(self.penalized, t.l1, t.l2, self.device)
-        self.optimizer.zero_grad(set_to_none=True)
         total.backward()  # type: ignore[no-untyped-call]
-        self._clip_and_step(measure)
         return out.detach(), loss.detach()
-
-    def _perceptron_step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
-        o, surrogate = perceptron_surrogate(self.model, xb, yb)
-        self.optimizer.zero_grad(set_to_none=True)
-        surrogate.backward()  # type: ignore[no-untyped-call]
-        self._clip_and_step(measure)
-        return o.detach(), self.objective.loss(o, yb).detach()
 
     def _clip_and_step(self, measure: bool) -> None:
         if measure:

@@ -18,7 +18,14 @@ from typing import Any
 from playground.executors.events import Event, Finished, Paused, Progress, Started, WorkerLost
 from playground.ml.snapshots import snapshot_path
 from playground.services.hub import Frame
-from playground.services.messages import StreamMessage, epoch_rows, payload, render, step_rows
+from playground.services.messages import (
+    StreamMessage,
+    epoch_rows,
+    flat_payload,
+    payload,
+    render,
+    step_rows,
+)
 from playground.store.errors import RunNotFoundError
 from playground.store.records import (
     Batch,
@@ -26,6 +33,7 @@ from playground.store.records import (
     MetricRecord,
     RunRecord,
     SnapshotRecord,
+    StatusChange,
 )
 from playground.store.repo import RunStore
 from playground.store.rows import status_event
@@ -104,22 +112,42 @@ class RunManager:
             self._handle_all(waiting)
 
     def _handle_all(self, events: list[Event]) -> None:
-        """Handle events in order; runs of Progress batches are stored in one transaction."""
-        progress: list[Progress] = []
+        """Handle events, each run's in order; Progress batches are stored in as few
+        transactions as that order allows, and so are Started and Finished events.
+
+        Events are placed in phases of one kind: each goes into the first phase of its
+        kind at or after the phase of its run's previous event. A group's trials end
+        interleaved (progress, end, progress, end, ...): that is two commits, not 128.
+        """
+        phases: list[tuple[str, list[Event]]] = []
+        last: dict[int, int] = {}  # run id -> the phase of its latest event
         for event in events:
-            if isinstance(event, Progress):
-                progress.append(event)
-                continue
-            self._store_progress(progress)
-            progress = []
-            self._safely(event)
-        self._store_progress(progress)
+            kind = _kind(event)
+            start = last.get(event.run_id, 0)
+            j = next((i for i in range(start, len(phases)) if phases[i][0] == kind), None)
+            if j is None:
+                phases.append((kind, []))
+                j = len(phases) - 1
+            phases[j][1].append(event)
+            last[event.run_id] = j
+        for _, phase in phases:
+            self._store_run(phase)
+
+    def _store_run(self, events: list[Event]) -> None:
+        kind = _kind(events[0])
+        if kind == "progress" and len(events) > 1:
+            self._store_progress(events)  # type: ignore[arg-type]  # all Progress
+        elif kind == "status" and len(events) > 1:
+            try:
+                self._store_changes(events)  # type: ignore[arg-type]  # Started, Finished
+            except Exception:  # e.g. a run deleted meanwhile: each alone, the others stored
+                for event in events:
+                    self._safely(event)
+        else:
+            for event in events:
+                self._safely(event)
 
     def _store_progress(self, batches: list[Progress]) -> None:
-        if len(batches) <= 1:
-            for event in batches:
-                self._safely(event)
-            return
         stored = [_batch(event) for event in batches]
         try:
             seqs = self.store.append_many(stored)
@@ -129,6 +157,24 @@ class RunManager:
             return
         for batch, seq in zip(stored, seqs, strict=True):
             self._publish_batch(batch.run_id, seq, batch)
+
+    def _store_changes(self, events: list[Started | Finished]) -> None:
+        """Status moves with their start or result events, in one transaction; a single
+        one raises what set_status raises, for _safely to log."""
+        changes = [_change(event) for event in events]
+        outcomes = self.store.set_statuses(changes)
+        for change, outcome in zip(changes, outcomes, strict=True):
+            if isinstance(outcome, IllegalTransition):
+                if len(events) == 1:
+                    raise outcome
+                log.info("dropped the status change of run %s: %s", change.run_id, outcome)
+                continue
+            rec, seqs = outcome
+            if change.before:  # a result, announced before the final status
+                self._publish_batch(rec.id, seqs[0], Batch(rec.id, events=change.before))
+            self.publish_status(rec)
+            if change.after:
+                self._publish_batch(rec.id, seqs[-1], Batch(rec.id, events=change.after))
 
     def _safely(self, event: Event) -> None:
         try:
@@ -142,27 +188,13 @@ class RunManager:
 
     def _handle(self, event: Event) -> None:
         rid = event.run_id
-        if isinstance(event, Started):
-            s = event.start
-            start = Batch(rid, events=[("start", payload(s))])
-            # The status and the start event in one commit: both precede the first metric.
-            rec, seq = self.store.start(
-                rid, device=s.device, summary=s.summary, versions=s.versions, events=start.events
-            )
-            self.publish_status(rec)
-            self._publish_batch(rid, seq, start)
+        if isinstance(event, Started | Finished):
+            self._store_changes([event])
         elif isinstance(event, Progress):
             batch = _batch(event)
             self._publish_batch(rid, self.store.append_many([batch])[0], batch)
         elif isinstance(event, Paused):
             self._append(rid, events=[("paused", payload(event, skip="run_id"))])
-        elif isinstance(event, Finished):
-            result = payload(event.result)
-            self._append(rid, events=[("result", result)])
-            rec = self.store.set_status(
-                rid, event.result.status, error=event.result.error, result=result
-            )
-            self.publish_status(rec)
         elif isinstance(event, WorkerLost):
             self.publish_status(self.store.set_status(rid, RunStatus.FAILED, error=event.reason))
 
@@ -195,12 +227,31 @@ class RunManager:
             self._loop.call_soon_threadsafe(self._publish, topic, frame)
 
 
+def _kind(event: Event) -> str:
+    """Which events _handle_all may store together: progress, status moves, or neither."""
+    if isinstance(event, Progress):
+        return "progress"
+    return "status" if isinstance(event, Started | Finished) else "other"
+
+
+def _change(event: Started | Finished) -> StatusChange:
+    """A Started or Finished event as the status change the store makes of it."""
+    if isinstance(event, Started):
+        s = event.start
+        values: dict[str, Any] = {"device": s.device, "summary": s.summary, "versions": s.versions}
+        return StatusChange(event.run_id, RunStatus.RUNNING, values, after=[("start", payload(s))])
+    result = payload(event.result)
+    values = {"error": event.result.error, "result": result}
+    status = RunStatus(event.result.status)
+    return StatusChange(event.run_id, status, values, before=[("result", result)])
+
+
 def _batch(event: Progress) -> Batch:
     """A Progress event as the store's batch: its rows, grids and snapshot files."""
     rows = [r for st in event.steps for r in step_rows(st)]
     rows += [r for ep in event.epochs for r in epoch_rows(ep)]
-    events = [("boundary", payload(g)) for g in event.grids]
-    events += [("snapshot", payload(f)) for f in event.snapshots]
+    events = [("boundary", flat_payload(g)) for g in event.grids]
+    events += [("snapshot", flat_payload(f)) for f in event.snapshots]
     files = [SnapshotRecord(f.epoch, f.bytes) for f in event.snapshots]
     last_epoch = max((ep.epoch for ep in event.epochs), default=None)
     return Batch(event.run_id, rows, events, files, last_epoch)

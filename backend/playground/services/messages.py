@@ -122,13 +122,59 @@ def encode(messages: list[StreamMessage] | StreamMessage) -> str:
     return orjson.dumps(messages).decode()
 
 
+def frames(
+    messages: list[StreamMessage], after: int, max_bytes: int
+) -> tuple[list[str], int, bool]:
+    """The messages newer than seq `after` as JSON frames of about max_bytes at most;
+    (frames, newest seq sent, whether the run's final status is among them).
+
+    A replay can hold hundreds of boundary grids, and clients often cap frames at 1 MiB.
+    Frames are cut only between seqs, so a viewer that drops mid-replay and resumes from
+    the last seq it saw has every message of that seq already. Pure CPU work on many
+    messages: callers in the event loop run it in a thread.
+    """
+    out: list[str] = []
+    chunk: list[str] = []
+    size, last, final, prev = 0, after, False, None
+    for m in messages:
+        seq = m["seq"]
+        if seq <= after:
+            continue
+        text = encode(m)
+        if chunk and seq != prev and size + len(text) > max_bytes:
+            out.append("[" + ",".join(chunk) + "]")
+            chunk, size = [], 0
+        chunk.append(text)
+        size += len(text) + 1
+        prev, last, final = seq, max(last, seq), final or is_final(m)
+    if chunk:
+        out.append("[" + ",".join(chunk) + "]")
+    return out, last, final
+
+
 def is_final(message: StreamMessage) -> bool:
     """Whether the message announces the run's final status."""
     return message.get("type") == "status" and message.get("status") in TERMINAL
 
 
 def payload(obj: Any, skip: str = "") -> dict[str, Any]:
-    """A report dataclass as a JSON-ready dict (without the field named `skip`)."""
-    body = asdict(obj)
+    """A report dataclass as a JSON-ready dict (without the field named `skip`); NaN and
+    infinities become None, as they would in the stored JSON and in every frame.
+
+    orjson walks dataclasses in C: asdict's deep copy of a run's start and result (layer
+    table, test metrics, confusion matrix) cost ~5 ms a run, paid by the API's one writer
+    thread 64 times for a sweep.
+    """
+    try:
+        body: dict[str, Any] = orjson.loads(orjson.dumps(obj, option=orjson.OPT_NON_STR_KEYS))
+    except TypeError:  # what orjson refuses (an int past 64 bits): the slow, exact path
+        body = asdict(obj)
     body.pop(skip, None)
     return body
+
+
+def flat_payload(obj: Any) -> dict[str, Any]:
+    """`payload` of a dataclass whose fields are plain values (a boundary grid, a snapshot
+    file): a shallow copy. asdict copies deeply, which for the thousands of grids a sweep
+    stores was most of their cost to the API's writer."""
+    return dict(vars(obj))

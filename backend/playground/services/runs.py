@@ -26,7 +26,8 @@ from playground.services.access import (
     owner_filter,
 )
 from playground.services.manager import RunManager
-from playground.services.messages import StreamMessage, render
+from playground.services.messages import StreamMessage, frames, render
+from playground.services.replay import stored_rows
 from playground.store.errors import RunNotFoundError
 from playground.store.records import Page, Point, RunRecord, SnapshotRecord
 from playground.store.repo import RunStore
@@ -55,6 +56,17 @@ class Replay:
     """What a new viewer of a run gets first: every stored message after its seq."""
 
     messages: list[StreamMessage]
+    last_seq: int  # the newest batch committed when the replay was read
+    finished: bool  # the run had ended: nothing more will follow
+
+
+@dataclass(frozen=True, slots=True)
+class EncodedReplay:
+    """A replay as websocket frames (JSON arrays of messages), ready to send."""
+
+    frames: list[str]
+    sent_seq: int  # the newest seq in the frames (the viewer's after when there are none)
+    final: bool  # the run's final status is in the frames
     last_seq: int  # the newest batch committed when the replay was read
     finished: bool  # the run had ended: nothing more will follow
 
@@ -276,19 +288,30 @@ class Runs:
 
     def replay(self, *, run_id: int, after: int, user: UserRecord = LOCAL_ADMIN) -> Replay | None:
         """Every stored message with seq > after, rendered as live viewers saw it (None:
-        there is no such run).
+        there is no such run); a long history downsampled up to its tail (services/replay.py).
 
         Holds exactly the batches committed when the run was read (seq <= last_seq): the
         metric and event reads are two queries, and a batch committed between them would
         otherwise be half replayed. Later batches reach a viewer through the hub, to which
         it must subscribe before calling this, so nothing falls between the two.
         """
-        rows = self.store.replay_rows(run_id, after)
-        if rows is None or not can_see(user, rows[0]):
+        rec = self.store.get_run(run_id)
+        if rec is None or not can_see(user, rec):
             return None
-        rec, metrics, events = rows
+        metrics, events = stored_rows(self.store, run_id, after=after)
         messages = [m for m in render(run_id, metrics, events) if m["seq"] <= rec.last_seq]
         return Replay(messages, rec.last_seq, rec.status in TERMINAL)
+
+    def replay_frames(
+        self, *, run_id: int, after: int, max_bytes: int, user: UserRecord = LOCAL_ADMIN
+    ) -> EncodedReplay | None:
+        """`replay`, encoded as the websocket frames to send (messages.frames); None: there
+        is no such run. Reads, renders and encodes: call it off the event loop."""
+        replay = self.replay(run_id=run_id, after=after, user=user)
+        if replay is None:
+            return None
+        texts, sent, final = frames(replay.messages, after, max_bytes)
+        return EncodedReplay(texts, sent, final, replay.last_seq, replay.finished)
 
     def sees(self, user: UserRecord, run_id: int) -> bool:
         """Whether `user` may see run `run_id` (False: there is none)."""

@@ -8,6 +8,7 @@ import sqlite3
 from pathlib import Path
 from typing import Any
 
+import orjson
 from alembic import command
 from alembic.config import Config
 from sqlalchemy import Connection, Engine, create_engine, event, make_url
@@ -42,11 +43,13 @@ def dump_json(value: Any) -> str:
     """JSON column text, with NaN and infinities as null on every backend.
 
     PostgreSQL's json type rejects the NaN and Infinity tokens Python writes (SQLite stores
-    them), and null is what the API sends for a non-finite number anyway.
+    them), and null is what the API sends for a non-finite number anyway. orjson writes
+    them as null itself and is several times faster than json: every boundary grid and
+    status event of every run is a JSON column (a 64-trial sweep stores ~22 MB of grids).
     """
     try:
-        return json.dumps(value, allow_nan=False)
-    except ValueError:  # a non-finite float somewhere: rare, so only then walk the value
+        return orjson.dumps(value, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # what orjson refuses (an int past 64 bits, say): the slow path
         return json.dumps(_finite(value), allow_nan=False)
 
 

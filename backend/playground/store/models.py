@@ -192,6 +192,37 @@ class Metric(Base):
     value: Mapped[float | None] = mapped_column(Double)  # NULL is NaN: SQLite stores no NaN
 
 
+class MetricBlock(Base):
+    """What a chart needs of one series' points in one block of BLOCK_STEPS steps
+    (store/blocks.py): a summary row, so long series downsample without reading every row.
+
+    Written with the metrics, in the same transaction; a block's points may come in several
+    batches and in any order (each batch's part is merged in by an upsert). min/max skip
+    NaN (NULL when every value of the block is NaN); first/last are the points of smallest
+    and largest step (of equal steps, the first and last stored), NaN included.
+    """
+
+    __tablename__ = "metric_blocks"
+
+    run_id: Mapped[int] = mapped_column(ForeignKey("runs.id", ondelete="CASCADE"), primary_key=True)
+    split: Mapped[str] = mapped_column(String(8), primary_key=True)
+    name: Mapped[str] = mapped_column(String(100), primary_key=True)
+    block: Mapped[int] = mapped_column(Integer, primary_key=True, autoincrement=False)  # step // 64
+    n: Mapped[int] = mapped_column(Integer)  # points in the block, NaN included
+    first_step: Mapped[int] = mapped_column(Integer)
+    first_epoch: Mapped[int] = mapped_column(Integer)
+    first_value: Mapped[float | None] = mapped_column(Double)
+    last_step: Mapped[int] = mapped_column(Integer)
+    last_epoch: Mapped[int] = mapped_column(Integer)
+    last_value: Mapped[float | None] = mapped_column(Double)
+    min_step: Mapped[int | None] = mapped_column(Integer)
+    min_epoch: Mapped[int | None] = mapped_column(Integer)
+    min_value: Mapped[float | None] = mapped_column(Double)
+    max_step: Mapped[int | None] = mapped_column(Integer)
+    max_epoch: Mapped[int | None] = mapped_column(Integer)
+    max_value: Mapped[float | None] = mapped_column(Double)
+
+
 class RunEvent(Base):
     """A non-metric payload the live stream replays: status, start, boundary, result."""
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Generic, NamedTuple, TypeVar
 
@@ -84,9 +84,11 @@ class SnapshotRecord:
     bytes: int
 
 
-@dataclass(frozen=True, slots=True)
-class MetricRow:
-    """One metric value to append; `split` is train | val | test | layer."""
+class MetricRow(NamedTuple):
+    """One metric value to append; `split` is train | val | test | layer.
+
+    A tuple, not a frozen dataclass: a sweep makes ~150,000 of them in the API's writer
+    thread, and a frozen dataclass's __init__ costs several times a tuple's."""
 
     step: int
     epoch: int
@@ -104,6 +106,18 @@ class Batch:
     events: Sequence[tuple[str, dict[str, Any]]] = ()
     snapshots: Sequence[SnapshotRecord] = ()
     epochs_done: int | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class StatusChange:
+    """One `set_status` for `RunStore.set_statuses`, with events stored just before the
+    status moves (`before`: a result) or just after it (`after`: the start report)."""
+
+    run_id: int
+    status: RunStatus
+    values: dict[str, Any] = field(default_factory=dict)  # set_status's keyword fields
+    before: Sequence[tuple[str, dict[str, Any]]] = ()
+    after: Sequence[tuple[str, dict[str, Any]]] = ()
 
 
 # One point of a series: (step, epoch, value), value NaN where the run produced NaN. A

@@ -8,27 +8,17 @@ write lock first and waits out a busy writer (busy_timeout) instead of failing l
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable, Iterator, Sequence
+from collections.abc import Callable, Collection, Iterable, Iterator, Mapping, Sequence
 from contextlib import contextmanager
 from typing import Any
 
-from sqlalchemy import (
-    Double,
-    Engine,
-    Integer,
-    Select,
-    Update,
-    bindparam,
-    delete,
-    func,
-    select,
-    update,
-)
+from sqlalchemy import Double, Engine, Integer, Update, bindparam, delete, func, select, update
 from sqlalchemy.orm import Session, sessionmaker
 
+from playground.store.blocks import summarize, upsert_blocks
 from playground.store.db import snapshot_reads
 from playground.store.errors import RunNotFoundError
-from playground.store.models import Run, RunEvent, RunTag, Snapshot
+from playground.store.models import Metric, Run, RunEvent, RunTag, Snapshot
 from playground.store.pagination import Keyset
 from playground.store.records import (
     Batch,
@@ -39,6 +29,7 @@ from playground.store.records import (
     Point,
     RunRecord,
     SnapshotRecord,
+    StatusChange,
 )
 from playground.store.rows import (
     RUNS,
@@ -60,7 +51,13 @@ from playground.store.rows import (
     to_record,
     update_run,
 )
-from playground.store.series import read_after, read_series
+from playground.store.series import (
+    read_after,
+    read_at,
+    read_batches,
+    read_downsampled,
+    read_series,
+)
 from playground.store.states import IllegalTransition, RunStatus
 
 MAX_PAGE = 500
@@ -188,36 +185,32 @@ class RunStore:
         result['test']['accuracy'] to test_accuracy; a NUL in `error` is stored as U+FFFD.
         Raises IllegalTransition or RunNotFoundError.
         """
-        fields: dict[str, Any] = {
-            "error": None if error is None else storable_message(error),
-            "device": device,
-            "summary": summary,
-            "versions": versions,
-        }
-        values = {k: v for k, v in fields.items() if v is not None}
-        if result is not None:
-            values |= {"result": result, "test_accuracy": test_accuracy_of(result)}
+        values = {"error": error, "device": device, "summary": summary, "result": result}
+        change = StatusChange(run_id, RunStatus(new), values | {"versions": versions})
         with self._tx() as s:
-            return _move_one(s, run_id, RunStatus(new), values)
+            record, _ = _set_status_in(s, change)
+            return record
 
-    def start(
-        self,
-        run_id: int,
-        *,
-        device: str,
-        summary: dict[str, Any],
-        versions: dict[str, str],
-        events: Sequence[tuple[str, dict[str, Any]]],
-    ) -> tuple[RunRecord, int]:
-        """`set_status(run_id, RUNNING, ...)` and `append(run_id, events=events)` in one
-        transaction: the record and the events' seq (the status event's + 1).
+    def set_statuses(
+        self, changes: Sequence[StatusChange]
+    ) -> list[tuple[RunRecord, list[int]] | IllegalTransition]:
+        """Several `set_status` calls with their events in one transaction: per change, the
+        moved run and the seqs of its `before` and `after` batches (in that order), or the
+        IllegalTransition that refused it (its `before` events are stored all the same, as
+        a separate append would have stored them). RunNotFoundError names the first missing
+        run, and then nothing is stored.
 
-        A worker's Started is on the way to a run's first metric: one commit, not two.
+        A sweep group's 64 trials start together and end together: one commit for each
+        burst instead of two for every trial.
         """
-        values = {"device": device, "summary": summary, "versions": versions}
+        results: list[tuple[RunRecord, list[int]] | IllegalTransition] = []
         with self._tx() as s:
-            rec = _move_one(s, run_id, RunStatus.RUNNING, values)
-            return rec, _append_in(s, Batch(run_id, events=events))
+            for change in changes:
+                try:
+                    results.append(_set_status_in(s, change))
+                except IllegalTransition as e:
+                    results.append(e)
+        return results
 
     def delete_run(self, run_id: int) -> bool:
         """Delete a run with its tags, metrics and events; False if there was none."""
@@ -284,7 +277,11 @@ class RunStore:
         send ~30 a second); one commit for all that is waiting costs a fraction of one each.
         """
         with self._tx() as s:
-            return [_append_in(s, b) for b in batches]
+            seqs = [_append_in(s, b) for b in batches]
+            # The summary blocks of every batch's metrics, merged in Python first: the
+            # batches of one run mostly share their open block, so it is written once.
+            upsert_blocks(s.connection(), summarize(_rows_of(batches)))
+            return seqs
 
     def metrics(
         self,
@@ -296,8 +293,10 @@ class RunStore:
     ) -> dict[str, list[Point]]:
         """Every series of a run, keyed 'split/name', ordered by step.
 
-        With max_points (>= 3), each longer series is downsampled with LTTB on (step, value),
-        keeping its first and last points. An unknown run has no series.
+        With max_points (>= 3), each longer series is downsampled to at most max_points
+        points: its first and last points, and the lowest, highest and last point of each
+        of (max_points - 1) // 3 buckets, read from the summary blocks when the series is
+        long (store/series.py). An unknown run has no series.
         """
         if max_points is not None and max_points < 3:
             raise ValueError(f"max_points must be at least 3, got {max_points}")
@@ -309,23 +308,56 @@ class RunStore:
         with self._engine.connect() as conn:
             return read_after(conn, run_id, seq)
 
+    def replay_cut(self, run_id: int, *, after: int, tail_rows: int) -> int | None:
+        """The seq that splits the metrics of batches after `after` into a history (seq <=
+        cut) and a tail of at most `tail_rows` rows; None when they all fit in the tail."""
+        query = (
+            select(Metric.seq)
+            .where(Metric.run_id == run_id, Metric.seq > after)
+            .order_by(Metric.seq.desc())
+            .offset(tail_rows)
+            .limit(1)
+        )  # walks ix_metrics_run_id_seq backwards: tail_rows entries, however long the run
+        with self._engine.connect() as conn:
+            return conn.scalar(query)
+
+    def downsampled(
+        self,
+        run_id: int,
+        limits: Callable[[list[tuple[str, str, int]]], Mapping[tuple[str, str], int]],
+    ) -> dict[tuple[str, str], list[Point]]:
+        """Series downsampled each to its own max_points (>= 3), as `metrics` does, in one
+        read: `limits` gets every (split, name, points) of the run and names those to read."""
+        with self._snapshot.connect() as conn:
+            return read_downsampled(conn, run_id, limits)
+
+    def metrics_at(
+        self,
+        run_id: int,
+        steps: Mapping[tuple[str, str], Collection[int]],
+        *,
+        after: int,
+        upto: int,
+    ) -> list[MetricRecord]:
+        """The rows of each (split, name) series at the given steps, of the batches with
+        after < seq <= upto, in seq order (a downsampled stream replay)."""
+        with self._snapshot.connect() as conn:
+            return read_at(conn, run_id, steps, after=after, upto=upto)
+
+    def metrics_of_batches(self, run_id: int, seqs: Collection[int]) -> list[MetricRecord]:
+        """Every metric of the batches with these seqs, in seq order."""
+        with self._snapshot.connect() as conn:
+            return read_batches(conn, run_id, seqs)
+
     def events_after(self, run_id: int, seq: int) -> list[EventRecord]:
         """Events of batches after `seq`, in seq order (stream replay)."""
+        query = (
+            select(RunEvent.seq, RunEvent.type, RunEvent.payload)
+            .where(RunEvent.run_id == run_id, RunEvent.seq > seq)
+            .order_by(RunEvent.seq, RunEvent.id)
+        )
         with self._tx() as s:
-            return [EventRecord(*row) for row in s.execute(_events_after(run_id, seq))]
-
-    def replay_rows(
-        self, run_id: int, seq: int
-    ) -> tuple[RunRecord, list[MetricRecord], list[EventRecord]] | None:
-        """The run, and its metrics and events of batches after `seq`, read in one snapshot
-        (None: no such run). What a new viewer's replay needs: one connection, not three,
-        on the way to a new run's first metric."""
-        with self._snapshot.connect() as conn:
-            run = conn.execute(select(RUNS).where(RUNS.c.id == run_id)).one_or_none()
-            if run is None:
-                return None
-            events = [EventRecord(*row) for row in conn.execute(_events_after(run_id, seq))]
-            return to_record(run), read_after(conn, run_id, seq), events
+            return [EventRecord(*row) for row in s.execute(query)]
 
     # ---- snapshots ----------------------------------------------------------------------
     def snapshots(self, run_id: int) -> list[SnapshotRecord]:
@@ -346,24 +378,34 @@ class RunStore:
         return int(count), int(size)
 
 
-def _events_after(run_id: int, seq: int) -> Select[tuple[int, str, dict[str, Any]]]:
-    return (
-        select(RunEvent.seq, RunEvent.type, RunEvent.payload)
-        .where(RunEvent.run_id == run_id, RunEvent.seq > seq)
-        .order_by(RunEvent.seq, RunEvent.id)
-    )
-
-
-def _move_one(s: Session, run_id: int, target: RunStatus, values: dict[str, Any]) -> RunRecord:
-    """Move one run in the open transaction (set_status's body); raises IllegalTransition
-    or RunNotFoundError."""
-    moved = move(s, target, Run.id == run_id, values)
+def _set_status_in(s: Session, change: StatusChange) -> tuple[RunRecord, list[int]]:
+    """set_status in the open transaction, with the change's events around the move."""
+    seqs = [_append_in(s, Batch(change.run_id, events=change.before))] if change.before else []
+    v = change.values
+    error = v.get("error")
+    fields: dict[str, Any] = {
+        "error": None if error is None else storable_message(error),
+        "device": v.get("device"),
+        "summary": v.get("summary"),
+        "versions": v.get("versions"),
+    }
+    values = {k: x for k, x in fields.items() if x is not None}
+    if (result := v.get("result")) is not None:
+        values |= {"result": result, "test_accuracy": test_accuracy_of(result)}
+    moved = move(s, change.status, Run.id == change.run_id, values)
     if not moved:
-        current = s.scalar(select(Run.status).where(Run.id == run_id))
+        current = s.scalar(select(Run.status).where(Run.id == change.run_id))
         if current is None:
-            raise RunNotFoundError(run_id)
-        raise IllegalTransition(RunStatus(current), target)
-    return to_record(moved[0])
+            raise RunNotFoundError(change.run_id)
+        raise IllegalTransition(RunStatus(current), change.status)
+    record = to_record(moved[0])
+    if change.after:
+        seqs.append(_append_in(s, Batch(change.run_id, events=change.after)))
+    return record, seqs
+
+
+def _rows_of(batches: Sequence[Batch]) -> Iterator[tuple[int, MetricRow]]:
+    return ((b.run_id, r) for b in batches for r in b.metrics)
 
 
 def _append_in(s: Session, b: Batch) -> int:

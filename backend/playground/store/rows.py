@@ -162,16 +162,27 @@ def insert_tags(s: Session | Connection, run_id: int, tags: list[str]) -> None:
         s.execute(insert(RunTag), [{"run_id": run_id, "tag": t} for t in tags])
 
 
+# The driver's own executemany of tuples: a sweep stores ~150,000 rows, and Core's per-row
+# dict handling cost about twice the insert itself on SQLite (measured 9-11 vs 4-6 us a row).
+_SQLITE_METRICS = "INSERT INTO metrics (run_id, seq, step, epoch, split, name, value) VALUES (?, ?, ?, ?, ?, ?, ?)"
+
+
 def insert_metrics(
     s: Session | Connection, run_id: int, seq: int, rows: Sequence[MetricRow]
 ) -> None:
-    if rows:
-        params = [
-            {"run_id": run_id, "seq": seq, "step": r.step, "epoch": r.epoch,
-             "split": r.split, "name": r.name, "value": r.value}
-            for r in rows
-        ]  # fmt: skip
-        s.execute(insert(METRICS), params)
+    if not rows:
+        return
+    conn = s.connection() if isinstance(s, Session) else s
+    if conn.dialect.name == "sqlite":  # NaN binds as NULL there, as through Core
+        values = [(run_id, seq, *r) for r in rows]
+        conn.exec_driver_sql(_SQLITE_METRICS, values)
+        return
+    params = [
+        {"run_id": run_id, "seq": seq, "step": r.step, "epoch": r.epoch,
+         "split": r.split, "name": r.name, "value": r.value}
+        for r in rows
+    ]  # fmt: skip
+    conn.execute(insert(METRICS), params)
 
 
 def insert_events(

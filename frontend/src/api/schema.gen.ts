@@ -132,7 +132,8 @@ export interface paths {
   "/api/runs/{run_id}/metrics": {
     /**
      * Metrics
-     * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB).
+     * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples each
+     * longer series (its first and last points, and the lowest, highest and last of each bucket).
      */
     get: operations["metrics_api_runs__run_id__metrics_get"];
   };
@@ -5161,6 +5162,13 @@ export interface components {
        */
       boundary_every?: number | null;
       /**
+       * Cuda Graphs
+       * @description On a GPU, replay each training step as one CUDA graph where the run allows it ("auto": saves the kernel launches that dominate a tiny net's step) or launch its kernels one by one ("off"). The CPU ignores it.
+       * @default auto
+       * @enum {string}
+       */
+      cuda_graphs?: "auto" | "off";
+      /**
        * Device
        * @description "auto", "cpu", "cuda", "cuda:N".
        * @default auto
@@ -6257,7 +6265,8 @@ export interface operations {
   };
   /**
    * Metrics
-   * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB).
+   * @description Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples each
+   * longer series (its first and last points, and the lowest, highest and last of each bucket).
    */
   metrics_api_runs__run_id__metrics_get: {
     parameters: {

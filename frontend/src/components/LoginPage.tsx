@@ -50,7 +50,7 @@ export function LoginPage({ onLogin }: { onLogin: (me: Me) => void }) {
           {error}
         </p>
       )}
-      <button type="submit" disabled={busy}>
+      <button type="submit" class="primary" disabled={busy}>
         Log in
       </button>
       <p class="hint">Your teacher or the server's admin gives you an account.</p>

@@ -8,6 +8,8 @@ export interface Selection {
   /** The select-all box of a page showing `pageIds`. */
   toggleAll: (pageIds: number[]) => void;
   drop: (id: number) => void;
+  /** Pick exactly these (a sweep's "best k"). */
+  replace: (ids: number[]) => void;
 }
 
 export function useSelection(): Selection {
@@ -17,5 +19,6 @@ export function useSelection(): Selection {
     toggle: (id) => setIds((s) => toggleId(s, id)),
     toggleAll: (pageIds) => setIds((s) => toggleAll(s, pageIds)),
     drop: (id) => setIds((s) => s.filter((x) => x !== id)),
+    replace: (next) => setIds(next),
   };
 }

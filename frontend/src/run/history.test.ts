@@ -205,3 +205,44 @@ describe("RunHistory on the recorded spiral stream", () => {
     expect(h.progress()).toMatchObject({ totalEpochs: 100, totalSteps: 90, etaSeconds: null });
   });
 });
+
+describe("RunHistory from a downsampled replay", () => {
+  // The server sends a long run's history downsampled (some step and epoch messages left
+  // out, each kept one with its own seq), then the tail whole: the columns hold what came,
+  // in order, and the live tail appends after it.
+  it("draws the kept points in order, then the tail", () => {
+    const keptEpochs = new Set([0, 2, 3]);
+    const history = ALL.filter(
+      (m) =>
+        (m.type !== "step" || m.step % 10 === 0 || m.step === 90) &&
+        (m.type !== "epoch" || keptEpochs.has(m.epoch)),
+    );
+    const h = replayed(rechunk(history, 7));
+    expect(h.epochs.epoch).toEqual([0, 2, 3]);
+    expect(h.epochs.step).toEqual([0, 60, 90]);
+    expect(h.epochs.metrics.val_loss).toHaveLength(3);
+    expect(h.layerList().every((l) => l.grad_norm.length === 3)).toBe(true);
+    expect(h.steps.step).toEqual([10, 20, 30, 40, 50, 60, 70, 80, 90]);
+    expect(h.progress().epoch).toBe(3);
+    expect(h.progress().fraction).toBe(1);
+    expect(h.status).toBe("succeeded");
+    const full = replayed();
+    expect(h.result).toEqual(full.result);
+    expect(h.lastSeq).toBe(full.lastSeq);
+  });
+
+  it("a reconnect after a downsampled history adds only newer batches", () => {
+    const cut = ALL.find((m) => m.type === "epoch" && m.epoch === 1)?.seq ?? 0;
+    const history = ALL.filter((m) => m.seq <= cut && (m.type !== "step" || m.step % 10 === 0));
+    const h = replayed([history]);
+    const before = h.steps.step.length;
+    // Resumed from resumeSeq(): the last batch again (deduplicated), then what follows.
+    h.applyFrame(ALL.filter((m) => m.seq >= h.resumeSeq()));
+    const steps = h.steps.step;
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(steps.length).toBeGreaterThan(before);
+    expect(steps.slice(0, before)).toEqual([10, 20, 30]); // the rest of batch `cut`: dropped
+    expect(steps.at(-1)).toBe(90);
+    expect(h.epochs.epoch).toEqual([0, 1, 2, 3]);
+  });
+});

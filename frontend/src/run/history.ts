@@ -208,11 +208,15 @@ export class RunHistory {
         this.plane = msg.plane;
         break;
       case "step":
+        // A long run's replay comes downsampled: a viewer that reconnects inside it is sent
+        // the rest of a batch whose later steps it already drew. Columns stay in step order.
+        if (msg.step <= (this.steps.step.at(-1) ?? -Infinity)) break;
         this.steps.step.push(msg.step);
         this.steps.epoch.push(msg.epoch);
         this.steps.loss.push(num(msg.loss));
         break;
       case "epoch":
+        if (msg.epoch <= (this.epochs.epoch.at(-1) ?? -Infinity)) break; // as steps, above
         this.addEpoch(msg);
         break;
       case "boundary":

@@ -2,6 +2,7 @@
 // Data and decisions: hooks/useRunsPage (state/runsPage), hooks/useRunActions.
 import { useState } from "preact/hooks";
 import type { Catalog, EnsembleMethod, Run } from "../api/types";
+import { EnsembleMethodSelect } from "../components/runs/EnsembleMethodSelect";
 import { EnsemblePanel } from "../components/runs/EnsemblePanel";
 import { RunsEmpty } from "../components/runs/RunsEmpty";
 import { Filters } from "../components/runs/RunsFilters";
@@ -126,17 +127,7 @@ function EnsembleBar({ selected, rows, ensemble }: EnsembleBarProps) {
   const problem = ensembleProblem(selected, rows);
   return (
     <div class="row ensemble-bar">
-      <label>
-        Ensemble by{" "}
-        <select
-          value={method}
-          data-testid="ensemble-method"
-          onChange={(e) => setMethod((e.target as HTMLSelectElement).value as EnsembleMethod)}
-        >
-          <option value="mean_prob">mean probability</option>
-          <option value="vote">majority vote</option>
-        </select>
-      </label>
+      <EnsembleMethodSelect value={method} onChange={setMethod} />
       <button
         type="button"
         data-testid="ensemble-selected"

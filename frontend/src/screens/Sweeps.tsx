@@ -1,6 +1,8 @@
 // Every sweep and ablation, newest first, with its progress.
 import { api } from "../api/client";
 import { useLoad } from "../hooks/useLoad";
+import { useNow } from "../hooks/useNow";
+import { absoluteTime, relativeTime } from "../state/runsTable";
 import { shortPath } from "../state/sweepFields";
 import { countsText, metricLabel } from "../state/sweepView";
 import "./runs.css";
@@ -9,6 +11,7 @@ import "../components/sweeps/sweeps.css";
 export function SweepsScreen() {
   const { data, error, retry } = useLoad(api.listSweeps);
   const sweeps = data ? [...data].sort((a, b) => b.id - a.id) : null;
+  const now = useNow(30_000);
   return (
     <section class="sweeps-screen" aria-labelledby="sweeps-title">
       <h1 id="sweeps-title">Sweeps</h1>
@@ -32,13 +35,14 @@ export function SweepsScreen() {
         </div>
       )}
       {sweeps && sweeps.length > 0 && (
-        <table class="runs-table panel" data-testid="sweeps-table">
+        <table class="runs-table panel sweeps-table" data-testid="sweeps-table">
           <thead>
             <tr>
               <th scope="col">Sweep</th>
               <th scope="col">Varies</th>
               <th scope="col">Progress</th>
               <th scope="col">Ranked by</th>
+              <th scope="col">Created</th>
             </tr>
           </thead>
           <tbody>
@@ -50,11 +54,12 @@ export function SweepsScreen() {
                   </a>{" "}
                   {s.kind === "ablation" && <span class="badge">ablation</span>}
                 </td>
-                <td class="small">{s.params.map(shortPath).join(", ") || "seeds"}</td>
-                <td class="small">
+                <td>{s.params.map(shortPath).join(", ") || "seeds"}</td>
+                <td>
                   <span class={`badge ${s.status}`}>{s.status}</span> {countsText(s)}
                 </td>
-                <td class="small">final {metricLabel(s.metric)}</td>
+                <td>final {metricLabel(s.metric)}</td>
+                <td title={absoluteTime(s.created_at)}>{relativeTime(s.created_at, now)}</td>
               </tr>
             ))}
           </tbody>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { EnsembleOut } from "../api/types";
 import { makeRun } from "../test/factories";
-import { ensembleProblem, ensembleRows, meanMemberAccuracy } from "./ensemble";
+import { ensembleProblem, ensembleRows, ensembleVerdict, meanMemberAccuracy } from "./ensemble";
 
 const OUT: EnsembleOut = {
   method: "mean_prob",
@@ -39,5 +39,26 @@ describe("ensembleRows", () => {
   });
   it("averages the members' accuracy", () => {
     expect(meanMemberAccuracy(OUT)).toBeCloseTo(0.85);
+  });
+});
+
+describe("ensembleVerdict", () => {
+  it("compares the ensemble with the mean member in points", () => {
+    expect(ensembleVerdict(OUT)).toBe(
+      "The ensemble scores 92.5 % against 85.0 % for the mean member (+7.5 points).",
+    );
+    const worse = { ...OUT, ensemble: { test_accuracy: 0.8, test_loss: 0.5 } };
+    expect(ensembleVerdict(worse)).toMatch(/\(−5\.0 points\)/);
+  });
+  it("says nothing for regression", () => {
+    const reg = {
+      ...OUT,
+      members: OUT.members.map((m) => ({ ...m, test_accuracy: null })),
+      ensemble: { test_accuracy: null, test_loss: 0.3 },
+    };
+    expect(ensembleVerdict(reg)).toBeNull();
+  });
+  it("labels members as asked", () => {
+    expect(ensembleRows(OUT, (id) => `Trial ${id}`)[0].label).toBe("Trial 3");
   });
 });

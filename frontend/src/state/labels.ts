@@ -76,6 +76,7 @@ const LABELS: Record<string, string> = {
   hflip: "horizontal flip",
   shift: "shift (pixels)",
   device: "device",
+  cuda_graphs: "CUDA graphs",
   log_every: "log every N steps",
   boundary_every: "boundary every N epochs",
   lr: "learning rate",

@@ -20,7 +20,7 @@ export type SweepField =
   | { path: string; kind: "choice"; options: string[]; current: Json | undefined; help: string };
 
 /** Params that change how a run is watched or where it runs, not what it learns. */
-const SKIPPED = new Set(["device", "log_every", "boundary_every"]);
+const SKIPPED = new Set(["device", "cuda_graphs", "log_every", "boundary_every"]);
 /** Multiplicative knobs: their good values differ by factors of 10. */
 const LOG_SCALE = new Set(["lr", "weight_decay", "l1", "l2", "eps"]);
 

@@ -135,7 +135,8 @@ def metrics(
     split: str | None = None,
     max_points: Annotated[int | None, Query(ge=3, le=100_000)] = None,
 ) -> MetricsOut:
-    """Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples (LTTB)."""
+    """Series keyed 'split/name' as [[step, epoch, value], ...]; max_points downsamples each
+    longer series (its first and last points, and the lowest, highest and last of each bucket)."""
     series = runs.metrics(run_id=run.id, names=names, split=split, max_points=max_points)
     return MetricsOut(run_id=run.id, series=series)
 

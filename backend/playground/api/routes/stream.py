@@ -13,7 +13,6 @@ from playground.api.deps import MAX_ID
 from playground.services.access import UserRecord
 from playground.services.hub import Frame, Hub, Subscription
 from playground.services.manager import RUNS_TOPIC, run_topic
-from playground.services.messages import StreamMessage, encode
 from playground.services.runs import Runs
 
 router = APIRouter(tags=["stream"])
@@ -51,44 +50,24 @@ async def run_stream(
     after = from_step if from_step is not None else from_seq
     # Subscribe before reading the store, so nothing published meanwhile is missed.
     async with hub.subscribe(run_topic(run_id)) as sub:
-        replay = await run_in_threadpool(lambda: runs.replay(run_id=run_id, after=after, user=user))
+        # Reading, rendering and encoding the replay all happen in a worker thread: a long
+        # run's history must not hold up the other viewers' frames.
+        replay = await run_in_threadpool(
+            lambda: runs.replay_frames(run_id=run_id, after=after, user=user, max_bytes=FRAME_BYTES)
+        )
         if replay is None:  # none, or not one this user may see: the same answer
             await _close(ws, code=4404, reason=f"run {run_id} not found")
             return
         try:
-            last, done = await _replay(ws, replay.messages, after)
+            for text in replay.frames:
+                await ws.send_text(text)
             # A finished run has everything in the store: a viewer that already saw its end
             # (from_seq >= last seq) gets an empty replay, and must not wait for more.
-            if not done and not replay.finished:
-                await _follow(ws, sub, max(last, replay.last_seq))
+            if not replay.final and not replay.finished:
+                await _follow(ws, sub, max(replay.sent_seq, replay.last_seq))
         except GONE:
             return  # the viewer left mid-send: an ordinary end, nothing to report
     await _close(ws)
-
-
-async def _replay(ws: WebSocket, messages: list[StreamMessage], last: int) -> tuple[int, bool]:
-    """Send stored messages newer than `last` in frames of about FRAME_BYTES at most.
-
-    A replay can hold hundreds of boundary grids; clients often cap frames at 1 MiB.
-    Frames are cut only between seqs, so a viewer that drops mid-replay and resumes from
-    the last seq it saw has every message of that seq already.
-    Returns (newest seq sent, whether the run's final status was among them).
-    """
-    fresh = [m for m in messages if m["seq"] > last]
-    chunk: list[str] = []
-    size = 0
-    for i, m in enumerate(fresh):
-        text = encode(m)
-        new_seq = i > 0 and m["seq"] != fresh[i - 1]["seq"]
-        if chunk and new_seq and size + len(text) > FRAME_BYTES:
-            await ws.send_text("[" + ",".join(chunk) + "]")
-            chunk, size = [], 0
-        chunk.append(text)
-        size += len(text) + 1
-    if chunk:
-        await ws.send_text("[" + ",".join(chunk) + "]")
-    frame = Frame(fresh)
-    return max(last, frame.seq), frame.final
 
 
 async def _follow(ws: WebSocket, sub: Subscription, last: int) -> None:

@@ -3,8 +3,8 @@
 Like train.py it is one state class on purpose: its loop, its per-trial reporting and the
 way a trial ends read best side by side with train()'s, which they mirror step by step.
 
-Per step there is no loop over trials except the hooks' `tick()` (the hooks contract: once
-per trial before every step). Per epoch, metrics, layer statistics and boundary grids of all
+Per step there is no loop over trials: a group given `GroupTicks` calls its one `tick()`;
+otherwise each trial's hooks' `tick()` (the hooks contract: once per trial before every step). Per epoch, metrics, layer statistics and boundary grids of all
 trials come from batched computations and one host transfer; only the hook calls and the
 snapshots (each trial's weights copied into its own module) go trial by trial.
 
@@ -31,6 +31,7 @@ from playground.ml.errors import SpecError
 from playground.ml.hooks import (
     BoundaryGrid,
     EpochReport,
+    GroupTicks,
     Hooks,
     LayerStats,
     RunResult,
@@ -51,6 +52,7 @@ from playground.ml.run_reports import (
 from playground.ml.spec import RunSpec
 from playground.ml.train import READS_PER_SECOND, to_device, train
 from playground.ml.validate import Summary, validate
+from playground.ml.vectorized.backprop import Backprop
 from playground.ml.vectorized.evaluate import Evaluator
 from playground.ml.vectorized.key import group_key
 from playground.ml.vectorized.optim import StackedOptimizer
@@ -84,13 +86,15 @@ def train_group(
     *,
     limits: Limits | None = None,
     ctx: DataContext | None = None,
+    ticks: GroupTicks | None = None,
 ) -> list[RunResult]:
     """Train every spec (all with the same `group_key`), reporting each through its own
     hooks (on_start, on_step, on_epoch, on_boundary, on_snapshot, on_model, on_end, in the
     order `train()` calls them for that trial); one RunResult per spec, in order.
 
-    A trial whose hooks set `cancelled` ends "cancelled" alone, one whose loss diverges
-    ends "diverged" alone; the others go on.
+    A trial whose hooks set `cancelled` (or, given `ticks`, whose position its tick()
+    names) ends "cancelled" alone, one whose loss diverges ends "diverged" alone; the
+    others go on. With `ticks`, the trials' own tick() is not called.
     """
     keys = [group_key(s) for s in specs]
     if len(set(keys)) > 1 or None in keys:  # not one group: train each part as it can be
@@ -99,15 +103,30 @@ def train_group(
             part = [i for i, k in enumerate(keys) if k == key]
             if key is None:  # an ordinary run
                 results |= {i: train(specs[i], hooks[i], limits=limits, ctx=ctx) for i in part}
-            else:
-                done = _train_one_group([specs[i] for i in part], [hooks[i] for i in part], limits, ctx)  # fmt: skip
+            else:  # its own positions: ticks names positions in `specs`
+                sub = _Positions(ticks, part) if ticks is not None else None
+                done = _train_one_group([specs[i] for i in part], [hooks[i] for i in part], limits, ctx, sub)  # fmt: skip
                 results |= dict(zip(part, done, strict=True))
         return [results[i] for i in range(len(specs))]
-    return _train_one_group(specs, hooks, limits, ctx)
+    return _train_one_group(specs, hooks, limits, ctx, ticks)
+
+
+class _Positions(GroupTicks):
+    """A part's view of the whole group's ticks: positions in the part."""
+
+    def __init__(self, ticks: GroupTicks, part: list[int]) -> None:
+        self.ticks, self.position = ticks, {i: k for k, i in enumerate(part)}
+
+    def tick(self) -> list[int]:
+        return [self.position[i] for i in self.ticks.tick() if i in self.position]
 
 
 def _train_one_group(
-    specs: Sequence[RunSpec], hooks: Sequence[Hooks], limits: Limits | None, ctx: DataContext | None
+    specs: Sequence[RunSpec],
+    hooks: Sequence[Hooks],
+    limits: Limits | None,
+    ctx: DataContext | None,
+    ticks: GroupTicks | None,
 ) -> list[RunResult]:
     started = time.perf_counter()
     limits = limits or Limits()
@@ -124,6 +143,8 @@ def _train_one_group(
             [specs[i] for i, _ in valid], [hooks[i] for i, _ in valid], [s for _, s in valid],
             ctx or DataContext(), limits.max_seconds, started,
         )  # fmt: skip
+        if ticks is not None:  # the group's positions are those of the valid specs
+            group.ticks = _Positions(ticks, [i for i, _ in valid])
         for (i, _), result in zip(valid, group.run(), strict=True):
             results[i] = result
     return [r for r in results if r is not None]
@@ -159,6 +180,7 @@ class _Group:
         ctx: DataContext, max_seconds: float, started: float,
     ) -> None:  # fmt: skip
         self.created = started
+        self.ticks: GroupTicks | None = None
         self.all_hooks = hooks
         self.results: list[RunResult | None] = [None] * len(specs)
         self.setup_error: str | None = None
@@ -179,6 +201,8 @@ class _Group:
         self.test_set = to_device(self.data.test, self.device)
         info = self.data.info
         self.batches = batch_slices(info.n_train, first.batch_size, merge_single=False)
+        sizes = [hi - lo for lo, hi in self.batches]
+        self.batch_sizes = torch.tensor(sizes, device=self.device)  # once: a copy is a sync
         plane = self.data.plane
         self.trials: list[_Trial] = []
         for spec, h, summary in zip(specs, hooks, summaries, strict=True):
@@ -189,6 +213,7 @@ class _Group:
             every = report_intervals(t, len(self.batches), has_plane=plane is not None)
             self.trials.append(_Trial(spec, h, summary, model, gen, *every))
         self.index = {id(trial): i for i, trial in enumerate(self.trials)}  # in `specs`
+        self.by_position = list(self.trials)
         self.row = dict(self.index)  # in the stack
         self.live = list(
             self.trials
@@ -197,6 +222,8 @@ class _Group:
         self.objective = Objective.create(first, info.target)
         self.stack = Stack([trial.model for trial in self.trials])
         self.evaluator = Evaluator(self.stack, self.objective)
+        fits = Backprop.fits(self.stack, self.objective, self.train_set.x)
+        self.backprop = Backprop(self.stack, self.objective) if fits else None
         self.optimizer = StackedOptimizer([s.training for s in specs], self.stack.weight_mask)
         top = [r.type for r in summaries[0].rows if r.depth == 0]
         self.layer_types = [top[d.index] for d in self.stack.dense]
@@ -282,7 +309,7 @@ class _Group:
             self._report_steps(epoch_end=True)
         if len(losses) < len(self.batches):  # every trial ended: nothing left to report
             return {}
-        sizes = torch.tensor([hi - lo for lo, hi in self.batches], device=self.device)
+        sizes = self.batch_sizes
         per_step = torch.stack(losses) * sizes.unsqueeze(1)  # (steps, T)
         metrics = {"train_loss": per_step.sum(0) / sizes.sum()}
         if self.objective.classify:
@@ -292,14 +319,16 @@ class _Group:
 
     def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
         """One optimizer step of every trial; returns the detached outputs and (T,) losses."""
-        out = self.stack.forward(xb)
-        loss = self.evaluator.losses(out, yb)
-        # Summing trials' mean losses keeps each trial's gradient its own.
-        grads = torch.autograd.grad(loss.sum(), self.stack.params)
-        t = self.stack.trials
+        if self.backprop is not None:
+            out, loss, grad = self.backprop(xb, yb)
+        else:
+            out = self.stack.forward(xb)
+            loss = self.evaluator.losses(out, yb)
+            # Summing trials' mean losses keeps each trial's gradient its own.
+            grads = torch.autograd.grad(loss.sum(), self.stack.params)
+            grad = torch.cat([g.reshape(self.stack.trials, -1) for g in grads], 1)
         with torch.no_grad():
             flat = self.stack.flat
-            grad = torch.cat([g.reshape(t, -1) for g in grads], 1)
             grad = self.optimizer.penalize(grad, flat)
             if measure:  # layer statistics of the epoch's last step, before clipping
                 self.measured = (self.stack.layer_norms(grad), flat.clone())
@@ -307,7 +336,16 @@ class _Group:
         return out.detach(), loss.detach()
 
     def _check_stop(self) -> None:
-        """Tick every trial's hooks; end those that asked to cancel; raise past the limit."""
+        """Tick every trial's hooks (or the group's ticks); end those that asked to cancel;
+        raise past the limit."""
+        if self.ticks is not None:
+            for position in self.ticks.tick():
+                trial = self.by_position[position]
+                if trial.active:
+                    self._end(trial, "cancelled", None)
+            if time.perf_counter() > self.deadline:
+                raise _TimeLimitError
+            return
         held = 0.0
         cancelled = []
         for hooks in self.live_hooks:  # the one per-trial loop of a step: keep it bare

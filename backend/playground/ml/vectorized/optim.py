@@ -55,18 +55,22 @@ class StackedOptimizer:
     def _derive(self) -> None:
         """float32 columns of the float64 settings, and which terms any trial uses."""
         hp = self.hp64
-        self.lr64 = self._column(self.lrs())
         self.hp = {k: v.float() for k, v in hp.items()}
-        self.lr = self.lr64.float()
+        # Read once per change of the settings, not per epoch: each is a device sync.
         self.any = {k: bool((v != 0).any()) for k, v in hp.items()}
         if self.sgd:
             self.one_minus_dampening = (1 - hp["dampening"]).float()
         else:
             self.one_minus_beta1 = (1 - hp["beta1"]).float()
             self.one_minus_beta2 = (1 - hp["beta2"]).float()
-            self.decay = (
-                1 - self.lr64 * hp["weight_decay"]
-            ).float()  # AdamW's 1 - lr * weight_decay
+        self._derive_lr()
+
+    def _derive_lr(self) -> None:
+        """The columns that follow the learning rates (each epoch, as schedules step)."""
+        self.lr64 = self._column(self.lrs())
+        self.lr = self.lr64.float()
+        if not self.sgd:  # AdamW's 1 - lr * weight_decay
+            self.decay = (1 - self.lr64 * self.hp64["weight_decay"]).float()
 
     # ---- per trial, per epoch ----------------------------------------------------------
     def lrs(self) -> list[float]:
@@ -76,7 +80,7 @@ class StackedOptimizer:
     def schedule_step(self) -> None:
         for s in self.schedules:
             s.step()
-        self._derive()
+        self._derive_lr()
 
     def keep(self, rows: list[int]) -> None:
         """Keep only these trials (rows of the stack), e.g. when others have ended."""

@@ -1,10 +1,19 @@
-// The result of "Ensemble" in the runs list: members' and the ensemble's test metrics.
+// The result of "Ensemble" in the runs list or on a sweep's page: members' and the ensemble's
+// test metrics.
 import type { EnsembleOut } from "../../api/types";
-import { ensembleRows, meanMemberAccuracy } from "../../state/ensemble";
+import { ensembleRows, ensembleVerdict, meanMemberAccuracy } from "../../state/ensemble";
 import { formatNumber, formatPercent } from "../../state/format";
 
-export function EnsemblePanel({ out, onClose }: { out: EnsembleOut; onClose: () => void }) {
+interface EnsemblePanelProps {
+  out: EnsembleOut;
+  onClose: () => void;
+  /** A member's name in the table (default "Run 12"). */
+  label?: (runId: number) => string;
+}
+
+export function EnsemblePanel({ out, onClose, label }: EnsemblePanelProps) {
   const mean = meanMemberAccuracy(out);
+  const verdict = ensembleVerdict(out);
   return (
     <section class="panel ensemble-panel" data-testid="ensemble-panel" aria-label="Ensemble">
       <div class="row">
@@ -23,7 +32,7 @@ export function EnsemblePanel({ out, onClose }: { out: EnsembleOut; onClose: () 
           </tr>
         </thead>
         <tbody>
-          {ensembleRows(out).map((row) => (
+          {ensembleRows(out, label).map((row) => (
             <tr key={row.label} class={row.runId === null ? "ensemble-total" : undefined}>
               <td>
                 {row.runId === null ? row.label : <a href={`#/runs/${row.runId}`}>{row.label}</a>}
@@ -34,6 +43,11 @@ export function EnsemblePanel({ out, onClose }: { out: EnsembleOut; onClose: () 
           ))}
         </tbody>
       </table>
+      {verdict && (
+        <p class="ensemble-verdict" data-testid="ensemble-verdict">
+          {verdict}
+        </p>
+      )}
       <p class="muted">
         {out.n_test} test samples
         {mean !== null ? `; mean member accuracy ${formatPercent(mean)}` : ""}. {out.note}

@@ -53,7 +53,6 @@ export function ParallelCoords({ sweep, bestId }: { sweep: SweepView; bestId: nu
         class="parallel-coords"
         viewBox={`0 0 ${W} ${H}`}
         width="100%"
-        style={{ maxWidth: `${W}px` }}
         role="img"
         aria-label={`parallel coordinates of ${axes.length - 1} params and ${sweep.metric}`}
         data-testid="parallel-coords"
