@@ -53,6 +53,8 @@ from plain_loops import (
     mlp_2_8_8_2,
     plain_run,
 )
+from playground.ml.builder import build_model
+from playground.ml.datasets import DataContext, describe
 from playground.ml.hooks import BoundaryGrid, EpochReport, Hooks
 from playground.ml.spec import RunSpec
 from playground.ml.threads import use_threads
@@ -143,7 +145,21 @@ def timed(fn: Callable[[], object]) -> tuple[float, float]:
     return time.perf_counter() - wall, time.process_time() - cpu
 
 
+def check_same(w: Workload) -> None:
+    """The hand-written side trains the preset's net with the preset's optimizer settings."""
+    spec = RunSpec.model_validate(w.raw)
+    built = build_model(spec.model.layers, describe(spec.data, DataContext()).input)
+    mine = w.make_model()
+    count = lambda m: sum(p.numel() for p in m.parameters())  # noqa: E731
+    assert count(built) == count(mine), f"{w.key}: {count(built)} != {count(mine)} parameters"
+    theirs = spec.training.optimizer.build(built.parameters()).defaults
+    ours = w.make_opt(mine.parameters()).defaults
+    for key in ("lr", "momentum", "betas", "eps", "weight_decay"):
+        assert theirs.get(key) == ours.get(key), f"{w.key}: optimizer {key} differs"
+
+
 def measure(w: Workload, rounds: int) -> None:
+    check_same(w)
     engine = lambda: run_engine(w.raw)  # noqa: E731
     plain = lambda: plain_run(w.raw, w.make_model, w.make_opt)  # noqa: E731
     engine(), plain()  # warm-up: imports, allocator, first optimizer
