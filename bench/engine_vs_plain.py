@@ -26,7 +26,7 @@ would measure scheduling, not the engine. The load average is printed with every
 figures from a loaded machine are noisy; cpu ratios (process time) are printed beside the
 wall-clock ones since they move less with the load.
 
-    .venv/bin/python bench/engine_vs_plain.py [--rounds 5] [--only mlp,cnn,lstm,transformer,tiny] [--no-busy]
+    .venv/bin/python bench/engine_vs_plain.py [--rounds 5] [--only mlp,cnn,lstm,transformer,tiny] [--passes calm,busy]
 """
 
 from __future__ import annotations
@@ -219,14 +219,16 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rounds", type=int, default=5)
     parser.add_argument("--only", default="", help="comma-separated keys, e.g. mlp,tiny")
-    parser.add_argument("--no-busy", action="store_true", help="skip the busy-core pass")
+    parser.add_argument("--passes", default="calm,busy", help="calm (as the machine is), busy")
     args = parser.parse_args()
     use_threads(1)
     keys = set(filter(None, args.only.split(",")))
     chosen = [w for w in workloads() if not keys or w.key in keys]
     print(f"torch {torch.__version__}, {torch.get_num_threads()} thread, {args.rounds} rounds")
-    run_pass("As the machine is", chosen, args.rounds)
-    if args.no_busy:
+    passes = set(args.passes.split(","))
+    if "calm" in passes:
+        run_pass("As the machine is", chosen, args.rounds)
+    if "busy" not in passes:
         return
     busy = multiprocessing.get_context("spawn").Process(target=spin, daemon=True)
     busy.start()
