@@ -87,9 +87,13 @@ def record_test(
     if test.x.shape[0] == 0:
         return
     out = predict_all(model, test.x)
-    result.test = to_floats(split_metrics(objective, out, test.y, ""))
-    if objective.classify:
-        cm = confusion_matrix(objective.predict(out), test.y, classes).cpu()
-        result.confusion = cm.tolist()
-        totals = cm.sum(1).clamp_min(1)
-        result.per_class_accuracy = (cm.diag() / totals).tolist()
+    if not objective.classify:
+        result.test = to_floats(split_metrics(objective, out, test.y, ""))
+        return
+    # The matrix's diagonal is the correct count: one prediction pass and one host read.
+    cm = confusion_matrix(objective.predict(out), test.y, classes)
+    accuracy = cm.diag().sum() / test.y.numel()
+    result.test = to_floats({"loss": objective.loss(out, test.y), "accuracy": accuracy})
+    cm = cm.cpu()
+    result.confusion = cm.tolist()
+    result.per_class_accuracy = (cm.diag() / cm.sum(1).clamp_min(1)).tolist()

@@ -30,6 +30,7 @@ from playground.ml.device import resolve_device
 from playground.ml.early_stopping import BestEpoch
 from playground.ml.errors import SpecError
 from playground.ml.hooks import EpochReport, Hooks, LayerStats, RunResult, RunStart, StepReport
+from playground.ml.hot_path import bare_step, flat_forward, grad_clearer
 from playground.ml.layer_stats import LayerWatch
 from playground.ml.limits import Limits
 from playground.ml.metrics import evaluate, initial_metrics, record_test, to_floats
@@ -146,6 +147,10 @@ class _Run:
         # Frozen weights are not the optimizer's: no step, no momentum, no weight decay.
         self.optimizer = t.optimizer.build(p for p in self.model.parameters() if p.requires_grad)
         self.scheduler = t.scheduler.build(self.optimizer, t.epochs)
+        # The step's calls without torch's per-call extras (hot_path.py; same results).
+        self.forward = flat_forward(self.model)
+        self.clear_grads = grad_clearer(p for g in self.optimizer.param_groups for p in g["params"])
+        self.optimizer_step = bare_step(self.optimizer)  # after the scheduler, which may wrap it
         self.penalized = penalized_weights(self.model)
         self.penalizing = bool(self.penalized) and (t.l1 > 0 or t.l2 > 0)
         types = [r.type for r in summary.rows if r.depth == 0]
@@ -224,7 +229,7 @@ class _Run:
         for m in self.frozen:  # a frozen layer runs as at test time (BatchNorm statistics)
             m.eval()
         for b, (lo, hi) in enumerate(self.batches):
-            self._check_stop()
+            now = self._check_stop()
             xb, yb = x_all[lo:hi], y_all[lo:hi]
             if aug is not None and xb.is_floating_point():
                 xb = augment(xb, aug, self.gen)
@@ -234,8 +239,7 @@ class _Run:
             self.at.step += 1
             self.window.append(loss)
             # Reading losses syncs with the device: do it at most READS_PER_SECOND times.
-            due = time.perf_counter() - self.last_read >= 1 / READS_PER_SECOND
-            if self.at.step % self.log_every == 0 and due:
+            if self.at.step % self.log_every == 0 and now - self.last_read >= 1 / READS_PER_SECOND:
                 self._report_steps()
         if self.window:
             self._report_steps(epoch_end=True)  # finds the exact step of a divergence first
@@ -249,16 +253,19 @@ class _Run:
         values["lr"] = self.optimizer.param_groups[0]["lr"]
         return values
 
-    def _check_stop(self) -> None:
-        """Raise when the hooks asked to cancel or the time limit passed (read every step)."""
+    def _check_stop(self) -> float:
+        """Raise when the hooks asked to cancel or the time limit passed (read every step);
+        returns the time it read (perf_counter seconds)."""
         held = self.hooks.tick()
         if held:  # paused: not training time
             self.deadline += held
             self.started += held
         if self.hooks.cancelled:
             raise CancelledError
-        if time.perf_counter() > self.deadline:
+        now = time.perf_counter()
+        if now > self.deadline:
             raise TimeLimitError
+        return now
 
     def _graph_steps(self) -> _Steps:
         """The step function: replayed CUDA graphs where the run allows (ml/cuda_graphs.py)."""
@@ -274,7 +281,7 @@ class _Run:
 
     def _step(self, xb: Tensor, yb: Tensor, *, measure: bool) -> tuple[Tensor, Tensor]:
         """One optimizer step; returns the detached outputs and loss."""
-        self.optimizer.zero_grad(set_to_none=True)
+        self.clear_grads()  # to None, as zero_grad(set_to_none=True) without its extras
         out, loss = self._backward(xb, yb)
         self._clip_and_step(measure)
         return out, loss
@@ -285,7 +292,7 @@ class _Run:
             o, surrogate = perceptron_surrogate(self.model, xb, yb)
             surrogate.backward()  # type: ignore[no-untyped-call]
             return o.detach(), self.objective.loss(o, yb).detach()
-        out = self.model(xb)
+        out = self.forward(xb)
         loss = self.objective.loss(out, yb)
         total = loss
         if self.penalizing:
@@ -297,8 +304,9 @@ class _Run:
     def _clip_and_step(self, measure: bool) -> None:
         if measure:
             self.watch.before_step()
-        clip_gradients(self.model.parameters(), self.spec.training.grad_clip)
-        self.optimizer.step()
+        if self.spec.training.grad_clip is not None:
+            clip_gradients(self.model.parameters(), self.spec.training.grad_clip)
+        self.optimizer_step()
 
     # ---- reporting ----------------------------------------------------------------------
     def _report_steps(self, epoch_end: bool = False) -> None:
