@@ -56,14 +56,10 @@ from playground.store.models import Run, RunTag  # noqa: E402
 from playground.store.records import Batch  # noqa: E402
 from playground.store.series import _read_one  # noqa: E402
 
-SERIES = [
-    ("train", "loss"),
-    ("train", "accuracy"),
-    ("train", "lr"),
-    ("val", "loss"),
-    ("val", "accuracy"),
-]
-SERIES += [("layer", f"{i}.grad_norm") for i in range(5)]  # 10 series in all
+# Ten dense series, a point every step (split "step", whose summary blocks are 64 steps;
+# a real run has one such series, its per-step loss, beside per-epoch ones).
+SERIES = [("step", name) for name in ("loss", "accuracy", "lr", "val_loss", "val_accuracy")]
+SERIES += [("step", f"{i}.grad_norm") for i in range(5)]  # 10 series in all
 BATCH = 1_000  # metric rows per append: one worker message
 
 
@@ -154,10 +150,10 @@ def bench_metrics(store: RunStore, run_id: int, repeat: int) -> None:
     cases: list[tuple[str, dict[str, Any]]] = [
         ("all series, every point", {}),
         ("all series, max_points=1000", {"max_points": 1000}),
-        ("train/loss only, every point", {"names": ["loss"], "split": "train"}),
+        ("step/loss only, every point", {"names": ["loss"], "split": "step"}),
         (
-            "train/loss only, max_points=1000",
-            {"names": ["loss"], "split": "train", "max_points": 1000},
+            "step/loss only, max_points=1000",
+            {"names": ["loss"], "split": "step", "max_points": 1000},
         ),
     ]
     print("metrics()")
@@ -211,14 +207,14 @@ def raw_curve(store: RunStore, run_id: int, split: str, name: str, limit: int) -
 
 def bench_curve(store: RunStore, run_id: int, rounds: int) -> None:
     """A 1,000-point curve of one long series and of all ten: blocks against raw rows."""
-    one = partial(store.metrics, run_id, names=["loss"], split="train", max_points=1000)
-    raw_one = partial(raw_curve, store, run_id, "train", "loss", 1000)
+    one = partial(store.metrics, run_id, names=["loss"], split="step", max_points=1000)
+    raw_one = partial(raw_curve, store, run_id, "step", "loss", 1000)
     every = partial(store.metrics, run_id, max_points=1000)
 
     def raw_every() -> list[Any]:
         return [raw_curve(store, run_id, s, n, 1000) for s, n in SERIES]
 
-    cases = [("train/loss", one, raw_one), ("all 10 series", every, raw_every)]
+    cases = [("step/loss", one, raw_one), ("all 10 series", every, raw_every)]
     print(f"1,000-point curves of a run with {len(SERIES)} series:")
     for label, summary, raw in cases:
         from_blocks: list[float] = []

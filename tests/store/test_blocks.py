@@ -41,9 +41,8 @@ def recomputed(engine: Engine, run_id: int) -> BlockRows:
     groups: dict[tuple[str, str, int], list[tuple[int, int, float | None]]] = {}
     with engine.connect() as conn:
         for split, name, step, epoch, value in conn.execute(query):
-            groups.setdefault((split, name, step // BLOCK_STEPS), []).append(
-                (step, epoch, _none(value))
-            )
+            block = (step if split == "step" else epoch) // BLOCK_STEPS
+            groups.setdefault((split, name, block), []).append((step, epoch, _none(value)))
     out: BlockRows = {}
     for key, points in groups.items():
         real = [p for p in points if p[2] is not None]
@@ -61,18 +60,23 @@ def test_blocks_equal_a_recomputation(store: RunStore, engine: Engine) -> None:
     run = new_run(store)
     rng = random.Random(3)
     values = [rng.choice([rng.random(), 0.5, math.nan, math.inf]) for _ in range(500)]
-    rows = series("loss", values) + series("lr", [0.1] * 500, split="opt")
+    # A per-step series (blocks by step) and per-epoch ones (blocks by epoch).
+    rows = series("loss", values, split="step")
+    rows += [MetricRow(s, s // 5, "opt", "lr", 0.1) for s in range(500)]
     rows += [MetricRow(s, s // 100, "val", "loss", math.nan) for s in range(0, 500, 100)]
     # Several batches of odd sizes, so that blocks are split across batches, and one batch
     # that comes back in time (steps out of order) with a duplicate step.
     cuts = [0, 37, 64, 65, 200, 333, len(rows)]
     for lo, hi in itertools.pairwise(cuts):
         store.append(run.id, metrics=rows[lo:hi])
-    store.append(run.id, metrics=[MetricRow(70, 0, "train", "loss", -1.0)])
+    store.append(run.id, metrics=[MetricRow(70, 0, "step", "loss", -1.0)])
     blocks = stored_blocks(engine, run.id)
     assert blocks == recomputed(engine, run.id)
     assert blocks[("val", "loss", 0)][-3:] == (None, None, None)  # all NaN: no min or max
-    assert blocks[("train", "loss", 1)][7:10] == (70, 0, -1.0)  # the late point is the min
+    assert blocks[("step", "loss", 1)][7:10] == (70, 0, -1.0)  # the late point is the min
+    # 500 steps: 8 blocks of 64 steps; 100 epochs of the lr: 2 blocks of 64 epochs.
+    assert len([k for k in blocks if k[:2] == ("step", "loss")]) == 8
+    assert len([k for k in blocks if k[:2] == ("opt", "lr")]) == 2
 
 
 def test_append_many_merges_batches_of_several_runs(store: RunStore, engine: Engine) -> None:
@@ -125,8 +129,8 @@ def test_short_and_middle_series(store: RunStore) -> None:
 
 def test_delete_removes_blocks(store: RunStore, engine: Engine) -> None:
     run, other = new_run(store), new_run(store)
-    store.append(run.id, metrics=series("loss", [1.0] * 100))
-    store.append(other.id, metrics=series("loss", [1.0] * 100))
+    store.append(run.id, metrics=series("loss", [1.0] * 100, split="step"))
+    store.append(other.id, metrics=series("loss", [1.0] * 100, split="step"))
     assert store.delete_run(run.id)
     assert stored_blocks(engine, run.id) == {}
     assert len(stored_blocks(engine, other.id)) == 2

@@ -5,13 +5,15 @@ points, and its lowest and highest points (NaN skipped), each point with its ste
 A 1,000-point curve of a 100,000-point series then reads ~1,600 block rows instead of
 100,000 metric rows (store/series.py).
 
-Blocks are keyed by step, not by the point's position in its series: the key follows from
-the row alone, so an append needs no read, and a block whose points come in several batches
-(or out of step order) is merged by one upsert whose merge rule is the one `add` applies to
-a single point. 64 steps: a dense series (the per-step loss) shrinks 64 times, while a
+Blocks are keyed by step for the per-step series (split "step") and by epoch for the
+others (one point per epoch), not by the point's position in its series: the key follows
+from the row alone, so an append needs no read, and a block whose points come in several
+batches (or out of order) is merged by one upsert whose merge rule is the one `add`
+applies to a single point. 64: a dense series (the per-step loss) shrinks 64 times, while a
 block is still a small slice of any curve worth downsampling (a 1,000-point chart of a
-100,000-step series draws ~1.6 blocks per bucket). A sparse series (one point per epoch,
-many steps apart) gets about one block per point; such series are short, and read raw.
+100,000-step series draws ~1.6 blocks per bucket). Keyed by step, a per-epoch series got
+about one block per point, an upsert for nearly every metric row (as costly as the rows
+themselves for a 64-trial sweep); keyed by epoch, one per 64.
 """
 
 from __future__ import annotations
@@ -42,8 +44,9 @@ N, FS, FE, FV, LS, LE, LV, MINS, MINE, MINV, MAXS, MAXE, MAXV = range(len(FIELDS
 BlockKey = tuple[int, str, str, int]  # (run_id, split, name, block)
 
 
-def block_of(step: int) -> int:
-    return step // BLOCK_STEPS
+def block_of(split: str, step: int, epoch: int) -> int:
+    """The block of a point of a series of `split` (see the module's doc)."""
+    return (step if split == "step" else epoch) // BLOCK_STEPS
 
 
 def new_block(step: int, epoch: int, value: float | None) -> list[Any]:
@@ -74,7 +77,7 @@ def summarize(rows: Iterable[tuple[int, MetricRow]]) -> dict[BlockKey, list[Any]
     """Blocks of (run_id, row) pairs, in the order given (arrival order)."""
     out: dict[BlockKey, list[Any]] = {}
     for run_id, r in rows:
-        key = (run_id, r.split, r.name, r.step // BLOCK_STEPS)
+        key = (run_id, r.split, r.name, block_of(r.split, r.step, r.epoch))
         block = out.get(key)
         if block is None:
             out[key] = new_block(r.step, r.epoch, r.value)

@@ -193,7 +193,8 @@ class Metric(Base):
 
 
 class MetricBlock(Base):
-    """What a chart needs of one series' points in one block of BLOCK_STEPS steps
+    """What a chart needs of one series' points in one block of BLOCK_STEPS steps (epochs
+    for a per-epoch series)
     (store/blocks.py): a summary row, so long series downsample without reading every row.
 
     Written with the metrics, in the same transaction; a block's points may come in several

@@ -1,4 +1,5 @@
-"""Metric blocks: summary rows of each series per 64 steps, backfilled from the metrics.
+"""Metric blocks: summary rows of each series per 64 steps (64 epochs for a series with one
+point an epoch), backfilled from the metrics.
 
 Revision ID: 0007
 Revises: 0006
@@ -80,7 +81,7 @@ def backfill(conn: sa.Connection) -> None:
             .where(metrics.c.run_id == run_id, metrics.c.split == split, metrics.c.name == name)
             .order_by(metrics.c.step, metrics.c.id)
         )
-        for block, values in _blocks(conn.execute(query).all()):
+        for block, values in _blocks(conn.execute(query).all(), split):
             pending.append(dict(zip(COLUMNS, (run_id, split, name, block, *values), strict=True)))
         if len(pending) >= CHUNK:
             conn.execute(sa.insert(blocks), pending)
@@ -89,13 +90,13 @@ def backfill(conn: sa.Connection) -> None:
         conn.execute(sa.insert(blocks), pending)
 
 
-def _blocks(rows: Sequence[Any]) -> Iterator[tuple[int, list[Any]]]:
+def _blocks(rows: Sequence[Any], split: str) -> Iterator[tuple[int, list[Any]]]:
     """(block, [n, first..., last..., min..., max...]) of rows in (step, id) order: the first
     of equal steps is first, the last is last, and of equal values the earliest is kept."""
     current: list[Any] | None = None
     key = None
     for step, epoch, value in rows:
-        block = step // BLOCK_STEPS
+        block = (step if split == "step" else epoch) // BLOCK_STEPS  # as store/blocks.py
         nan = value is None or value != value
         if block != key:
             if current is not None:
