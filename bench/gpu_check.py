@@ -57,6 +57,7 @@ os.environ["PYTHONPATH"] = os.pathsep.join(
     p for p in (str(ROOT / "backend"), os.environ.get("PYTHONPATH")) if p
 )
 
+from bench.plain_loops import digits_cnn, mlp_2_8_8_2  # noqa: E402
 from tests.server import Server, wait_status  # noqa: E402
 
 from playground.executors.host import free_cores  # noqa: E402
@@ -165,19 +166,8 @@ def check_service(device: str, quick: bool, tmp: Path, cli: dict[str, Any]) -> d
 
 
 # ---- 3. Engine vs plain loop -----------------------------------------------------------------
-def mlp() -> nn.Module:
-    return nn.Sequential(nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 2))
-
-
-def cnn() -> nn.Module:
-    return nn.Sequential(
-        nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Flatten(), nn.Linear(32 * 2 * 2, 10),
-    )  # fmt: skip
-
-
-MODELS: dict[str, Callable[[], nn.Module]] = {"cnn": cnn, "mlp": mlp}
+# The same hand-written nets as the CPU bench's plain loops (bench/plain_loops.py).
+MODELS: dict[str, Callable[[], nn.Module]] = {"cnn": digits_cnn, "mlp": mlp_2_8_8_2}
 
 
 def plain(raw: dict[str, Any], make: Callable[[], nn.Module], dev: torch.device) -> float:
