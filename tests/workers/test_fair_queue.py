@@ -49,8 +49,10 @@ def test_an_owner_at_the_running_limit_waits_while_others_start() -> None:
     try:
         assert executor.wait_ready(TIMEOUT)
         a_runs = [9001, 9002, 9003]
+        # Long enough that B's run, sent to the second (cold: no warm-up) worker at once,
+        # reports its start before A's first run can end, even on a loaded machine.
         for run in a_runs:
-            executor.submit(run, spec_json(training={"epochs": 20, "seed": run}), owner=1)
+            executor.submit(run, spec_json(training={"epochs": 200, "seed": run}), owner=1)
         executor.submit(9004, spec_json(), owner=2)
         ends = {run: log.wait_end(run)[0] for run in [*a_runs, 9004]}
         starts = {run: log.arrived(run, Started) for run in [*a_runs, 9004]}
