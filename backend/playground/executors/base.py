@@ -9,13 +9,25 @@ The public methods are thread-safe and may be called from the callback.
 
 from __future__ import annotations
 
-from collections.abc import Callable
+import logging
+from collections.abc import Callable, Iterable
 from typing import Protocol, TypedDict
 
 from playground.executors.control import Hold
 from playground.executors.events import Event
 
 EventCallback = Callable[[Event], None]
+log = logging.getLogger(__name__)
+
+
+def deliver(on_event: EventCallback, events: Iterable[Event]) -> None:
+    """Hand events to `on_event` in order; one it fails on is logged and the rest still go:
+    a broken consumer must not take an executor's thread down with it."""
+    for event in events:
+        try:
+            on_event(event)
+        except Exception:
+            log.exception("on_event failed for %s", type(event).__name__)
 
 
 class WorkerInfo(TypedDict):

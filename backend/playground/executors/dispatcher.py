@@ -30,7 +30,7 @@ from multiprocessing.context import SpawnContext
 from typing import Any
 
 from playground.executors import worker
-from playground.executors.base import EventCallback, WorkerInfo
+from playground.executors.base import EventCallback, WorkerInfo, deliver
 from playground.executors.control import Hold
 from playground.executors.events import Event, Finished, Paused, Started
 from playground.executors.grouping import Entry
@@ -295,11 +295,7 @@ class Dispatcher:
             self._wake_pending = False
 
     def _emit_all(self, events: Sequence[Event]) -> None:
-        for event in events:
-            self._emit(event)
+        deliver(self._on_event, events)
 
     def _emit(self, event: Event) -> None:
-        try:
-            self._on_event(event)
-        except Exception:  # a broken consumer must not take the pool down with it
-            log.exception("on_event failed for %s", type(event).__name__)
+        deliver(self._on_event, (event,))

@@ -24,6 +24,7 @@ import os
 import threading
 import time
 from collections import Counter
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
@@ -33,7 +34,7 @@ from ray.exceptions import RayActorError, RayError
 
 import playground
 from playground.executors import worker
-from playground.executors.base import EventCallback, Executor, ExecutorStatus
+from playground.executors.base import EventCallback, Executor, ExecutorStatus, deliver
 from playground.executors.control import Hold
 from playground.executors.events import Event, Finished, WorkerLost
 from playground.executors.grouping import Entry, Grouper, default_grouper, plan_groups
@@ -461,12 +462,8 @@ class RayExecutor(Executor):
         if mailbox is not None:
             mailbox.put.remote(Wake())
 
-    def _emit_all(self, events: list[Event]) -> None:
-        for event in events:
-            self._emit(event)
+    def _emit_all(self, events: Sequence[Event]) -> None:
+        deliver(self._on_event, events)
 
     def _emit(self, event: Event) -> None:
-        try:
-            self._on_event(event)
-        except Exception:  # a broken consumer must not take the executor down with it
-            log.exception("on_event failed for %s", type(event).__name__)
+        deliver(self._on_event, (event,))

@@ -68,24 +68,22 @@ class Backprop:
                 h = op(h)
             seen.append(h)
         loss, d = self._loss(h, y)
-        grads: list[Tensor] = []
-        params_back = reversed(stack.layer_params)
-        for k in range(len(stack.ops) - 1, -1, -1):
-            op = stack.ops[k]
+        grads: list[list[Tensor]] = [[] for _ in stack.dense]  # per Linear: weight, bias
+        k = len(stack.dense)
+        for i in range(len(stack.ops) - 1, -1, -1):  # from the output back
+            op = stack.ops[i]
             if isinstance(op, Dense):
-                w, b = next(params_back)
-                grads.append(torch.bmm(d.transpose(1, 2), seen[k]).flatten(1))
+                k -= 1
+                w, b = stack.layer_params[k]
+                grads[k].append(torch.bmm(d.transpose(1, 2), seen[i]).flatten(1))
                 if b is not None:
-                    grads.append(d.sum(1))
-                if k > 0:
+                    grads[k].append(d.sum(1))
+                if i > 0:
                     d = torch.bmm(d, w)
-            else:
-                derivative = _DERIVATIVES[type(op)]
-                if derivative is not None:
-                    d = d * derivative(seen[k + 1])
-        # flat holds each layer's weight then bias: grads were gathered from the end.
-        pairs = _pairs(grads, stack.dense)
-        return h, loss, torch.cat([g for pair in reversed(pairs) for g in pair], 1)
+            elif (derivative := _DERIVATIVES[type(op)]) is not None:
+                d = d * derivative(seen[i + 1])
+        # `flat` holds each Linear's weight, then its bias, layer after layer.
+        return h, loss, torch.cat([g for layer in grads for g in layer], 1)
 
     def _loss(self, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
         """(T,) mean losses and their gradient with respect to the outputs."""
@@ -101,14 +99,3 @@ class Backprop:
             return -log_p.squeeze(-1).mean(1), d.div_(batch)
         diff = out - y.reshape(out.shape)
         return diff.square().flatten(1).mean(1), diff.mul_(2 / diff[0].numel())
-
-
-def _pairs(grads: list[Tensor], dense: list[Dense]) -> list[list[Tensor]]:
-    """Gradients gathered last layer first ([weight, bias?] per layer) as per-layer lists,
-    still last layer first."""
-    pairs, i = [], 0
-    for d in reversed(dense):
-        size = 2 if d.bias else 1
-        pairs.append(grads[i : i + size])
-        i += size
-    return pairs
