@@ -121,6 +121,7 @@ def serve_cmd(
     """Serve the API and the browser app (uvicorn)."""
     import uvicorn
 
+    from playground.api.gc_policy import tune_gc
     from playground.api.main import create_app
     from playground.api.slow_clients import with_header_timeout
 
@@ -136,8 +137,10 @@ def serve_cmd(
     # bytes cannot be shared), which cost more CPU than all other streaming work together.
     # Slow clients: idle keep-alive connections close after 5 s (uvicorn's default), headers
     # must arrive within header_timeout (slow_clients.py), bodies within body_timeout.
+    app = create_app(settings)
+    tune_gc()  # every import is done: freeze them (api/gc_policy.py)
     uvicorn.run(
-        create_app(settings), host=host, port=port, log_level="info",
+        app, host=host, port=port, log_level="info",
         ws_per_message_deflate=False, timeout_keep_alive=5,
         http=with_header_timeout(settings.header_timeout),
     )  # fmt: skip

@@ -9,7 +9,6 @@ from torch import Tensor, nn
 
 from playground.ml.datasets import Plane
 from playground.ml.hooks import BoundaryGrid
-from playground.ml.losses import NLLLoss, PerceptronError
 from playground.ml.metrics import predict_all
 from playground.ml.objective import Objective
 
@@ -31,11 +30,11 @@ class BoundaryMaker:
     def grids(self, outputs: Tensor, epoch: int) -> list[BoundaryGrid]:
         """One grid per model from stacked outputs (models, res*res, k) over `self.inputs`:
         a group of trials trained together reads all its grids from one batched forward."""
-        n, rows = outputs.shape[:2]
-        values = self.read_out(outputs.reshape(n * rows, -1)).reshape(n, rows, -1)
+        n = outputs.shape[0]
+        values = self.objective.read_out(outputs)  # (models, res*res, channels), any layout
         if self.objective.classify:
             bounds = [(0.0, 1.0)] * n
-            levels = quantize_levels(values, 0.0, 1.0).cpu().numpy()  # one conversion for all
+            levels = quantize_levels(values, 0.0, 1.0).contiguous().cpu().numpy()  # all at once
         else:
             lows, highs = values.amin((1, 2)).tolist(), values.amax((1, 2)).tolist()
             bounds = list(zip(lows, highs, strict=True))
@@ -53,24 +52,6 @@ class BoundaryMaker:
             resolution=self.res, channels=len(data) // (self.res * self.res), lo=lo, hi=hi,
             data=base64.b64encode(data).decode("ascii"),
         )  # fmt: skip
-
-    def read_out(self, out: Tensor) -> Tensor:
-        """Class probabilities for classification, raw values for regression."""
-        obj, loss = self.objective, self.objective.spec
-        if not obj.classify:
-            return out.float()
-        if obj.binary_single:
-            # A Perceptron's Sign gives -1/+1; a BCE logit goes through the sigmoid.
-            p1 = (out[:, :1] + 1) / 2 if isinstance(loss, PerceptronError) else out[:, :1].sigmoid()
-            return torch.cat([1 - p1, p1], 1).float()
-        if isinstance(loss, NLLLoss):
-            return out.exp().float()  # the model ends in LogSoftmax
-        if loss.target == "class_ids":
-            # softmax(1) written out: torch's kernel goes row by row, which for a few
-            # classes and a group's T x 2,500 rows costs several times these four passes.
-            e = (out - out.amax(1, keepdim=True)).exp()
-            return (e / e.sum(1, keepdim=True)).float()
-        return out.clamp(0, 1).float()  # MSE/L1/BCE on one-hot targets
 
 
 def quantize(values: Tensor, lo: float, hi: float) -> str:

@@ -13,7 +13,6 @@ import torch
 from torch import Tensor, nn
 
 from playground.ml.datasets import LoadedData
-from playground.ml.inspect.common import read_out
 from playground.ml.metrics import predict_all, split_metrics, to_floats
 from playground.ml.objective import Objective
 from playground.ml.spec import RunSpec
@@ -45,7 +44,7 @@ def ensemble(
 
 
 def _classes(reads: list[tuple[Objective, Tensor]], y: Tensor, method: Method) -> dict[str, Any]:
-    probs = torch.stack([read_out(obj, out) for obj, out in reads]).mean(0)  # (N, *steps, K)
+    probs = torch.stack([obj.read_out(out) for obj, out in reads]).mean(0)  # (N, *steps, K)
     if method == "vote":
         k = probs.shape[-1]
         votes = sum(

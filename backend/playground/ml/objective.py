@@ -14,7 +14,7 @@ import torch
 import torch.nn.functional as F
 from torch import Tensor, nn
 
-from playground.ml.losses import CrossEntropyLoss, LossSpec, MSELoss, PerceptronError
+from playground.ml.losses import CrossEntropyLoss, LossSpec, MSELoss, NLLLoss, PerceptronError
 from playground.ml.optimizers import Perceptron
 from playground.ml.types import TargetInfo
 
@@ -85,6 +85,30 @@ class Objective:
         if self.binary_single:
             return (out[..., 0] > 0).long()
         return out.argmax(-1)
+
+    def read_out(self, out: Tensor) -> Tensor:
+        """Class probabilities (classification) or raw values (regression) of outputs
+        (..., K), shape (..., K), float32: what boundary grids, views and ensembles show."""
+        if not self.classify:
+            return out.float()
+        if self.binary_single:
+            # A Perceptron's Sign gives -1/+1; a BCE logit goes through the sigmoid.
+            p1 = (
+                (out[..., :1] + 1) / 2
+                if isinstance(self.spec, PerceptronError)
+                else out[..., :1].sigmoid()
+            )
+            return torch.cat([1 - p1, p1], -1).float()
+        if isinstance(self.spec, NLLLoss):
+            return out.exp().float()  # the model ends in LogSoftmax
+        if self.spec.target == "class_ids":
+            # softmax(-1) written out: torch's kernel goes row by row, which for a few
+            # classes and a group's T x 2,500 grid rows cost several times these passes
+            # (64 x 2,500 x 2, one thread: 0.5 ms against 8 ms, on the transposed view
+            # Stack.evaluate returns).
+            e = (out - out.amax(-1, keepdim=True)).exp()
+            return (e / e.sum(-1, keepdim=True)).float()
+        return out.clamp(0, 1).float()  # MSE/L1/BCE on one-hot targets
 
     def correct(self, out: Tensor, y: Tensor) -> Tensor:
         """Number of correct predictions (a 0-d tensor; no host sync)."""

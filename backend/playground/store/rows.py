@@ -152,8 +152,9 @@ def move(
     legal = RUNS.c.status.in_([old.value for old in sources(new)])
     conn = s.connection()
     moved = list(conn.execute(update(RUNS).where(where, legal).values(values).returning(RUNS)))
-    for run in moved:
-        insert_events(conn, run.id, run.last_seq, [(STATUS_EVENT, status_payload(run))])
+    insert_events(
+        conn, [(run.id, run.last_seq, STATUS_EVENT, status_payload(run)) for run in moved]
+    )
     return moved
 
 
@@ -165,45 +166,39 @@ def insert_tags(s: Session | Connection, run_id: int, tags: list[str]) -> None:
 # The driver's own executemany of tuples: a sweep stores ~150,000 rows, and Core's per-row
 # dict handling cost about twice the insert itself on SQLite (measured 9-11 vs 4-6 us a row).
 _SQLITE_METRICS = "INSERT INTO metrics (run_id, seq, step, epoch, split, name, value) VALUES (?, ?, ?, ?, ?, ?, ?)"
+MetricValues = tuple[int, int, int, int, str, str, float]  # run_id, seq, then a MetricRow
+EventValues = tuple[int, int, str, dict[str, Any]]  # run_id, seq, type, payload
 
 
-def insert_metrics(
-    s: Session | Connection, run_id: int, seq: int, rows: Sequence[MetricRow]
-) -> None:
+def insert_metrics(s: Session | Connection, rows: Sequence[MetricValues]) -> None:
+    """Metric rows of any runs and batches, in one statement (an executemany)."""
     if not rows:
         return
     conn = s.connection() if isinstance(s, Session) else s
     if conn.dialect.name == "sqlite":  # NaN binds as NULL there, as through Core
-        values = [(run_id, seq, *r) for r in rows]
-        conn.exec_driver_sql(_SQLITE_METRICS, values)
+        conn.exec_driver_sql(_SQLITE_METRICS, rows)
         return
-    params = [
-        {"run_id": run_id, "seq": seq, "step": r.step, "epoch": r.epoch,
-         "split": r.split, "name": r.name, "value": r.value}
-        for r in rows
-    ]  # fmt: skip
-    conn.execute(insert(METRICS), params)
+    columns = ("run_id", "seq", "step", "epoch", "split", "name", "value")
+    conn.execute(insert(METRICS), [dict(zip(columns, r, strict=True)) for r in rows])
 
 
-def insert_events(
-    s: Session | Connection, run_id: int, seq: int, events: Sequence[tuple[str, dict[str, Any]]]
-) -> None:
-    if events:
+def insert_events(s: Session | Connection, rows: Sequence[EventValues]) -> None:
+    """Events of any runs and batches, in one statement."""
+    if rows:
         now = utcnow()
         params = [
             {"run_id": run_id, "seq": seq, "type": t, "payload": p, "created_at": now}
-            for t, p in events
+            for run_id, seq, t, p in rows
         ]
         s.execute(insert(EVENTS), params)
 
 
-def insert_snapshots(
-    s: Session | Connection, run_id: int, snapshots: Sequence[SnapshotRecord]
-) -> None:
-    if snapshots:
+def insert_snapshots(s: Session | Connection, rows: Sequence[tuple[int, SnapshotRecord]]) -> None:
+    """Snapshot files (run id, file) of any runs, in one statement."""
+    if rows:
         now = utcnow()
         params = [
             {"run_id": run_id, "epoch": f.epoch, "bytes": f.bytes, "created_at": now}
-            for f in snapshots
+            for run_id, f in rows
         ]
         s.execute(insert(SNAPSHOTS), params)

@@ -80,8 +80,7 @@ class SweepStore:
             ]
             s.add_all(runs)
             s.flush()
-            for run in runs:
-                insert_events(s, run.id, 1, [(STATUS_EVENT, status_payload(run))])
+            insert_events(s, [(run.id, 1, STATUS_EVENT, status_payload(run)) for run in runs])
             return to_sweep(sweep), [to_record(r) for r in runs]
 
     def get_sweep(self, sweep_id: int) -> SweepRecord | None:

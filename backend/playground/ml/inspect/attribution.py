@@ -13,7 +13,6 @@ from playground.ml.inspect.common import (
     floats,
     grid,
     last_step,
-    read_out,
 )
 from playground.ml.inspect.requests import AdversarialView, SaliencyView
 
@@ -71,7 +70,7 @@ def _predict(s: Subject, x: Tensor) -> tuple[Tensor, Tensor, int]:
     """Outputs (1, K), class probabilities (K,) and the predicted class of one sample."""
     with torch.no_grad():
         out = last_step(s.model.eval()(x))
-    probs = read_out(s.objective, out)[0]
+    probs = s.objective.read_out(out)[0]
     return out, probs, int(s.objective.predict(out)[0])
 
 

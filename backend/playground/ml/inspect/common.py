@@ -15,7 +15,6 @@ from playground.ml.datasets import DataContext, LoadedData, Split
 from playground.ml.errors import SpecError
 from playground.ml.inspect.layers import LayerRef, walk
 from playground.ml.inspect.requests import SampleView, SplitName
-from playground.ml.losses import NLLLoss, PerceptronError
 from playground.ml.objective import Objective
 from playground.ml.spec import RunSpec
 
@@ -87,25 +86,6 @@ class Subject:
                 f"{view} needs float inputs; data set '{self.dataset}' gives token ids, whose "
                 "gradient is not defined",
             )
-
-
-def read_out(objective: Objective, out: Tensor) -> Tensor:
-    """Class probabilities (classification) or raw values (regression), shape (..., K).
-
-    The same reading as BoundaryMaker.read_out, for outputs with step dimensions too.
-    """
-    loss = objective.spec
-    if not objective.classify:
-        return out.float()
-    if objective.binary_single:
-        # A Perceptron's Sign gives -1/+1; a BCE logit goes through the sigmoid.
-        p1 = (out[..., :1] + 1) / 2 if isinstance(loss, PerceptronError) else out[..., :1].sigmoid()
-        return torch.cat([1 - p1, p1], -1).float()
-    if isinstance(loss, NLLLoss):
-        return out.exp().float()  # the model ends in LogSoftmax
-    if loss.target == "class_ids":
-        return out.softmax(-1).float()
-    return out.clamp(0, 1).float()  # MSE/L1/BCE on one-hot targets
 
 
 def class_score(objective: Objective, out: Tensor, target: int) -> Tensor:

@@ -6,7 +6,7 @@ import torch
 from torch import Tensor
 
 from playground.ml.datasets.text import vocabulary
-from playground.ml.inspect.common import Result, Subject, floats, last_step, read_out
+from playground.ml.inspect.common import Result, Subject, floats, last_step
 from playground.ml.inspect.inputs import to_model_inputs
 from playground.ml.inspect.requests import PredictView
 
@@ -22,7 +22,7 @@ def predict(s: Subject, request: PredictView) -> Result:
         return {"task": target.task, "classes": list(target.class_names), **_text(s, request, x)}
     with torch.no_grad():
         out = s.model.eval()(x)
-    values = read_out(s.objective, out)  # (N, *steps, K)
+    values = s.objective.read_out(out)  # (N, *steps, K)
     outputs: list[Result]
     if s.objective.classify:
         predicted = s.objective.predict(out).tolist()
@@ -45,7 +45,7 @@ def _text(s: Subject, request: PredictView, x: Tensor) -> Result:
     model = s.model.eval()
     with torch.no_grad():
         for step in range(request.length + 1):
-            p = read_out(s.objective, last_step(model(window))).double()  # (N, V)
+            p = s.objective.read_out(last_step(model(window))).double()  # (N, V)
             if step == 0:
                 first = p
             if step == request.length:

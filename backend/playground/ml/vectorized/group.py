@@ -422,9 +422,9 @@ class _Group:
         ]
         if not rows:
             return {}
-        outputs = self.evaluator.predict(self.boundary.inputs)[
-            torch.tensor(rows, device=self.device)
-        ]
+        outputs = self.evaluator.predict(self.boundary.inputs)
+        if len(rows) < len(self.trials):  # (the usual case, all, keeps the view as it is)
+            outputs = outputs[torch.tensor(rows, device=self.device)]
         return dict(zip(rows, self.boundary.grids(outputs, self.epoch), strict=True))
 
     def _layer_stats(self, flat: list[float]) -> list[LayerStats]:
