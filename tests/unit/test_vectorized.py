@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from typing import Any
 
 import pytest
@@ -25,6 +26,7 @@ from playground.ml.limits import Limits
 from playground.ml.spec import RunSpec
 from playground.ml.train import train
 from playground.ml.vectorized import group_key, train_group
+from playground.ml.vectorized.group import _state_layout
 from tests.factories import layers, linear, make_spec
 
 TOL = 1e-5
@@ -368,3 +370,58 @@ def test_specs_of_several_groups_train_each_part_as_it_can() -> None:
     assert [r.status for r in results] == ["succeeded"] * 4
     for a, g in zip(alone, grouped, strict=True):
         assert_same_run(a, g)
+
+
+class StateRecorder(Recorder):
+    """Takes snapshots as states (as PipeHooks does); builds the module to compare."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.states: dict[int, dict[str, torch.Tensor]] = {}
+
+    def on_snapshot_state(
+        self, epoch: int, state: dict[str, torch.Tensor], model: Callable[[], nn.Module]
+    ) -> None:
+        self.calls.append(f"snapshot {epoch}")
+        self.states[epoch] = state
+        built = model().state_dict()
+        assert list(state) == list(built)
+        for name, t in state.items():
+            assert t.device.type == "cpu"
+            assert t.is_contiguous()
+            assert t.dtype == built[name].dtype
+            assert torch.equal(t, built[name]), name
+            assert t.data_ptr() != built[name].data_ptr()  # a copy the hooks may keep
+
+
+def test_a_group_gives_its_snapshots_as_state_dicts_of_the_trained_weights() -> None:
+    specs = [spiral(s, {"type": "SGD", "lr": 0.1}) for s in range(3)]
+    alone = [Recorder() for _ in specs]
+    for spec, rec in zip(specs, alone, strict=True):
+        train(spec, rec)
+    grouped = [StateRecorder() for _ in specs]
+    train_group(specs, grouped)
+    for a, g in zip(alone, grouped, strict=True):
+        assert g.calls == a.calls
+        assert g.states.keys() == a.snapshots.keys()
+        for epoch, weights in a.snapshots.items():
+            state = list(g.states[epoch].values())  # kept: later training left it alone
+            for wa, wg in zip(weights, state, strict=True):
+                torch.testing.assert_close(wg, wa, atol=TOL, rtol=0)
+
+
+def test_only_a_state_of_parameters_alone_is_taken_from_the_stack() -> None:
+    mlp = nn.Sequential(nn.Linear(2, 3), nn.Tanh(), nn.Linear(3, 1, bias=False))
+    flat = torch.zeros(4, 2 * 3 + 3 + 3)
+    assert _state_layout(mlp, flat) == [
+        ("0.weight", 0, 6, (3, 2)),
+        ("0.bias", 6, 9, (3,)),
+        ("2.weight", 9, 12, (1, 3)),
+    ]
+    assert _state_layout(mlp, flat.double()) is None
+    assert _state_layout(mlp, torch.zeros(4, 11)) is None
+    with_buffers = nn.Sequential(nn.Linear(2, 3), nn.BatchNorm1d(3))
+    assert _state_layout(with_buffers, torch.zeros(4, 15)) is None
+    tied = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 3))
+    tied[1].weight = tied[0].weight  # one parameter under two names
+    assert _state_layout(tied, torch.zeros(4, 15)) is None

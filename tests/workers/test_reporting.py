@@ -3,14 +3,22 @@
 from __future__ import annotations
 
 import math
+from pathlib import Path
+from typing import Any
+
+import pytest
+import torch
+from safetensors.torch import save
+from torch import nn
 
 from playground.executors.control import Hold, RunControl
 from playground.executors.events import Progress
-from playground.executors.reporting import GroupPipe, PipeHooks
-from playground.ml.hooks import EpochReport, GroupTicks, Hooks, StepReport
+from playground.executors.reporting import GroupPipe, PipeHooks, SnapshotWriter
+from playground.ml.hooks import EpochReport, GroupTicks, Hooks, RunResult, StepReport
+from playground.ml.snapshots import snapshot_path
 from playground.ml.spec import RunSpec
 from playground.ml.train import train
-from playground.ml.vectorized import train_group
+from playground.ml.vectorized import group, train_group
 from tests.factories import spec_dict
 
 
@@ -119,3 +127,76 @@ def test_a_group_given_ticks_never_ticks_its_trials_and_ends_the_named_one_cance
     assert [r.status for r in results] == ["succeeded", "cancelled", "succeeded"]
     assert [h.ticks for h in hooks] == [0, 0, 0]
     assert ticks.calls == results[0].steps + results[0].epochs  # before each step and validation
+
+
+def _no_module() -> nn.Module:
+    raise AssertionError("a module was built for a state given as it is")
+
+
+def test_a_state_given_to_pipe_hooks_is_written_as_it_is(tmp_path: Path) -> None:
+    sent: list[object] = []
+    hooks = PipeHooks(9, sent.append, RunControl.local(), artifacts=tmp_path)
+    state = {"0.weight": torch.randn(3, 2), "0.bias": torch.zeros(3)}
+    hooks.on_snapshot_state(5, state, _no_module)
+    hooks.on_end(RunResult("succeeded"))
+    assert snapshot_path(tmp_path, 9, 5).read_bytes() == save(state)
+    progress = [e for e in sent if isinstance(e, Progress)]
+    assert [s.epoch for p in progress for s in p.snapshots] == [5]
+
+
+class _CancelAfter(PipeHooks):
+    """PipeHooks whose run asks to stop after `ticks` ticks, as a user's cancel would."""
+
+    def __init__(self, *args: Any, ticks: int | None, **kw: Any) -> None:
+        super().__init__(*args, **kw)
+        self.left = ticks
+
+    def tick(self) -> float:
+        if self.left is not None:
+            self.left -= 1
+            self.cancelled = self.left < 0
+        return super().tick()
+
+
+def _group_files(root: Path, *, modules: bool) -> dict[str, bytes]:
+    """A group's snapshot files, written through each trial's module (the old way: the
+    weights unstacked, then copied out of its state_dict) or from the stack's rows."""
+    specs = [
+        RunSpec.model_validate(spec_dict(training={"epochs": 4, "seed": s, "batch_size": 16}))
+        for s in range(4)
+    ]
+    control, writer = RunControl.local(), SnapshotWriter(root)
+    # 120 points to train on: 8 steps and 9 ticks an epoch. Trial 1 stops mid-epoch 3 and
+    # is dropped from the stack after it (the rows move); trial 2 stops before epoch 4's
+    # first step, at the step of epoch 3's snapshots, in the new rows.
+    stop_after = {1: 20, 2: 27}
+    hooks = [
+        _CancelAfter(
+            10 + i, lambda _: None, control, trial=i, writer=writer, ticks=stop_after.get(i)
+        )
+        for i in range(len(specs))
+    ]
+    with pytest.MonkeyPatch.context() as patch:
+        if modules:
+            patch.setattr(group, "_state_layout", lambda *_: None)
+        else:
+            patch.setattr(PipeHooks, "on_snapshot", lambda *_: pytest.fail("a module was used"))
+        results = train_group(specs, hooks)
+    writer.close()
+    assert [r.status for r in results] == ["succeeded", "cancelled", "cancelled", "succeeded"]
+    assert [(r.epochs, r.steps) for r in results[1:3]] == [(3, 18), (4, 24)]
+    return {
+        str(p.relative_to(root)): p.read_bytes() for p in sorted(root.rglob("*")) if p.is_file()
+    }
+
+
+def test_a_groups_snapshots_from_its_rows_are_those_its_modules_wrote(tmp_path: Path) -> None:
+    rows = _group_files(tmp_path / "rows", modules=False)
+    assert rows == _group_files(tmp_path / "modules", modules=True)
+    names = set(rows)
+    assert {f"runs/{r}/epoch-0004.safetensors" for r in (10, 12, 13)} <= names
+    assert "runs/11/epoch-0003.safetensors" in names  # the cancelled trial's last weights
+    assert "runs/11/epoch-0004.safetensors" not in names
+    last = [rows[f"runs/{r}/epoch-0004.safetensors"] for r in (10, 12, 13)]
+    assert len(set(last)) == 3
+    assert last[1] == rows["runs/12/epoch-0003.safetensors"]  # stopped before a step

@@ -6,11 +6,11 @@ them over a pipe and an API can turn them into JSON without touching tensors.
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Callable, Collection
 from dataclasses import asdict, dataclass, field
 from typing import Any, Literal
 
-from torch import nn
+from torch import Tensor, nn
 
 Status = Literal["succeeded", "failed", "cancelled", "diverged"]
 
@@ -128,6 +128,19 @@ class Hooks:
     def on_snapshot(self, epoch: int, model: nn.Module) -> None:
         """The weights after `epoch` are worth keeping (about SNAPSHOTS per run, always the
         first and the last epoch, and the restored best one); e.g. save them."""
+
+    def on_snapshot_state(
+        self, epoch: int, state: dict[str, Tensor], model: Callable[[], nn.Module]
+    ) -> None:
+        """on_snapshot for a caller that has the weights as a state_dict already: `state`
+        holds CPU tensors, in state_dict order, that nobody writes to again (the hooks may
+        keep them; they may be views of one shared copy); `model()` builds the module.
+
+        A sweep group calls this: copying its stacked weights to the CPU once per epoch is
+        cheaper than a module per trial (~0.3 ms a snapshot, 64 trials x 20 snapshots).
+        By default: on_snapshot(epoch, model()), so hooks that want a module need nothing.
+        """
+        self.on_snapshot(epoch, model())
 
     def on_model(self, model: nn.Module) -> None:
         """The trained model (best weights when early stopping restores them), e.g. to save it."""

@@ -10,8 +10,11 @@ Non-persistent buffers (causal masks, sinusoid tables) are rebuilt by the builde
 
 from __future__ import annotations
 
+import functools
+import json
 import math
 import os
+import sys
 from pathlib import Path
 
 import torch
@@ -65,15 +68,17 @@ def snapshot_state(model: nn.Module) -> dict[str, Tensor]:
     return {k: _cpu_copy(t) for k, t in model.state_dict().items()}
 
 
-def write_state(tensors: dict[str, Tensor], path: Path) -> int:
-    """Write tensors to `path` atomically; returns the bytes written.
+def write_state(tensors: dict[str, Tensor], path: Path, *, mkdir: bool = True) -> int:
+    """Write tensors to `path` atomically; returns the bytes written. `mkdir=False`: the
+    caller knows the folder exists (a missing one then raises FileNotFoundError).
 
     One run's files are written by one process, so a temporary name made from the file's
     own name and the pid cannot clash; `tempfile.mkstemp` plus `save_file` cost three times
     as much here (1.5 ms vs 0.45 ms a file), and a sweep group writes ~20 files per trial.
     """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    data = save(tensors)
+    if mkdir:
+        path.parent.mkdir(parents=True, exist_ok=True)
+    data = encode_state(tensors)
     tmp = path.with_name(f".{path.name}.{os.getpid()}.tmp")
     try:
         with open(tmp, "wb") as f:
@@ -83,6 +88,88 @@ def write_state(tensors: dict[str, Tensor], path: Path) -> int:
         tmp.unlink(missing_ok=True)
         raise
     return len(data)
+
+
+# safetensors' dtype names, and the rank by which it lays tensors out: widest dtype first
+# (its Rust `Dtype` enum order, descending), then by name. float8 and complex dtypes are
+# left to the library (no model state here holds them; numpy has no float8).
+_DTYPES: dict[torch.dtype, tuple[str, int]] = {
+    torch.uint64: ("U64", 0),
+    torch.int64: ("I64", 1),
+    torch.float64: ("F64", 2),
+    torch.float32: ("F32", 3),
+    torch.uint32: ("U32", 4),
+    torch.int32: ("I32", 5),
+    torch.bfloat16: ("BF16", 6),
+    torch.float16: ("F16", 7),
+    torch.uint16: ("U16", 8),
+    torch.int16: ("I16", 9),
+    torch.int8: ("I8", 10),
+    torch.uint8: ("U8", 11),
+    torch.bool: ("BOOL", 12),
+}
+_LITTLE_ENDIAN = sys.byteorder == "little"  # the format's byte order is the host's here
+
+
+def encode_state(tensors: dict[str, Tensor]) -> bytes:
+    """The bytes `safetensors.torch.save(tensors)` returns (no metadata), byte for byte,
+    for contiguous CPU tensors of the dtypes in _DTYPES; anything else goes to the library.
+
+    Why not the library: its Python side (_flatten, _find_shared_tensors, _to_ndarray)
+    runs on the writer thread holding the GIL against training: ~90 us for a 2-8-8-2 MLP's
+    6 tensors on a calm core where this takes ~15 us; in a 64-trial spiral group's 1,152
+    files, 0.19-0.27 s of writer CPU against ~0.07 s. The two are checked byte for byte in
+    tests/unit/test_snapshot_encoding.py (safetensors 0.8); a file of either reads the same.
+
+    Unlike the library it does not look for tensors that share memory: each tensor's own
+    bytes are written (our callers pass copies, or disjoint views of one copy). We only
+    write with this; snapshots are read with safetensors.torch.load_file.
+
+    Layout: an 8-byte little-endian header length N; N bytes of JSON, {name: {"dtype",
+    "shape", "data_offsets": [begin, end]}} with no spaces, in the data's order, padded
+    with spaces to a multiple of 8; then each tensor's raw little-endian bytes.
+    """
+    entries = []
+    for name, t in tensors.items():
+        kind = _DTYPES.get(t.dtype)
+        if kind is None or not _plain(t):
+            return save(tensors)
+        entries.append((kind[1], name, kind[0], t))
+    entries.sort(key=lambda e: (e[0], e[1]))  # names are unique: tensors never compared
+    fields, chunks, offset = [], [], 0
+    for _, name, dtype, t in entries:
+        raw = _raw_bytes(t)
+        end = offset + len(raw)
+        shape, place = ",".join(map(str, t.shape)), f"[{offset},{end}]"
+        fields.append(
+            f'{_json_name(name)}:{{"dtype":"{dtype}","shape":[{shape}],"data_offsets":{place}}}'
+        )
+        chunks.append(raw)
+        offset = end
+    header = ("{" + ",".join(fields) + "}").encode()
+    header += b" " * (-len(header) % 8)
+    return b"".join([len(header).to_bytes(8, "little"), header, *chunks])
+
+
+@functools.lru_cache(maxsize=4096)  # a group's trials repeat the same few names
+def _json_name(name: str) -> str:
+    """A name as a JSON string, escaped as serde_json escapes it (" \\ and control
+    characters; other characters stay UTF-8)."""
+    return json.dumps(name, ensure_ascii=False)
+
+
+def _plain(t: Tensor) -> bool:
+    """A dense, contiguous CPU tensor on a little-endian host: its memory is the format's."""
+    return _LITTLE_ENDIAN and t.is_cpu and t.layout == torch.strided and t.is_contiguous()
+
+
+def _raw_bytes(t: Tensor) -> bytes:
+    """A contiguous CPU tensor's memory (numpy has no bfloat16: its bits go as int16)."""
+    if t.requires_grad:
+        t = t.detach()
+    if t.dtype == torch.bfloat16:
+        t = t.view(torch.int16)
+    return t.numpy().tobytes()
 
 
 def _cpu_copy(t: Tensor) -> Tensor:
