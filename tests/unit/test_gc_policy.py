@@ -28,4 +28,3 @@ def test_serve_freezes_start_up_objects_and_spaces_out_collections() -> None:
     assert young == YOUNG_THRESHOLD
     assert frozen > 100_000  # the modules, classes and functions of the app's imports
     assert collected >= 1  # the cycle made afterwards: garbage is still found
-
