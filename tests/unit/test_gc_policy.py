@@ -1,16 +1,17 @@
-"""The API server's collector settings (api/gc_policy.py), checked in a fresh interpreter:
-freezing and thresholds are process-wide, and this test process must keep its own."""
+"""The collector settings of the server and the workers (ml/gc_policy.py), checked in a
+fresh interpreter: freezing and thresholds are process-wide, and this test process must
+keep its own."""
 
 from __future__ import annotations
 
 import subprocess
 import sys
 
-from playground.api.gc_policy import YOUNG_THRESHOLD
+from playground.ml.gc_policy import YOUNG_THRESHOLD
 
 PROBE = """
 import gc
-from playground.api.gc_policy import tune_gc
+from playground.ml.gc_policy import tune_gc
 import playground.api.main  # the server's imports, as `playground serve` has them
 tune_gc()
 garbage = []

@@ -9,7 +9,6 @@ worker is idle again as soon as every run of its job has sent `Finished`.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import logging
 import math
 import os
@@ -31,6 +30,7 @@ from playground.executors.reporting import FLUSH_INTERVAL, GroupPipe, PipeHooks,
 from playground.ml.datasets import DataContext
 from playground.ml.device import resolve_device
 from playground.ml.errors import SpecError, from_validation_error
+from playground.ml.gc_policy import tune_gc
 from playground.ml.hooks import Hooks, RunResult
 from playground.ml.limits import Limits
 from playground.ml.memory import is_out_of_memory, out_of_memory_message
@@ -117,8 +117,7 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
     warm = _warm_up(config.device) if config.warm_up else 0.0
     # torch, scipy and sklearn leave ~360k long-lived objects: a full collection scans
     # them all (~370 ms, a stall mid-run). Frozen, they are never scanned again.
-    gc.collect()
-    gc.freeze()
+    tune_gc()
     ctx = DataContext(data_dir=config.data_dir)
     # CUDA reserves far more address space than it uses: GPU workers get no cap.
     capped = device.type == "cpu" and cap_memory(config.memory_cap, config.threads) is not None
@@ -158,8 +157,7 @@ def _serve(
             run_job(*job, send, control, config, ctx)
         # Free the run's tensors held in cycles now, not in the middle of the next run,
         # then freeze what is left (modules a run imported lazily), as at boot.
-        gc.collect()
-        gc.freeze()
+        tune_gc()
 
 
 def cap_memory(cap: int | None, threads: int = 1) -> int | None:

@@ -14,6 +14,8 @@ Anything else (other activations or losses, label smoothing, sequences) keeps au
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import torch
 from torch import Tensor, nn
 
@@ -21,12 +23,20 @@ from playground.ml.losses import CrossEntropyLoss, MSELoss
 from playground.ml.objective import Objective
 from playground.ml.vectorized.stack import Dense, Stack
 
-# y = f(x) -> df/dx from y, for the activations this path knows.
-_DERIVATIVES = {
-    nn.Tanh: lambda y: 1 - y * y,
-    nn.Sigmoid: lambda y: y * (1 - y),
-    nn.ReLU: lambda y: (y > 0).to(y.dtype),
-    nn.Identity: None,
+Backward = Callable[[Tensor, Tensor], Tensor]  # (d loss / d y, y) -> d loss / d x
+
+# For the activations this path knows: the forward function, and the backward one that
+# autograd itself runs for it, d(loss)/dx from d(loss)/dy and the output y (tanh's
+# d * (1 - y^2), sigmoid's d * y * (1 - y), ReLU's d where y > 0), each one fused kernel:
+# written out in tensor operations they were three kernels a layer, and a group's step is
+# kernel launches more than arithmetic. Functions, not the modules' __call__ (hooks,
+# dispatch: ~5 us a call).
+_aten = torch.ops.aten
+_ACTIVATIONS: dict[type[nn.Module], tuple[Callable[[Tensor], Tensor], Backward | None]] = {
+    nn.Tanh: (torch.tanh, _aten.tanh_backward),
+    nn.Sigmoid: (torch.sigmoid, _aten.sigmoid_backward),
+    nn.ReLU: (torch.relu, lambda d, y: _aten.threshold_backward(d, y, 0)),
+    nn.Identity: (lambda h: h, None),
 }
 
 
@@ -47,7 +57,7 @@ class Backprop:
         mse = isinstance(spec, MSELoss) and not objective.classify
         ops_known = all(
             isinstance(op, Dense)
-            or (type(op) in _DERIVATIVES and not getattr(op, "inplace", False))
+            or (type(op) in _ACTIVATIONS and not getattr(op, "inplace", False))
             for op in stack.ops
         )  # an in-place activation would overwrite an output the backward pass reads
         return (ce or mse) and ops_known and isinstance(stack.ops[0], Dense)
@@ -65,7 +75,7 @@ class Backprop:
                 w, b = next(params)
                 h = torch.bmm(h, w.transpose(1, 2)) if b is None else torch.baddbmm(b.unsqueeze(1), h, w.transpose(1, 2))  # fmt: skip
             else:
-                h = op(h)
+                h = _ACTIVATIONS[type(op)][0](h)
             seen.append(h)
         loss, d = self._loss(h, y)
         grads: list[list[Tensor]] = [[] for _ in stack.dense]  # per Linear: weight, bias
@@ -80,8 +90,8 @@ class Backprop:
                     grads[k].append(d.sum(1))
                 if i > 0:
                     d = torch.bmm(d, w)
-            elif (derivative := _DERIVATIVES[type(op)]) is not None:
-                d = d * derivative(seen[i + 1])
+            elif (backward := _ACTIVATIONS[type(op)][1]) is not None:
+                d = backward(d, seen[i + 1])
         # `flat` holds each Linear's weight, then its bias, layer after layer.
         return h, loss, torch.cat([g for layer in grads for g in layer], 1)
 
@@ -89,13 +99,13 @@ class Backprop:
         """(T,) mean losses and their gradient with respect to the outputs."""
         batch = out.shape[1]
         if self.cross_entropy:
-            top = out.amax(-1, keepdim=True)
-            e = (out - top).exp_()
-            total = e.sum(-1, keepdim=True)
+            # What cross_entropy and its backward compute: log_softmax, the picked entries'
+            # mean, and softmax minus the one-hot target over the batch size.
+            log_p = torch.log_softmax(out, -1)
             ids = y.unsqueeze(-1)
-            log_p = out.gather(-1, ids) - top - total.log()
-            d = e.div_(total)  # softmax, then minus the one-hot target
-            d.scatter_add_(-1, ids, torch.full_like(log_p, -1.0))
-            return -log_p.squeeze(-1).mean(1), d.div_(batch)
+            loss = log_p.gather(-1, ids).squeeze(-1).mean(1).neg_()
+            d = log_p.exp_()  # softmax (log_p is not needed any more)
+            d.scatter_add_(-1, ids, torch.full(ids.shape, -1.0, dtype=d.dtype, device=d.device))
+            return loss, d.div_(batch)
         diff = out - y.reshape(out.shape)
         return diff.square().flatten(1).mean(1), diff.mul_(2 / diff[0].numel())

@@ -1,4 +1,5 @@
-"""The API server's garbage-collector settings (`playground serve` applies them once).
+"""Garbage-collector settings for our long-lived processes: the API server (`playground
+serve` applies them once started) and the training workers (at boot, and after each job).
 
 The server's one writer thread turns a sweep's progress into ~150,000 metric rows (tuples,
 dicts and report objects that live for one batch), and CPython's cycle collector ran
@@ -13,6 +14,9 @@ collections took 0.12-0.28 s.
 - A young generation of 10,000 allocations instead of 700: the collector runs 14 times
   less often; what a pass finds garbage is still freed (a few MB more live between
   passes). Reference counting frees everything that is not a cycle at once either way.
+
+A worker's training loop allocates alike (a sweep group's reports, ~100,000 objects): in
+an in-process 64-trial group, 186 collections took ~0.2 s of its training thread.
 """
 
 from __future__ import annotations
@@ -23,7 +27,8 @@ YOUNG_THRESHOLD = 10_000  # allocations between passes over the youngest generat
 
 
 def tune_gc() -> None:
-    """Collect once, freeze what is alive (imports, the app) and space out the passes."""
+    """Collect once, freeze what is alive (imports, the app, a finished job's leftovers)
+    and space out the passes."""
     gc.collect()
     gc.freeze()
     _, middle, old = gc.get_threshold()
