@@ -1,7 +1,10 @@
 """A sweep through the API against one run, side by side on one warm server (issue 9's target).
 
 Each is timed from the POST until every run it made has succeeded, on the same server with
-its warm worker pool (default: one worker, as `make run` starts):
+its warm worker pool (default: one worker, as `make run` starts). The bench learns that from
+`WS /api/events`, the status stream the browser's Runs list follows (subscribed before the
+POST): polling, as it first did, cost the server a request every 50 ms (~2 ms of CPU each,
+with uvicorn's share), which a 3-second sweep paid 60 times and a 1-second run 20.
 
 1. one spiral 2-8-8-2 run (tanh, SGD, batch 10, 100 epochs: TensorFlow Playground's net);
 2. a sweep of the same net, lr x seed grid, 64 trials (and 256 with --big), which the
@@ -18,6 +21,7 @@ what the API costs per metric while a sweep streams in).
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import sqlite3
 import statistics
@@ -28,6 +32,7 @@ from pathlib import Path
 from typing import Any
 
 import httpx
+from websockets.sync.client import connect
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -45,34 +50,39 @@ ACTIVE = ("queued", "running")
 LRS = [0.003, 0.01, 0.03, 0.1, 0.3, 1.0, 0.001, 0.05, 0.2, 0.5, 0.02, 0.07, 0.15, 0.4, 0.7, 2.0]
 
 
-def wait_all(client: httpx.Client, ids: list[int], timeout: float = 1800) -> None:
-    """Until every run has ended; raises unless all succeeded."""
-    deadline = time.monotonic() + timeout
-    pending = set(ids)
-    while pending and time.monotonic() < deadline:
-        for run_id in list(pending):
-            status = client.get(f"/api/runs/{run_id}").json()["status"]
-            if status == "succeeded":
-                pending.discard(run_id)
-            elif status not in ("queued", "running"):
-                raise RuntimeError(f"run {run_id} ended {status}")
-        time.sleep(0.05 if len(pending) < 4 else 0.2)
-    if pending:
-        raise TimeoutError(f"{len(pending)} runs still going")
+class Statuses:
+    """Status changes of every run, from `WS /api/events`, from the moment it is made."""
+
+    def __init__(self, server: Server) -> None:
+        self._ws = connect(f"{server.ws_url}/api/events", max_size=None)
+        self._status: dict[int, str] = {}
+
+    def close(self) -> None:
+        self._ws.close()
+
+    def wait(self, ids: list[int], timeout: float = 1800) -> None:
+        """Until every run has ended; raises unless all succeeded."""
+        deadline = time.monotonic() + timeout
+        while pending := [i for i in ids if self._status.get(i) in (None, *ACTIVE)]:
+            left = deadline - time.monotonic()
+            if left <= 0:
+                raise TimeoutError(f"{len(pending)} runs still going")
+            for m in json.loads(self._ws.recv(timeout=left)):
+                if m["type"] == "status":
+                    self._status[m["run_id"]] = m["status"]
+        failed = {i: self._status[i] for i in ids if self._status[i] != "succeeded"}
+        if failed:
+            raise RuntimeError(f"runs ended otherwise: {failed}")
 
 
-def one_run(client: httpx.Client) -> float:
+def one_run(client: httpx.Client, statuses: Statuses) -> float:
     start = time.perf_counter()
     run_id = client.post("/api/runs", json=SPIRAL).json()["id"]
-    wait_all(client, [run_id])
+    statuses.wait([run_id])
     return time.perf_counter() - start
 
 
-def sweep(client: httpx.Client, trials: int) -> float:
-    return sweep_with_id(client, trials)[0]
-
-
-def sweep_with_id(client: httpx.Client, trials: int) -> tuple[float, int]:
+def sweep_with_id(client: httpx.Client, statuses: Statuses, trials: int) -> tuple[float, int]:
     seeds = max(1, trials // len(LRS))
     lrs = LRS[: trials // seeds]
     body = {"name": "bench", "base": SPIRAL, "grid": {"training.optimizer.lr": lrs},
@@ -80,20 +90,10 @@ def sweep_with_id(client: httpx.Client, trials: int) -> tuple[float, int]:
     start = time.perf_counter()
     response = client.post("/api/sweeps", json=body)
     response.raise_for_status()
-    sweep_id = response.json()["id"]
-    assert len(response.json()["trials"]) == trials
-    # Polled through the list's counts (one query): a GET per trial, or of the whole sweep
-    # view (every trial's final metrics) 20 times a second, was a load of its own.
-    while (view := _summary(client, sweep_id))["status"] in ACTIVE:
-        time.sleep(0.05)
-    if view["counts"].get("succeeded") != trials:
-        raise RuntimeError(f"sweep ended {view['status']}: {view['counts']}")
-    return time.perf_counter() - start, sweep_id
-
-
-def _summary(client: httpx.Client, sweep_id: int) -> dict[str, Any]:
-    listed: list[dict[str, Any]] = client.get("/api/sweeps", params={"limit": 5}).json()
-    return next(s for s in listed if s["id"] == sweep_id)
+    ids = [t["run_id"] for t in response.json()["trials"]]
+    assert len(ids) == trials
+    statuses.wait(ids)
+    return time.perf_counter() - start, response.json()["id"]
 
 
 def cpu_seconds(pid: int) -> dict[str, float]:
@@ -132,19 +132,21 @@ def main() -> None:
         assert server.proc is not None
         pid = server.proc.pid
         try:
+            statuses = Statuses(server)
             with httpx.Client(base_url=server.url, timeout=60) as client:
-                one_run(client)  # warm the data set cache and the first-call paths
+                one_run(client, statuses)  # warm the data set cache and the first-call paths
                 times: dict[str, list[float]] = {"one run": []}
                 for _ in range(args.rounds):
                     before = cpu_seconds(pid)
-                    times["one run"].append(one_run(client))
+                    times["one run"].append(one_run(client, statuses))
                     cpu.setdefault("one run", []).append((*_spent(before, pid), 0))
                     for n in args.trials:
                         before = cpu_seconds(pid)
-                        wall, sweep_id = sweep_with_id(client, n)
+                        wall, sweep_id = sweep_with_id(client, statuses, n)
                         times.setdefault(f"sweep of {n}", []).append(wall)
                         rows = metric_rows(Path(tmp) / "playground.db", sweep_id)
                         cpu.setdefault(f"sweep of {n}", []).append((*_spent(before, pid), rows))
+            statuses.close()
         finally:
             server.stop()
     base = statistics.median(times["one run"])

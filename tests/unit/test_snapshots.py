@@ -9,13 +9,20 @@ from typing import Any
 
 import pytest
 import torch
-from safetensors.torch import save_file
+from safetensors.torch import load_file, save_file
 from torch import nn
 
 from playground.ml.datasets import DataContext, load
 from playground.ml.datasets.text import vocabulary
 from playground.ml.hooks import Hooks
-from playground.ml.snapshots import SnapshotError, load_snapshot, save_snapshot, snapshot_name
+from playground.ml.snapshots import (
+    SnapshotError,
+    encode_state,
+    load_snapshot,
+    save_snapshot,
+    snapshot_name,
+    write_state,
+)
 from playground.ml.spec import RunSpec
 from playground.ml.train import train
 from tests.factories import layers, linear, make_spec
@@ -152,3 +159,61 @@ def test_a_pickle_is_never_unpickled(tmp_path: Path) -> None:
         with pytest.raises(SnapshotError, match="not a readable safetensors file"):
             load_snapshot(make_spec(), p)
     assert not marker.exists()
+
+
+def test_write_state_creates_a_new_file_in_place_and_replaces_an_old_one_whole(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / snapshot_name(4)
+    first = {"w": torch.arange(6, dtype=torch.float32).reshape(2, 3)}
+    assert write_state(first, path) == path.stat().st_size
+    torch.testing.assert_close(load_file(path), first)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]  # no temporary left
+
+    # An existing file is replaced through a temporary and a rename, never rewritten in
+    # place: a reader that opened the old file keeps reading the old bytes, whole.
+    renames: list[tuple[str, str]] = []
+    real_replace = os.replace
+
+    def replace(src: str | Path, dst: str | Path) -> None:
+        renames.append((Path(src).name, Path(dst).name))
+        real_replace(src, dst)
+
+    monkeypatch.setattr(os, "replace", replace)
+    second = {"w": torch.full((2, 3), 7.0)}
+    with open(path, "rb") as reader:
+        write_state(second, path)
+        old = reader.read()
+    (temporary, target), *more = renames
+    assert not more
+    assert temporary.endswith(".tmp")
+    assert target == path.name
+    assert old == encode_state(first)
+    torch.testing.assert_close(load_file(path), second)
+    assert [p.name for p in tmp_path.iterdir()] == [path.name]
+
+
+def test_a_failed_write_of_a_new_file_leaves_no_file(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    path = tmp_path / snapshot_name(5)
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: _FullDisk(fd))
+    with pytest.raises(OSError, match="No space left"):
+        write_state({"w": torch.ones(3)}, path)
+    assert list(tmp_path.iterdir()) == []
+
+
+class _FullDisk:
+    """A file object whose write fails as on a full disk (it still closes its descriptor)."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+
+    def __enter__(self) -> _FullDisk:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        os.close(self.fd)
+
+    def write(self, data: bytes) -> int:
+        raise OSError(28, "No space left on device")
