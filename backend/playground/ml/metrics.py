@@ -84,9 +84,15 @@ def record_test(
     result: RunResult, model: nn.Module, objective: Objective, test: Split, classes: int
 ) -> None:
     """Fill result.test, and for classification the confusion matrix and per-class accuracy."""
-    if test.x.shape[0] == 0:
-        return
-    out = predict_all(model, test.x)
+    if test.x.shape[0] > 0:
+        record_test_outputs(result, predict_all(model, test.x), objective, test, classes)
+
+
+def record_test_outputs(
+    result: RunResult, out: Tensor, objective: Objective, test: Split, classes: int
+) -> None:
+    """record_test from the model's outputs on the test set (a group computes all its
+    trials' outputs in one batched pass)."""
     if not objective.classify:
         result.test = to_floats(split_metrics(objective, out, test.y, ""))
         return

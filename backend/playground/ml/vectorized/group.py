@@ -41,7 +41,7 @@ from playground.ml.hooks import (
     StepReport,
 )
 from playground.ml.limits import Limits
-from playground.ml.metrics import record_test
+from playground.ml.metrics import record_test, record_test_outputs
 from playground.ml.objective import Objective
 from playground.ml.run_reports import (
     failure_message,
@@ -311,8 +311,12 @@ class _Group:
             for trial in self._active():
                 self._end(trial, "failed", time_limit_message(self.max_seconds))
             return
+        # Every trial's test outputs in one batched pass: one by one through the trials'
+        # modules they were ~1 ms a trial, at the end where nothing else overlaps them.
+        tests = self._test_outputs()
         for trial in self._active():
-            self._end(trial, "succeeded", None)
+            test = None if tests is None else tests[self.row[id(trial)]]
+            self._end(trial, "succeeded", None, test=test)
 
     def _active(self) -> list[_Trial]:
         return [trial for trial in self.trials if trial.active]  # a copy: _end() may follow
@@ -502,8 +506,22 @@ class _Group:
         self.stack.unstack(self.row[id(trial)], trial.params)
         return trial.model
 
-    def _end(self, trial: _Trial, status: Status, error: str | None, *, model: bool = True) -> None:
-        """End one trial as train() ends a run with this status; the rest go on."""
+    def _test_outputs(self) -> Tensor | None:
+        """(T, N, ...) outputs of every trial on the test set (None: no test set)."""
+        x = self.test_set.x
+        return self.evaluator.predict(x) if x.shape[0] else None
+
+    def _end(
+        self,
+        trial: _Trial,
+        status: Status,
+        error: str | None,
+        *,
+        model: bool = True,
+        test: Tensor | None = None,
+    ) -> None:
+        """End one trial as train() ends a run with this status; the rest go on. `test`:
+        the trial's outputs on the test set, when the group computed them already."""
         trial.active = False
         self.live = self._active()
         self.live_hooks = [t.hooks for t in self.live]
@@ -517,7 +535,10 @@ class _Group:
             unstacked = self._unstacked(trial)
             if status == "succeeded":
                 classes = self.data.info.target.size
-                record_test(result, unstacked, self.objective, self.test_set, classes)
+                if test is not None:
+                    record_test_outputs(result, test, self.objective, self.test_set, classes)
+                else:
+                    record_test(result, unstacked, self.objective, self.test_set, classes)
             trial.hooks.on_model(unstacked)
         self.results[self.index[id(trial)]] = _finish(trial.hooks, result, self.created)
 
