@@ -123,7 +123,7 @@ def serve_cmd(
 
     from playground.api.main import create_app
     from playground.api.slow_clients import with_header_timeout
-    from playground.ml.gc_policy import tune_gc
+    from playground.ml.runtime import tune_gc
 
     settings = _settings(data_dir)
     refusal = bind_refusal(settings, host)
@@ -138,7 +138,7 @@ def serve_cmd(
     # Slow clients: idle keep-alive connections close after 5 s (uvicorn's default), headers
     # must arrive within header_timeout (slow_clients.py), bodies within body_timeout.
     app = create_app(settings)
-    tune_gc()  # every import is done: freeze them (ml/gc_policy.py)
+    tune_gc()  # every import is done: freeze them (ml/runtime.py)
     uvicorn.run(
         app, host=host, port=port, log_level="info",
         ws_per_message_deflate=False, timeout_keep_alive=5,

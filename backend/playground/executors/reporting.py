@@ -27,6 +27,7 @@ from playground.ml.hooks import (
     RunStart,
     StepReport,
 )
+from playground.ml.runtime import lower_this_thread
 from playground.ml.snapshots import snapshot_path, snapshot_state, write_state
 
 FLUSH_INTERVAL = 1 / 30  # seconds: at most ~30 Progress batches a second leave a worker
@@ -267,6 +268,7 @@ class SnapshotWriter:
         self._thread.join()
 
     def _work(self) -> None:
+        lower_this_thread()  # files wait for training, not the other way (ml/runtime.py)
         while (job := self._jobs.get()) is not None:
             if isinstance(job, threading.Event):
                 job.set()

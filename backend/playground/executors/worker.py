@@ -30,10 +30,10 @@ from playground.executors.reporting import FLUSH_INTERVAL, GroupPipe, PipeHooks,
 from playground.ml.datasets import DataContext
 from playground.ml.device import resolve_device
 from playground.ml.errors import SpecError, from_validation_error
-from playground.ml.gc_policy import tune_gc
 from playground.ml.hooks import Hooks, RunResult
 from playground.ml.limits import Limits
 from playground.ml.memory import is_out_of_memory, out_of_memory_message
+from playground.ml.runtime import tune_gc
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train

@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from playground.executors.events import Event, Finished, Paused, Progress, Started, WorkerLost
+from playground.ml.runtime import lower_this_thread
 from playground.ml.snapshots import snapshot_path
 from playground.services.hub import Frame
 from playground.services.messages import (
@@ -97,6 +98,7 @@ class RunManager:
 
     # ---- writer thread --------------------------------------------------------------
     def _drain(self) -> None:
+        lower_this_thread()  # storing waits for training, not the other way (ml/runtime.py)
         stopping = False
         while not stopping and (event := self._events.get()) is not None:
             waiting = [event]

@@ -1,4 +1,4 @@
-"""The collector settings of the server and the workers (ml/gc_policy.py), checked in a
+"""The collector settings of the server and the workers (ml/runtime.py), checked in a
 fresh interpreter: freezing and thresholds are process-wide, and this test process must
 keep its own."""
 
@@ -7,11 +7,11 @@ from __future__ import annotations
 import subprocess
 import sys
 
-from playground.ml.gc_policy import YOUNG_THRESHOLD
+from playground.ml.runtime import YOUNG_THRESHOLD
 
 PROBE = """
 import gc
-from playground.ml.gc_policy import tune_gc
+from playground.ml.runtime import tune_gc
 import playground.api.main  # the server's imports, as `playground serve` has them
 tune_gc()
 garbage = []
@@ -29,3 +29,23 @@ def test_serve_freezes_start_up_objects_and_spaces_out_collections() -> None:
     assert young == YOUNG_THRESHOLD
     assert frozen > 100_000  # the modules, classes and functions of the app's imports
     assert collected >= 1  # the cycle made afterwards: garbage is still found
+
+
+def test_a_bookkeeping_thread_runs_at_a_lower_priority_than_the_rest() -> None:
+    import os
+    import threading
+
+    from playground.ml.runtime import BOOKKEEPING_NICE, lower_this_thread
+
+    seen: list[int] = []
+
+    def writer() -> None:
+        lower_this_thread()
+        seen.append(os.getpriority(os.PRIO_PROCESS, threading.get_native_id()))
+
+    thread = threading.Thread(target=writer)
+    thread.start()
+    thread.join()
+    mine = os.getpriority(os.PRIO_PROCESS, threading.get_native_id())
+    assert seen == [min(mine + BOOKKEEPING_NICE, 19)]
+    assert os.getpriority(os.PRIO_PROCESS, threading.get_native_id()) == mine  # others keep theirs
