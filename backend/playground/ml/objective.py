@@ -84,6 +84,8 @@ class Objective:
         """Class ids (B, *steps) from outputs (classification only)."""
         if self.binary_single:
             return (out[..., 0] > 0).long()
+        if out.shape[-1] == 2:
+            return argmax_of_two(out)
         return out.argmax(-1)
 
     def read_out(self, out: Tensor) -> Tensor:
@@ -118,3 +120,15 @@ class Objective:
 def sign_targets(y: Tensor) -> Tensor:
     """Class ids {0, 1} -> perceptron targets {-1, +1} as float."""
     return y.to(torch.float32) * 2 - 1
+
+
+def argmax_of_two(out: Tensor) -> Tensor:
+    """out.argmax(-1) for two classes, NaN included (argmax takes the first NaN as the
+    largest): class 1 iff out1 > out0, or out1 is NaN and out0 is not.
+
+    torch's argmax reduces row by row, which over a last dimension of 2 cost ~13 ns a row:
+    a 64-trial group's train and validation accuracy (64 x 300 and 64 x 200 rows an epoch)
+    spent ~95 ms in it over 100 epochs; these element-wise passes cost a tenth of that.
+    """
+    first, second = out[..., 0], out[..., 1]
+    return ((second > first) | second.isnan()).logical_and_(~first.isnan()).long()
