@@ -69,6 +69,7 @@ class StackedOptimizer:
         """The columns that follow the learning rates (each epoch, as schedules step)."""
         self.lr64 = self._column(self.lrs())
         self.lr = self.lr64.float()
+        self.neg_lr = (-self.lr64).float()
         if not self.sgd:  # AdamW's 1 - lr * weight_decay
             self.decay = (1 - self.lr64 * self.hp64["weight_decay"]).float()
 
@@ -119,19 +120,22 @@ class StackedOptimizer:
             self._adam(flat, grad)
 
     def _sgd(self, p: Tensor, g: Tensor) -> None:
+        """torch's SGD. Its `x.add(y, alpha=a)` is one fused multiply-add per entry (a
+        single rounding); `addcmul(x, y, a)` with a column `a` is the same kernel, where
+        `x + a * y` rounds twice: bitwise the run alone's update, in one operation."""
         hp = self.hp
         if self.any["weight_decay"]:
-            g = g + hp["weight_decay"] * p
+            g = torch.addcmul(g, p, hp["weight_decay"])
         if self.any["momentum"]:
             buf = self.state.get("momentum")
             if buf is None:
                 buf = self.state["momentum"] = g.clone()
             elif self.any["dampening"]:
-                buf.mul_(hp["momentum"]).add_(self.one_minus_dampening * g)
+                buf.mul_(hp["momentum"]).addcmul_(g, self.one_minus_dampening)
             else:
                 buf.mul_(hp["momentum"]).add_(g)
-            g = g + hp["momentum"] * buf if self.nesterov else buf
-        p.sub_(self.lr * g)
+            g = torch.addcmul(g, buf, hp["momentum"]) if self.nesterov else buf
+        p.addcmul_(g, self.neg_lr)
 
     def _adam(self, p: Tensor, g: Tensor) -> None:
         hp = self.hp
