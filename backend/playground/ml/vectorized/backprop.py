@@ -46,6 +46,7 @@ class Backprop:
     def __init__(self, stack: Stack, objective: Objective) -> None:
         self.stack, self.objective = stack, objective
         self.cross_entropy = isinstance(objective.spec, CrossEntropyLoss)
+        self._ones: dict[torch.Size, Tensor] = {}  # -1s to subtract the one-hot targets
 
     @staticmethod
     def fits(stack: Stack, objective: Objective, x: Tensor) -> bool:
@@ -95,6 +96,13 @@ class Backprop:
         # `flat` holds each Linear's weight, then its bias, layer after layer.
         return h, loss, torch.cat([g for layer in grads for g in layer], 1)
 
+    def _minus_ones(self, shape: torch.Size, like: Tensor) -> Tensor:
+        """A (T, B, 1) tensor of -1, made once per batch shape (a kernel a step saved)."""
+        ones = self._ones.get(shape)
+        if ones is None:
+            ones = self._ones[shape] = torch.full(shape, -1.0, dtype=like.dtype, device=like.device)
+        return ones
+
     def _loss(self, out: Tensor, y: Tensor) -> tuple[Tensor, Tensor]:
         """(T,) mean losses and their gradient with respect to the outputs."""
         batch = out.shape[1]
@@ -105,7 +113,7 @@ class Backprop:
             ids = y.unsqueeze(-1)
             loss = log_p.gather(-1, ids).squeeze(-1).mean(1).neg_()
             d = log_p.exp_()  # softmax (log_p is not needed any more)
-            d.scatter_add_(-1, ids, torch.full(ids.shape, -1.0, dtype=d.dtype, device=d.device))
+            d.scatter_add_(-1, ids, self._minus_ones(ids.shape, d))
             return loss, d.div_(batch)
         diff = out - y.reshape(out.shape)
         return diff.square().flatten(1).mean(1), diff.mul_(2 / diff[0].numel())
