@@ -10,12 +10,15 @@ with uvicorn's share), which a 3-second sweep paid 60 times and a 1-second run 2
 2. a sweep of the same net, lr x seed grid, 64 trials (and 256 with --big), which the
    executor trains as grouped trials (ml/vectorized.py) where it can.
 
-Rounds alternate one run / sweep so a change in the machine's load hits both alike.
+Rounds alternate one run / sweep so a change in the machine's load hits both alike; "x one
+run" is the median of the medians, "paired" the median of each round's sweep / its one run
+(this 2-core VM's speed drifts by tens of percent over a minute: pairs see the same drift).
+`--busy`: the same with one core kept busy by a spinning process all along.
 Also printed: the CPU seconds the API process and its worker(s) spent on each (from
 /proc), the metric rows a sweep stored, and the API's CPU per 1,000 of them (issue 11:
 what the API costs per metric while a sweep streams in).
 
-    .venv/bin/python bench/sweep_api.py [--rounds 3] [--trials 64] [--workers 1]
+    .venv/bin/python bench/sweep_api.py [--rounds 3] [--trials 64] [--workers 1] [--busy]
 """
 
 from __future__ import annotations
@@ -38,6 +41,9 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 from tests.server import Server  # noqa: E402
+
+sys.path.insert(0, str(ROOT / "bench"))
+from cli_threads import busy_core  # noqa: E402
 
 SPIRAL: dict[str, Any] = {
     "data": {"dataset": "spiral"},  # 500 points: 300 to train on
@@ -125,9 +131,10 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--trials", type=int, nargs="+", default=[64])
     parser.add_argument("--workers", type=int, default=1)
+    parser.add_argument("--busy", action="store_true", help="keep one core busy throughout")
     args = parser.parse_args()
     cpu: dict[str, list[tuple[float, float, int]]] = {}  # api s, workers s, metric rows
-    with tempfile.TemporaryDirectory() as tmp:
+    with tempfile.TemporaryDirectory() as tmp, busy_core(args.busy):
         server = Server(Path(tmp), workers=args.workers).start()
         assert server.proc is not None
         pid = server.proc.pid
@@ -150,7 +157,7 @@ def main() -> None:
         finally:
             server.stop()
     base = statistics.median(times["one run"])
-    print(f"{'':>14} {'median s':>9} {'runs':>24} {'x one run':>10}"
+    print(f"{'':>14} {'median s':>9} {'runs':>24} {'x one run':>10} {'paired':>7}"
           f" {'API CPU s':>10} {'worker CPU s':>13} {'metric rows':>12} {'API ms/1k rows':>15}")  # fmt: skip
     for name, values in times.items():
         shown = " ".join(f"{v:.1f}" for v in values)
@@ -158,8 +165,9 @@ def main() -> None:
         workers = statistics.median(c[1] for c in cpu[name])
         rows = statistics.median(c[2] for c in cpu[name])
         per_k = f"{statistics.median(1000 * c[0] / c[2] * 1000 for c in cpu[name]):15.1f}" if rows else f"{'':>15}"  # fmt: skip
+        paired = statistics.median(v / b for v, b in zip(values, times["one run"], strict=True))
         print(f"{name:>14} {statistics.median(values):9.2f} {shown:>24} "
-              f"{statistics.median(values) / base:10.2f} {api:10.2f} {workers:13.2f} "
+              f"{statistics.median(values) / base:10.2f} {paired:7.2f} {api:10.2f} {workers:13.2f} "
               f"{rows:12.0f} {per_k}")  # fmt: skip
 
 

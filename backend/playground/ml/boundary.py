@@ -62,7 +62,10 @@ def quantize(values: Tensor, lo: float, hi: float) -> str:
 def quantize_levels(values: Tensor, lo: float, hi: float) -> Tensor:
     """The byte levels q = round(255 * (v - lo) / (hi - lo)) as uint8, same shape."""
     span = hi - lo if hi > lo else 1.0
-    return ((values.float() - lo) * (255 / span)).round().clamp(0, 255).to(torch.uint8)
+    # One fresh temporary, rounded and clamped in place: a group's grids quantize 64 x
+    # 2,500 x 2 values at once, where each new temporary cost about as much as its pass.
+    scaled = values.float() * (255 / span) if lo == 0 else (values.float() - lo).mul_(255 / span)
+    return scaled.round_().clamp_(0, 255).to(torch.uint8)
 
 
 def dequantize(grid: BoundaryGrid) -> Tensor:
