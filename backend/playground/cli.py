@@ -123,7 +123,7 @@ def serve_cmd(
 
     from playground.api.main import create_app
     from playground.api.slow_clients import with_header_timeout
-    from playground.ml.runtime import tune_gc
+    from playground.ml.runtime import tune_gc, tune_malloc
 
     settings = _settings(data_dir)
     refusal = bind_refusal(settings, host)
@@ -139,6 +139,7 @@ def serve_cmd(
     # must arrive within header_timeout (slow_clients.py), bodies within body_timeout.
     app = create_app(settings)
     tune_gc()  # every import is done: freeze them (ml/runtime.py)
+    tune_malloc()
     uvicorn.run(
         app, host=host, port=port, log_level="info",
         ws_per_message_deflate=False, timeout_keep_alive=5,

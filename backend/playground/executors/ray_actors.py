@@ -28,6 +28,7 @@ from playground.executors import worker
 from playground.executors.control import Hold, RunControl
 from playground.ml.datasets import DataContext
 from playground.ml.device import resolve_device
+from playground.ml.runtime import tune_malloc
 from playground.ml.threads import choose_threads, use_threads
 
 
@@ -81,6 +82,7 @@ class Trainer:
         self._lock = threading.Lock()  # guards _job and _early
         self._job = 0  # the job being trained; 0: none
         self._early: set[tuple[int, int]] = set()  # (job, trial) cancels before its start
+        tune_malloc()  # as a local worker (ml/runtime.py)
         use_threads(choose_threads(0, cores=config.threads))
         device = resolve_device(config.device)  # a clear error for a missing GPU
         if device.type == "cuda":

@@ -33,7 +33,7 @@ from playground.ml.errors import SpecError, from_validation_error
 from playground.ml.hooks import Hooks, RunResult
 from playground.ml.limits import Limits
 from playground.ml.memory import is_out_of_memory, out_of_memory_message
-from playground.ml.runtime import tune_gc
+from playground.ml.runtime import tune_gc, tune_malloc
 from playground.ml.spec import RunSpec
 from playground.ml.threads import choose_threads, threads_for, use_threads
 from playground.ml.train import train
@@ -107,6 +107,7 @@ def main(conn: Connection[WorkerMessage, Job], control: RunControl, config: Work
     # Ctrl-C in a terminal reaches the whole process group; the parent decides when
     # workers stop (through stop()), so a worker must not die mid-run on SIGINT.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
+    tune_malloc()  # tensors made and freed again and again reuse their pages (ml/runtime.py)
     # N workers each using every core would oversubscribe the CPU and run slower than
     # one; the parent gives each worker its share of the cores (config.threads), and each
     # job uses as many of them as its size pays for (ml/threads.py). The warm-up is tiny.
