@@ -19,10 +19,10 @@ run's wall time; per-net steps/s >= TF Playground's.
     .venv/bin/python bench/sweep_speed.py [--epochs 100] [--rounds 3] [--sizes 64 256] [--busy]
                                           [--boundary-every N]
 
-Measured on 2 shared, heavily loaded cores (other sessions' work; medians of 2-3 rounds,
-100 epochs): one run 2,258 steps/s; group of 64 57,791 per-net steps/s, 1.98x one run's
-wall time; group of 256 75,794 per-net steps/s, 8.7x; the JS baseline 41,658 steps/s. One
-core kept busy: 2.45x and 9.6x. Ranges were wide (64: 1.64x-4.40x) as the load swung.
+Measured on this 2-core VM, calm (medians of 3 rounds, 100 epochs, 2026-12-07): one run
+3,584 steps/s; group of 64 118,263 per-net steps/s, 1.94x one run's wall time; group of 256
+135,779 per-net steps/s, 6.76x; the JS baseline 44,928 steps/s (so 2.63x and 3.02x its
+per-net rate). Earlier, on heavily loaded cores: 57,791 and 75,794 per net, JS 41,658.
 
 --busy keeps one core busy with a spinning process while measuring (as bench/cli_threads.py
 does), the situation of a worker sharing its machine. --boundary-every N sets the spec's
