@@ -425,3 +425,35 @@ def test_only_a_state_of_parameters_alone_is_taken_from_the_stack() -> None:
     tied = nn.Sequential(nn.Linear(3, 3), nn.Linear(3, 3))
     tied[1].weight = tied[0].weight  # one parameter under two names
     assert _state_layout(tied, torch.zeros(4, 15)) is None
+
+
+@pytest.mark.parametrize(
+    ("layers", "shape"),
+    [
+        ([nn.Linear(2, 8), nn.Tanh(), nn.Linear(8, 8), nn.Tanh(), nn.Linear(8, 2)], (300, 2)),
+        ([nn.Linear(2, 8, bias=False), nn.Tanh(), nn.Tanh(), nn.Linear(8, 3), nn.Tanh()], (50, 2)),
+        ([nn.Linear(4, 8), nn.ReLU(), nn.Linear(8, 3), nn.LogSoftmax(1)], (40, 4)),
+        ([nn.Linear(4, 8), nn.Sigmoid(), nn.Linear(8, 3), nn.Softmax(-1)], (7, 11, 4)),
+        ([nn.Linear(4, 3), nn.Softmax(0)], (6, 4)),  # over the batch: the exact forward
+        ([nn.ReLU(), nn.Linear(4, 3)], (6, 4)),  # an activation first: the exact forward
+    ],
+)
+def test_evaluation_gives_each_models_outputs(
+    layers: list[nn.Module], shape: tuple[int, ...]
+) -> None:
+    from playground.ml.vectorized.stack import Stack
+
+    torch.manual_seed(0)
+    models = [nn.Sequential(*[type(m)(*_args(m)) for m in layers]) for _ in range(5)]
+    x = torch.randn(*shape) * 2
+    got = Stack(models).evaluate(x)
+    torch.testing.assert_close(got, torch.stack([m(x) for m in models]), atol=2e-6, rtol=0)
+
+
+def _args(m: nn.Module) -> tuple[Any, ...]:
+    """The constructor arguments of a layer in the cases above (fresh weights each call)."""
+    if isinstance(m, nn.Linear):
+        return (m.in_features, m.out_features, m.bias is not None)
+    if isinstance(m, nn.Softmax | nn.LogSoftmax):
+        return (m.dim,)
+    return ()

@@ -45,7 +45,6 @@ class Stack:
                     self.ops.append(d)
                 else:
                     self.ops.append(_batched(m))
-        self.eval_ops = [FastTanh() if isinstance(m, nn.Tanh) else m for m in self.ops]
         self._plan_columns()
         with torch.no_grad():
             self.flat = torch.stack([parameters_to_vector(m.parameters()) for m in models])
@@ -91,20 +90,13 @@ class Stack:
 
         Evaluation (metrics, boundary grids of T x 2,500 points) is where a group spends
         most of its FLOPs, so it takes shortcuts training does not (see `_columns`); results
-        stay within ~2e-6 of the exact forward.
+        stay within ~2e-6 of the exact forward. Linear layers and element-wise activations
+        treat every row alike, so any leading dimensions are flattened into rows.
         """
-        if x.dim() == 2 and self._columns_fit:
-            return self._columns(x)
-        t, first = self.trials, self.ops[0]
-        if not isinstance(first, Dense):  # rare: the exact forward
-            return self._run(x.expand(t, *x.shape), self.ops)
-        w, b = self.layer_params[0]
-        flat = x.reshape(-1, first.in_features)
-        all_weights = w.detach().reshape(t * first.out_features, first.in_features).T
-        h = flat @ all_weights if b is None else torch.addmm(b.detach().reshape(1, -1), flat, all_weights)  # fmt: skip
-        h = h.view(-1, t, first.out_features).transpose(0, 1).contiguous()  # (T, rows, out)
-        h = h.view(t, *x.shape[:-1], first.out_features)
-        return self._run(h, self.eval_ops[1:], start=1, inplace_bias=True)
+        if not self._columns_fit(x.dim()):  # rare: the exact forward
+            return self._run(x.expand(self.trials, *x.shape), self.ops)
+        out = self._columns(x.reshape(-1, x.shape[-1]))
+        return out.reshape(self.trials, *x.shape[:-1], out.shape[-1])
 
     def _columns(self, x: Tensor) -> Tensor:
         """`evaluate` of rows (N, in) with the samples along the last dimension: each
@@ -157,42 +149,40 @@ class Stack:
         return h.transpose(1, 2)
 
     def _plan_columns(self) -> None:
-        """Which ops `_columns` can run, and how: `_folded[i]` marks a Tanh right after a
-        Linear (folded into it), `_column_ops[i]` is the op for (T, features, N) inputs."""
+        """Which ops `_columns` runs, and how: `_folded[i]` marks a Tanh right after a
+        Linear (folded into it), `_column_ops[i]` is op i for (T, features, N) inputs."""
         self._folded = [
             isinstance(op, nn.Tanh) and i > 0 and isinstance(self.ops[i - 1], Dense)
             for i, op in enumerate(self.ops)
         ]
         self._column_ops: dict[int, nn.Module] = {}  # op index -> the op (not Linear)
-        fit = isinstance(self.ops[0], Dense)
+        self._softmax_dims: list[int | None] = []  # each (Log)Softmax's dim, batched
         for i, op in enumerate(self.ops):
             if isinstance(op, nn.Softmax | nn.LogSoftmax):
-                # Batched for (T, B, k) inputs, so dim 2 or -1 is the features: 1 here.
-                fit = fit and op.dim in (2, -1)
-                self._column_ops[i] = type(op)(1)
+                self._softmax_dims.append(op.dim)
+                self._column_ops[i] = type(op)(1)  # the features are dimension 1 here
             elif isinstance(op, nn.Tanh):
                 self._column_ops[i] = FastTanh()  # in place: h is always a temporary
             elif isinstance(op, nn.Module):  # element-wise (group_key admits no others)
                 self._column_ops[i] = op
-        self._columns_fit = fit
 
-    def _run(
-        self, h: Tensor, ops: list[Dense | nn.Module], start: int = 0, inplace_bias: bool = False
-    ) -> Tensor:
+    def _columns_fit(self, rank: int) -> bool:
+        """Whether `_columns` computes this stack for inputs (B, ..., in) of `rank`
+        dimensions: a Linear first, and every (Log)Softmax over the features (batched for
+        (T, B, ..., k), that is dimension `rank` or -1)."""
+        over_features = all(d in (rank, -1) for d in self._softmax_dims)
+        return isinstance(self.ops[0], Dense) and over_features
+
+    def _run(self, h: Tensor, ops: list[Dense | nn.Module]) -> Tensor:
         t = self.trials
-        params = iter(self.layer_params[start:])
+        params = iter(self.layer_params)
         for op in ops:
             if isinstance(op, Dense):
                 w, b = next(params)
                 shape = h.shape
                 h3 = h if h.dim() == 3 else h.reshape(t, -1, shape[-1])  # (T, rows, in)
                 wt = w.transpose(1, 2)
-                if b is None:
-                    h3 = torch.bmm(h3, wt)
-                elif inplace_bias:  # no autograd: add the bias to the product in place
-                    h3 = torch.bmm(h3, wt).add_(b.unsqueeze(1))
-                else:
-                    h3 = torch.baddbmm(b.unsqueeze(1), h3, wt)
+                h3 = torch.bmm(h3, wt) if b is None else torch.baddbmm(b.unsqueeze(1), h3, wt)
                 h = h3 if h.dim() == 3 else h3.reshape(*shape[:-1], op.out_features)
             else:
                 h = op(h)
