@@ -12,6 +12,7 @@ from pydantic import AliasChoices, Field, field_validator, model_validator
 from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 from playground.ml.datasets import DataContext
+from playground.ml.device import gpu_count
 from playground.ml.limits import Bytes, Limits
 
 MEMORY_SHARE = 0.8  # of the machine's memory, split between the workers; the rest: API, OS
@@ -97,7 +98,8 @@ class Settings(BaseSettings):
     limits: Limits = Field(
         default_factory=Limits,
         description="Per-run size limits; limits.max_run_memory defaults to "
-        f"{MEMORY_SHARE:g} x the machine's memory / workers.",
+        f"{MEMORY_SHARE:g} x the machine's memory / the local worker processes (workers, or "
+        "workers_per_gpu x GPUs).",
     )
     worker_memory_cap: Bytes | None = Field(
         None, ge=0,
@@ -199,11 +201,17 @@ class Settings(BaseSettings):
     def _memory_share(self) -> Settings:
         """limits.max_run_memory, when not set: each worker's share of the machine's memory."""
         if self.limits.max_run_memory is None:
-            share = int(machine_memory() * MEMORY_SHARE / self.workers)
+            share = int(machine_memory() * MEMORY_SHARE / self.local_workers())
             # Frozen: set once here, while the object is being built.
             limits = self.limits.model_copy(update={"max_run_memory": share})
             object.__setattr__(self, "limits", limits)
         return self
+
+    def local_workers(self) -> int:
+        """Worker processes the local pool starts: workers_per_gpu per visible GPU, else
+        workers (executors.host.default_devices makes the same choice)."""
+        gpus = gpu_count()
+        return gpus * self.workers_per_gpu if gpus else self.workers
 
     def memory_cap(self) -> int | None:
         """Bytes of address space a worker may add after booting; None: no cap."""

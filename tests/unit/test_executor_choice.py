@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import pytest
+import torch
 from pydantic import ValidationError
 
 from playground.api.main import make_executor
-from playground.config import Settings
+from playground.config import MEMORY_SHARE, Settings, machine_memory
 from playground.executors import host
 from playground.executors.local import LocalExecutor
 
@@ -44,10 +45,27 @@ def test_bad_engine_settings_are_refused(bad: dict[str, object]) -> None:
 def test_local_workers_share_each_gpu_and_spread_over_the_gpus(
     monkeypatch: pytest.MonkeyPatch,
 ) -> None:
-    monkeypatch.setattr(host.torch.cuda, "device_count", lambda: 2)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
     assert host.default_devices(workers=3) == ["cuda:0", "cuda:1"]  # one per GPU by default
     assert host.default_devices(workers=3, per_gpu=2) == ["cuda:0", "cuda:1", "cuda:0", "cuda:1"]
-    monkeypatch.setattr(host.torch.cuda, "device_count", lambda: 0)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
     assert host.default_devices(workers=3, per_gpu=4) == ["cpu"] * 3
     monkeypatch.setenv("PLAYGROUND_WORKERS_PER_GPU", "4")
     assert Settings().workers_per_gpu == 4
+
+
+def test_each_local_worker_gets_its_share_of_memory_gpu_workers_included(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With GPUs the pool starts workers_per_gpu x GPUs processes, not `workers`: the
+    default per-run memory limit divides the machine's memory between those."""
+    monkeypatch.delenv("PLAYGROUND_LIMITS__MAX_RUN_MEMORY", raising=False)
+    usable = machine_memory() * MEMORY_SHARE
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 0)
+    settings = Settings(workers=2, workers_per_gpu=4)
+    assert settings.local_workers() == 2
+    assert settings.limits.max_run_memory == int(usable / 2)
+    monkeypatch.setattr(torch.cuda, "device_count", lambda: 2)
+    settings = Settings(workers=2, workers_per_gpu=4)
+    assert settings.local_workers() == len(host.default_devices(2, per_gpu=4)) == 8
+    assert settings.limits.max_run_memory == int(usable / 8)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import os
 
-import torch
+from playground.ml.device import gpu_count
 
 
 def default_devices(workers: int, per_gpu: int = 1) -> list[str]:
@@ -13,7 +13,7 @@ def default_devices(workers: int, per_gpu: int = 1) -> list[str]:
     GPUs take turns (cuda:0, cuda:1, cuda:0, ...): the dispatcher gives a run to the first
     idle worker, so runs spread over the GPUs before any GPU gets a second one.
     """
-    gpus = torch.cuda.device_count()  # harmless here: spawned workers inherit no CUDA state
+    gpus = gpu_count()  # harmless here: spawned workers inherit no CUDA state
     if not gpus:
         return ["cpu"] * workers
     return [f"cuda:{i}" for _ in range(per_gpu) for i in range(gpus)]

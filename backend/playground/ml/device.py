@@ -7,6 +7,11 @@ import torch
 from playground.ml.errors import SpecError
 
 
+def gpu_count() -> int:
+    """CUDA devices visible to this process (0 without CUDA); creates no CUDA context."""
+    return torch.cuda.device_count()
+
+
 def resolve_device(name: str) -> torch.device:
     """'auto' -> CUDA when present, else CPU; a missing CUDA device is a clear error."""
     if name == "auto":
