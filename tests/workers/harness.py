@@ -16,6 +16,24 @@ from tests.factories import spec_dict
 
 TIMEOUT = 60.0  # seconds; generous, since worker boots share two CPU cores
 
+# A run that is busy from just after Started until long past any test's hard time limit,
+# without ever reaching the loop's own clock: the loop checks its limit before each step,
+# and epoch 0 (before the first check) evaluates the whole validation split. Here that is
+# 50,000 rows through two 4096-wide layers (16.8 M parameters, under the 20 M limit): ~20 s
+# on one core of this machine, so only the parent's kill, LIMIT + TIME_LIMIT_ALLOWANCE
+# (7-8 s) after Started, stops it in time. A busy machine makes the evaluation longer, never the kill later: an earlier
+# spec, stuck in its first training step, let a slow epoch 0 reach the loop's check first.
+# 35 % of the rows are the test split (never reached) so that the training split, and with
+# it the memory the estimate counts for a step, stays small.
+STUCK_IN_EPOCH_0 = spec_dict(
+    data={"dataset": "spiral", "n_samples": 100_000, "split": {"val": 0.5, "test": 0.35}},
+    model={
+        "layers": [{"type": "Linear", "out_features": 4096, "activation": "ReLU"}] * 2
+        + [{"type": "Linear", "out_features": 2}]
+    },
+    training={"epochs": 1, "batch_size": 1000, "optimizer": {"type": "SGD", "lr": 0.01}},
+)
+
 
 def spec_json(**sections: Any) -> str:
     """The factory's small spiral MLP (200 samples, 3 epochs) as JSON text."""

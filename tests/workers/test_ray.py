@@ -20,8 +20,13 @@ from playground.executors.events import Finished, Paused, Progress, Started, Wor
 from playground.ml.limits import Limits
 from playground.ml.snapshots import snapshot_path
 from playground.ml.spec import RunSpec
-from tests.factories import spec_dict
-from tests.workers.harness import TIMEOUT, EventLog, check_sequence, spec_json
+from tests.workers.harness import (
+    STUCK_IN_EPOCH_0,
+    TIMEOUT,
+    EventLog,
+    check_sequence,
+    spec_json,
+)
 
 ray = pytest.importorskip("ray", reason="ray is not installed (pip install -e '.[ray]')")
 
@@ -30,21 +35,6 @@ from playground.executors.ray_jobs import on_ray_gpu  # noqa: E402
 
 LONG = {"epochs": 2000, "batch_size": 4}  # short steps, ~minutes: stopped by each test
 LIMIT = 3.0  # seconds: the time-limit executor's max_seconds
-# 100,000 samples (the most spiral makes) through two 4096-wide layers: setup takes
-# seconds, then epoch 0 evaluates the untrained model on the training split (~3 TFLOP, 20 s
-# or more on one core) before the loop first looks at its clock, so only the hard kill
-# (LIMIT + TIME_LIMIT_ALLOWANCE after the actor is up, then after Started) stops it in time.
-LONG_STEP = spec_dict(
-    data={"dataset": "spiral", "n_samples": 100_000, "split": {"val": 0.01, "test": 0.01}},
-    model={
-        "layers": [
-            {"type": "Linear", "out_features": 4096, "activation": "ReLU"},
-            {"type": "Linear", "out_features": 4096, "activation": "ReLU"},
-            {"type": "Linear", "out_features": 2},
-        ]
-    },
-    training={"epochs": 1, "batch_size": "full", "optimizer": {"type": "SGD", "lr": 0.01}},
-)
 
 
 def same_shape(spec: RunSpec) -> str:
@@ -223,7 +213,7 @@ def test_a_killed_actor_loses_its_run_with_a_reason(pool: RayPool) -> None:
     assert "Ray actor" in event.reason
 
 
-def test_the_time_limit_stops_a_run_and_kills_an_actor_stuck_in_a_step(
+def test_the_time_limit_stops_a_run_and_kills_an_actor_stuck_in_epoch_0(
     ray_pool: RayPool,
 ) -> None:
     """A second executor on the same Ray, with a 3 s limit: a run of short steps is
@@ -234,7 +224,7 @@ def test_the_time_limit_stops_a_run_and_kills_an_actor_stuck_in_a_step(
     try:
         stepping, stuck = 1, 2
         executor.submit(stepping, spec_json(training=LONG))
-        executor.submit(stuck, json.dumps(LONG_STEP))
+        executor.submit(stuck, json.dumps(STUCK_IN_EPOCH_0))
         loop_stop = log.finished(stepping).result
         assert loop_stop.status == "failed"
         assert loop_stop.error == f"the run exceeded its time limit of {LIMIT:g} s"
