@@ -41,7 +41,7 @@ from playground.ml.hooks import (
     StepReport,
 )
 from playground.ml.limits import Limits
-from playground.ml.metrics import record_test, record_test_outputs
+from playground.ml.metrics import record_test_outputs
 from playground.ml.objective import Objective
 from playground.ml.run_reports import (
     failure_message,
@@ -529,7 +529,8 @@ class _Group:
         test: Tensor | None = None,
     ) -> None:
         """End one trial as train() ends a run with this status; the rest go on. `test`:
-        the trial's outputs on the test set, when the group computed them already."""
+        a succeeded trial's outputs on the test set (None: there is no test set), which
+        the group computes for all its trials in one pass."""
         trial.active = False
         self.live = self._active()
         self.live_hooks = [t.hooks for t in self.live]
@@ -540,14 +541,10 @@ class _Group:
             summary=trial.summary.as_dict(),
         )  # fmt: skip
         if model:
-            unstacked = self._unstacked(trial)
-            if status == "succeeded":
+            if status == "succeeded" and test is not None:
                 classes = self.data.info.target.size
-                if test is not None:
-                    record_test_outputs(result, test, self.objective, self.test_set, classes)
-                else:
-                    record_test(result, unstacked, self.objective, self.test_set, classes)
-            trial.hooks.on_model(unstacked)
+                record_test_outputs(result, test, self.objective, self.test_set, classes)
+            trial.hooks.on_model(self._unstacked(trial))
         self.results[self.index[id(trial)]] = _finish(trial.hooks, result, self.created)
 
     def _drop_ended(self) -> None:

@@ -82,7 +82,7 @@ class Stack:
 
     def forward(self, x: Tensor) -> Tensor:
         """Outputs (T, B, ..., k) of inputs (T, B, ..., in), one batch per trial."""
-        return self._run(x, self.ops)
+        return self._run(x)
 
     @torch.no_grad()
     def evaluate(self, x: Tensor) -> Tensor:
@@ -94,7 +94,7 @@ class Stack:
         treat every row alike, so any leading dimensions are flattened into rows.
         """
         if not self._columns_fit(x.dim()):  # rare: the exact forward
-            return self._run(x.expand(self.trials, *x.shape), self.ops)
+            return self._run(x.expand(self.trials, *x.shape))
         out = self._columns(x.reshape(-1, x.shape[-1]))
         return out.reshape(self.trials, *x.shape[:-1], out.shape[-1])
 
@@ -173,10 +173,10 @@ class Stack:
         over_features = all(d in (rank, -1) for d in self._softmax_dims)
         return isinstance(self.ops[0], Dense) and over_features
 
-    def _run(self, h: Tensor, ops: list[Dense | nn.Module]) -> Tensor:
+    def _run(self, h: Tensor) -> Tensor:
         t = self.trials
         params = iter(self.layer_params)
-        for op in ops:
+        for op in self.ops:
             if isinstance(op, Dense):
                 w, b = next(params)
                 shape = h.shape
